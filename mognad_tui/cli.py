@@ -1,0 +1,578 @@
+"""The ``mognad`` command line: parses arguments, composes the faces, reports errors plainly.
+
+This is the only module that knows every face (terminal app, web server, terminal client,
+exports): faces never import each other, so the wiring lives here. Heavy libraries (Textual,
+aiohttp, questionary, Babel, pygal) are imported inside the command that needs them, which keeps
+``mognad --help`` well under 0.3 s.
+
+Every failure a user can cause ends as one clear sentence in their language and exit code 1
+(2 for wrong usage); a traceback is printed only with ``MOGNAD_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from mognad_tui import __version__
+from mognad_tui.cli_text import ARGPARSE_SV, T
+from mognad_tui.i18n import resolve_lang
+
+DEFAULT_DATA_DIR = "sessions"
+DEFAULT_PORT = 8765
+
+
+class UserError(Exception):
+    """A failure the user can act on; its text is already in their language."""
+
+
+def _pre_scan_lang(argv: Sequence[str]) -> str:
+    """The language for help and errors, known before argparse runs (help is text too)."""
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv):
+            return resolve_lang(argv[n + 1])
+        if arg.startswith("--lang="):
+            return resolve_lang(arg.split("=", 1)[1])
+    return resolve_lang(None)
+
+
+def _translate_argparse(lang: str) -> None:
+    """argparse's own words ("usage:", "options:", its error sentences) in Swedish.
+
+    argparse looks up every such string through its module-level ``_`` (gettext) at run time,
+    so a small table replaces them without subclassing each formatter.
+    """
+    if lang == "sv":
+
+        def translate(message: str) -> str:
+            return ARGPARSE_SV.get(message, message)
+
+        argparse._ = translate  # type: ignore[attr-defined]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"mognad: {message}\n")
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    t = lambda key, **kw: T(key, lang, **kw)  # noqa: E731
+    parser = _Parser(
+        prog="mognad",
+        description=t("description"),
+        epilog=t("epilog"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"mognad {__version__}", help=t("opt_version")
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", help=t("opt_data_dir"))
+    common.add_argument("--lang", choices=["sv", "en"], help=t("opt_lang"))
+    serving = argparse.ArgumentParser(add_help=False)
+    serving.add_argument("--host", help=t("opt_host"))
+    serving.add_argument("--port", type=int, help=t("opt_port", port=DEFAULT_PORT))
+
+    sub = parser.add_subparsers(dest="command", metavar=t("commands_metavar"), parser_class=_Parser)
+
+    def command(name: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            parents=[common, *parents],
+            help=t(f"cmd_{name}"),
+            description=t(f"cmd_{name}_long"),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = command("new")
+    p.add_argument("--name", help=t("opt_name"))
+    p.add_argument("--set", dest="set_name", metavar="SET", help=t("opt_set"))
+    p.add_argument("--follow-up", metavar="EARLIER", help=t("opt_follow_up"))
+    p.add_argument("--threshold", type=int, help=t("opt_threshold"))
+
+    command("list")
+
+    p = command("run", serving)
+    p.add_argument("session", metavar="SESSION", help=t("arg_session"))
+
+    p = command("demo", serving)
+    p.add_argument("--participants", type=int, default=9, help=t("opt_demo_participants"))
+
+    p = command("serve", serving)
+    p.add_argument("session", metavar="SESSION", help=t("arg_session"))
+    p.add_argument("--self-paced", action="store_true", help=t("opt_self_paced"))
+
+    p = command("answer")
+    p.add_argument("url", metavar="URL", help=t("arg_url"))
+
+    p = command("simulate")
+    p.add_argument("url", metavar="URL", help=t("arg_url"))
+    p.add_argument("--participants", type=int, default=30, help=t("opt_participants"))
+    p.add_argument("--pace", type=float, default=1.0, help=t("opt_pace"))
+    p.add_argument("--duration", type=float, default=None, help=t("opt_duration"))
+
+    p = command("export")
+    p.add_argument("session", metavar="SESSION", help=t("arg_session"))
+    p.add_argument("--format", choices=["md", "json", "csv"], default="md", help=t("opt_format"))
+    p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
+    p.add_argument("--charts", action="store_true", help=t("opt_charts"))
+
+    p = command("validate")
+    p.add_argument("files", nargs="+", metavar="FILE", help=t("arg_files"))
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    lang = _pre_scan_lang(argv)
+    _translate_argparse(lang)
+    parser = build_parser(lang)
+    args = parser.parse_args(list(argv))
+    args.lang = resolve_lang(getattr(args, "lang", None) or lang)
+    handler = COMMANDS.get(args.command or "", cmd_start)
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"mognad: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last net: a user never sees a traceback
+        if os.environ.get("MOGNAD_DEBUG"):
+            raise
+        print(T("unexpected", args.lang, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir or os.environ.get("MOGNAD_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def _store_error(exc: Exception, lang: str) -> UserError:
+    """One sentence for every store failure, naming the session's folder."""
+    from mognad_tui import store
+
+    path = getattr(exc, "path", None) or ""
+    for cls, key in (
+        (store.SessionDamaged, "err_damaged"),
+        (store.SessionLocked, "err_locked"),
+        (store.StoreFull, "err_full"),
+        (store.SessionExists, "err_exists"),
+        (store.SessionNotFound, "err_not_found"),
+    ):
+        if isinstance(exc, cls):
+            return UserError(T(key, lang, path=path, reason=getattr(exc, "reason", exc)))
+    return UserError(T("err_store", lang, path=path, reason=getattr(exc, "reason", exc)))
+
+
+def open_store(args: argparse.Namespace, name: str, *, readonly: bool = False) -> Any:
+    from mognad_tui import store
+
+    try:
+        path = store.resolve_session(data_dir(args), name)
+        return store.SessionStore.open(path, readonly=readonly)
+    except store.StoreError as exc:
+        raise _store_error(exc, args.lang) from None
+
+
+def _is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+# ------------------------------------------------------------------ new, list, validate
+
+
+def create(
+    args: argparse.Namespace,
+    *,
+    title: str,
+    set_name: str,
+    lang: str,
+    follow_up: str | None = None,
+    threshold: int | None = None,
+) -> Path:
+    """Create a session folder; shared by ``new``, the no-argument wizard and ``demo``."""
+    from mognad_tui import store
+    from mognad_tui.model import DEFAULT_THRESHOLD, MIN_THRESHOLD, SessionInfo, clean_text
+    from mognad_tui.question_sets import QuestionSetError, load_question_set
+
+    title = clean_text(title, 120)
+    if not title:
+        raise UserError(T("err_no_name", args.lang))
+    if threshold is not None and threshold < MIN_THRESHOLD:
+        raise UserError(T("err_threshold", args.lang, minimum=MIN_THRESHOLD))
+    try:
+        qset = load_question_set(set_name, lang, cwd=Path.cwd())
+    except QuestionSetError as exc:
+        raise UserError("\n".join(str(p) for p in exc.problems)) from None
+    root = data_dir(args)
+    if follow_up:
+        try:
+            earlier = store.resolve_session(root, follow_up)
+        except store.StoreError as exc:
+            raise _store_error(exc, args.lang) from None
+        follow_up = str(earlier.resolve())
+    base = store.slugify(title)
+    name, n = base, 1
+    while (root / name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    info = SessionInfo(
+        name=name,
+        title=title,
+        created=date.today().isoformat(),
+        set_id=qset.id,
+        lang=lang,  # type: ignore[arg-type]
+        threshold=threshold or DEFAULT_THRESHOLD,
+        follow_up=follow_up,
+    )
+    try:
+        return store.create_session(root, info, qset)
+    except store.StoreError as exc:
+        raise _store_error(exc, args.lang) from None
+    except OSError as exc:
+        raise UserError(T("err_io", args.lang, path=root, reason=exc.strerror or exc)) from None
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    title, set_name = args.name, args.set_name
+    lang = args.lang
+    if (title is None or set_name is None) and _is_interactive():
+        answers = wizard_new(args, ask_title=title is None, ask_set=set_name is None)
+        if answers is None:
+            return 1
+        title = title or answers["title"]
+        set_name = set_name or answers["set"]
+    if title is None:
+        raise UserError(T("err_no_name", lang))
+    path = create(
+        args,
+        title=title,
+        set_name=set_name or "digital-mognad",
+        lang=lang,
+        follow_up=args.follow_up,
+        threshold=args.threshold,
+    )
+    print(path.name)
+    return 0
+
+
+def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> dict | None:
+    """Ask for what the flags did not say, with questionary (only on a terminal)."""
+    import questionary
+
+    from mognad_tui.question_sets import available_sets
+
+    lang = args.lang
+    out: dict[str, str] = {}
+    if ask_title:
+        title = questionary.text(
+            T("ask_title", lang), validate=lambda s: bool(s.strip()) or T("err_no_name", lang)
+        ).ask()
+        if title is None:
+            return None
+        out["title"] = title
+    if ask_set:
+        sets = [s for s in available_sets(Path.cwd()) if s.lang == lang] or available_sets(
+            Path.cwd()
+        )
+        choices = [
+            questionary.Choice(f"{s.title} ({s.id} {s.version}{'' if s.builtin else ', ' + str(s.path)})", value=s.id)
+            for s in sets
+        ]
+        picked = questionary.select(T("ask_set", lang), choices=choices).ask()
+        if picked is None:
+            return None
+        out["set"] = picked
+    return out
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from mognad_tui import store
+    from mognad_tui.i18n import format_date
+
+    lang = args.lang
+    sessions = store.list_sessions(data_dir(args))
+    if not sessions:
+        print(T("list_empty", lang, path=data_dir(args)))
+        return 0
+    table = Table(box=None, pad_edge=False)
+    for key in ("col_name", "col_group", "col_date", "col_set", "col_answers", "col_state"):
+        table.add_column(T(key, lang))
+    for s in sessions:
+        if s.error:
+            state = T("state_damaged", lang, reason=s.error)
+        elif s.locked:
+            state = T("state_running", lang)
+        elif s.answers:
+            state = T("state_started", lang)
+        else:
+            state = T("state_new", lang)
+        when = ""
+        if s.created:
+            try:
+                when = format_date(s.created, lang)
+            except ValueError:
+                when = str(s.created)
+        table.add_row(
+            *(Text(str(x)) for x in (s.name, s.title or "", when, s.set_id or "", s.answers, state))
+        )
+    Console(soft_wrap=True).print(table)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from mognad_tui.question_sets import validate_file
+
+    failed = 0
+    for name in args.files:
+        problems = validate_file(Path(name), args.lang)
+        if problems:
+            failed += 1
+            for problem in problems:
+                print(str(problem), file=sys.stderr)
+        else:
+            print(T("valid", args.lang, path=name))
+    return 1 if failed else 0
+
+
+# ------------------------------------------------------------------ export
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.charts and not args.output:
+        raise UserError(T("err_charts_need_output", args.lang))
+    if args.charts and args.format != "md":
+        raise UserError(T("err_charts_md_only", args.lang))
+    written = export_session(args, args.session, args.format, args.output, charts=args.charts)
+    for path in written:
+        print(T("exported", args.lang, path=path), file=sys.stderr)
+    return 0
+
+
+def _read_record(args: argparse.Namespace, name: str) -> Any:
+    """A consistent copy of a session, read without disturbing a live meeting on it."""
+    with open_store(args, name, readonly=True) as s:
+        return s.record()
+
+
+def export_session(
+    args: argparse.Namespace, name: str, fmt: str, output: str | None, *, charts: bool = False
+) -> list[Path]:
+    """Write an export; returns the files written (empty when it went to standard output)."""
+    import json
+
+    from mognad_tui.export import csv_export, json_export, markdown
+
+    record = _read_record(args, name)
+    previous = None
+    if record.info.follow_up:
+        try:
+            previous = _read_record(args, record.info.follow_up)
+        except UserError as exc:
+            print(T("warn_follow_up", args.lang, reason=exc), file=sys.stderr)
+    out = Path(output) if output else None
+    written: list[Path] = []
+    try:
+        if fmt == "json":
+            text = json.dumps(json_export.export_json(record), ensure_ascii=False, indent=2)
+            written += _emit(out, text + "\n")
+        elif fmt == "csv":
+            summary, raw = csv_export.export_csv(record)
+            if out is None:
+                sys.stdout.write(summary)
+            else:
+                raw_path = out.with_name(out.stem + "-answers" + out.suffix)
+                written += _emit(out, summary, bom=True) + _emit(raw_path, raw, bom=True)
+        else:
+            chart_links = None
+            if charts and out is not None:
+                from mognad_tui.export.charts import write_charts
+
+                folder = out.with_name(out.stem + "-charts")
+                chart_links = write_charts(record, folder, lang=record.info.lang, previous=previous)
+                written.append(folder)
+            text = markdown.render_markdown(record, previous=previous, charts=chart_links)
+            written = _emit(out, text) + written
+    except OSError as exc:
+        raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
+    return written
+
+
+def _emit(path: Path | None, text: str, *, bom: bool = False) -> list[Path]:
+    if path is None:
+        sys.stdout.write(text)
+        return []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    os.replace(tmp, path)
+    return [path]
+
+
+# ------------------------------------------------------------------ live: run, demo, serve
+
+
+def _make_server(meeting: Any, args: argparse.Namespace) -> Any:
+    from mognad_tui.web.server import WebServer
+
+    return WebServer(meeting, host=args.host, port=DEFAULT_PORT if args.port is None else args.port)
+
+
+def _run_app(args: argparse.Namespace, session: Any, services_factory: Callable | None = None) -> int:
+    from mognad_tui.meeting import Meeting
+    from mognad_tui.tui.app import MognadApp
+
+    with session:
+        meeting = Meeting(session)
+        server = _make_server(meeting, args)
+        services = services_factory(server, meeting) if services_factory else ()
+        name = str(session.path)
+        app = MognadApp(
+            meeting,
+            server=server,
+            services=services,
+            exporter=lambda: _export_from_app(args, name),
+            demo=services_factory is not None,
+        )
+        app.run()
+        if getattr(server, "moved_from", None):
+            print(T("port_moved", args.lang, old=server.moved_from, new=server.port), file=sys.stderr)
+    return int(app.return_code or 0)
+
+
+def _export_from_app(args: argparse.Namespace, name: str) -> str:
+    """The app's export key: Markdown with charts beside the session, read without disturbing
+    the live meeting. Runs in a worker thread."""
+    folder = Path(name)
+    out = folder / "exports" / f"{folder.name}-{date.today().isoformat()}.md"
+    export_session(args, name, "md", str(out), charts=True)
+    return str(out)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _run_app(args, open_store(args, args.session))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from mognad_tui.client.simulate import Simulator
+
+    lang = args.lang
+    with tempfile.TemporaryDirectory(prefix="mognad-demo-") as tmp:
+        if not args.data_dir and not os.environ.get("MOGNAD_DATA_DIR"):
+            args.data_dir = tmp
+        title = T("demo_title", lang)
+        path = create(args, title=title, set_name="digital-mognad", lang=lang)
+        participants = max(1, args.participants)
+
+        def services(server: Any, meeting: Any) -> list[Any]:
+            # The simulated phones talk to this machine's loopback address, whatever address
+            # the join URL shows: the demo sends nothing onto the network.
+            host = args.host if args.host not in (None, "", "0.0.0.0", "::") else "127.0.0.1"
+
+            def local_url() -> str:
+                return f"http://{host}:{server.port}/j/{meeting.join_code}"
+
+            return [Simulator(local_url, participants, pace=1.0)]
+
+        return _run_app(args, open_store(args, str(path)), services)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from mognad_tui.meeting import Meeting
+    from mognad_tui.web.server import serve_headless
+
+    session = open_store(args, args.session)
+    with session:
+        meeting = Meeting(session, self_paced=args.self_paced)
+
+        def on_url(url: str) -> None:
+            print(url, flush=True)
+            print(T("serve_running", args.lang), file=sys.stderr, flush=True)
+
+        port = DEFAULT_PORT if args.port is None else args.port
+        try:
+            asyncio.run(serve_headless(meeting, args.host, port, on_url=on_url))
+        except OSError as exc:
+            raise UserError(T("err_serve", args.lang, reason=exc.strerror or exc)) from None
+    print(T("serve_stopped", args.lang), file=sys.stderr)
+    return 0
+
+
+# ------------------------------------------------------------------ participants' side
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    from mognad_tui.client.answer import run_answer
+
+    return run_answer(args.url, args.lang)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from mognad_tui.client.simulate import run_simulate
+
+    if args.participants < 1:
+        raise UserError(T("err_participants", args.lang))
+    return run_simulate(
+        args.url, args.participants, pace=args.pace, duration=args.duration, lang=args.lang
+    )
+
+
+# ------------------------------------------------------------------ no arguments
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    """``mognad`` alone: pick a session or create one, then run it."""
+    if not _is_interactive():
+        build_parser(args.lang).print_help()
+        return 0
+    import questionary
+
+    from mognad_tui import store
+
+    lang = args.lang
+    for attr in ("host", "port"):
+        setattr(args, attr, getattr(args, attr, None))
+    sessions = [s for s in store.list_sessions(data_dir(args)) if not s.error and not s.locked]
+    new = "\0new"
+    choices = [questionary.Choice(T("start_new", lang), value=new)] + [
+        questionary.Choice(f"{s.title} ({s.name}, {s.created})", value=s.name) for s in sessions
+    ]
+    picked = questionary.select(T("start_pick", lang), choices=choices).ask()
+    if picked is None:
+        return 1
+    if picked == new:
+        answers = wizard_new(args, ask_title=True, ask_set=True)
+        if answers is None:
+            return 1
+        picked = create(args, title=answers["title"], set_name=answers["set"], lang=lang).name
+    return _run_app(args, open_store(args, picked))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "new": cmd_new,
+    "list": cmd_list,
+    "run": cmd_run,
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "answer": cmd_answer,
+    "simulate": cmd_simulate,
+    "export": cmd_export,
+    "validate": cmd_validate,
+}

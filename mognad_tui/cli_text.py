@@ -1,0 +1,243 @@
+"""What the command line says, in Swedish and English."""
+
+from __future__ import annotations
+
+from mognad_tui.i18n import Catalog
+
+T = Catalog(
+    {
+        "sv": {
+            "description": (
+                "mognad leder ett arbetsmöte med metoden Digital mognad: samtalsfrågor på\n"
+                "storskärm, anonym omröstning från mobilen, resultat och en verksamhetsplan."
+            ),
+            "epilog": (
+                "Exempel:\n"
+                "  mognad demo                         prova ett helt möte med låtsastelefoner\n"
+                "  mognad new --name \"Enhet Nord\"      skapa ett möte\n"
+                "  mognad run enhet-nord               led mötet\n"
+                "  mognad export enhet-nord -o plan.md --charts\n\n"
+                "Skriv mognad KOMMANDO --help för mer om ett kommando.\n"
+                "Miljövariabler: MOGNAD_DATA_DIR (mappen för möten), MOGNAD_LANG (sv eller en)."
+            ),
+            "commands_metavar": "KOMMANDO",
+            "opt_data_dir": "mappen där mötena sparas (standard: ./sessions eller MOGNAD_DATA_DIR)",
+            "opt_lang": "språk: sv (standard) eller en",
+            "opt_version": "visa versionen och avsluta",
+            "opt_host": "adressen servern lyssnar på (standard: alla nät, adressen som "
+            "telefonerna når visas)",
+            "opt_port": "porten servern lyssnar på (standard: {port}; 0 väljer en ledig port)",
+            "opt_name": "gruppens namn, till exempel \"Enhet Socialtjänst Nord\"",
+            "opt_set": "frågeset: ett namn (standard: digital-mognad) eller en fil",
+            "opt_follow_up": "ett tidigare möte med samma grupp att jämföra med",
+            "opt_threshold": "anonymitetsgräns: minst så många svar innan resultat visas "
+            "(standard 3, minst 2)",
+            "opt_demo_participants": "hur många låtsastelefoner som svarar (standard 9)",
+            "opt_self_paced": "öppna hela enkäten så att var och en svarar i egen takt",
+            "opt_participants": "hur många låtsastelefoner (standard 30)",
+            "opt_pace": "tempo: 1 som människor, 0 så fort som möjligt (standard 1)",
+            "opt_duration": "sluta efter så många sekunder",
+            "opt_format": "format: md (standard), json eller csv",
+            "opt_output": "filen att skriva till (standard: skärmen)",
+            "opt_charts": "skriv diagram (SVG) bredvid Markdown-filen; kräver -o",
+            "arg_session": "mötets namn (från mognad list) eller sökväg till dess mapp",
+            "arg_url": "länken för att gå med, till exempel http://192.168.1.20:8765/j/482193",
+            "arg_files": "frågesetfiler (YAML) att kontrollera",
+            "cmd_new": "skapa ett nytt möte",
+            "cmd_new_long": "Skapar ett nytt möte. Utan flaggor frågar mognad efter det som "
+            "saknas.",
+            "cmd_list": "visa mötena",
+            "cmd_list_long": "Visar mötena i datamappen: namn, grupp, datum, frågeset, antal "
+            "svar och läge.",
+            "cmd_run": "led ett möte i terminalen",
+            "cmd_run_long": "Öppnar mötet på skärmen och startar sidan som deltagarna svarar "
+            "på.",
+            "cmd_demo": "prova ett helt möte med låtsastelefoner",
+            "cmd_demo_long": "Skapar ett tillfälligt möte där låtsastelefoner svarar, så att du "
+            "kan prova utan en grupp.",
+            "cmd_serve": "starta bara deltagarsidan (utan skärmen)",
+            "cmd_serve_long": "Startar deltagarsidan utan terminalskärmen och skriver länken på "
+            "en egen rad. Stoppa med Ctrl-C.",
+            "cmd_answer": "svara från en terminal (utan mobil)",
+            "cmd_answer_long": "Svara på mötets frågor från en terminal, för den som inte har "
+            "en mobil.",
+            "cmd_simulate": "låtsastelefoner som svarar, för att öva inför ett möte",
+            "cmd_simulate_long": "Låter låtsastelefoner svara via samma sida som riktiga "
+            "telefoner, för att prova hur många rummet klarar.",
+            "cmd_export": "exportera ett möte (Markdown, JSON eller CSV)",
+            "cmd_export_long": "Skriver mötets resultat, anteckningar och åtgärder. Går bra "
+            "även mitt under ett möte.",
+            "cmd_validate": "kontrollera frågesetfiler",
+            "cmd_validate_long": "Kontrollerar frågesetfiler och visar varje fel med fil, rad "
+            "och fråga.",
+            "unexpected": "mognad: något oväntat gick fel ({error}). Inget som redan var sparat "
+            "har gått förlorat. Kör igen med MOGNAD_DEBUG=1 för detaljer.",
+            "err_damaged": "mötet i {path} är skadat och kan inte öppnas ({reason}). Filerna "
+            "har lämnats orörda.",
+            "err_locked": "mötet i {path} är redan öppet i ett annat fönster. Stäng det först.",
+            "err_full": "disken är full, så inget kunde sparas i {path}. Frigör utrymme och "
+            "försök igen.",
+            "err_exists": "det finns redan ett möte i {path}.",
+            "err_not_found": "hittar inget möte som heter {reason}. Skriv mognad list för att "
+            "se mötena.",
+            "err_store": "kunde inte läsa eller spara mötet i {path} ({reason}).",
+            "err_io": "kunde inte skriva {path} ({reason}).",
+            "err_no_name": "ge mötet ett namn med --name, till exempel --name \"Enhet Nord\".",
+            "err_threshold": "anonymitetsgränsen måste vara minst {minimum}.",
+            "err_charts_need_output": "--charts behöver en fil att skriva till: lägg till -o "
+            "plan.md.",
+            "err_charts_md_only": "--charts fungerar bara med --format md.",
+            "err_participants": "--participants måste vara minst 1.",
+            "err_serve": "kunde inte starta deltagarsidan ({reason}).",
+            "warn_follow_up": "mognad: jämförelsen med förra mötet hoppas över: {reason}",
+            "ask_title": "Vad heter gruppen?",
+            "ask_set": "Vilket frågeset?",
+            "list_empty": "Det finns inga möten i {path} ännu. Skapa ett med mognad new.",
+            "col_name": "Namn",
+            "col_group": "Grupp",
+            "col_date": "Datum",
+            "col_set": "Frågeset",
+            "col_answers": "Svar",
+            "col_state": "Läge",
+            "state_damaged": "skadat: {reason}",
+            "state_running": "pågår nu",
+            "state_started": "påbörjat",
+            "state_new": "nytt",
+            "valid": "{path}: inga fel",
+            "exported": "Skrev {path}",
+            "port_moved": "Port {old} var upptagen, så deltagarsidan använde port {new}.",
+            "demo_title": "Demo Enhet Exempel",
+            "serve_running": "Deltagarsidan är igång. Stoppa med Ctrl-C.",
+            "serve_stopped": "Deltagarsidan har stoppats.",
+            "start_pick": "Vilket möte vill du leda?",
+            "start_new": "Skapa ett nytt möte",
+        },
+        "en": {
+            "description": (
+                "mognad runs a workshop with the Digital mognad method: discussion prompts on\n"
+                "the shared screen, anonymous votes from phones, results and an operational plan."
+            ),
+            "epilog": (
+                "Examples:\n"
+                "  mognad demo                         try a whole meeting with simulated phones\n"
+                "  mognad new --name \"Unit North\"      create a meeting\n"
+                "  mognad run unit-north               run the meeting\n"
+                "  mognad export unit-north -o plan.md --charts\n\n"
+                "Type mognad COMMAND --help for more about a command.\n"
+                "Environment: MOGNAD_DATA_DIR (the folder of meetings), MOGNAD_LANG (sv or en)."
+            ),
+            "commands_metavar": "COMMAND",
+            "opt_data_dir": "the folder where meetings are kept (default: ./sessions or "
+            "MOGNAD_DATA_DIR)",
+            "opt_lang": "language: sv (default) or en",
+            "opt_version": "show the version and exit",
+            "opt_host": "the address the server listens on (default: all networks, showing "
+            "the address phones reach)",
+            "opt_port": "the port the server listens on (default: {port}; 0 picks a free port)",
+            "opt_name": "the group's name, for example \"Social Services Unit North\"",
+            "opt_set": "question set: a name (default: digital-mognad) or a file",
+            "opt_follow_up": "an earlier meeting of the same group to compare with",
+            "opt_threshold": "anonymity threshold: at least this many answers before results "
+            "show (default 3, at least 2)",
+            "opt_demo_participants": "how many simulated phones answer (default 9)",
+            "opt_self_paced": "open the whole survey so everyone answers at their own pace",
+            "opt_participants": "how many simulated phones (default 30)",
+            "opt_pace": "pace: 1 like people, 0 as fast as possible (default 1)",
+            "opt_duration": "stop after this many seconds",
+            "opt_format": "format: md (default), json or csv",
+            "opt_output": "the file to write (default: the screen)",
+            "opt_charts": "write charts (SVG) beside the Markdown file; needs -o",
+            "arg_session": "the meeting's name (from mognad list) or the path to its folder",
+            "arg_url": "the link to join, for example http://192.168.1.20:8765/j/482193",
+            "arg_files": "question set files (YAML) to check",
+            "cmd_new": "create a new meeting",
+            "cmd_new_long": "Creates a new meeting. Without flags mognad asks for what is "
+            "missing.",
+            "cmd_list": "show the meetings",
+            "cmd_list_long": "Shows the meetings in the data folder: name, group, date, question "
+            "set, answers and state.",
+            "cmd_run": "run a meeting in the terminal",
+            "cmd_run_long": "Opens the meeting on screen and starts the page participants "
+            "answer on.",
+            "cmd_demo": "try a whole meeting with simulated phones",
+            "cmd_demo_long": "Creates a throwaway meeting where simulated phones answer, so you "
+            "can try it without a group.",
+            "cmd_serve": "start only the participants' page (no screen)",
+            "cmd_serve_long": "Starts the participants' page without the terminal screen and "
+            "prints the link on a line of its own. Stop with Ctrl-C.",
+            "cmd_answer": "answer from a terminal (no phone)",
+            "cmd_answer_long": "Answer the meeting's questions from a terminal, for someone "
+            "without a phone.",
+            "cmd_simulate": "simulated phones answering, to rehearse before a meeting",
+            "cmd_simulate_long": "Lets simulated phones answer through the same page as real "
+            "phones, to try how big a room it handles.",
+            "cmd_export": "export a meeting (Markdown, JSON or CSV)",
+            "cmd_export_long": "Writes the meeting's results, notes and action items. Works in "
+            "the middle of a meeting too.",
+            "cmd_validate": "check question set files",
+            "cmd_validate_long": "Checks question set files and shows each error with its file, "
+            "line and question.",
+            "unexpected": "mognad: something unexpected went wrong ({error}). Nothing already "
+            "saved was lost. Run again with MOGNAD_DEBUG=1 for details.",
+            "err_damaged": "the meeting in {path} is damaged and cannot be opened ({reason}). "
+            "Its files were left untouched.",
+            "err_locked": "the meeting in {path} is already open in another window. Close it "
+            "first.",
+            "err_full": "the disk is full, so nothing could be saved in {path}. Free some space "
+            "and try again.",
+            "err_exists": "there is already a meeting in {path}.",
+            "err_not_found": "no meeting called {reason}. Type mognad list to see the meetings.",
+            "err_store": "could not read or save the meeting in {path} ({reason}).",
+            "err_io": "could not write {path} ({reason}).",
+            "err_no_name": "give the meeting a name with --name, for example --name \"Unit "
+            "North\".",
+            "err_threshold": "the anonymity threshold must be at least {minimum}.",
+            "err_charts_need_output": "--charts needs a file to write to: add -o plan.md.",
+            "err_charts_md_only": "--charts works only with --format md.",
+            "err_participants": "--participants must be at least 1.",
+            "err_serve": "could not start the participants' page ({reason}).",
+            "warn_follow_up": "mognad: the comparison with last time is left out: {reason}",
+            "ask_title": "What is the group called?",
+            "ask_set": "Which question set?",
+            "list_empty": "There are no meetings in {path} yet. Create one with mognad new.",
+            "col_name": "Name",
+            "col_group": "Group",
+            "col_date": "Date",
+            "col_set": "Question set",
+            "col_answers": "Answers",
+            "col_state": "State",
+            "state_damaged": "damaged: {reason}",
+            "state_running": "running now",
+            "state_started": "started",
+            "state_new": "new",
+            "valid": "{path}: no errors",
+            "exported": "Wrote {path}",
+            "port_moved": "Port {old} was taken, so the participants' page used port {new}.",
+            "demo_title": "Demo Example Unit",
+            "serve_running": "The participants' page is running. Stop with Ctrl-C.",
+            "serve_stopped": "The participants' page has stopped.",
+            "start_pick": "Which meeting do you want to run?",
+            "start_new": "Create a new meeting",
+        },
+    }
+)
+
+#: argparse's own strings (Python 3.11-3.13), looked up through ``argparse._``.
+ARGPARSE_SV = {
+    "usage: ": "användning: ",
+    "options": "flaggor",
+    "optional arguments": "flaggor",
+    "positional arguments": "argument",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "show program's version number and exit": "visa versionen och avsluta",
+    "the following arguments are required: %s": "det här saknas: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ogiltigt val: %(value)r (välj "
+    "bland %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
+    "expected one argument": "ett värde behövs",
+    "ambiguous option: %(option)s could match %(matches)s": "flaggan %(option)s kan betyda "
+    "%(matches)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+}

@@ -1,0 +1,469 @@
+"""The live meeting as a state machine, and the one place where answers are accepted.
+
+Both faces drive the same object: the facilitator's keys (tui/) move through the agenda and open,
+close and reveal questions; the phones (web/) and the terminal client submit answers. Every change
+is written to the session store before anyone is told about it, and then published as an
+``Event`` that the screen and the phones subscribe to. Nothing here imports a face.
+
+Anonymity lives here too: a device's token never reaches the store. Each answer is filed under a
+per-question slot, an HMAC of the token and the question id with the session secret, so a device
+can replace its own answer while nothing stored links one person's answers across questions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mognad_tui.model import (
+    DONT_KNOW,
+    MAX_FREE_TEXT,
+    MAX_NOTE_TEXT,
+    MAX_SHORT_TEXT,
+    MIN_THRESHOLD,
+    ActionItem,
+    Item,
+    Kind,
+    Need,
+    NeedKind,
+    Option,
+    Question,
+    SessionRecord,
+    Voting,
+    clean_text,
+)
+from mognad_tui.store import SessionStore, StoreError, StoreFull
+
+#: Step number under which quick polls made during the meeting appear in the agenda.
+POLL_STEP = 0
+
+
+class AnswerRefused(Exception):
+    """An answer the meeting does not take. ``code`` is a message key; ``status`` the HTTP code."""
+
+    def __init__(self, code: str, status: int):
+        super().__init__(code)
+        self.code = code
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the screen or the phones should react to.
+
+    kinds: ``agenda`` (the current item changed), ``voting`` (a question opened, closed, was
+    revealed or hidden), ``count`` (how many answered ``question`` changed), ``joined`` (a new
+    device joined), ``poll`` (a quick poll was added), ``moderation`` (free text to review),
+    ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal).
+    """
+
+    kind: str
+    question: str | None = None
+
+
+Listener = Callable[[Event], None]
+
+
+class ParticipantServer(Protocol):
+    """What the terminal app needs of the web face, without importing it (layers)."""
+
+    url: str
+
+    async def start(self) -> str: ...
+
+    async def stop(self) -> None: ...
+
+
+class BackgroundService(Protocol):
+    """Something that runs beside the meeting, such as the demo's simulated phones."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    step: int
+    item: Item
+
+
+class Meeting:
+    """One live meeting over one open session store.
+
+    All methods run on the asyncio loop's thread (or the main thread of a command): the store
+    is single-threaded by contract and does its disk work on its own writer thread.
+    """
+
+    def __init__(self, store: SessionStore, *, self_paced: bool = False):
+        self.store = store
+        self.self_paced = self_paced
+        self.question_set = store.question_set
+        self._listeners: list[Listener] = []
+        self._joined: set[str] = set()
+        self._voting: dict[str, Voting] = {
+            qid: Voting(v) for qid, v in (store.state("voting") or {}).items()
+        }
+        self._current = store.state("current")
+        if self.entry_index(self._current) is None:
+            self._current = self.agenda()[0].item.id if self.agenda() else None
+
+    # ------------------------------------------------------------ identity and settings
+
+    @property
+    def info(self):  # SessionInfo; a property so threshold changes show at once
+        return self.store.info
+
+    @property
+    def lang(self) -> str:
+        return self.store.info.lang
+
+    @property
+    def join_code(self) -> str:
+        return self.store.info.join_code
+
+    @property
+    def threshold(self) -> int:
+        return max(MIN_THRESHOLD, self.store.info.threshold)
+
+    async def set_threshold(self, value: int) -> None:
+        await self.store.update_info(threshold=max(MIN_THRESHOLD, int(value)))
+        self._publish(Event("settings"))
+
+    @property
+    def auto_reveal(self) -> bool:
+        return bool(self.store.state("auto_reveal", False))
+
+    async def set_auto_reveal(self, on: bool) -> None:
+        await self.store.set_state("auto_reveal", bool(on))
+        self._publish(Event("settings"))
+
+    # ------------------------------------------------------------ events
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` on every event; returns the function that unsubscribes.
+
+        Listeners run synchronously on the loop and must be quick (post a message, set a flag).
+        """
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _publish(self, event: Event) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    # ------------------------------------------------------------ agenda
+
+    def agenda(self) -> list[AgendaEntry]:
+        entries = [AgendaEntry(s.number, i) for s in self.question_set.steps for i in s.items]
+        entries += [AgendaEntry(POLL_STEP, p) for p in self.store.polls()]
+        return entries
+
+    def entry_index(self, item_id: str | None) -> int | None:
+        return next((n for n, e in enumerate(self.agenda()) if e.item.id == item_id), None)
+
+    @property
+    def current(self) -> AgendaEntry | None:
+        index = self.entry_index(self._current)
+        return None if index is None else self.agenda()[index]
+
+    async def go_to(self, item_id: str) -> None:
+        if self.entry_index(item_id) is None or item_id == self._current:
+            return
+        self._current = item_id
+        await self.store.set_state("current", item_id)
+        self._publish(Event("agenda"))
+
+    async def step(self, delta: int) -> None:
+        """Move ``delta`` items along the agenda (``+1`` next, ``-1`` previous), clamped."""
+        agenda = self.agenda()
+        index = self.entry_index(self._current) or 0
+        target = min(max(index + delta, 0), len(agenda) - 1)
+        await self.go_to(agenda[target].item.id)
+
+    def question(self, question_id: str) -> Question | None:
+        return self.question_set.question(question_id) or next(
+            (p for p in self.store.polls() if p.id == question_id), None
+        )
+
+    # ------------------------------------------------------------ voting
+
+    def voting(self, question_id: str) -> Voting:
+        if self.self_paced and any(q.id == question_id for q in self.question_set.survey):
+            return self._voting.get(question_id, Voting.OPEN)
+        return self._voting.get(question_id, Voting.CLOSED)
+
+    def open_questions(self) -> list[Question]:
+        """What phones may answer now, in agenda order."""
+        out = []
+        for entry in self.agenda():
+            item = entry.item
+            if isinstance(item, Question) and self.voting(item.id) is Voting.OPEN:
+                out.append(item)
+        return out
+
+    def revealed_questions(self) -> list[Question]:
+        return [
+            e.item
+            for e in self.agenda()
+            if isinstance(e.item, Question) and self.voting(e.item.id) is Voting.REVEALED
+        ]
+
+    async def set_voting(self, question_id: str, state: Voting) -> None:
+        if self.question(question_id) is None or self.voting(question_id) is state:
+            return
+        self._voting[question_id] = state
+        await self.store.set_state("voting", {q: v.value for q, v in self._voting.items()})
+        self._publish(Event("voting", question_id))
+
+    async def toggle_open(self, question_id: str) -> Voting:
+        """``space``: open a closed or revealed question (results hide again), close an open one."""
+        state = Voting.CLOSED if self.voting(question_id) is Voting.OPEN else Voting.OPEN
+        await self.set_voting(question_id, state)
+        return state
+
+    async def toggle_reveal(self, question_id: str) -> Voting:
+        """``r``: reveal (which closes voting, so no bar moves while people still vote) or hide."""
+        state = Voting.CLOSED if self.voting(question_id) is Voting.REVEALED else Voting.REVEALED
+        await self.set_voting(question_id, state)
+        return state
+
+    # ------------------------------------------------------------ devices and answers
+
+    def slot(self, token: str, question_id: str) -> str:
+        """The per-question key a device's answer is filed under (see the module docstring)."""
+        message = f"{question_id}\0{token}".encode()
+        return hmac.new(self.store.secret, message, hashlib.sha256).hexdigest()[:32]
+
+    def join(self, token: str) -> None:
+        """Count a device as present (in memory only: who joined is never stored)."""
+        marker = self.slot(token, "\0joined")
+        if marker not in self._joined:
+            self._joined.add(marker)
+            self._publish(Event("joined"))
+
+    @property
+    def joined_count(self) -> int:
+        return len(self._joined)
+
+    def answer_count(self, question_id: str) -> int:
+        return self.store.answer_count(question_id)
+
+    def answers_of(self, token: str, questions: list[Question] | None = None) -> dict[str, Any]:
+        """What this device has answered among ``questions`` (default: those open now)."""
+        out = {}
+        for q in self.open_questions() if questions is None else questions:
+            value = self.store.answer_for(q.id, self.slot(token, q.id))
+            if value is not None:
+                out[q.id] = value
+        return out
+
+    async def submit(self, token: str, question_id: str, value: Any) -> Any:
+        """Accept a device's answer; returns the stored value once it is durable on disk.
+
+        Raises ``AnswerRefused`` for an unknown or closed question, a value that does not fit,
+        or a full disk; in each case nothing is acknowledged.
+        """
+        question = self._open_question(question_id)
+        stored = self._checked(question, value)
+        self.join(token)
+        await self._durable(self.store.put_answer(question.id, self.slot(token, question.id), stored))
+        self._after_answer(question)
+        return stored
+
+    async def submit_private(self, question_id: str, value: Any) -> Any:
+        """One person's answer typed on the facilitator's keyboard (private mode).
+
+        Each gets a fresh random slot: nobody's answer can be replaced or linked to another.
+        """
+        question = self._open_question(question_id)
+        stored = self._checked(question, value)
+        await self._durable(self.store.put_answer(question.id, secrets.token_hex(16), stored))
+        self._after_answer(question)
+        return stored
+
+    async def set_tally(self, question_id: str, counts: dict[str, int]) -> None:
+        """Counts typed by the facilitator (hands, paper); added to the phones' votes."""
+        question = self.question(question_id)
+        if question is None or question.kind not in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE):
+            raise AnswerRefused("unknown_question", 404)
+        allowed = {str(o.value) for o in question.options}
+        clean = {k: int(n) for k, n in counts.items() if k in allowed and int(n) > 0}
+        await self._durable(self.store.set_tally(question.id, clean))
+        self._publish(Event("count", question.id))
+
+    def tally(self, question_id: str) -> dict[str, int]:
+        return self.store.tally(question_id)
+
+    def _open_question(self, question_id: Any) -> Question:
+        question = self.question(question_id) if isinstance(question_id, str) else None
+        if question is None:
+            raise AnswerRefused("unknown_question", 404)
+        if self.voting(question.id) is not Voting.OPEN:
+            raise AnswerRefused("not_open", 409)
+        return question
+
+    @staticmethod
+    def _checked(question: Question, value: Any) -> Any:
+        try:
+            return question.validate_value(value)
+        except ValueError as exc:
+            raise AnswerRefused(str(exc), 422) from None
+
+    @staticmethod
+    async def _durable(write: Awaitable[None]) -> None:
+        try:
+            await write
+        except StoreFull:
+            raise AnswerRefused("store_full", 503) from None
+        except StoreError:
+            raise AnswerRefused("store_error", 503) from None
+
+    def _after_answer(self, question: Question) -> None:
+        self._publish(Event("count", question.id))
+        if question.kind is Kind.TEXT:
+            self._publish(Event("moderation", question.id))
+        if (
+            self.auto_reveal
+            and not self.self_paced
+            and self.joined_count
+            and self.answer_count(question.id) >= self.joined_count
+        ):
+            self._auto_reveal(question.id)
+
+    def _auto_reveal(self, question_id: str) -> None:
+        import asyncio
+
+        asyncio.get_running_loop().create_task(self.set_voting(question_id, Voting.REVEALED))
+
+    # ------------------------------------------------------------ free text moderation
+
+    def pending_texts(self, question_id: str) -> list[str]:
+        """Texts not yet approved or hidden, distinct, in a stable order that is not arrival."""
+        decided = self.store.moderation(question_id)
+        texts = {t for t in self.store.answers(question_id) if isinstance(t, str)}
+        return sorted(t for t in texts if t not in decided)
+
+    def approved_texts(self, question_id: str) -> list[str]:
+        return [t for t, s in self.store.moderation(question_id).items() if s == "approved"]
+
+    async def moderate(self, question_id: str, text: str, approve: bool) -> None:
+        state = "approved" if approve else "hidden"
+        await self.store.set_moderation(question_id, text, state)
+        self._publish(Event("moderation", question_id))
+
+    # ------------------------------------------------------------ notes, needs, actions
+
+    def note(self, item_id: str) -> str:
+        return self.store.note(item_id)
+
+    def set_note(self, item_id: str, text: str) -> Awaitable[None]:
+        """Save the facilitator's notes for an item. Returns the durable promise unawaited so
+        typing never waits for the disk; the app awaits it in a worker to report a full disk."""
+        return self.store.set_note(item_id, clean_text(text, MAX_NOTE_TEXT, multiline=True))
+
+    def needs(self) -> list[Need]:
+        return self.store.needs()
+
+    async def add_need(self, kind: NeedKind, text: str, dimension: str | None = None) -> Need:
+        need = Need(f"need-{secrets.token_hex(4)}", kind, clean_text(text, MAX_SHORT_TEXT), dimension)
+        if not need.text:
+            raise AnswerRefused("empty", 422)
+        await self._durable(self.store.save_need(need))
+        self._publish(Event("needs"))
+        return need
+
+    async def remove_need(self, need_id: str) -> None:
+        await self._durable(self.store.delete_need(need_id))
+        self._publish(Event("needs"))
+
+    def actions(self) -> list[ActionItem]:
+        return self.store.actions()
+
+    async def save_action(self, action: ActionItem) -> ActionItem:
+        """Add or update an action item (same id replaces). Text fields are cleaned here."""
+        if not action.id:
+            action = action.with_changes(id=f"action-{secrets.token_hex(4)}")
+        action = action.with_changes(
+            what=clean_text(action.what, MAX_SHORT_TEXT),
+            owner=clean_text(action.owner, MAX_SHORT_TEXT),
+            follow_up=clean_text(action.follow_up, MAX_SHORT_TEXT),
+            due=clean_text(action.due, 10),
+        )
+        if not action.what:
+            raise AnswerRefused("empty", 422)
+        await self._durable(self.store.save_action(action))
+        self._publish(Event("actions"))
+        return action
+
+    async def remove_action(self, action_id: str) -> None:
+        await self._durable(self.store.delete_action(action_id))
+        self._publish(Event("actions"))
+
+    # ------------------------------------------------------------ quick polls and dot voting
+
+    async def add_poll(
+        self,
+        text: str,
+        kind: Kind = Kind.SINGLE,
+        options: list[str] | None = None,
+        *,
+        dots: int = 0,
+        dont_know: str | None = None,
+    ) -> Question:
+        """A quick anonymous poll typed on the spot; it opens at once and becomes current.
+
+        ``kind=SCALE`` with no options gives a 1-5 scale; pass ``dont_know`` to offer it.
+        """
+        text = clean_text(text, MAX_SHORT_TEXT)
+        labels = [clean_text(o, MAX_SHORT_TEXT) for o in options or []]
+        labels = [label for label in labels if label]
+        if kind is Kind.SCALE:
+            opts = [Option(n, labels[n - 1] if len(labels) >= n else str(n)) for n in range(1, 6)]
+            if dont_know:
+                opts.append(Option(DONT_KNOW, dont_know))
+        else:
+            opts = [Option(f"o{n}", label) for n, label in enumerate(labels, 1)]
+        if not text or (kind is not Kind.TEXT and len(opts) < 2):
+            raise AnswerRefused("empty", 422)
+        poll = Question(
+            id=f"poll-{secrets.token_hex(4)}",
+            kind=kind,
+            text=text,
+            options=tuple(opts),
+            dots=dots,
+            max_length=MAX_FREE_TEXT,
+        )
+        await self._durable(self.store.add_poll(poll))
+        self._publish(Event("poll", poll.id))
+        await self.go_to(poll.id)
+        await self.set_voting(poll.id, Voting.OPEN)
+        return poll
+
+    async def start_needs_dot_vote(self, text: str, dots: int = 3) -> Question:
+        """Let the room prioritise the needs: each person spends ``dots`` dots across them."""
+        needs = self.needs()
+        if len(needs) < 2:
+            raise AnswerRefused("too_few_needs", 409)
+        poll = Question(
+            id=f"poll-{secrets.token_hex(4)}",
+            kind=Kind.DOTS,
+            text=clean_text(text, MAX_SHORT_TEXT),
+            options=tuple(Option(n.id, n.text) for n in needs),
+            dots=dots,
+        )
+        await self._durable(self.store.add_poll(poll))
+        self._publish(Event("poll", poll.id))
+        await self.go_to(poll.id)
+        await self.set_voting(poll.id, Voting.OPEN)
+        return poll
+
+    # ------------------------------------------------------------ results
+
+    def record(self) -> SessionRecord:
+        """A plain-data copy for results and exports (``results.py`` does every number)."""
+        return self.store.record()

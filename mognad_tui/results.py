@@ -1,0 +1,750 @@
+"""Every number the group sees, computed in one place.
+
+The terminal, the phones and the exports must show the same figures, and none of them may show
+a figure the anonymity threshold hides. So the faces never count answers themselves: they call
+these pure functions over a :class:`~mognad_tui.model.SessionRecord` and display what comes back.
+Below the threshold a result carries only its count ``n``; every other field is ``None``, so a
+view cannot leak what it was never given.
+
+API (all pure, no I/O):
+
+- :func:`threshold_of` the session's anonymity threshold (the ONE place it is decided).
+- :func:`question_result` -> :class:`QuestionResult` for any question (survey item, prompt
+  question, quick poll): ``n``, ``shown``, ``distribution`` (:class:`OptionCount`), ``dont_know``,
+  ``median``, ``mean``, ``spread``, ``all_alike``, ``disagreement``, ``texts``.
+- :func:`dimension_results` -> :class:`DimensionResult` per dimension of the set.
+- :func:`importance_result` -> :class:`Importance` of an item (its ``.importance`` companion).
+- :func:`overview` -> :class:`Overview`: all of the above plus strengths, weaknesses,
+  disagreements, priority gaps, participation, high-priority actions and, given the previous
+  session, :class:`Comparison` (:func:`compare`).
+- :func:`stable_shuffle` the deterministic, arrival-independent order of free texts and raw
+  answers.
+
+Facilitator tallies (``record.tallies``) are added to the phones' answers in every figure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from mognad_tui.model import (
+    DONT_KNOW,
+    IMPORTANCE_SUFFIX,
+    MIN_THRESHOLD,
+    ActionItem,
+    ActionStatus,
+    Dimension,
+    Kind,
+    Priority,
+    Question,
+    SessionRecord,
+)
+
+T = TypeVar("T")
+
+#: Normalised disagreement (0..1, see :attr:`QuestionResult.disagreement`) from which an item is
+#: called one where "the group disagrees". 0.5 on a 1-5 scale is a standard deviation of 1.0:
+#: answers spread over at least three neighbouring points, or two camps two points apart.
+DISAGREEMENT_MIN = 0.5
+#: How many items the overview lists under "where we disagree".
+TOP_DISAGREEMENTS = 3
+#: How many dimensions are named strongest and weakest (fewer when the set has few dimensions).
+TOP_DIMENSIONS = 2
+#: How many high-priority action items the summary names ("our three priorities").
+TOP_PRIORITIES = 3
+#: Share of importance answers that must be "medium" or "high" for an item to count as
+#: important: a strict majority, which is what "mostly medium or high" means.
+IMPORTANT_SHARE = 0.5
+#: Buckets of a dimension's histogram (the sparkline beside its score).
+HISTOGRAM_BUCKETS = 5
+
+_IMPORTANCE_WEIGHT = {"low": 0.0, "medium": 0.5, "high": 1.0}
+
+
+# ---------------------------------------------------------------- the threshold
+
+
+def threshold_of(record: SessionRecord) -> int:
+    """The anonymity threshold of this session, never below ``MIN_THRESHOLD``.
+
+    Every "may this be shown?" decision in the product goes through :func:`is_shown`, which
+    uses this value, so a session file edited to ``threshold: 0`` still hides small groups.
+    """
+    try:
+        value = int(record.info.threshold)
+    except (TypeError, ValueError):
+        value = MIN_THRESHOLD
+    return max(MIN_THRESHOLD, value)
+
+
+def is_shown(n: int, threshold: int) -> bool:
+    """Whether ``n`` answers are enough to show anything but the count."""
+    return n >= max(MIN_THRESHOLD, threshold)
+
+
+# ---------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """One row of a distribution: an option, its label and how many chose it.
+
+    ``share`` is ``count`` divided by the question's ``n`` (for dot voting: by all dots spent),
+    so the faces print percentages without dividing themselves.
+    """
+
+    value: str | int
+    label: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """The figures of one question. When ``shown`` is false only ``n`` is set.
+
+    - ``n``: answers counted, facilitator tallies included and "don't know" included. For
+      multiple choice a show of hands cannot tell how many people raised none, so tallies add
+      their largest option count (the fewest people they can stand for); for dot voting tallies
+      add the fewest people who could have spent those dots. Both err towards a smaller ``n``,
+      which is the safe side of the threshold.
+    - ``distribution``: every option in the set's order; for scales the points then "don't
+      know" last. Dot voting: dots per option. Free text: ``None`` (see ``texts``).
+    - ``valued``: scale answers with a point (``n - dont_know``).
+    - ``median``/``mean``/``spread`` of the scale points, "don't know" left out. ``spread`` is
+      the population standard deviation: it uses every answer, so it moves smoothly in groups of
+      3 to 30, where an interquartile range on a 5-point scale jumps between 0, 1 and 2 and hides
+      two camps at the ends. Population, not sample, because the group describes itself.
+    - ``disagreement``: ``spread`` divided by its largest possible value on this scale, half
+      the range (half the group at each end), so 0 means all alike and 1 two equal camps at the
+      ends, comparable across scales.
+    - ``disagrees``: ``disagreement >= DISAGREEMENT_MIN``.
+    - ``all_alike``: everyone who answered with a value gave the same one (or everyone said
+      "don't know"): the screen must say that the result reveals each person's answer.
+    - ``texts``: free text, the approved texts only, in :func:`stable_shuffle` order.
+    """
+
+    question: Question
+    n: int
+    threshold: int
+    shown: bool
+    distribution: tuple[OptionCount, ...] | None = None
+    dont_know: int | None = None
+    valued: int | None = None
+    median: float | None = None
+    mean: float | None = None
+    spread: float | None = None
+    disagreement: float | None = None
+    disagrees: bool | None = None
+    all_alike: bool | None = None
+    texts: tuple[str, ...] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    @property
+    def kind(self) -> Kind:
+        return self.question.kind
+
+    @property
+    def scale(self) -> tuple[int, int] | None:
+        """(lowest, highest) point of a scale question, else ``None``."""
+        return _scale_range(self.question)
+
+    @property
+    def midpoint(self) -> float | None:
+        scale = self.scale
+        return (scale[0] + scale[1]) / 2 if scale else None
+
+
+@dataclass(frozen=True)
+class Importance:
+    """How important the group finds an item, from its ``<id>.importance`` companion.
+
+    ``weight`` is (high + 0.5 * medium) / rated, 0..1; ``important`` is true when a strict
+    majority of those who rated it said medium or high. ``None`` fields when below threshold.
+    """
+
+    question_id: str
+    n: int
+    shown: bool
+    low: int | None = None
+    medium: int | None = None
+    high: int | None = None
+    weight: float | None = None
+    important: bool | None = None
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    """A dimension's score: the mean of its shown items' means.
+
+    Mean of item means (not of all points pooled) so every statement weighs the same, whether
+    many or few answered "don't know" to it. Only items above the threshold take part: a hidden
+    item inside a shown score could be recovered by subtraction. ``n`` is the largest ``n`` of
+    its items (answers are anonymous per question, so people cannot be counted across items).
+    ``histogram`` pools the points of the shown items into ``HISTOGRAM_BUCKETS`` buckets from
+    the lowest to the highest point, for a sparkline; ``spread`` is the standard deviation of
+    those pooled points and ``disagreement`` it divided by half the range.
+    """
+
+    dimension: Dimension
+    items: tuple[QuestionResult, ...]
+    n: int
+    shown: bool
+    score: float | None = None
+    spread: float | None = None
+    disagreement: float | None = None
+    histogram: tuple[int, ...] | None = None
+    scale: tuple[int, int] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.dimension.id
+
+    @property
+    def title(self) -> str:
+        return self.dimension.title
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A priority gap: a low score that the group finds important.
+
+    Low: the item's mean is below the midpoint of its scale (below 3 on 1-5). Important: see
+    :class:`Importance`. ``priority`` = (midpoint - mean) / half range * importance weight,
+    the larger the more urgent; gaps are listed by it, ties in the set's order.
+    """
+
+    item: QuestionResult
+    importance: Importance
+    priority: float
+
+
+@dataclass(frozen=True)
+class Change:
+    """One dimension or item before and after. ``delta`` only when both sides are shown."""
+
+    id: str
+    title: str
+    before: float | None
+    after: float | None
+    delta: float | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Change since the previous session of the same group, and what became of its actions."""
+
+    previous_created: str
+    previous_name: str
+    dimensions: tuple[Change, ...]
+    items: tuple[Change, ...]
+    previous_actions: tuple[ActionItem, ...]
+
+    @property
+    def actions_done(self) -> tuple[ActionItem, ...]:
+        return tuple(a for a in self.previous_actions if a.status is ActionStatus.DONE)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything the results screen and the exports need, computed once.
+
+    ``questions`` maps every question id (set and quick polls) to its result, in the set's
+    order. ``participants`` is the largest ``n`` over the survey (step 2) questions.
+    """
+
+    threshold: int
+    participants: int
+    questions: dict[str, QuestionResult]
+    dimensions: tuple[DimensionResult, ...]
+    strongest: tuple[DimensionResult, ...]
+    weakest: tuple[DimensionResult, ...]
+    disagreements: tuple[QuestionResult, ...]
+    gaps: tuple[Gap, ...]
+    weakest_items: tuple[QuestionResult, ...]
+    priorities: tuple[ActionItem, ...]
+    polls: tuple[QuestionResult, ...]
+    comparison: Comparison | None = None
+
+    def question(self, question_id: str) -> QuestionResult | None:
+        return self.questions.get(question_id)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _scale_range(question: Question) -> tuple[int, int] | None:
+    if question.kind is not Kind.SCALE:
+        return None
+    points = question.scale_values
+    if not points:
+        return None
+    return min(points), max(points)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def stable_shuffle(items: Iterable[T], seed: str) -> list[T]:
+    """Order ``items`` by a keyed hash of their content: shuffled, but the same every time.
+
+    The order depends only on the seed and the values, never on arrival: a text that arrives
+    last lands anywhere, and the texts already on screen keep their relative order when one is
+    added, so the projected list does not jump on every repaint.
+    """
+    prefix = seed.encode("utf-8") + b"\0"
+
+    def key(item: T) -> tuple[str, str]:
+        text = _canonical(item)
+        return hashlib.sha256(prefix + text.encode("utf-8")).hexdigest(), text
+
+    return sorted(items, key=key)
+
+
+def shuffle_seed(record: SessionRecord, question_id: str) -> str:
+    """The per-session, per-question seed of :func:`stable_shuffle`."""
+    return f"{record.info.name}\0{record.info.created}\0{question_id}"
+
+
+def _match_option(question: Question, value: Any) -> str | int | None:
+    """The option value an answer or tally key stands for, or ``None`` if it is none."""
+    if isinstance(value, bool):
+        return None
+    for option in question.options:
+        if value == option.value or str(value) == str(option.value):
+            return option.value
+    if question.kind is Kind.SCALE and str(value) == DONT_KNOW:
+        return DONT_KNOW
+    return None
+
+
+def _tally_counts(record: SessionRecord, question: Question) -> dict[str | int, int]:
+    counts: dict[str | int, int] = {}
+    for key, raw in (record.tallies.get(question.id) or {}).items():
+        option = _match_option(question, key)
+        try:
+            n = int(raw)
+        except (TypeError, ValueError):
+            continue
+        if option is None or n <= 0:
+            continue
+        counts[option] = counts.get(option, 0) + n
+    return counts
+
+
+def _ordered_options(question: Question) -> list[tuple[str | int, str]]:
+    """Options in display order: for scales the points, then anything else, "don't know" last."""
+    options = [(o.value, o.label) for o in question.options]
+    if question.kind is Kind.SCALE:
+        points = [o for o in options if isinstance(o[0], int) and not isinstance(o[0], bool)]
+        others = [o for o in options if o not in points and o[0] != DONT_KNOW]
+        dont_know = [o for o in options if o[0] == DONT_KNOW] or [(DONT_KNOW, DONT_KNOW)]
+        options = points + others + dont_know
+    return options
+
+
+def _distribution(
+    options: Sequence[tuple[str | int, str]], counts: dict[str | int, int], total: int
+) -> tuple[OptionCount, ...]:
+    return tuple(
+        OptionCount(
+            value, label, counts.get(value, 0), counts.get(value, 0) / total if total else 0
+        )
+        for value, label in options
+    )
+
+
+def _hidden(question: Question, n: int, threshold: int) -> QuestionResult:
+    return QuestionResult(question=question, n=n, threshold=threshold, shown=False)
+
+
+# ---------------------------------------------------------------- per question
+
+
+def question_result(record: SessionRecord, question: Question | str) -> QuestionResult:
+    """The figures of one question, tallies added, hidden below the threshold.
+
+    Answers that match no option (a question set edited after the meeting) are not counted.
+    """
+    if isinstance(question, str):
+        found = record.question(question)
+        if found is None:
+            raise KeyError(question)
+        question = found
+    threshold = threshold_of(record)
+    answers = list(record.answers.get(question.id) or [])
+    tallies = _tally_counts(record, question)
+    if question.kind in (Kind.SCALE, Kind.SINGLE):
+        return _choice_result(question, answers, tallies, threshold)
+    if question.kind is Kind.MULTIPLE:
+        return _multiple_result(question, answers, tallies, threshold)
+    if question.kind is Kind.DOTS:
+        return _dots_result(question, answers, tallies, threshold)
+    texts = [t for t in (record.approved.get(question.id) or []) if isinstance(t, str)]
+    n = max(len(answers), len(texts))
+    if not is_shown(n, threshold):
+        return _hidden(question, n, threshold)
+    return QuestionResult(
+        question=question,
+        n=n,
+        threshold=threshold,
+        shown=True,
+        texts=tuple(stable_shuffle(texts, shuffle_seed(record, question.id))),
+    )
+
+
+def _choice_result(
+    question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
+) -> QuestionResult:
+    counts = dict(tallies)
+    for value in answers:
+        option = _match_option(question, value)
+        if option is not None:
+            counts[option] = counts.get(option, 0) + 1
+    n = sum(counts.values())
+    if not is_shown(n, threshold):
+        return _hidden(question, n, threshold)
+    distribution = _distribution(_ordered_options(question), counts, n)
+    if question.kind is Kind.SINGLE:
+        return QuestionResult(
+            question=question,
+            n=n,
+            threshold=threshold,
+            shown=True,
+            distribution=distribution,
+            all_alike=any(c.count == n for c in distribution),
+        )
+    dont_know = counts.get(DONT_KNOW, 0)
+    points: list[int] = []
+    for value, count in sorted(
+        ((v, c) for v, c in counts.items() if isinstance(v, int)), key=lambda vc: vc[0]
+    ):
+        points.extend([value] * count)
+    scale = _scale_range(question)
+    median = mean = spread = disagreement = None
+    if points:
+        median = float(statistics.median(points))
+        mean = statistics.fmean(points)
+        spread = statistics.pstdev(points)
+        if scale and scale[1] > scale[0]:
+            disagreement = min(1.0, spread / ((scale[1] - scale[0]) / 2))
+    alike = len(set(points)) == 1 if points else dont_know == n
+    return QuestionResult(
+        question=question,
+        n=n,
+        threshold=threshold,
+        shown=True,
+        distribution=distribution,
+        dont_know=dont_know,
+        valued=len(points),
+        median=median,
+        mean=mean,
+        spread=spread,
+        disagreement=disagreement,
+        disagrees=disagreement is not None and disagreement >= DISAGREEMENT_MIN,
+        all_alike=alike,
+    )
+
+
+def _multiple_result(
+    question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
+) -> QuestionResult:
+    counts: dict[str | int, int] = dict(tallies)
+    respondents = 0
+    for value in answers:
+        if not isinstance(value, list | tuple):
+            continue
+        respondents += 1
+        for option in {_match_option(question, v) for v in value} - {None}:
+            counts[option] = counts.get(option, 0) + 1  # type: ignore[index]
+    n = respondents + max(tallies.values(), default=0)
+    if not is_shown(n, threshold):
+        return _hidden(question, n, threshold)
+    distribution = _distribution(_ordered_options(question), counts, n)
+    return QuestionResult(
+        question=question,
+        n=n,
+        threshold=threshold,
+        shown=True,
+        distribution=distribution,
+        # Every option chosen by all or by none: the result tells what each person picked.
+        all_alike=all(c.count in (0, n) for c in distribution),
+    )
+
+
+def _dots_result(
+    question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
+) -> QuestionResult:
+    counts: dict[str | int, int] = dict(tallies)
+    allocations: set[str] = set()
+    respondents = 0
+    for value in answers:
+        if not isinstance(value, dict):
+            continue
+        respondents += 1
+        spent: dict[str, int] = {}
+        for key, raw in value.items():
+            option = _match_option(question, key)
+            if option is None or isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+                continue
+            counts[option] = counts.get(option, 0) + raw
+            spent[str(option)] = spent.get(str(option), 0) + raw
+        allocations.add(_canonical(spent))
+    tallied = sum(tallies.values())
+    n = respondents + (math.ceil(tallied / question.dots) if question.dots > 0 else 0)
+    if not is_shown(n, threshold):
+        return _hidden(question, n, threshold)
+    total = sum(counts.values())
+    return QuestionResult(
+        question=question,
+        n=n,
+        threshold=threshold,
+        shown=True,
+        distribution=_distribution(_ordered_options(question), counts, total),
+        all_alike=not tallies and len(allocations) == 1,
+    )
+
+
+def importance_result(record: SessionRecord, item_id: str) -> Importance | None:
+    """The importance the group gave an item, or ``None`` when the item has no companion."""
+    question = record.question(item_id + IMPORTANCE_SUFFIX)
+    if question is None:
+        return None
+    threshold = threshold_of(record)
+    counts = {"low": 0, "medium": 0, "high": 0}
+    for value in record.answers.get(question.id) or []:
+        if isinstance(value, str) and value in counts:
+            counts[value] += 1
+    for key, raw in (record.tallies.get(question.id) or {}).items():
+        if key in counts and isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
+            counts[key] += raw
+    rated = sum(counts.values())
+    # n also counts "don't know" answers, like every other question.
+    n = question_result(record, question).n
+    if not is_shown(n, threshold) or not is_shown(rated, threshold):
+        return Importance(question_id=question.id, n=n, shown=False)
+    weight = sum(_IMPORTANCE_WEIGHT[k] * c for k, c in counts.items()) / rated
+    return Importance(
+        question_id=question.id,
+        n=n,
+        shown=True,
+        low=counts["low"],
+        medium=counts["medium"],
+        high=counts["high"],
+        weight=weight,
+        important=(counts["medium"] + counts["high"]) / rated > IMPORTANT_SHARE,
+    )
+
+
+def is_importance(question: Question) -> bool:
+    """Whether a question is the generated "how important?" companion of another item."""
+    return bool(question.importance_of) or question.id.endswith(IMPORTANCE_SUFFIX)
+
+
+# ---------------------------------------------------------------- per dimension
+
+
+def _to_scale(value: float, source: tuple[int, int], target: tuple[int, int]) -> float:
+    if source == target or source[1] == source[0]:
+        return value
+    return target[0] + (value - source[0]) / (source[1] - source[0]) * (target[1] - target[0])
+
+
+def dimension_results(
+    record: SessionRecord, questions: dict[str, QuestionResult] | None = None
+) -> tuple[DimensionResult, ...]:
+    """One result per dimension of the set, in the set's order.
+
+    ``questions`` may pass results already computed (the overview does) to avoid recounting.
+    Items of a dimension on a different scale are mapped linearly onto the first item's scale.
+    """
+    threshold = threshold_of(record)
+    out: list[DimensionResult] = []
+    for dimension in record.question_set.dimensions:
+        items: list[QuestionResult] = []
+        for q in record.question_set.questions:
+            if q.dimension != dimension.id or q.kind is not Kind.SCALE or is_importance(q):
+                continue
+            items.append(
+                questions[q.id] if questions and q.id in questions else question_result(record, q)
+            )
+        n = max((r.n for r in items), default=0)
+        shown_items = [r for r in items if r.shown and r.mean is not None and r.scale]
+        scale = shown_items[0].scale if shown_items else (items[0].scale if items else None)
+        if not shown_items or scale is None or not is_shown(n, threshold):
+            out.append(DimensionResult(dimension, tuple(items), n, False, scale=scale))
+            continue
+        means = [_to_scale(r.mean, r.scale, scale) for r in shown_items]  # type: ignore[arg-type]
+        points: list[float] = []
+        for r in shown_items:
+            for row in r.distribution or ():
+                if isinstance(row.value, int):
+                    points.extend([_to_scale(row.value, r.scale, scale)] * row.count)  # type: ignore[arg-type]
+        histogram = [0] * HISTOGRAM_BUCKETS
+        width = scale[1] - scale[0]
+        for p in points:
+            index = round((p - scale[0]) / width * (HISTOGRAM_BUCKETS - 1)) if width else 0
+            histogram[min(HISTOGRAM_BUCKETS - 1, max(0, index))] += 1
+        spread = statistics.pstdev(points) if points else 0.0
+        out.append(
+            DimensionResult(
+                dimension=dimension,
+                items=tuple(items),
+                n=n,
+                shown=True,
+                score=statistics.fmean(means),
+                spread=spread,
+                disagreement=min(1.0, spread / (width / 2)) if width else 0.0,
+                histogram=tuple(histogram),
+                scale=scale,
+            )
+        )
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the overview
+
+
+def _rank_dimensions(
+    dimensions: Sequence[DimensionResult],
+) -> tuple[tuple[DimensionResult, ...], tuple[DimensionResult, ...]]:
+    """Strongest and weakest dimensions of this group (never a ranking of units).
+
+    Shown dimensions are ordered by score; equal scores keep the set's order, so the same data
+    always names the same dimensions. Up to ``TOP_DIMENSIONS`` each, never more than half of
+    the shown dimensions. A dimension whose score equals that of the first one left out is not
+    named either: naming one of two equal dimensions "strongest" would mislead, and this also
+    keeps any dimension from being both strongest and weakest.
+    """
+    shown = [d for d in dimensions if d.shown and d.score is not None]
+    k = min(TOP_DIMENSIONS, len(shown) // 2)
+    order = {d.id: i for i, d in enumerate(dimensions)}
+
+    def top(sign: int) -> tuple[DimensionResult, ...]:
+        ranked = sorted(shown, key=lambda d: (sign * (d.score or 0.0), order[d.id]))
+        if len(ranked) <= k:
+            return ()
+        cut = ranked[k].score
+        return tuple(d for d in ranked[:k] if not math.isclose(d.score or 0.0, cut or 0.0))
+
+    return top(-1), top(1)
+
+
+def _survey_items(
+    record: SessionRecord, questions: dict[str, QuestionResult]
+) -> list[QuestionResult]:
+    return [
+        questions[q.id]
+        for q in record.question_set.questions
+        if q.kind is Kind.SCALE and not is_importance(q)
+    ]
+
+
+def priority_actions(record: SessionRecord) -> tuple[ActionItem, ...]:
+    """The group's top priorities: the first ``TOP_PRIORITIES`` high-priority live actions."""
+    return tuple(
+        a
+        for a in record.actions
+        if a.priority is Priority.HIGH and a.status is not ActionStatus.DROPPED
+    )[:TOP_PRIORITIES]
+
+
+def overview(record: SessionRecord, previous: SessionRecord | None = None) -> Overview:
+    """All results of a session, for the results screen and every export."""
+    questions = {q.id: question_result(record, q) for q in record.all_questions}
+    dimensions = dimension_results(record, questions)
+    strongest, weakest = _rank_dimensions(dimensions)
+    items = _survey_items(record, questions)
+    order = {r.id: i for i, r in enumerate(items)}
+    disagreements = sorted(
+        (r for r in items if r.shown and r.disagrees),
+        key=lambda r: (-(r.disagreement or 0.0), order[r.id]),
+    )[:TOP_DISAGREEMENTS]
+    low = [
+        r
+        for r in items
+        if r.shown and r.mean is not None and r.midpoint is not None and r.mean < r.midpoint
+    ]
+    weakest_items = sorted(low, key=lambda r: (r.mean, order[r.id]))
+    gaps: list[Gap] = []
+    for r in low:
+        importance = importance_result(record, r.id)
+        if importance is None or not importance.shown or not importance.important:
+            continue
+        scale = r.scale
+        half = (scale[1] - scale[0]) / 2 if scale else 1.0
+        lack = (r.midpoint - r.mean) / half if half else 0.0  # type: ignore[operator]
+        gaps.append(Gap(r, importance, lack * (importance.weight or 0.0)))
+    gaps.sort(key=lambda g: (-g.priority, order[g.item.id]))
+    survey_ids = {q.id for q in record.question_set.survey}
+    participants = max((r.n for r in questions.values() if r.id in survey_ids), default=0)
+    return Overview(
+        threshold=threshold_of(record),
+        participants=participants,
+        questions=questions,
+        dimensions=dimensions,
+        strongest=strongest,
+        weakest=weakest,
+        disagreements=tuple(disagreements),
+        gaps=tuple(gaps),
+        weakest_items=tuple(weakest_items),
+        priorities=priority_actions(record),
+        polls=tuple(questions[p.id] for p in record.polls if p.id in questions),
+        comparison=compare(record, previous) if previous is not None else None,
+    )
+
+
+# ---------------------------------------------------------------- change since last time
+
+
+def _change(id_: str, title: str, before: Any, after: Any) -> Change:
+    b = before.mean if isinstance(before, QuestionResult) else before.score
+    a = after.mean if isinstance(after, QuestionResult) else after.score
+    b = b if before.shown else None
+    a = a if after.shown else None
+    return Change(id_, title, b, a, a - b if a is not None and b is not None else None)
+
+
+def compare(current: SessionRecord, previous: SessionRecord) -> Comparison:
+    """Change per dimension and per item, matched by id, and the previous session's actions.
+
+    A delta exists only when both sides are shown (each under its own session's threshold) and,
+    for items, the scale is the same: a 1-5 mean and a 1-6 mean are not comparable.
+    """
+    now_q = {q.id: question_result(current, q) for q in current.question_set.questions}
+    then_q = {q.id: question_result(previous, q) for q in previous.question_set.questions}
+    now_d = dimension_results(current, now_q)
+    then_d = {d.id: d for d in dimension_results(previous, then_q)}
+    dims = tuple(
+        _change(d.id, d.title, then_d[d.id], d)
+        if d.scale == then_d[d.id].scale
+        else Change(d.id, d.title, None, None, None)
+        for d in now_d
+        if d.id in then_d
+    )
+    items: list[Change] = []
+    for r in _survey_items(current, now_q):
+        before = then_q.get(r.id)
+        if before is None or before.kind is not Kind.SCALE:
+            continue
+        if before.scale != r.scale:
+            items.append(Change(r.id, r.question.text, None, None, None))
+        else:
+            items.append(_change(r.id, r.question.text, before, r))
+    return Comparison(
+        previous_created=previous.info.created,
+        previous_name=previous.info.name,
+        dimensions=dims,
+        items=tuple(items),
+        previous_actions=tuple(previous.actions),
+    )

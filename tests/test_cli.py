@@ -1,0 +1,215 @@
+"""The command line as a user and a script meet it: real subprocesses, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def mognad(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: str = ""):
+    full_env = {**os.environ, "MOGNAD_LANG": "", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mognad_tui", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        input=stdin,
+        timeout=60,
+    )
+
+
+def no_traceback(result) -> bool:
+    return "Traceback" not in result.stdout + result.stderr
+
+
+def test_help_is_swedish_by_default_and_english_on_request():
+    sv = mognad("--help")
+    assert sv.returncode == 0
+    assert "användning: mognad" in sv.stdout and "skapa ett nytt möte" in sv.stdout
+    en = mognad("--help", "--lang", "en")
+    assert "usage: mognad" in en.stdout and "create a new meeting" in en.stdout
+    env_en = mognad("--help", env={"MOGNAD_LANG": "en"})
+    assert "create a new meeting" in env_en.stdout
+
+
+@pytest.mark.parametrize(
+    "command", ["new", "list", "run", "demo", "serve", "answer", "simulate", "export", "validate"]
+)
+def test_every_command_has_help(command):
+    result = mognad(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "--data-dir" in result.stdout and no_traceback(result)
+
+
+def test_new_list_export_round_trip(tmp_path):
+    data = tmp_path / "data"
+    made = mognad("new", "--name", "Enhet Socialtjänst Nord", "--data-dir", str(data))
+    assert made.returncode == 0, made.stderr
+    name = made.stdout.strip()
+    assert name == "enhet-socialtjanst-nord"
+    assert (data / name).is_dir()
+
+    listed = mognad("list", "--data-dir", str(data))
+    assert listed.returncode == 0
+    assert "Enhet Socialtjänst Nord" in listed.stdout and "nytt" in listed.stdout
+    assert "26 november" in listed.stdout or "20" in listed.stdout  # a date in Swedish
+
+    # the same group again gets its own folder, not an error
+    again = mognad("new", "--name", "Enhet Socialtjänst Nord", "--data-dir", str(data))
+    assert again.returncode == 0 and again.stdout.strip() == "enhet-socialtjanst-nord-2"
+
+    out = tmp_path / "x.json"
+    exported = mognad("export", name, "--format", "json", "-o", str(out), "--data-dir", str(data))
+    assert exported.returncode == 0, exported.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(doc["questions"]) >= 25
+    assert all({"id", "kind", "text", "answers"} <= set(q) for q in doc["questions"])
+
+    md = mognad("export", name, "--data-dir", str(data))
+    assert md.returncode == 0 and md.stdout.startswith("# ")
+
+    csv_out = tmp_path / "r.csv"
+    csv = mognad("export", name, "--format", "csv", "-o", str(csv_out), "--data-dir", str(data))
+    assert csv.returncode == 0, csv.stderr
+    assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (tmp_path / "r-answers.csv").exists()
+
+
+def test_data_dir_from_environment(tmp_path):
+    data = tmp_path / "env-data"
+    made = mognad("new", "--name", "Team A", env={"MOGNAD_DATA_DIR": str(data)})
+    assert made.returncode == 0 and (data / "team-a").is_dir()
+    assert "Team A" in mognad("list", env={"MOGNAD_DATA_DIR": str(data)}).stdout
+
+
+def test_english_session_and_messages(tmp_path):
+    data = tmp_path / "d"
+    made = mognad("new", "--name", "Unit North", "--lang", "en", "--data-dir", str(data))
+    assert made.returncode == 0
+    listed = mognad("list", "--lang", "en", "--data-dir", str(data))
+    assert "Group" in listed.stdout and "new" in listed.stdout
+
+
+def test_clear_errors_never_tracebacks(tmp_path):
+    data = tmp_path / "d"
+    cases = [
+        ("export", "no-such-session", "--data-dir", str(data)),
+        ("run", "no-such-session", "--data-dir", str(data)),
+        ("new", "--data-dir", str(data)),  # no name, not a terminal
+        ("new", "--name", "X", "--set", "no-such-set", "--data-dir", str(data)),
+        ("new", "--name", "X", "--threshold", "1", "--data-dir", str(data)),
+        ("export", "x", "--charts", "--data-dir", str(data)),
+    ]
+    for case in cases:
+        result = mognad(*case)
+        assert result.returncode == 1, case
+        assert result.stderr.startswith("mognad: "), (case, result.stderr)
+        assert no_traceback(result), (case, result.stderr)
+    usage = mognad("export")
+    assert usage.returncode == 2 and "det här saknas" in usage.stderr
+
+
+def test_damaged_session_is_reported_and_kept(tmp_path):
+    data = tmp_path / "d"
+    assert mognad("new", "--name", "Good", "--data-dir", str(data)).returncode == 0
+    assert mognad("new", "--name", "Bad", "--data-dir", str(data)).returncode == 0
+    files = [p for p in (data / "bad").iterdir() if p.is_file() and p.stat().st_size > 0]
+    victim = next(p for p in files if p.suffix == ".json")
+    victim.write_bytes(b"\x00garbage{")
+    before = {p.name: p.read_bytes() for p in (data / "bad").iterdir() if p.is_file()}
+    listed = mognad("list", "--data-dir", str(data))
+    assert listed.returncode == 0 and "Good" in listed.stdout and "skadat" in listed.stdout
+    exported = mognad("export", "bad", "--data-dir", str(data))
+    assert exported.returncode == 1 and "skadat" in exported.stderr and no_traceback(exported)
+    after = {p.name: p.read_bytes() for p in (data / "bad").iterdir() if p.is_file()}
+    assert after == before
+    assert mognad("export", "good", "--data-dir", str(data)).returncode == 0
+
+
+def test_validate_reports_file_line_item(tmp_path):
+    good = ROOT / "mognad_tui" / "question_sets" / "digital-mognad.sv.yaml"
+    ok = mognad("validate", str(good))
+    assert ok.returncode == 0 and "inga fel" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: X\nsteps:\n  - number: 2\n    items:\n      - id: a\n        kind: nope\n        text: hej\n")
+    result = mognad("validate", str(bad), str(good))
+    assert result.returncode == 1 and no_traceback(result)
+    assert "bad.yaml:" in result.stderr
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(os.urandom(2000) + b"\x00")
+    assert mognad("validate", str(binary)).returncode == 1
+
+
+def test_help_is_fast():
+    start = time.perf_counter()
+    mognad("--help")
+    # generous: the real figure (about 0.05 s) is measured by bench/startup.py
+    assert time.perf_counter() - start < 3
+
+
+def test_wizard_asks_for_what_flags_leave_out(tmp_path, monkeypatch):
+    """questionary's prompts, driven with piped keystrokes as a person would type them."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from mognad_tui import cli
+
+    monkeypatch.setattr(cli, "_is_interactive", lambda: True)
+    monkeypatch.chdir(tmp_path)
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text("Enhet Väst\r")  # the group's name
+        pipe.send_text("\r")  # the first question set offered (the built-in one)
+        code = cli.main(["new", "--data-dir", str(tmp_path / "d")])
+    assert code == 0
+    assert (tmp_path / "d" / "enhet-vast").is_dir()
+
+
+def test_installed_wheel_works_in_an_empty_folder(tmp_path):
+    """Built wheel, installed apart from the checkout: the built-in sets ship inside it."""
+    dist = tmp_path / "dist"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
+         str(dist), str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    wheel = next(dist.glob("mognad-*.whl"))
+    target = tmp_path / "site"
+    inst = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert inst.returncode == 0, inst.stderr[-2000:]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target), "MOGNAD_LANG": ""}
+    where = subprocess.run(
+        [sys.executable, "-c", "import mognad_tui; print(mognad_tui.__file__)"],
+        capture_output=True, text=True, cwd=empty, env=env,
+    )
+    assert where.stdout.strip().startswith(str(target))
+    made = subprocess.run(
+        [sys.executable, "-m", "mognad_tui", "new", "--name", "Från hjulet"],
+        capture_output=True, text=True, cwd=empty, env=env, timeout=60,
+    )
+    assert made.returncode == 0, made.stderr
+    assert (empty / "sessions" / "fran-hjulet").is_dir()
+    exported = subprocess.run(
+        [sys.executable, "-m", "mognad_tui", "export", "fran-hjulet", "--format", "json"],
+        capture_output=True, text=True, cwd=empty, env=env, timeout=60,
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert len(json.loads(exported.stdout)["questions"]) >= 25
+    web = target / "mognad_tui" / "web"
+    assert list((web / "templates").glob("*.html")) and list((web / "static").rglob("*.css"))
+    assert list((target / "mognad_tui" / "question_sets").glob("digital-mognad.*.yaml"))
