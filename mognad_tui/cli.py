@@ -219,7 +219,8 @@ def create(
             earlier = store.resolve_session(root, follow_up)
         except store.StoreError as exc:
             raise _store_error(exc, args.lang) from None
-        follow_up = str(earlier.resolve())
+        # Its folder name when it sits beside the new one, so the pair can move together.
+        follow_up = earlier.name if earlier.parent.resolve() == root.resolve() else str(earlier.resolve())
     base = store.slugify(title)
     name, n = base, 1
     while (root / name).exists():
@@ -329,7 +330,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         table.add_row(
             *(Text(str(x)) for x in (s.name, s.title or "", when, s.set_id or "", s.answers, state))
         )
-    Console(soft_wrap=True).print(table)
+    # On a terminal the table fits the window; piped into a script, nothing is cut or wrapped.
+    Console(width=None if sys.stdout.isatty() else 1000).print(table)
     return 0
 
 
@@ -379,8 +381,11 @@ def export_session(
     record = _read_record(args, name)
     previous = None
     if record.info.follow_up:
+        from mognad_tui import store
+
         try:
-            previous = _read_record(args, record.info.follow_up)
+            here = store.resolve_session(data_dir(args), name).parent
+            previous = _read_record(args, str(here / record.info.follow_up))
         except UserError as exc:
             print(T("warn_follow_up", args.lang, reason=exc), file=sys.stderr)
     out = Path(output) if output else None

@@ -17,8 +17,8 @@ API (all pure, no I/O):
 - :func:`overview` -> :class:`Overview`: all of the above plus strengths, weaknesses,
   disagreements, priority gaps, participation, high-priority actions and, given the previous
   session, :class:`Comparison` (:func:`compare`).
-- :func:`stable_shuffle` the deterministic, arrival-independent order of free texts and raw
-  answers.
+- :func:`stable_shuffle` the deterministic, arrival-independent order of free texts (stable
+  when a text is added); :func:`shuffled` the same for raw answers in exports.
 
 Facilitator tallies (``record.tallies``) are added to the phones' answers in every figure.
 """
@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import random
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -311,27 +312,95 @@ def stable_shuffle(items: Iterable[T], seed: str) -> list[T]:
     return sorted(items, key=key)
 
 
+def shuffled(items: Iterable[T], seed: str) -> list[T]:
+    """A deterministic shuffle that forgets the input order (for raw answers in exports).
+
+    The items are first put in a canonical order, so the result depends only on the seed and
+    the multiset of values, never on arrival; then shuffled with a seeded generator, so equal
+    answers are not grouped together as they are by :func:`stable_shuffle`.
+    """
+    out = sorted(items, key=_canonical)
+    random.Random(seed).shuffle(out)
+    return out
+
+
 def shuffle_seed(record: SessionRecord, question_id: str) -> str:
     """The per-session, per-question seed of :func:`stable_shuffle`."""
     return f"{record.info.name}\0{record.info.created}\0{question_id}"
 
 
-def _match_option(question: Question, value: Any) -> str | int | None:
-    """The option value an answer or tally key stands for, or ``None`` if it is none."""
+def raw_answers(record: SessionRecord, question: Question) -> list[Any]:
+    """The raw anonymous answers an export may list, in an order that says nothing of arrival.
+
+    Free text is shown only once the facilitator approved it (METHOD.md), and an export is a
+    showing too: unapproved and hidden texts stay out of every export.
+    """
+    values = list(record.answers.get(question.id) or [])
+    if question.kind is Kind.TEXT:
+        approved = set(record.approved.get(question.id) or [])
+        values = [v for v in values if v in approved]
+    return shuffled(values, shuffle_seed(record, question.id) + "\0raw")
+
+
+def _option_lookup(question: Question) -> dict[Any, str | int]:
+    """Every accepted spelling of an option (``3`` and ``"3"``) mapped to its value."""
+    lookup: dict[Any, str | int] = {}
+    for option in reversed(question.options):  # the first option wins a clash
+        lookup[option.value] = option.value
+        lookup[str(option.value)] = option.value
+    if question.kind is Kind.SCALE:
+        lookup.setdefault(DONT_KNOW, DONT_KNOW)
+    return lookup
+
+
+def _match_option(
+    question: Question, value: Any, lookup: dict[Any, str | int] | None = None
+) -> str | int | None:
+    """The option value an answer or tally key stands for, or ``None`` if it is none.
+
+    A dict lookup rather than a scan: a session of 500 people has 15,000 answers to match.
+    Booleans are refused first because ``True == 1`` would otherwise match the point 1.
+    """
     if isinstance(value, bool):
         return None
-    for option in question.options:
-        if value == option.value or str(value) == str(option.value):
-            return option.value
-    if question.kind is Kind.SCALE and str(value) == DONT_KNOW:
-        return DONT_KNOW
-    return None
+    table = lookup if lookup is not None else _option_lookup(question)
+    try:
+        found = table.get(value)
+    except TypeError:  # an unhashable answer (a list posted to a scale) matches nothing
+        return None
+    if found is None and not isinstance(value, str):
+        found = table.get(str(value))  # an int posted for an option spelled "3"
+    return found
+
+
+def _weighted_stats(counts: dict[Any, int]) -> tuple[float, float, float, int]:
+    """Median, mean, population standard deviation and total of points given as counts.
+
+    Working from counts (a handful of scale points) instead of the expanded list of answers
+    keeps the cost independent of the number of participants.
+    """
+    items = sorted((v, c) for v, c in counts.items() if c > 0)
+    total = sum(c for _, c in items)
+    mean = sum(v * c for v, c in items) / total
+    variance = sum(c * (v - mean) ** 2 for v, c in items) / total
+    lower_rank, upper_rank = (total - 1) // 2, total // 2
+    lower = upper = None
+    seen = 0
+    for v, c in items:
+        if lower is None and seen + c > lower_rank:
+            lower = v
+        if seen + c > upper_rank:
+            upper = v
+            break
+        seen += c
+    return (lower + upper) / 2, mean, math.sqrt(variance), total
 
 
 def _tally_counts(record: SessionRecord, question: Question) -> dict[str | int, int]:
     counts: dict[str | int, int] = {}
+    lookup = _option_lookup(question)
     for key, raw in (record.tallies.get(question.id) or {}).items():
-        option = _match_option(question, key)
+        option = _match_option(question, key, lookup)
         try:
             n = int(raw)
         except (TypeError, ValueError):
@@ -407,8 +476,9 @@ def _choice_result(
     question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
 ) -> QuestionResult:
     counts = dict(tallies)
+    lookup = _option_lookup(question)
     for value in answers:
-        option = _match_option(question, value)
+        option = _match_option(question, value, lookup)
         if option is not None:
             counts[option] = counts.get(option, 0) + 1
     n = sum(counts.values())
@@ -425,20 +495,15 @@ def _choice_result(
             all_alike=any(c.count == n for c in distribution),
         )
     dont_know = counts.get(DONT_KNOW, 0)
-    points: list[int] = []
-    for value, count in sorted(
-        ((v, c) for v, c in counts.items() if isinstance(v, int)), key=lambda vc: vc[0]
-    ):
-        points.extend([value] * count)
+    points = {v: c for v, c in counts.items() if isinstance(v, int) and c > 0}
+    valued = sum(points.values())
     scale = _scale_range(question)
     median = mean = spread = disagreement = None
-    if points:
-        median = float(statistics.median(points))
-        mean = statistics.fmean(points)
-        spread = statistics.pstdev(points)
+    if valued:
+        median, mean, spread, _ = _weighted_stats(points)
         if scale and scale[1] > scale[0]:
             disagreement = min(1.0, spread / ((scale[1] - scale[0]) / 2))
-    alike = len(set(points)) == 1 if points else dont_know == n
+    alike = len(points) == 1 if valued else dont_know == n
     return QuestionResult(
         question=question,
         n=n,
@@ -446,7 +511,7 @@ def _choice_result(
         shown=True,
         distribution=distribution,
         dont_know=dont_know,
-        valued=len(points),
+        valued=valued,
         median=median,
         mean=mean,
         spread=spread,
@@ -460,12 +525,13 @@ def _multiple_result(
     question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
 ) -> QuestionResult:
     counts: dict[str | int, int] = dict(tallies)
+    lookup = _option_lookup(question)
     respondents = 0
     for value in answers:
         if not isinstance(value, list | tuple):
             continue
         respondents += 1
-        for option in {_match_option(question, v) for v in value} - {None}:
+        for option in {_match_option(question, v, lookup) for v in value} - {None}:
             counts[option] = counts.get(option, 0) + 1  # type: ignore[index]
     n = respondents + max(tallies.values(), default=0)
     if not is_shown(n, threshold):
@@ -487,6 +553,7 @@ def _dots_result(
 ) -> QuestionResult:
     counts: dict[str | int, int] = dict(tallies)
     allocations: set[str] = set()
+    lookup = _option_lookup(question)
     respondents = 0
     for value in answers:
         if not isinstance(value, dict):
@@ -494,7 +561,7 @@ def _dots_result(
         respondents += 1
         spent: dict[str, int] = {}
         for key, raw in value.items():
-            option = _match_option(question, key)
+            option = _match_option(question, key, lookup)
             if option is None or isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
                 continue
             counts[option] = counts.get(option, 0) + raw
@@ -585,17 +652,18 @@ def dimension_results(
             out.append(DimensionResult(dimension, tuple(items), n, False, scale=scale))
             continue
         means = [_to_scale(r.mean, r.scale, scale) for r in shown_items]  # type: ignore[arg-type]
-        points: list[float] = []
+        pooled: dict[float, int] = {}
         for r in shown_items:
             for row in r.distribution or ():
-                if isinstance(row.value, int):
-                    points.extend([_to_scale(row.value, r.scale, scale)] * row.count)  # type: ignore[arg-type]
+                if isinstance(row.value, int) and row.count:
+                    point = _to_scale(row.value, r.scale, scale)  # type: ignore[arg-type]
+                    pooled[point] = pooled.get(point, 0) + row.count
         histogram = [0] * HISTOGRAM_BUCKETS
         width = scale[1] - scale[0]
-        for p in points:
-            index = round((p - scale[0]) / width * (HISTOGRAM_BUCKETS - 1)) if width else 0
-            histogram[min(HISTOGRAM_BUCKETS - 1, max(0, index))] += 1
-        spread = statistics.pstdev(points) if points else 0.0
+        for point, count in pooled.items():
+            index = round((point - scale[0]) / width * (HISTOGRAM_BUCKETS - 1)) if width else 0
+            histogram[min(HISTOGRAM_BUCKETS - 1, max(0, index))] += count
+        spread = _weighted_stats(pooled)[2] if pooled else 0.0
         out.append(
             DimensionResult(
                 dimension=dimension,
@@ -700,7 +768,7 @@ def overview(record: SessionRecord, previous: SessionRecord | None = None) -> Ov
         weakest_items=tuple(weakest_items),
         priorities=priority_actions(record),
         polls=tuple(questions[p.id] for p in record.polls if p.id in questions),
-        comparison=compare(record, previous) if previous is not None else None,
+        comparison=_compare(record, previous, questions) if previous is not None else None,
     )
 
 
@@ -721,7 +789,19 @@ def compare(current: SessionRecord, previous: SessionRecord) -> Comparison:
     A delta exists only when both sides are shown (each under its own session's threshold) and,
     for items, the scale is the same: a 1-5 mean and a 1-6 mean are not comparable.
     """
-    now_q = {q.id: question_result(current, q) for q in current.question_set.questions}
+    return _compare(current, previous)
+
+
+def _compare(
+    current: SessionRecord,
+    previous: SessionRecord,
+    computed: dict[str, QuestionResult] | None = None,
+) -> Comparison:
+    """:func:`compare`, reusing the current session's results when the overview has them."""
+    now_q = {
+        q.id: computed[q.id] if computed and q.id in computed else question_result(current, q)
+        for q in current.question_set.questions
+    }
     then_q = {q.id: question_result(previous, q) for q in previous.question_set.questions}
     now_d = dimension_results(current, now_q)
     then_d = {d.id: d for d in dimension_results(previous, then_q)}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from hypothesis import strategies as st
+
 from mognad_tui.model import (
     DONT_KNOW,
     IMPORTANCE_SUFFIX,
@@ -288,11 +290,13 @@ def _polls(lang: str) -> list[Question]:
         Question(
             id="poll.1",
             kind=Kind.SINGLE,
-            text="Hur digital är vår vardag i dag?" if sv else "How digital is our day today?",
+            text="Hur känns det att börja med enkäten?"
+            if sv
+            else "How do we feel about the survey?",
             options=(
-                Option("low", "Lite" if sv else "A little"),
-                Option("some", "En del" if sv else "Somewhat"),
-                Option("high", "Mycket" if sv else "Very"),
+                Option("low", "Oroliga" if sv else "Worried"),
+                Option("some", "Nyfikna" if sv else "Curious"),
+                Option("high", "Taggade" if sv else "Keen"),
             ),
         ),
         Question(
@@ -416,30 +420,16 @@ def demo_session(
         {"learning-time": 1, "phishing": 2},
     ]
     record.answers["poll.5"] = ["before", "after"]  # below the threshold
-    prompts = [i for i in qset.items if isinstance(i, Prompt)]
-    note_sv = [
-        "Att e-tjänsten är förstahandsval för den som kan.\nVi hjälper den som inte kan.",
-        "Journalanteckningar på papper\nUtskrifter av scheman",
-        "Att säkerheten var lägre än vi trodde.",
-        "Anna kan lära ut delade dokument.\nOmar kan lära ut e-tjänsterna.",
-        "Tydligare mandat från förvaltningen.\nBudget för utbildning 2027.\n"
-        "Bättre wifi i personalrummet.",
-    ]
-    note_en = [
-        "The e-service comes first for those who can use it.\nWe help those who cannot.",
-        "Case notes on paper\nPrinted schedules",
-        "That security was lower than we thought.",
-        "Anna can teach shared documents.\nOmar can teach the e-services.",
-        "A clearer mandate from the administration.\nA training budget for 2027.\n"
-        "Better Wi-Fi in the staff room.",
-    ]
-    for prompt, note in zip(prompts, note_sv if sv else note_en, strict=False):
-        record.notes[prompt.id] = note
-    nxt = next((p for p in prompts if "next" in p.id or "again" in p.id or "measure" in p.id), None)
-    if nxt is not None:
-        record.notes[nxt.id] = (
-            "Vi mäter igen i november 2027." if sv else "We measure again in November 2027."
-        )
+    _answer_other_questions(record, survey, seed, participants, sv)
+    notes = _NOTES["sv" if sv else "en"]
+    for step in qset.steps:
+        prompts = [i for i in step.items if isinstance(i, Prompt)]
+        nxt = next((p for p in prompts if _is_next(p.id)), None)
+        ordinary = [p for p in prompts if p is not nxt]
+        for prompt, note in zip(ordinary, notes.get(step.number, []), strict=False):
+            record.notes[prompt.id] = note
+        if nxt is not None:
+            record.notes[nxt.id] = notes["next"][0]
     record.needs = [
         Need(
             "n1",
@@ -510,6 +500,91 @@ def demo_session(
         ),
     ]
     return record
+
+
+_NOTES = {
+    "sv": {
+        1: [
+            "Att e-tjänsten är förstahandsval för den som kan.\nVi hjälper den som inte kan.",
+            "Journalanteckningar på papper\nUtskrifter av scheman",
+        ],
+        3: [
+            "Att säkerheten var lägre än vi trodde.",
+            "Vi är bra på delade dokument.",
+            "",
+            "Anna kan lära ut delade dokument.\nOmar kan lära ut e-tjänsterna.",
+        ],
+        4: [
+            "En kurs om nätfiske.\nLära av varandra en timme i månaden.",
+            "",
+            "Tydligare mandat från förvaltningen.\nBudget för utbildning 2027.\n"
+            "Bättre wifi i personalrummet.",
+        ],
+        "next": ["Vi mäter igen i november 2027."],
+    },
+    "en": {
+        1: [
+            "The e-service comes first for those who can use it.\nWe help those who cannot.",
+            "Case notes on paper\nPrinted schedules",
+        ],
+        3: [
+            "That security was lower than we thought.",
+            "We are good at shared documents.",
+            "",
+            "Anna can teach shared documents.\nOmar can teach the e-services.",
+        ],
+        4: [
+            "A course on phishing.\nLearning from each other one hour a month.",
+            "",
+            "A clearer mandate from the administration.\nA training budget for 2027.\n"
+            "Better Wi-Fi in the staff room.",
+        ],
+        "next": ["We measure again in November 2027."],
+    },
+}
+
+
+def _is_next(item_id: str) -> bool:
+    return any(hint in item_id for hint in ("next", "again", "measure", "matning"))
+
+
+def _answer_other_questions(
+    record: SessionRecord, survey: list[Question], seed: str, participants: int, sv: bool
+) -> None:
+    """Answers to the set's own non-scale questions (warm-up poll, free text, dot voting)."""
+    done = {q.id for q in survey}
+    for q in record.question_set.questions:
+        if q.id in done or q.importance_of:
+            continue
+        rng = random.Random(f"{seed}:{q.id}")
+        values = [o.value for o in q.options]
+        if q.kind in (Kind.SINGLE, Kind.SCALE) and values:
+            record.answers[q.id] = [rng.choice(values) for _ in range(participants)]
+        elif q.kind is Kind.MULTIPLE and values:
+            record.answers[q.id] = [
+                [v for v in values if rng.random() < 0.5] for _ in range(participants)
+            ]
+        elif q.kind is Kind.DOTS and values:
+            answers = []
+            for _ in range(participants):
+                spent: dict[str, int] = {}
+                for _ in range(q.dots):
+                    key = str(rng.choice(values))
+                    spent[key] = spent.get(key, 0) + 1
+                answers.append(spent)
+            record.answers[q.id] = answers
+        elif q.kind is Kind.TEXT:
+            texts = (
+                ["Bra att vi pratar om det här.", "Mer tid för utbildning, tack.", "Fler skärmar."]
+                if sv
+                else [
+                    "Good that we talk about this.",
+                    "More time for training, please.",
+                    "More screens.",
+                ]
+            )
+            record.answers[q.id] = [*texts, "Ej godkänd" if sv else "Not approved"]
+            record.approved[q.id] = texts
 
 
 def statistics_mean(values: list[Any]) -> float:
@@ -599,4 +674,61 @@ def scale_question(qid: str = "q", dimension: str | None = None, lang: str = "sv
         text=f"Statement {qid}",
         options=scale_options(lang),
         dimension=dimension,
+    )
+
+
+# ---------------------------------------------------------------- random sessions (hypothesis)
+
+
+def choice_question(
+    qid: str = "c", kind: Kind = Kind.SINGLE, options: str = "abc", dots: int = 0
+) -> Question:
+    return Question(
+        id=qid,
+        kind=kind,
+        text=f"Choice {qid}",
+        options=tuple(Option(o, f"Label {qid} {o.upper()}") for o in options),
+        dots=dots,
+    )
+
+
+VALUES = st.sampled_from([1, 2, 3, 4, 5, DONT_KNOW])
+
+
+@st.composite
+def random_records(draw: Any) -> SessionRecord:
+    """Small sessions of every kind of question, answer counts around the threshold."""
+    threshold = draw(st.integers(min_value=0, max_value=6))
+    dims = (Dimension("d1", "One"), Dimension("d2", "Two"))
+    questions = [
+        scale_question(f"s{i}", draw(st.sampled_from(["d1", "d2", None]))) for i in range(4)
+    ]
+    questions += [
+        choice_question("single"),
+        choice_question("multi", Kind.MULTIPLE),
+        choice_question("dots", Kind.DOTS, dots=3),
+        Question(id="text", kind=Kind.TEXT, text="Text"),
+    ]
+    questions.append(importance_question(questions[0]))
+    answers: dict[str, list] = {}
+    tallies: dict[str, dict[str, int]] = {}
+    small = st.integers(min_value=0, max_value=7)
+    for q in questions[:4]:
+        answers[q.id] = draw(st.lists(VALUES, max_size=7))
+        if draw(st.booleans()):
+            tallies[q.id] = {str(v): draw(small) for v in draw(st.lists(VALUES, max_size=2))}
+    answers["single"] = draw(st.lists(st.sampled_from("abc"), max_size=7))
+    answers["multi"] = draw(st.lists(st.lists(st.sampled_from("abc"), unique=True), max_size=7))
+    dot = st.dictionaries(st.sampled_from("abc"), st.integers(min_value=1, max_value=3), max_size=2)
+    answers["dots"] = draw(st.lists(dot, max_size=7))
+    answers["text"] = draw(st.lists(st.text(min_size=1, max_size=5), max_size=7))
+    answers["s0.importance"] = draw(
+        st.lists(st.sampled_from(["low", "medium", "high"]), max_size=7)
+    )
+    for qid in ("single", "multi", "dots"):
+        if draw(st.booleans()):
+            tallies[qid] = {"a": draw(small)}
+    approved = {"text": answers["text"][: draw(st.integers(0, 7))]}
+    return tiny_record(
+        questions, answers, threshold=threshold, tallies=tallies, approved=approved, dimensions=dims
     )

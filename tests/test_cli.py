@@ -176,10 +176,21 @@ def test_wizard_asks_for_what_flags_leave_out(tmp_path, monkeypatch):
 
 def test_installed_wheel_works_in_an_empty_folder(tmp_path):
     """Built wheel, installed apart from the checkout: the built-in sets ship inside it."""
+    import shutil
+
+    source = tmp_path / "src"  # a copy, so the build leaves nothing in the checkout
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "node_modules", "sessions", "build", "*.egg-info", "__pycache__",
+            ".pytest_cache", ".hypothesis", ".ruff_cache",
+        ),
+    )
     dist = tmp_path / "dist"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(dist), str(ROOT)],
+         str(dist), str(source)],
         capture_output=True, text=True, timeout=300,
     )
     assert build.returncode == 0, build.stderr[-2000:]

@@ -11,6 +11,7 @@ employees at a meeting, and a traceback helps none of them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 from collections.abc import AsyncIterator, Callable
@@ -21,20 +22,30 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from mognad_tui.client.messages import MESSAGES
+from mognad_tui.model import MAX_SHORT_TEXT, clean_text
 
-#: Error codes the server may send as ``{"error": CODE}`` that have a sentence of their own.
+#: Error codes the server sends as ``{"error": CODE}`` (see web/messages.py), mapped to the key
+#: of our own sentence. A code not listed here falls back to the server's own ``message`` (it
+#: is in our language: we send ``Accept-Language``), then to what the status means.
 _SERVER_CODES = {
-    "unknown_question",
-    "not_open",
-    "bad_value",
-    "too_long",
-    "too_many_dots",
-    "empty",
-    "store_full",
-    "store_error",
+    "unknown_question": "unknown_question",
+    "not_open": "not_open",
+    "bad_value": "bad_value",
+    "no_choice": "bad_value",
+    "too_long": "too_long",
+    "too_many_dots": "too_many_dots",
+    "empty": "empty",
+    "store_full": "store_full",
+    "store_error": "store_error",
+    "unknown_code": "wrong_code",
+    "wrong_code": "wrong_code",
+    "rate_limited": "too_many_requests",
+    "no_device": "forbidden",
+    "foreign_origin": "forbidden",
+    "csrf": "forbidden",
+    "not_json": "forbidden",
+    "too_large": "too_large",
 }
-#: What the server may call a wrong join code, mapped to our one message.
-_WRONG_CODE = {"unknown_code", "wrong_code", "no_such_session", "not_found", "unknown_session"}
 
 _STATUS_KEYS = {
     403: "forbidden",
@@ -54,11 +65,12 @@ class ApiError(Exception):
     ``message`` the sentence to show the person, already in their language.
     """
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, retry_after: float | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after = retry_after  # seconds, when the server said when to come back
 
     def __repr__(self) -> str:
         return f"ApiError({self.status}, {self.code!r}, {self.message!r})"
@@ -183,6 +195,8 @@ class ParticipantClient:
             cookie_jar=self._jar,
             timeout=self._timeout,
             raise_for_status=False,
+            # The server's own error sentences then come in the person's language too.
+            headers={"Accept-Language": self.lang},
         )
 
     @property
@@ -220,14 +234,14 @@ class ParticipantClient:
 
     async def join(self) -> None:
         """Open the participant page once, as a phone does: that is what hands out the token."""
-        async with self._request("GET", self.url.page, "join") as resp:
+        async with self._request("GET", self.url.page) as resp:
             if resp.status != 200:
                 raise await self._error(resp, "join")
             await resp.read()
 
     async def state(self) -> dict[str, Any]:
         """What is open now and what this device has answered (``open``, ``answered``...)."""
-        async with self._request("GET", self.url.api("state"), "state") as resp:
+        async with self._request("GET", self.url.api("state")) as resp:
             if resp.status != 200:
                 raise await self._error(resp, "state")
             body = await self._json(resp)
@@ -241,7 +255,7 @@ class ParticipantClient:
     async def answer(self, question_id: str, value: Any) -> bool:
         """Post one answer; returns True once the meeting says it is durable on disk."""
         payload = {"question": question_id, "value": value}
-        async with self._request("POST", self.url.api("answers"), "answer", json=payload) as resp:
+        async with self._request("POST", self.url.api("answers"), json=payload) as resp:
             if resp.status != 200:
                 raise await self._error(resp, "answer")
             body = await self._json(resp)
@@ -279,7 +293,10 @@ class ParticipantClient:
             )
             try:
                 async with self._request(
-                    "GET", self.url.api("events"), "events", headers=headers, timeout=timeout,
+                    "GET",
+                    self.url.api("events"),
+                    headers=headers,
+                    timeout=timeout,
                     stream=True,
                 ) as resp:
                     if resp.status != 200:
@@ -296,7 +313,7 @@ class ParticipantClient:
                             if retry is not None:
                                 backoff = delay = min(max(retry / 1000, 0.1), max_backoff)
                             yield event
-                    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
                         raise self._connection_error(exc) from None
                 # The server ended the stream (a restart, a proxy): come back like after a drop.
                 if not reconnect:
@@ -315,7 +332,6 @@ class ParticipantClient:
         self,
         method: str,
         url: str,
-        context: str,
         *,
         stream: bool = False,
         **kwargs: Any,
@@ -336,13 +352,19 @@ class ParticipantClient:
         unknown question)."""
         body = await self._json(resp)
         server_code = body.get("error") if isinstance(body, dict) else None
+        server_message = body.get("message") if isinstance(body, dict) else None
         status = resp.status
+        retry_after = None
+        with contextlib.suppress(ValueError):
+            retry_after = float(resp.headers.get("Retry-After", ""))
         key: str
         if isinstance(server_code, str) and server_code in _SERVER_CODES:
-            key = server_code
-        elif (isinstance(server_code, str) and server_code in _WRONG_CODE) or (
-            status == 404 and context != "answer"
-        ):
+            key = _SERVER_CODES[server_code]
+        elif isinstance(server_code, str) and isinstance(server_message, str) and server_message:
+            # A refusal this client does not know yet: the server's sentence, made harmless.
+            text = clean_text(server_message, MAX_SHORT_TEXT)
+            return ApiError(status, clean_text(server_code, 64), text, retry_after)
+        elif status == 404 and context != "answer":
             key = "wrong_code"
         elif status == 404:
             key = "unknown_question"
@@ -352,14 +374,14 @@ class ParticipantClient:
             key = "server_error"
         else:
             key = "unexpected"
-        return ApiError(status, key, self._message(key, status=status))
+        return ApiError(status, key, self._message(key, status=status), retry_after)
 
     def _connection_error(self, exc: BaseException) -> ApiError:
         if isinstance(exc, aiohttp.InvalidURL):
             key = "bad_url"
-        elif isinstance(exc, aiohttp.ClientConnectorError):
+        elif isinstance(exc, aiohttp.ClientConnectorError | ConnectionRefusedError):
             key = "unreachable"
-        elif isinstance(exc, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+        elif isinstance(exc, TimeoutError | aiohttp.ServerTimeoutError):
             key = "timeout"
         else:
             key = "disconnected"
@@ -389,13 +411,11 @@ class _Request:
     async def __aenter__(self) -> aiohttp.ClientResponse:
         try:
             return await self._cm.__aenter__()
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise self._client._connection_error(exc) from None
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> bool | None:
-        if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError) and not isinstance(
-            exc, ApiError
-        ):
+        if isinstance(exc, aiohttp.ClientError | TimeoutError) and not isinstance(exc, ApiError):
             await self._cm.__aexit__(exc_type, exc, tb)
             raise self._client._connection_error(exc) from None
         return await self._cm.__aexit__(exc_type, exc, tb)

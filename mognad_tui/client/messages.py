@@ -37,6 +37,7 @@ MESSAGES = Catalog(
             "server_error": "Något gick fel hos mötet (fel {status}). Försök igen.",
             "unexpected": "Mötet svarade på ett oväntat sätt (fel {status}).",
             "bad_response": "Mötet skickade ett svar som inte går att läsa.",
+            "unexpected_error": "Något oväntat gick fel: {error}",
             # the terminal client
             "joining": "Ansluter till mötet ...",
             "joined": (
@@ -46,9 +47,6 @@ MESSAGES = Catalog(
             "question_of": "Fråga {number} av {total}",
             "saved": "Ditt svar är sparat.",
             "waiting": "Väntar på nästa fråga ... (Ctrl-C avslutar)",
-            "all_done": (
-                "Du har svarat på alla frågor. Du kan ändra dina svar så länge enkäten är öppen."
-            ),
             "goodbye": "Hej då, och tack för dina svar.",
             "skip": "Hoppa över frågan",
             "skipped": "Du hoppade över frågan.",
@@ -58,19 +56,20 @@ MESSAGES = Catalog(
             "dots_prompt": "Punkter på ”{label}” (0–{left}, {left} kvar)",
             "dots_invalid": "Skriv ett heltal från 0 till {left}.",
             "dots_done": "Du har fördelat {spent} av {total} punkter.",
-            "change_answers": (
-                "Du har redan svarat på {done} av {total} frågor. Vill du ändra dina svar?"
-            ),
+            "walk_done": "Du har svarat på {done} av {total} frågor.",
+            "change_answers": "Vill du ändra något svar?",
+            "kept": "Du behöll ditt svar.",
             "current_answer": "Ditt svar nu: {value}",
             "keep_answer": "Behåll mitt svar",
             "closed_meanwhile": "Frågan stängdes innan du hann svara.",
             "reconnecting": "Anslutningen bröts. Försöker igen ...",
             "reconnected": "Ansluten igen.",
             "choose_one": "Skriv numret på ditt val (tom rad hoppar över): ",
-            "choose_many": (
-                "Skriv numren på dina val, åtskilda med komma (tom rad hoppar över): "
-            ),
-            "checkbox_hint": "mellanslag markerar, Enter skickar",
+            "choose_many": ("Skriv numren på dina val, åtskilda med komma (tom rad hoppar över): "),
+            "checkbox_hint": "(mellanslag markerar, Enter skickar)",
+            "select_hint": "(välj med piltangenterna, Enter skickar)",
+            "yes": "Ja",
+            "no": "Nej",
             "invalid_choice": "Skriv ett nummer från 1 till {count}.",
             "yes_no": " (j/n): ",
             "yes_words": "j,ja,y,yes",
@@ -113,12 +112,15 @@ MESSAGES = Catalog(
             "empty": "The answer is empty.",
             "forbidden": "The meeting did not accept the answer. Join again with the address.",
             "too_large": "The answer is too large to send.",
-            "too_many_requests": "Many people are answering right now. Wait a moment and try again.",
+            "too_many_requests": (
+                "Many people are answering right now. Wait a moment and try again."
+            ),
             "store_full": "The answer could not be saved: the facilitator's computer is full.",
             "store_error": "The answer could not be saved. Tell the facilitator.",
             "server_error": "Something went wrong at the meeting (error {status}). Try again.",
             "unexpected": "The meeting answered in an unexpected way (error {status}).",
             "bad_response": "The meeting sent a reply that cannot be read.",
+            "unexpected_error": "Something unexpected went wrong: {error}",
             "joining": "Joining the meeting ...",
             "joined": (
                 "You have joined the meeting. Your answers are anonymous: nobody, not even the "
@@ -127,10 +129,6 @@ MESSAGES = Catalog(
             "question_of": "Question {number} of {total}",
             "saved": "Your answer is saved.",
             "waiting": "Waiting for the next question ... (Ctrl-C quits)",
-            "all_done": (
-                "You have answered every question. You can change your answers while the "
-                "survey is open."
-            ),
             "goodbye": "Goodbye, and thank you for your answers.",
             "skip": "Skip this question",
             "skipped": "You skipped the question.",
@@ -140,10 +138,9 @@ MESSAGES = Catalog(
             "dots_prompt": "Dots on “{label}” (0–{left}, {left} left)",
             "dots_invalid": "Type a whole number from 0 to {left}.",
             "dots_done": "You spent {spent} of {total} dots.",
-            "change_answers": (
-                "You have already answered {done} of {total} questions. "
-                "Do you want to change your answers?"
-            ),
+            "walk_done": "You have answered {done} of {total} questions.",
+            "change_answers": "Do you want to change any answer?",
+            "kept": "You kept your answer.",
             "current_answer": "Your answer now: {value}",
             "keep_answer": "Keep my answer",
             "closed_meanwhile": "The question closed before you answered.",
@@ -153,7 +150,10 @@ MESSAGES = Catalog(
             "choose_many": (
                 "Type the numbers of your choices, separated by commas (an empty line skips): "
             ),
-            "checkbox_hint": "space selects, Enter sends",
+            "checkbox_hint": "(space selects, Enter sends)",
+            "select_hint": "(choose with the arrow keys, Enter sends)",
+            "yes": "Yes",
+            "no": "No",
             "invalid_choice": "Type a number from 1 to {count}.",
             "yes_no": " (y/n): ",
             "yes_words": "y,yes,j,ja",

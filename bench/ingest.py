@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""Ingest benchmark: how many answers a second the real participant server takes, and how
+quickly it acknowledges them, next to a bare aiohttp endpoint that only parses the JSON.
+
+Why the comparison: the real server does the work that matters (checks the answer, files it
+under an anonymous slot, makes it durable on disk with fsync before saying ok). The bare endpoint
+is the ceiling of this machine, this Python and this client. The target is that doing the real
+work costs at most half the throughput and at most twice the p99 latency:
+
+    throughput(real) / throughput(bare) >= 0.5   and   p99(real) <= 2 x p99(bare)
+
+Both run as subprocesses on 127.0.0.1, measured by the same client (``mognad_tui.client``'s
+Simulator: 300 simulated devices, each with its own cookie, answering every survey question).
+The server takes at most 30 answers per device in 10 s (a person is slower; a script that posts
+faster is refused with 429), so in the measured run each device answers as fast as that limit
+allows, which is the heaviest load 300 devices can legitimately put on it. ``--burst`` adds a
+run with no pause at all, for information: the limit then shows as 429s and retries. The run is
+bounded in time. Exit 1 on FAIL.
+
+    .venv/bin/python bench/ingest.py [--participants 300] [--timeout 180] [--burst]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mognad_tui.client.api import ParticipantClient  # noqa: E402
+from mognad_tui.client.simulate import SimStats, Simulator  # noqa: E402
+
+#: The participant server takes at most this many answers per device in PER_WINDOW seconds
+#: (web/app.py ANSWERS_PER_WINDOW, ANSWERS_WINDOW; read over HTTP it is not, so it is stated).
+PER_DEVICE = 30
+PER_WINDOW = 10.0
+URL_LINE = re.compile(r"^\s*(https?://127\.0\.0\.1:(\d+)/j/[A-Za-z0-9_-]+)\s*$", re.M)
+
+
+# ---------------------------------------------------------------- the real server
+
+
+def mognad(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mognad_tui", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+class Server:
+    """A server subprocess that prints its join URL alone on a line once it accepts
+    connections (``mognad serve`` does, and so does the bare endpoint below)."""
+
+    def __init__(self, argv: list[str], log: Path):
+        self.log_path = log
+        self._log = open(log, "w+", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            start_new_session=True,
+        )
+        self.url = self._wait_url()
+
+    def _wait_url(self, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._log.seek(0)
+            match = URL_LINE.search(self._log.read())
+            if match and match.group(2) != "0":
+                return match.group(1)
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        self._log.seek(0)
+        self.stop()
+        raise SystemExit(f"the server did not start:\n{self._log.read()[-2000:]}")
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def rss_kb(self) -> int:
+        """Resident memory of the server process (VmRSS, kB)."""
+        with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+        self._log.close()
+
+
+def start_real_server(tmp: Path, *, self_paced: bool = True, name: str = "bench") -> Server:
+    """``mognad new`` a fresh session of the built-in set, then ``mognad serve`` it."""
+    data = tmp / "sessions"
+    made = mognad(
+        "new", "--name", name, "--set", "digital-mognad", "--lang", "sv", "--data-dir", str(data)
+    )
+    if made.returncode != 0:
+        raise SystemExit(f"mognad new failed:\n{made.stdout}{made.stderr}")
+    session = made.stdout.strip().splitlines()[-1].strip()
+    argv = [sys.executable, "-m", "mognad_tui", "serve", session]
+    argv += ["--self-paced"] if self_paced else []
+    argv += ["--host", "127.0.0.1", "--port", "0", "--data-dir", str(data)]
+    return Server(argv, tmp / f"serve-{name}.log")
+
+
+# ---------------------------------------------------------------- the bare endpoint
+
+
+def bare_main(questions_file: str) -> None:
+    """The ceiling: the same four routes, doing nothing but parse the posted JSON."""
+    from aiohttp import web
+
+    with open(questions_file, encoding="utf-8") as f:
+        open_questions = json.load(f)
+    code = "bare"
+
+    async def page(request: web.Request) -> web.Response:
+        response = web.Response(text="<!doctype html><title>bare</title>", content_type="text/html")
+        if "t" not in request.cookies:
+            response.set_cookie("t", secrets.token_urlsafe(16), httponly=True, samesite="Strict")
+        return response
+
+    async def state(request: web.Request) -> web.Response:
+        return web.json_response({"open": open_questions, "answered": {}, "self_paced": True})
+
+    async def answers(request: web.Request) -> web.Response:
+        body = await request.json()
+        if not isinstance(body, dict) or "question" not in body or "value" not in body:
+            return web.json_response({"error": "bad_value"}, status=422)
+        return web.json_response({"ok": True})
+
+    async def events(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        while True:
+            await asyncio.sleep(15)
+            await response.write(b": keep-alive\n\n")
+
+    async def run() -> None:
+        app = web.Application()
+        app.add_routes(
+            [
+                web.get("/j/{code}", page),
+                web.get("/api/{code}/state", state),
+                web.post("/api/{code}/answers", answers),
+                web.get("/api/{code}/events", events),
+            ]
+        )
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        print(f"http://127.0.0.1:{port}/j/{code}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await runner.cleanup()
+
+    asyncio.run(run())
+
+
+# ---------------------------------------------------------------- measuring
+
+
+async def open_questions(url: str) -> list[dict]:
+    async with ParticipantClient(url) as client:
+        await client.join()
+        return (await client.state())["open"]
+
+
+async def drive(
+    url: str, participants: int, timeout: float, min_interval: float = 0.0
+) -> tuple[SimStats, bool]:
+    """All devices answer everything open, as fast as they may; returns the stats and whether
+    they finished within ``timeout``."""
+    sim = Simulator(
+        url, participants, pace=0, seed=7, max_connections=100, min_interval=min_interval
+    )
+    await sim.start()
+    try:
+        finished = await sim.wait_finished(timeout)
+    finally:
+        await sim.stop()
+    if sim.failure:
+        raise SystemExit(f"the simulated devices could not take part: {sim.failure.message}")
+    return sim.stats, finished
+
+
+def line(name: str, stats: SimStats) -> str:
+    errors = ", ".join(f"{s or 'conn'}:{n}" for s, n in sorted(stats.errors.items())) or "none"
+    return (
+        f"{name:<5} answers {stats.acked:>6}  in {stats.busy_seconds:6.2f} s  "
+        f"throughput {stats.throughput:8.1f}/s  p50 {stats.p50:7.1f} ms  "
+        f"p99 {stats.p99:7.1f} ms  errors {errors}"
+    )
+
+
+def stored_counts(tmp: Path, session: str = "bench") -> dict[str, int] | None:
+    """Answers per question as the export reads them from disk (after the server stopped)."""
+    out = tmp / "export.json"
+    made = mognad(
+        "export", session, "--format", "json", "-o", str(out), "--data-dir", str(tmp / "sessions")
+    )
+    if made.returncode != 0 or not out.exists():
+        return None
+    data = json.loads(out.read_text(encoding="utf-8"))
+    return {str(q["id"]): len(q.get("answers") or []) for q in data.get("questions", [])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--timeout", type=float, default=180, help="seconds per run, at most")
+    parser.add_argument(
+        "--min-interval",
+        type=float,
+        default=PER_WINDOW / PER_DEVICE * 1.05,
+        help="least seconds between two answers of one device (default: the server's limit)",
+    )
+    parser.add_argument(
+        "--burst", action="store_true", help="also measure with no pause (for information)"
+    )
+    parser.add_argument("--bare", metavar="QUESTIONS_JSON", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare:
+        bare_main(args.bare)
+        return 0
+
+    tmp = Path(tempfile.mkdtemp(prefix="mognad-bench-ingest-"))
+    real = bare = None
+    try:
+        real = start_real_server(tmp)
+        questions = asyncio.run(open_questions(real.url))
+        (tmp / "questions.json").write_text(json.dumps(questions), encoding="utf-8")
+        bare = Server(
+            [sys.executable, str(Path(__file__).resolve()), "--bare", str(tmp / "questions.json")],
+            tmp / "bare.log",
+        )
+        n = args.participants
+        print(f"{n} devices x {len(questions)} open questions = {n * len(questions)} answers")
+        print(
+            f"A. each device at most one answer per {args.min_interval:.2f} s "
+            f"(the server takes {PER_DEVICE} per device and 10 s): the target"
+        )
+        bare_stats, bare_done = asyncio.run(drive(bare.url, n, args.timeout, args.min_interval))
+        print(line("bare", bare_stats))
+        real_stats, real_done = asyncio.run(drive(real.url, n, args.timeout, args.min_interval))
+        print(line("real", real_stats))
+        real.stop()
+        counts = stored_counts(tmp)
+        if args.burst:
+            # B. For information: no pause at all. The server's per-device limit then refuses
+            # with 429 what comes too fast, and the devices retry after a backoff.
+            real = start_real_server(tmp, name="burst")
+            print("B. no pause between answers (429 = refused by the per-device limit, retried)")
+            burst_bare, _ = asyncio.run(drive(bare.url, n, args.timeout))
+            print(line("bare", burst_bare))
+            burst_real, _ = asyncio.run(drive(real.url, n, args.timeout))
+            print(line("real", burst_real))
+            if burst_bare.throughput:
+                print(f"   throughput ratio {burst_real.throughput / burst_bare.throughput:.2f}")
+    finally:
+        for server in (bare, real):
+            if server is not None:
+                server.stop()
+
+    expected = args.participants * len(questions)
+    ratio = real_stats.throughput / bare_stats.throughput if bare_stats.throughput else 0.0
+    p99_ratio = real_stats.p99 / bare_stats.p99 if bare_stats.p99 else float("inf")
+    checks = {
+        "every answer acknowledged (real)": real_done and real_stats.acked == expected,
+        "every answer acknowledged (bare)": bare_done and bare_stats.acked == expected,
+        "stored exactly once per device and question": counts is not None
+        and all(counts.get(str(q["id"]), 0) == args.participants for q in questions),
+        f"throughput ratio {ratio:.2f} >= 0.5": ratio >= 0.5,
+        f"p99 ratio {p99_ratio:.2f} <= 2": p99_ratio <= 2.0,
+    }
+    for name, ok in checks.items():
+        print(f"{'ok  ' if ok else 'FAIL'} {name}")
+    passed = all(checks.values())
+    print("PASS" if passed else "FAIL")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Reading the questions the participant API sends (plain JSON objects), tolerant of what an
+older or newer server adds or leaves out, so the terminal client and the simulator read them the
+same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mognad_tui.model import DONT_KNOW, MAX_FREE_TEXT
+
+DEFAULT_DOTS = 3
+
+
+def qid(question: dict[str, Any]) -> str:
+    return str(question.get("id", ""))
+
+
+def kind(question: dict[str, Any]) -> str:
+    return str(question.get("kind", "single"))
+
+
+def options(question: dict[str, Any]) -> list[tuple[Any, str]]:
+    """``(value, label)`` pairs in the server's order; a bare value stands for itself."""
+    out = []
+    for option in question.get("options") or []:
+        if isinstance(option, dict) and "value" in option:
+            out.append((option["value"], str(option.get("label", option["value"]))))
+        elif not isinstance(option, dict):
+            out.append((option, str(option)))
+    return out
+
+
+def text_limit(question: dict[str, Any]) -> int:
+    for key in ("max_length", "maxLength", "limit"):
+        value = question.get(key)
+        if isinstance(value, int) and value > 0:
+            return value
+    return MAX_FREE_TEXT
+
+
+def dots_total(question: dict[str, Any]) -> int:
+    value = question.get("dots")
+    return value if isinstance(value, int) and value > 0 else DEFAULT_DOTS
+
+
+def is_dont_know(value: Any) -> bool:
+    return value == DONT_KNOW
+
+
+def describe(question: dict[str, Any], value: Any, nothing: str = "-") -> str:
+    """An answer as the person would say it: the option labels rather than the values."""
+    labels = {str(v): label for v, label in options(question)}
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value) or nothing
+    if isinstance(value, dict):
+        parts = [f"{labels.get(str(k), str(k))}: {n}" for k, n in value.items() if n]
+        return ", ".join(parts) or nothing
+    if value is None or value == "":
+        return nothing
+    return labels.get(str(value), str(value))
+
+
+def is_self_paced(state: dict[str, Any]) -> bool:
+    """Whether the meeting runs at each person's own pace (the survey before the meeting)."""
+    return bool(state.get("self_paced")) or state.get("mode") in ("self_paced", "self-paced")

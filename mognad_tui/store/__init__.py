@@ -1,0 +1,41 @@
+"""The session store: the only code that touches disk for sessions.
+
+One TinyDB per session, kept in memory and made durable by an fsync'd append-only journal with
+group commit, folded into an atomically replaced snapshot on open and close. See ``files`` for
+the format, ``live`` for how TinyDB is plugged in, ``writer`` for the group commit.
+"""
+
+from .errors import (
+    SessionDamaged,
+    SessionExists,
+    SessionLocked,
+    SessionNotFound,
+    StoreError,
+    StoreFull,
+)
+from .files import SCHEMA_VERSION
+from .session import Durable, SessionStore
+from .sessions import (
+    SessionSummary,
+    create_session,
+    list_sessions,
+    resolve_session,
+    slugify,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Durable",
+    "SessionDamaged",
+    "SessionExists",
+    "SessionLocked",
+    "SessionNotFound",
+    "SessionStore",
+    "SessionSummary",
+    "StoreError",
+    "StoreFull",
+    "create_session",
+    "list_sessions",
+    "resolve_session",
+    "slugify",
+]

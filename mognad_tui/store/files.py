@@ -1,0 +1,350 @@
+"""The session's files on disk: a snapshot replaced atomically, and an append-only journal.
+
+A session folder holds:
+
+- ``session.json``: the snapshot, ``{"format", "schema", "generation", "tables"}`` where
+  ``tables`` is TinyDB's own shape (table name -> doc id as a string -> document). It is only
+  ever replaced whole (write a temporary file, fsync, ``os.replace``, fsync the folder), so it is
+  either the old or the new one, never half of each.
+- ``journal.log``: what happened since that snapshot. The first line is a header naming the
+  snapshot generation it continues; every later line is one group commit: a JSON list of
+  logical operations on tables. Each line is ``<crc32 as 8 hex digits> <json>\\n``, so a line
+  torn by a crash is recognised and dropped, while a bad line with good lines after it (which
+  no crash can produce, because a line is written only after the one before it is durable) is
+  reported as damage instead of being silently skipped.
+- ``writer.lock``: the file the single writer holds an exclusive ``flock`` on.
+
+Operations are absolute (put this document under this id, delete this id, drop this table), so
+replaying them is deterministic and needs nothing but the snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SessionDamaged, StoreError, from_os_error
+
+SCHEMA_VERSION = 1
+
+SNAPSHOT = "session.json"
+JOURNAL = "journal.log"
+LOCK = "writer.lock"
+SNAPSHOT_FORMAT = "mognad-session"
+JOURNAL_FORMAT = "mognad-journal"
+
+#: Session files hold the secret that keys the anonymous slots: keep them to their owner.
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+Doc = dict[str, Any]
+Tables = dict[str, dict[str, Doc]]
+Op = list[Any]
+
+# Seams for tests: a full disk is simulated by replacing these (the real one is also tested
+# with RLIMIT_FSIZE in a subprocess). Every byte the store writes goes through them.
+_write = os.write
+_fsync = os.fsync
+
+_LINE = re.compile(rb"([0-9a-f]{8}) (.*)\Z", re.DOTALL)
+
+
+# ---------------------------------------------------------------- low-level writing
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte or raise: a short write on a regular file means the disk filled up."""
+    view = memoryview(data)
+    while view:
+        n = _write(fd, view)
+        if n <= 0:
+            raise OSError(28, "No space left on device")  # ENOSPC
+        view = view[n:]
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (some filesystems refuse: that is fine)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        _fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (22,):  # EINVAL: this filesystem cannot fsync a folder
+            raise
+    finally:
+        os.close(fd)
+
+
+def replace_atomically(folder: Path, name: str, data: bytes) -> None:
+    """Replace ``folder/name`` by ``data`` so a crash leaves the old or the new file, whole.
+
+    Raises ``OSError``; the temporary file is removed on failure.
+    """
+    tmp = folder / f".{name}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        try:
+            write_all(fd, data)
+            _fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(folder)
+
+
+def encode_line(payload: str) -> bytes:
+    data = payload.encode("ascii")
+    return b"%08x " % zlib.crc32(data) + data + b"\n"
+
+
+def dumps(obj: Any) -> str:
+    """The one JSON dialect of the journal: compact, ASCII (a line never contains a newline)."""
+    return json.dumps(obj, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
+def journal_header(generation: int) -> bytes:
+    return encode_line(
+        dumps({"format": JOURNAL_FORMAT, "schema": SCHEMA_VERSION, "generation": generation})
+    )
+
+
+def snapshot_bytes(generation: int, tables: Tables) -> bytes:
+    body = {
+        "format": SNAPSHOT_FORMAT,
+        "schema": SCHEMA_VERSION,
+        "generation": generation,
+        "tables": tables,
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def write_generation(folder: Path, generation: int, tables: Tables) -> None:
+    """Fold: the new snapshot first, then a fresh journal naming it.
+
+    A crash between the two leaves a journal of the previous generation, which readers then
+    ignore because everything in it is already in the snapshot.
+    """
+    replace_atomically(folder, SNAPSHOT, snapshot_bytes(generation, tables))
+    replace_atomically(folder, JOURNAL, journal_header(generation))
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class Snapshot:
+    generation: int
+    tables: Tables
+
+
+def read_snapshot(folder: Path) -> Snapshot:
+    path = folder / SNAPSHOT
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SessionDamaged("The session file session.json is missing.", folder) from None
+    except OSError as exc:
+        raise from_os_error(exc, folder, "read the session file") from exc
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SessionDamaged(f"The session file is not valid JSON ({exc}).", folder) from None
+    if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
+        raise SessionDamaged("The session file is not a mognad session.", folder)
+    schema = data.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise SessionDamaged("The session file has no valid schema version.", folder)
+    if schema > SCHEMA_VERSION:
+        raise StoreError(
+            f"The session was written by a newer mognad (schema {schema}); "
+            f"this version reads schema {SCHEMA_VERSION}. Upgrade mognad to open it.",
+            folder,
+        )
+    generation = data.get("generation")
+    if not _is_int(generation) or generation < 1:
+        raise SessionDamaged("The session file has no valid generation.", folder)
+    tables = data.get("tables")
+    problem = _check_tables(tables)
+    if problem:
+        raise SessionDamaged(f"The session file has an unexpected shape: {problem}.", folder)
+    return Snapshot(generation, tables)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_tables(tables: Any) -> str | None:
+    if not isinstance(tables, dict):
+        return "'tables' is not an object"
+    for name, docs in tables.items():
+        if not isinstance(docs, dict):
+            return f"table {name!r} is not an object"
+        for doc_id, doc in docs.items():
+            if not doc_id.isdigit() or doc_id.startswith("0"):
+                return f"table {name!r} has a bad document id {doc_id!r}"
+            if not isinstance(doc, dict):
+                return f"document {doc_id} of table {name!r} is not an object"
+    return None
+
+
+@dataclass
+class JournalScan:
+    """What a journal holds, read without changing it."""
+
+    generation: int | None  # None: no usable journal (missing, empty, or only a torn header)
+    batches: list[list[Op]] = field(default_factory=list)
+    valid_end: int = 0  # offset just after the last good line
+    size: int = 0
+
+    @property
+    def torn(self) -> bool:
+        return self.size > self.valid_end
+
+    @property
+    def ops(self) -> int:
+        return sum(len(b) for b in self.batches)
+
+
+def read_journal(folder: Path, limit: int | None = None) -> JournalScan:
+    """Read and check the journal; ``limit`` reads only the bytes known to be durable."""
+    try:
+        with open(folder / JOURNAL, "rb") as f:
+            data = f.read() if limit is None else f.read(limit)
+    except FileNotFoundError:
+        return JournalScan(None)
+    except OSError as exc:
+        raise from_os_error(exc, folder, "read the journal") from exc
+    return parse_journal(data, folder)
+
+
+def parse_journal(data: bytes, folder: Path | None = None) -> JournalScan:
+    lines: list[tuple[int, int, Any]] = []  # (start, end, payload or _BAD)
+    pos = 0
+    while pos < len(data):
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            lines.append((pos, len(data), _BAD))  # no newline: torn at the end
+            break
+        lines.append((pos, nl + 1, _decode(data[pos:nl])))
+        pos = nl + 1
+    first_bad = next((i for i, line in enumerate(lines) if line[2] is _BAD), len(lines))
+    if any(line[2] is not _BAD for line in lines[first_bad + 1 :]):
+        raise SessionDamaged(
+            f"The journal is corrupt at line {first_bad + 1}, with intact records after it; "
+            "this is not a torn write.",
+            folder,
+        )
+    good = lines[:first_bad]
+    scan = JournalScan(None, size=len(data))
+    if not good:
+        return scan
+    header = good[0][2]
+    if (
+        not isinstance(header, dict)
+        or header.get("format") != JOURNAL_FORMAT
+        or not _is_int(header.get("generation"))
+        or not _is_int(header.get("schema"))
+    ):
+        raise SessionDamaged("The journal does not start with a valid header.", folder)
+    if header["schema"] > SCHEMA_VERSION:
+        raise StoreError(
+            f"The journal was written by a newer mognad (schema {header['schema']}); "
+            f"this version reads schema {SCHEMA_VERSION}.",
+            folder,
+        )
+    scan.generation = header["generation"]
+    for n, (_, _, payload) in enumerate(good[1:], start=2):
+        problem = _check_batch(payload)
+        if problem:
+            raise SessionDamaged(f"Journal line {n} has an unexpected shape: {problem}.", folder)
+        scan.batches.append(payload)
+    scan.valid_end = good[-1][1]
+    return scan
+
+
+_BAD = object()
+
+
+def _decode(line: bytes) -> Any:
+    m = _LINE.match(line)
+    if not m:
+        return _BAD
+    body = m.group(2)
+    if int(m.group(1), 16) != zlib.crc32(body):
+        return _BAD
+    try:
+        return json.loads(body)
+    except ValueError:
+        return _BAD
+
+
+def _check_batch(batch: Any) -> str | None:
+    if not isinstance(batch, list):
+        return "not a list of operations"
+    for op in batch:
+        if not isinstance(op, list) or len(op) < 2 or not isinstance(op[1], str):
+            return f"bad operation {op!r:.60}"
+        kind = op[0]
+        if kind == "p":
+            ok = len(op) == 4 and _is_int(op[2]) and op[2] > 0 and isinstance(op[3], dict)
+        elif kind == "d":
+            ok = len(op) == 3 and _is_int(op[2])
+        elif kind == "x":
+            ok = len(op) == 2
+        else:
+            ok = False
+        if not ok:
+            return f"bad operation {op!r:.60}"
+    return None
+
+
+def apply_ops(tables: Tables, ops: list[Op]) -> None:
+    """Apply logical operations to raw tables (string doc ids, like TinyDB's own storage)."""
+    for op in ops:
+        kind, name = op[0], op[1]
+        if kind == "p":
+            tables.setdefault(name, {})[str(op[2])] = op[3]
+        elif kind == "d":
+            table = tables.get(name)
+            if table is not None:
+                table.pop(str(op[2]), None)
+        else:
+            tables[name] = {}
+
+
+@dataclass
+class Loaded:
+    """A session's tables as of the last good journal line, and where the files stand."""
+
+    snapshot_generation: int
+    tables: Tables
+    journal: JournalScan
+    journal_current: bool  # the journal continues this snapshot (else it is absent or stale)
+
+
+class RetryRead(Exception):
+    """The journal is newer than the snapshot read just before it: a fold raced the read."""
+
+
+def load(folder: Path, limit: int | None = None) -> Loaded:
+    """Snapshot plus journal, as one consistent state; raises ``RetryRead`` on a race."""
+    snap = read_snapshot(folder)
+    scan = read_journal(folder, limit)
+    tables = snap.tables
+    current = scan.generation == snap.generation
+    if scan.generation is not None and scan.generation > snap.generation:
+        raise RetryRead
+    if current:
+        for batch in scan.batches:
+            apply_ops(tables, batch)
+    return Loaded(snap.generation, tables, scan, current)

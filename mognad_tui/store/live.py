@@ -1,0 +1,181 @@
+"""TinyDB on a live in-memory state whose every change is recorded as a journal operation.
+
+TinyDB's ``Table._update_table`` reads the whole table from the storage, rebuilds a dict of all
+documents with int keys, runs the updater and hands everything back to ``Storage.write``: O(n)
+for every insert, and the default JSONStorage then rewrites the whole file. Here the storage
+keeps the live tables and never serialises them; the table subclass runs TinyDB's own updaters
+on a small int-key view of the live raw table, which changes it in place and notes the logical
+operations it made. The store turns those operations into one journal line. An insert or an
+update by doc id is O(1) whatever the size of the session.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from .files import Doc, Op, Tables
+
+
+class LiveStorage(Storage):
+    """Holds the session's tables in memory; writes nothing itself.
+
+    ``read`` returns the live dict (TinyDB's read paths only look), so reads cost nothing.
+    Operations are collected between ``begin`` and ``end``; a change outside that window is a
+    bug in the store and fails loudly rather than silently escaping the journal.
+    """
+
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+        self._next: dict[str, int] = {}
+        self._ops: list[Op] | None = None
+        self._known: set[str] = set(tables)
+
+    # Storage API
+    def read(self) -> Tables:
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        # Only TinyDB's drop_table(s) get here. They mutate what ``read`` returned before
+        # calling write, so there is no "before" to diff against: record the whole new state.
+        ops: list[Op] = [["x", name] for name in self._known if name not in data]
+        for name, docs in data.items():
+            ops.append(["x", name])
+            ops.extend(["p", name, int(doc_id), doc] for doc_id, doc in docs.items())
+        self._tables = data
+        self._known = set(data)
+        self._next.clear()
+        self._record(ops)
+
+    def close(self) -> None:
+        pass
+
+    # for the store
+    def reset(self, tables: Tables) -> None:
+        """Install a state read from disk (open, or rolling back a write that failed)."""
+        self._tables = tables
+        self._next.clear()
+        self._known = set(tables)
+
+    def begin(self) -> None:
+        self._ops = []
+
+    def end(self) -> list[Op]:
+        ops, self._ops = self._ops or [], None
+        return ops
+
+    def raw_table(self, name: str) -> dict[str, Doc]:
+        self._known.add(name)
+        return self._tables.setdefault(name, {})
+
+    def allocate_id(self, name: str) -> int:
+        nxt = self._next.get(name)
+        if nxt is None:
+            nxt = max((int(k) for k in self._tables.get(name, ())), default=0) + 1
+        self._next[name] = nxt + 1
+        return nxt
+
+    def record(self, name: str, ops: list[Op]) -> None:
+        nxt = self._next.get(name)
+        for op in ops:
+            op.insert(1, name)
+            if nxt is not None and op[0] == "p" and op[2] >= nxt:
+                nxt = self._next[name] = op[2] + 1
+            elif op[0] == "x":
+                self._next.pop(name, None)
+                nxt = None
+        self._record(ops)
+
+    def _record(self, ops: list[Op]) -> None:
+        if self._ops is None:
+            raise RuntimeError("a session table was changed outside a store write")
+        self._ops.extend(ops)
+
+
+class IntKeyView(MutableMapping[int, Doc]):
+    """The ``dict[int, doc]`` TinyDB's updaters expect, over the live raw table.
+
+    Updaters also change documents in place (``table[doc_id].update(fields)``), which no
+    ``__setitem__`` sees: the first read of a document keeps a copy, and ``finish`` records a
+    put for every document that no longer equals its copy.
+    """
+
+    __slots__ = ("_ops", "_raw", "_touched")
+
+    def __init__(self, raw: dict[str, Doc]) -> None:
+        self._raw = raw
+        self._ops: list[Op] = []
+        self._touched: dict[int, Doc] = {}
+
+    def __getitem__(self, key: int) -> Doc:
+        doc = self._raw[str(key)]
+        if key not in self._touched:
+            self._touched[key] = copy.deepcopy(doc)
+        return doc
+
+    def __setitem__(self, key: int, doc: Doc) -> None:
+        self._raw[str(key)] = doc
+        self._touched.pop(key, None)
+        self._ops.append(["p", int(key), doc])
+
+    def __delitem__(self, key: int) -> None:
+        del self._raw[str(key)]
+        self._touched.pop(key, None)
+        self._ops.append(["d", int(key)])
+
+    def __contains__(self, key: object) -> bool:
+        return str(key) in self._raw
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(k) for k in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def clear(self) -> None:
+        self._raw.clear()
+        self._touched.clear()
+        self._ops.append(["x"])
+
+    def finish(self) -> list[Op]:
+        for key, before in self._touched.items():
+            doc = self._raw.get(str(key))
+            if doc is not None and doc != before:
+                self._ops.append(["p", key, doc])
+        return self._ops
+
+
+class LiveTable(Table):
+    """A TinyDB table whose writes change the live state in place and are journaled."""
+
+    _storage: LiveStorage
+
+    def _get_next_id(self) -> int:
+        # TinyDB computes max(ids) on first use and forgets it after some inserts: keep it in
+        # the storage, where replay and rollback reset it.
+        return self._storage.allocate_id(self.name)
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        view = IntKeyView(self._storage.raw_table(self.name))
+        try:
+            updater(view)  # type: ignore[arg-type]  # a MutableMapping is all updaters use
+        finally:
+            self._storage.record(self.name, view.finish())
+            self.clear_cache()
+
+
+class SessionDB(TinyDB):
+    table_class = LiveTable
+
+    @property
+    def live(self) -> LiveStorage:
+        return self.storage  # type: ignore[return-value]
+
+
+def open_db(tables: Tables) -> SessionDB:
+    return SessionDB(tables, storage=LiveStorage)

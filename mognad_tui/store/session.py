@@ -1,0 +1,744 @@
+"""One session's store: TinyDB tables in memory, an fsync'd journal, a snapshot on disk.
+
+Writes change the in-memory tables at once (so the screen shows them) and return a ``Durable``,
+the promise that the change is on disk; the participant API answers 200 only after awaiting it.
+If the disk refuses, the promise raises and the store rolls back to what is on disk, so nothing
+the room can see was ever at risk of vanishing on a crash.
+
+Anonymity is built into the shape: an answer record is exactly ``{"q", "k", "v"}``, where ``k``
+is an opaque slot the caller derives from the device token with the session secret. Folding
+into the snapshot numbers answers in slot order, so the file keeps no trace of arrival order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import fcntl
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..model import (
+    ActionItem,
+    Need,
+    Question,
+    QuestionSet,
+    SessionInfo,
+    SessionRecord,
+    Voting,
+    item_from_dict,
+    item_to_dict,
+)
+from . import files
+from .errors import SessionDamaged, SessionLocked, SessionNotFound, StoreError, from_os_error
+from .live import LiveTable, SessionDB, open_db
+from .writer import JournalWriter, new_future
+
+log = logging.getLogger(__name__)
+
+META = "meta"
+QUESTION_SET = "question_set"
+ANSWERS = "answers"
+TALLIES = "tallies"
+MODERATION = "moderation"
+NOTES = "notes"
+NEEDS = "needs"
+ACTIONS = "actions"
+POLLS = "polls"
+STATE = "state"
+
+#: Tables holding one document per key, and how to get the key from a document.
+KEYED: dict[str, Callable[[dict[str, Any]], Any]] = {
+    TALLIES: lambda d: _str(d["q"]),
+    MODERATION: lambda d: (_str(d["q"]), _str(d["text"])),
+    NOTES: lambda d: _str(d["item"]),
+    NEEDS: lambda d: _str(d["id"]),
+    ACTIONS: lambda d: _str(d["id"]),
+    POLLS: lambda d: _str(d["id"]),
+    STATE: lambda d: _str(d["key"]),
+}
+ALL_TABLES = (META, QUESTION_SET, ANSWERS, *KEYED)
+MODERATION_STATES = ("approved", "hidden")
+MAX_KEY = 500  # ids, slots and keys are short; a cap keeps every journal line small
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+# ---------------------------------------------------------------- validation and indexes
+
+
+@dataclass
+class Index:
+    """What the store derives from its tables: the parsed header and the O(1) lookups."""
+
+    meta_id: int
+    info: SessionInfo
+    secret: bytes
+    question_set: QuestionSet
+    answers: dict[str, dict[str, int]]  # question -> slot -> doc id
+    keyed: dict[str, dict[Any, int]]  # table -> key -> doc id
+
+
+def build_index(tables: files.Tables, folder: Path | None) -> Index:
+    """Check every document's shape and build the lookups; raise ``SessionDamaged`` if off."""
+    where = "the meta table"
+    try:
+        meta_docs = tables.get(META) or {}
+        if len(meta_docs) != 1:
+            raise ValueError("expected exactly one meta record")
+        meta_key, meta = next(iter(meta_docs.items()))
+        schema = meta["schema"]
+        if isinstance(schema, int) and schema > files.SCHEMA_VERSION:
+            raise StoreError(
+                f"The session was written by a newer mognad (schema {schema}); "
+                f"this version reads schema {files.SCHEMA_VERSION}.",
+                folder,
+            )
+        secret = bytes.fromhex(_str(meta["secret"]))
+        if len(secret) < 16:
+            raise ValueError("the session secret is too short")
+        info_data = meta["info"]
+        if not isinstance(info_data, dict):
+            raise TypeError("info is not an object")
+        info = SessionInfo.from_dict(info_data)
+        for name in ("name", "title", "created", "set_id", "lang", "join_code"):
+            _str(getattr(info, name))
+
+        where = "the frozen question set"
+        qs_docs = tables.get(QUESTION_SET) or {}
+        if len(qs_docs) != 1:
+            raise ValueError("expected exactly one question set")
+        question_set = QuestionSet.from_dict(next(iter(qs_docs.values()))["set"])
+
+        where = "the answers"
+        answers: dict[str, dict[str, int]] = {}
+        for doc_id, doc in (tables.get(ANSWERS) or {}).items():
+            if doc.keys() != {"q", "k", "v"}:
+                raise ValueError(f"answer {doc_id} has fields {sorted(doc)}")
+            by_slot = answers.setdefault(_str(doc["q"]), {})
+            if _str(doc["k"]) in by_slot:
+                raise ValueError(f"two answers from one slot to {doc['q']!r}")
+            by_slot[doc["k"]] = int(doc_id)
+
+        keyed: dict[str, dict[Any, int]] = {}
+        for name, key_of in KEYED.items():
+            where = f"the table {name!r}"
+            index: dict[Any, int] = {}
+            for doc_id, doc in (tables.get(name) or {}).items():
+                key = key_of(doc)
+                if key in index:
+                    raise ValueError(f"two records for {key!r}")
+                index[key] = int(doc_id)
+                if name == NEEDS:
+                    Need.from_dict(doc)
+                elif name == ACTIONS:
+                    ActionItem.from_dict(doc)
+                elif name == POLLS and not isinstance(item_from_dict(doc), Question):
+                    raise ValueError(f"poll {key!r} is not a question")
+            keyed[name] = index
+    except StoreError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise SessionDamaged(
+            f"The session's data is not in the expected shape in {where} "
+            f"({type(exc).__name__}: {exc}).",
+            folder,
+        ) from None
+    return Index(int(meta_key), info, secret, question_set, answers, keyed)
+
+
+def canonical(tables: files.Tables) -> files.Tables:
+    """The tables as a snapshot keeps them: answers renumbered in (question, slot) order.
+
+    Doc ids are assigned on arrival; left as they are they would tell, in the file, who
+    answered in which order. Other tables keep their ids (their order is the facilitator's).
+    """
+    out: files.Tables = {}
+    for name, docs in tables.items():
+        if name == ANSWERS:
+            ordered = sorted(docs.values(), key=lambda d: (d["q"], d["k"]))
+            out[name] = {str(i): doc for i, doc in enumerate(ordered, start=1)}
+        else:
+            out[name] = {k: docs[k] for k in sorted(docs, key=int)}
+    return out
+
+
+def initial_tables(info: SessionInfo, question_set: QuestionSet, secret: str) -> files.Tables:
+    tables: files.Tables = {name: {} for name in ALL_TABLES}
+    tables[META]["1"] = {"schema": files.SCHEMA_VERSION, "secret": secret, "info": info.to_dict()}
+    tables[QUESTION_SET]["1"] = {"set": question_set.to_dict()}
+    return json.loads(files.dumps(tables))  # plain JSON data: tuples become lists
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def _json_copy(value: Any, what: str = "value") -> Any:
+    """A private copy of JSON data, or ``TypeError``: the journal can hold nothing else, and
+    a caller mutating its own list later must not change what the store holds."""
+    try:
+        return json.loads(files.dumps(value))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"the {what} is not JSON data: {exc}") from None
+
+
+def _check_key(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > MAX_KEY:
+        raise ValueError(f"{what} must be a non-empty string of at most {MAX_KEY} characters")
+    return value
+
+
+def _copy_value(value: Any) -> Any:
+    return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
+
+
+def _replace_with(doc: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def replace_doc(target: dict[str, Any]) -> None:
+        target.clear()
+        target.update(doc)
+
+    return replace_doc
+
+
+def _is_session_dir(path: Path) -> bool:
+    return path.is_dir() and ((path / files.SNAPSHOT).exists() or (path / files.JOURNAL).exists())
+
+
+def _acquire_lock(path: Path) -> int:
+    try:
+        fd = os.open(path / files.LOCK, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
+    except OSError as exc:
+        raise from_os_error(exc, path, "open the session's lock file") from exc
+    # A few tries: `list_sessions` probes the lock with a brief shared lock of its own.
+    for _ in range(12):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            time.sleep(0.025)
+        except OSError as exc:
+            os.close(fd)
+            raise from_os_error(exc, path, "lock the session") from exc
+    os.close(fd)
+    raise SessionLocked("The session is open for writing in another mognad process.", path)
+
+
+def is_locked(path: Path) -> bool:
+    """Whether a live process holds the session for writing (probed, never waited for)."""
+    try:
+        fd = os.open(path / files.LOCK, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _load_readonly(path: Path) -> files.Loaded:
+    """Read without a lock while a writer may be folding: retry when the two files disagree."""
+    deadline = time.monotonic() + 2.0
+    damaged_tries = 0
+    delay = 0.001
+    while True:
+        try:
+            return files.load(path)
+        except files.RetryRead:
+            if time.monotonic() > deadline:
+                raise SessionDamaged(
+                    "The journal continues a newer snapshot than session.json.", path
+                ) from None
+        except SessionDamaged:
+            # A read that overlapped a writer cutting back a failed line can look damaged.
+            damaged_tries += 1
+            if damaged_tries >= 3:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+# ---------------------------------------------------------------- Durable
+
+
+class Durable:
+    """The promise that a write is on disk: ``wait()`` from plain code, ``await`` on the loop.
+
+    Writes that share a group commit share one future. If the commit failed, the store has
+    rolled back (or does so now, on the caller's thread) before the error reaches the caller.
+    """
+
+    __slots__ = ("_future", "_store")
+
+    def __init__(self, future: Any, store: SessionStore | None) -> None:
+        self._future = future
+        self._store = store
+
+    @property
+    def done(self) -> bool:
+        return self._future.done()
+
+    def wait(self, timeout: float | None = None) -> None:
+        try:
+            self._future.result(timeout)
+        except TimeoutError:
+            raise TimeoutError("the write is not on disk yet") from None
+        except StoreError as exc:
+            self._raise(exc)
+
+    def __await__(self) -> Generator[Any, None, None]:
+        future = self._future
+        if not future.done():
+            with contextlib.suppress(StoreError):
+                yield from asyncio.wrap_future(future).__await__()
+        exc = future.exception()
+        if exc is not None:
+            self._raise(exc)
+
+    def _raise(self, exc: BaseException) -> None:
+        if self._store is not None:
+            self._store._rollback_if_needed()
+        if isinstance(exc, StoreError):
+            raise exc.clone()
+        raise exc
+
+
+def _resolved() -> Durable:
+    future = new_future()
+    future.set_result(None)
+    return Durable(future, None)
+
+
+_PLACEHOLDER = _resolved()  # replaced by the real promise when the write is queued
+
+
+# ---------------------------------------------------------------- the store
+
+
+class _Write:
+    """One write: under the store's lock, apply through TinyDB, then queue its operations."""
+
+    __slots__ = ("durable", "store")
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+        self.durable = _PLACEHOLDER
+
+    def __enter__(self) -> _Write:
+        store = self.store
+        store._lock.acquire()
+        try:
+            store._check_writable()
+            store._rollback_locked()
+            store._db.live.begin()
+        except BaseException:
+            store._lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        store = self.store
+        try:
+            # Even if the body failed half-way, what it changed in memory goes to the journal:
+            # memory and disk must never disagree.
+            ops = store._db.live.end()
+            fragment = ",".join(files.dumps(op) for op in ops) if ops else None
+            assert store._writer is not None
+            self.durable = Durable(store._writer.submit(fragment), store)
+        finally:
+            store._lock.release()
+
+
+class SessionStore:
+    """A session opened for writing (one process at a time) or read-only (any number)."""
+
+    path: Path
+    info: SessionInfo
+    question_set: QuestionSet
+    secret: bytes
+    readonly: bool
+
+    def __init__(self) -> None:
+        raise TypeError("use SessionStore.open(path)")
+
+    # ------------------------------------------------------------ opening and closing
+
+    @classmethod
+    def open(cls, path: Path, *, readonly: bool = False) -> SessionStore:
+        path = Path(path)
+        if not _is_session_dir(path):
+            raise SessionNotFound("There is no session here.", path)
+        self = object.__new__(cls)
+        self.path = path
+        self.readonly = readonly
+        self._lock = threading.Lock()
+        self._closed = False
+        self._rollback_pending = False
+        self._writer: JournalWriter | None = None
+        self._lock_fd: int | None = None
+        self._generation = 0
+        self._clean_end = 0
+        if readonly:
+            loaded = _load_readonly(path)
+            self._generation = loaded.snapshot_generation
+            self._setup(loaded.tables, build_index(loaded.tables, path))
+            return self
+        self._lock_fd = _acquire_lock(path)
+        try:
+            self._open_writer()
+        except BaseException:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise
+        return self
+
+    def _open_writer(self) -> None:
+        path = self.path
+        try:
+            loaded = files.load(path)
+        except files.RetryRead:
+            raise SessionDamaged(
+                "The journal continues a newer snapshot than session.json.", path
+            ) from None
+        index = build_index(loaded.tables, path)  # raises before anything is written
+        for leftover in (f".{files.SNAPSHOT}.tmp", f".{files.JOURNAL}.tmp"):
+            with contextlib.suppress(OSError):
+                (path / leftover).unlink()
+        tables = loaded.tables
+        self._generation = loaded.snapshot_generation
+        scan = loaded.journal
+        if loaded.journal_current and not scan.ops and not scan.torn:
+            self._clean_end = scan.valid_end  # nothing to fold
+        else:
+            folded = canonical(tables)
+            try:
+                files.write_generation(path, self._generation + 1, folded)
+            except OSError as exc:
+                if not loaded.journal_current:
+                    raise from_os_error(exc, path, "fold the journal into the snapshot") from exc
+                # No room for a new snapshot: carry on appending to the journal as it is.
+                log.warning("could not fold %s on open: %s", path, exc)
+                self._clean_end = 0
+                self._trim_torn_tail(scan)
+            else:
+                self._generation += 1
+                tables = folded
+                index = build_index(tables, path)
+                self._clean_end = len(files.journal_header(self._generation))
+        try:
+            fd = os.open(path / files.JOURNAL, os.O_WRONLY | os.O_APPEND)
+        except OSError as exc:
+            raise from_os_error(exc, path, "open the journal") from exc
+        end = os.fstat(fd).st_size
+        self._setup(tables, index)
+        self._writer = JournalWriter(path, fd, end, self._lock, self._mark_rollback)
+
+    def _trim_torn_tail(self, scan: files.JournalScan) -> None:
+        if not scan.torn:
+            return
+        try:
+            with open(self.path / files.JOURNAL, "r+b") as f:
+                f.truncate(scan.valid_end)
+                files._fsync(f.fileno())
+        except OSError as exc:
+            raise from_os_error(exc, self.path, "cut a torn line off the journal") from exc
+
+    def _setup(self, tables: files.Tables, index: Index) -> None:
+        self._db: SessionDB = open_db(tables)
+        self._tables: dict[str, LiveTable] = {
+            name: self._db.table(name)  # type: ignore[misc]
+            for name in ALL_TABLES
+        }
+        self.question_set = index.question_set
+        self._install(tables, index)
+
+    def _install(self, tables: files.Tables, index: Index) -> None:
+        self._db.live.reset(tables)
+        for table in self._tables.values():
+            table.clear_cache()
+        self._meta_id = index.meta_id
+        self.info = index.info
+        self.secret = index.secret
+        self._answers = index.answers
+        self._keys = index.keyed
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        if self.readonly:
+            return
+        try:
+            assert self._writer is not None
+            self._writer.close()
+            self._rollback_if_needed()
+            if self._writer.durable_end > self._clean_end:
+                tables = canonical(self._db.live.read())
+                try:
+                    files.write_generation(self.path, self._generation + 1, tables)
+                    self._generation += 1
+                except OSError as exc:
+                    # Everything acknowledged is in the journal; the next open folds it.
+                    log.warning("could not fold %s on close: %s", self.path, exc)
+        finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.readonly else "writer"
+        return f"<SessionStore {self.path} {mode}{' closed' if self._closed else ''}>"
+
+    # ------------------------------------------------------------ rollback
+
+    def _mark_rollback(self) -> None:
+        self._rollback_pending = True  # called by the writer thread with the lock held
+
+    def _rollback_if_needed(self) -> None:
+        if self._rollback_pending:
+            with self._lock:
+                self._rollback_locked()
+
+    def _rollback_locked(self) -> None:
+        """Drop every change that did not reach the disk: reload the durable bytes only."""
+        if not self._rollback_pending:
+            return
+        assert self._writer is not None
+        try:
+            loaded = files.load(self.path, limit=self._writer.durable_end)
+        except files.RetryRead:  # pragma: no cover - only this process writes these files
+            raise SessionDamaged("The journal changed under the writer.", self.path) from None
+        self._install(loaded.tables, build_index(loaded.tables, self.path))
+        self._rollback_pending = False
+
+    # ------------------------------------------------------------ writes
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise StoreError("The session is open read-only.", self.path)
+        if self._closed:
+            raise StoreError("The session is closed.", self.path)
+
+    def _write(self) -> _Write:
+        return _Write(self)
+
+    def put_answer(self, question: str, slot: str, value: Any) -> Durable:
+        """Record a device's answer (replacing its earlier one): O(1) whatever the session."""
+        _check_key(question, "question")
+        _check_key(slot, "slot")
+        value = _json_copy(value)
+        with self._write() as w:
+            table = self._tables[ANSWERS]
+            by_slot = self._answers.get(question)
+            doc_id = by_slot.get(slot) if by_slot else None
+            if doc_id is None:
+                doc_id = table.insert({"q": question, "k": slot, "v": value})
+                self._answers.setdefault(question, {})[slot] = doc_id
+            else:
+                table.update({"v": value}, doc_ids=[doc_id])
+        return w.durable
+
+    def delete_answer(self, question: str, slot: str) -> Durable:
+        with self._write() as w:
+            by_slot = self._answers.get(question)
+            doc_id = by_slot.pop(slot, None) if by_slot else None
+            if doc_id is not None:
+                self._tables[ANSWERS].remove(doc_ids=[doc_id])
+                if not by_slot:
+                    del self._answers[question]
+        return w.durable
+
+    def _put_keyed(self, name: str, key: Any, doc: dict[str, Any]) -> Durable:
+        with self._write() as w:
+            index = self._keys[name]
+            doc_id = index.get(key)
+            if doc_id is None:
+                index[key] = self._tables[name].insert(doc)
+            else:
+                self._tables[name].update(_replace_with(doc), doc_ids=[doc_id])
+        return w.durable
+
+    def _delete_keyed(self, name: str, key: Any) -> Durable:
+        with self._write() as w:
+            doc_id = self._keys[name].pop(key, None)
+            if doc_id is not None:
+                self._tables[name].remove(doc_ids=[doc_id])
+        return w.durable
+
+    def set_tally(self, question: str, counts: dict[str, int]) -> Durable:
+        """Counts typed in by the facilitator (hands, paper); an empty dict clears them."""
+        _check_key(question, "question")
+        clean: dict[str, int] = {}
+        for option, n in dict(counts).items():
+            if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                raise ValueError(f"a count must be a whole number >= 0, not {n!r}")
+            clean[str(option)] = n
+        if not clean:
+            return self._delete_keyed(TALLIES, question)
+        return self._put_keyed(TALLIES, question, {"q": question, "counts": clean})
+
+    def set_moderation(self, question: str, text: str, state: str) -> Durable:
+        _check_key(question, "question")
+        if not isinstance(text, str):
+            raise TypeError("text must be a string")
+        if state not in MODERATION_STATES:
+            raise ValueError(f"state must be one of {MODERATION_STATES}, not {state!r}")
+        doc = {"q": question, "text": text, "state": state}
+        return self._put_keyed(MODERATION, (question, text), doc)
+
+    def set_note(self, item_id: str, text: str) -> Durable:
+        """The facilitator's notes for an item; empty text removes them."""
+        _check_key(item_id, "item id")
+        if not isinstance(text, str):
+            raise TypeError("text must be a string")
+        if not text:
+            return self._delete_keyed(NOTES, item_id)
+        return self._put_keyed(NOTES, item_id, {"item": item_id, "text": text})
+
+    def save_need(self, need: Need) -> Durable:
+        _check_key(need.id, "need id")
+        return self._put_keyed(NEEDS, need.id, _json_copy(need.to_dict(), "need"))
+
+    def delete_need(self, need_id: str) -> Durable:
+        return self._delete_keyed(NEEDS, need_id)
+
+    def save_action(self, action: ActionItem) -> Durable:
+        _check_key(action.id, "action id")
+        return self._put_keyed(ACTIONS, action.id, _json_copy(action.to_dict(), "action"))
+
+    def delete_action(self, action_id: str) -> Durable:
+        return self._delete_keyed(ACTIONS, action_id)
+
+    def add_poll(self, question: Question) -> Durable:
+        """A quick poll made during the meeting; the same id replaces the earlier one."""
+        _check_key(question.id, "poll id")
+        return self._put_keyed(POLLS, question.id, _json_copy(item_to_dict(question), "poll"))
+
+    def set_state(self, key: str, value: Any) -> Durable:
+        """Meeting state that must survive a restart (current item, voting per question...)."""
+        _check_key(key, "state key")
+        return self._put_keyed(STATE, key, {"key": key, "value": _json_copy(value)})
+
+    def update_info(self, **changes: Any) -> Durable:
+        if "name" in changes:
+            raise ValueError("a session's name is its folder and cannot change")
+        new = replace(self.info, **changes)
+        data = _json_copy(new.to_dict(), "session info")
+        with self._write() as w:
+            self._tables[META].update({"info": data}, doc_ids=[self._meta_id])
+            self.info = new
+        return w.durable
+
+    # ------------------------------------------------------------ reads (from memory)
+
+    def _docs(self, name: str) -> dict[str, dict[str, Any]]:
+        self._rollback_if_needed()
+        return self._db.live.read().get(name, {})
+
+    def _ordered(self, name: str) -> list[dict[str, Any]]:
+        docs = self._docs(name)
+        return [docs[k] for k in sorted(docs, key=int)]
+
+    def answer_for(self, question: str, slot: str) -> Any | None:
+        self._rollback_if_needed()
+        doc_id = self._answers.get(question, {}).get(slot)
+        if doc_id is None:
+            return None
+        doc = self._tables[ANSWERS].get(doc_id=doc_id)
+        return None if doc is None else _copy_value(doc["v"])
+
+    def answers(self, question: str) -> list[Any]:
+        """Every device's answer, in slot order: an order that says nothing about who or when."""
+        docs = self._docs(ANSWERS)
+        by_slot = self._answers.get(question, {})
+        return [_copy_value(docs[str(by_slot[k])]["v"]) for k in sorted(by_slot)]
+
+    def answer_count(self, question: str) -> int:
+        self._rollback_if_needed()
+        return len(self._answers.get(question, ()))
+
+    def total_answers(self) -> int:
+        self._rollback_if_needed()
+        return sum(len(by_slot) for by_slot in self._answers.values())
+
+    def tally(self, question: str) -> dict[str, int]:
+        doc_id = self._keys[TALLIES].get(question)
+        docs = self._docs(TALLIES)
+        return dict(docs[str(doc_id)]["counts"]) if doc_id is not None else {}
+
+    def tallies(self) -> dict[str, dict[str, int]]:
+        return {d["q"]: dict(d["counts"]) for d in self._ordered(TALLIES)}
+
+    def moderation(self, question: str) -> dict[str, str]:
+        return {d["text"]: d["state"] for d in self._ordered(MODERATION) if d["q"] == question}
+
+    def note(self, item_id: str) -> str:
+        doc_id = self._keys[NOTES].get(item_id)
+        docs = self._docs(NOTES)
+        return docs[str(doc_id)]["text"] if doc_id is not None else ""
+
+    def notes(self) -> dict[str, str]:
+        return {d["item"]: d["text"] for d in self._ordered(NOTES)}
+
+    def needs(self) -> list[Need]:
+        return [Need.from_dict(copy.deepcopy(d)) for d in self._ordered(NEEDS)]
+
+    def actions(self) -> list[ActionItem]:
+        return [ActionItem.from_dict(copy.deepcopy(d)) for d in self._ordered(ACTIONS)]
+
+    def polls(self) -> list[Question]:
+        return [item_from_dict(copy.deepcopy(d)) for d in self._ordered(POLLS)]  # type: ignore[misc]
+
+    def state(self, key: str, default: Any = None) -> Any:
+        doc_id = self._keys[STATE].get(key)
+        docs = self._docs(STATE)
+        return _copy_value(docs[str(doc_id)]["value"]) if doc_id is not None else default
+
+    def record(self) -> SessionRecord:
+        """A plain-data copy of the whole session, for results and exports."""
+        self._rollback_if_needed()
+        approved: dict[str, list[str]] = {}
+        for d in self._ordered(MODERATION):
+            if d["state"] == "approved":
+                approved.setdefault(d["q"], []).append(d["text"])
+        voting: dict[str, Voting] = {}
+        raw_voting = self.state("voting", {})
+        if isinstance(raw_voting, dict):
+            for qid, value in raw_voting.items():
+                with contextlib.suppress(ValueError):
+                    voting[qid] = Voting(value)
+        return SessionRecord(
+            info=self.info,
+            question_set=self.question_set,
+            answers={q: self.answers(q) for q in sorted(self._answers) if self._answers[q]},
+            tallies=self.tallies(),
+            notes=self.notes(),
+            needs=self.needs(),
+            actions=self.actions(),
+            approved={q: sorted(texts) for q, texts in approved.items()},
+            polls=self.polls(),
+            voting=voting,
+        )

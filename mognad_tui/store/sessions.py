@@ -1,0 +1,169 @@
+"""The data folder: creating, finding and listing sessions.
+
+One folder per session, named by its slug, so a facilitator can see, copy, back up or delete a
+session with the file manager, and one damaged session never hides the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..model import QuestionSet, SessionInfo
+from . import files
+from .errors import SessionExists, SessionNotFound, StoreError, from_os_error
+from .session import SessionStore, build_index, initial_tables, is_locked
+
+MAX_SLUG = 60
+
+# Letters NFKD does not take apart into a base letter plus accents.
+_TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ð": "d", "þ": "th",
+                           "ł": "l", "đ": "d", "ı": "i"})  # fmt: skip
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+
+
+def slugify(title: str) -> str:
+    """A folder name from a group's title: ascii ``a-z0-9-``, never empty, at most 60 chars.
+
+    Names are typed on the command line (`mognad run enhet-socialtjanst-nord`), so they must
+    survive any shell and file system; "å", "ä" and "ö" lose their dots rather than the letter.
+    """
+    text = unicodedata.normalize("NFKD", title.lower().translate(_TRANSLIT))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
+    slug = slug[:MAX_SLUG].rstrip("-")
+    return slug or "session"
+
+
+def _check_name(name: str) -> None:
+    if not isinstance(name, str) or not _NAME.match(name) or len(name) > 100:
+        raise StoreError(
+            f"{name!r} cannot be a session name: use letters, digits and dashes "
+            "(see slugify), starting with a letter or digit."
+        )
+
+
+def new_join_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def create_session(data_dir: Path, info: SessionInfo, question_set: QuestionSet) -> Path:
+    """Create ``data_dir/info.name`` with a frozen copy of the question set; return the folder.
+
+    The folder is built under a hidden temporary name and renamed into place, so a crash never
+    leaves a half-made session that would later show up as damaged.
+    """
+    data_dir = Path(data_dir)
+    _check_name(info.name)
+    target = data_dir / info.name
+    if target.exists():
+        raise SessionExists(f"A session named {info.name!r} already exists.", target)
+    info = replace(
+        info,
+        join_code=info.join_code or new_join_code(),
+        created=info.created or dt.date.today().isoformat(),
+    )
+    tables = initial_tables(info, question_set, secrets.token_bytes(32).hex())
+    build_index(tables, target)  # the frozen copy must read back, or the session never opens
+    tmp: Path | None = None
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = data_dir / f".{info.name}.creating-{secrets.token_hex(4)}"
+        tmp.mkdir(mode=files.DIR_MODE)
+        files.write_generation(tmp, 1, tables)
+        os.close(os.open(tmp / files.LOCK, os.O_WRONLY | os.O_CREAT, files.FILE_MODE))
+        files.fsync_dir(tmp)
+        try:
+            os.rename(tmp, target)
+        except OSError as exc:
+            if target.exists():
+                raise SessionExists(
+                    f"A session named {info.name!r} already exists.", target
+                ) from None
+            raise exc
+        tmp = None
+        files.fsync_dir(data_dir)
+    except OSError as exc:
+        raise from_os_error(exc, target, "create the session") from exc
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def resolve_session(data_dir: Path, name_or_path: str | Path) -> Path:
+    """A name from ``mognad list`` or a path to a session folder."""
+    name_or_path = str(name_or_path)
+    candidates = []
+    if name_or_path and "/" not in name_or_path and os.sep not in name_or_path:
+        candidates.append(Path(data_dir) / name_or_path)
+    candidates.append(Path(name_or_path).expanduser())
+    for candidate in candidates:
+        if candidate.is_dir() and (candidate / files.SNAPSHOT).is_file():
+            return candidate
+    raise SessionNotFound(
+        f"No session named {name_or_path!r} in {data_dir}, and no session folder at that path.",
+        Path(data_dir),
+    )
+
+
+@dataclass
+class SessionSummary:
+    name: str
+    path: Path
+    title: str
+    created: str
+    set_id: str
+    lang: str
+    answers: int
+    locked: bool  # a live process has it open for writing
+    current: str | None  # the meeting's current item (state "current")
+    error: str | None  # why it cannot be opened, if it cannot
+
+
+def list_sessions(data_dir: Path) -> list[SessionSummary]:
+    """Every session under ``data_dir``, newest first; a bad one is listed with its error."""
+    data_dir = Path(data_dir)
+    try:
+        entries = sorted(data_dir.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    out: list[SessionSummary] = []
+    for path in entries:
+        if path.name.startswith(".") or not path.is_dir():
+            continue
+        if not ((path / files.SNAPSHOT).exists() or (path / files.JOURNAL).exists()):
+            continue
+        locked = is_locked(path)
+        try:
+            with SessionStore.open(path, readonly=True) as store:
+                info = store.info
+                current = store.state("current")
+                summary = SessionSummary(
+                    name=path.name,
+                    path=path,
+                    title=info.title,
+                    created=info.created,
+                    set_id=info.set_id,
+                    lang=info.lang,
+                    answers=store.total_answers(),
+                    locked=locked,
+                    current=current if isinstance(current, str) else None,
+                    error=None,
+                )
+        except (StoreError, OSError) as exc:
+            reason = exc.reason if isinstance(exc, StoreError) else str(exc)
+            summary = SessionSummary(
+                name=path.name, path=path, title="", created="", set_id="", lang="",
+                answers=0, locked=locked, current=None, error=reason,
+            )  # fmt: skip
+        out.append(summary)
+    out.sort(key=lambda s: s.name)
+    out.sort(key=lambda s: s.created, reverse=True)
+    return out

@@ -1,0 +1,158 @@
+"""The agenda: the method's four steps and their items, and the quick polls under their own
+heading, with the current item highlighted and each question's voting state marked.
+
+Labels and positions ("Steg 2 av 4", "Fråga 3 av 27", "2.3") are computed here once so the
+header, the centre and the command palette number items the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
+from mognad_tui.model import Prompt, Question, Voting
+from mognad_tui.tui.base import Localized
+from mognad_tui.tui.catalog import T
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where an item sits: its step, its number among the step's items of its kind."""
+
+    step: int
+    step_title: str
+    steps_total: int
+    index: int  # 1-based among the step's prompts (for a prompt) or questions (for a question)
+    count: int
+    number: str  # "2.3": step and position among all the step's items
+
+
+def position(meeting: Meeting, entry: AgendaEntry, lang: str) -> Position:
+    """Number an agenda entry for the header, the centre and the agenda list."""
+    steps = meeting.question_set.steps
+    if entry.step == POLL_STEP:
+        polls = [e for e in meeting.agenda() if e.step == POLL_STEP]
+        index = next((n for n, e in enumerate(polls, 1) if e.item.id == entry.item.id), 1)
+        return Position(
+            POLL_STEP, T("header.polls", lang), len(steps), index, len(polls), f"S{index}"
+        )
+    step = next(s for s in steps if s.number == entry.step)
+    same_kind = [i for i in step.items if isinstance(i, Prompt) == isinstance(entry.item, Prompt)]
+    index = next((n for n, i in enumerate(same_kind, 1) if i.id == entry.item.id), 1)
+    overall = next((n for n, i in enumerate(step.items, 1) if i.id == entry.item.id), 1)
+    return Position(
+        step.number, step.title, len(steps), index, len(same_kind), f"{step.number}.{overall}"
+    )
+
+
+def step_heading(meeting: Meeting, entry: AgendaEntry, lang: str) -> str:
+    """"Steg 2 av 4: Självskattning", or "Snabbfrågor" for a quick poll."""
+    pos = position(meeting, entry, lang)
+    if entry.step == POLL_STEP:
+        return pos.step_title
+    return T("header.step", lang, number=pos.step, total=pos.steps_total, title=pos.step_title)
+
+
+def voting_mark(meeting: Meeting, item: Prompt | Question) -> str:
+    """● voting open, ✓ results shown, ✎ notes written, blank otherwise."""
+    if isinstance(item, Question):
+        state = meeting.voting(item.id)
+        if state is Voting.OPEN:
+            return "●"
+        if state is Voting.REVEALED:
+            return "✓"
+        return " "
+    return "✎" if meeting.note(item.id) else " "
+
+
+class Agenda(Localized, OptionList):
+    """The agenda list. Not focusable: the arrow keys belong to the facilitator's navigation;
+    clicking an item (or picking it from the command palette) goes to it."""
+
+    can_focus = False
+
+    DEFAULT_CSS = """
+    Agenda {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, meeting: Meeting, **kwargs) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.meeting = meeting
+        self._signature: tuple = ()
+
+    def on_mount(self) -> None:
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """Rebuild the options when the agenda or a voting state changed, then highlight."""
+        lang = self.mognad.lang
+        meeting = self.meeting
+        entries = meeting.agenda()
+        current = meeting.current
+        signature = tuple(
+            (e.item.id, voting_mark(meeting, e.item)) for e in entries
+        ) + ((current.item.id if current else None),)
+        if signature == self._signature:
+            return
+        self._signature = signature
+        options: list[Option] = []
+        dims = {d.id: d.title for d in meeting.question_set.dimensions}
+        last_step: int | None = None
+        last_dim: str | None = None
+        for entry in entries:
+            item = entry.item
+            if entry.step != last_step:
+                last_step = entry.step
+                last_dim = None
+                if entry.step == POLL_STEP:
+                    title = T("agenda.polls", lang)
+                else:
+                    step = next(s for s in meeting.question_set.steps if s.number == entry.step)
+                    title = T("agenda.step", lang, number=step.number, title=step.title)
+                head = Text(title, style="bold", end="")
+                if current is not None and current.step != POLL_STEP and entry.step != POLL_STEP:
+                    if entry.step < current.step:
+                        head.append("  ✓")
+                    elif entry.step == current.step:
+                        head.append("  ●")
+                options.append(Option(head, disabled=True))
+            if (
+                isinstance(item, Question)
+                and entry.step != POLL_STEP
+                and item.dimension
+                and item.dimension != last_dim
+                and dims
+            ):
+                last_dim = item.dimension
+                options.append(
+                    Option(Text("  " + dims.get(item.dimension, item.dimension), style="italic"),
+                           disabled=True)
+                )
+            is_current = current is not None and current.item.id == item.id
+            mark = voting_mark(meeting, item)
+            label = Text(end="")
+            label.append("▸ " if is_current else "  ", style="bold")
+            label.append(mark + " ", style="bold")
+            label.append(item.text, style="bold" if is_current else "")
+            options.append(Option(label, id=item.id))
+        highlighted_id = current.item.id if current else None
+        self.set_options(options)
+        if highlighted_id is not None:
+            try:
+                self.highlighted = self.get_option_index(highlighted_id)
+            except Exception:
+                pass
+            if self.highlighted is not None:
+                self.scroll_to_highlight(top=False)
+
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            await self.mognad.go_to(event.option.id)

@@ -1,0 +1,461 @@
+"""The facilitator's terminal app: the live meeting on the projected screen.
+
+``MognadApp`` drives a :class:`~mognad_tui.meeting.Meeting`; it never touches the store's
+files nor counts answers itself (figures come from :mod:`mognad_tui.results`). The participant
+server and background services (the demo's simulated phones) are passed in by the CLI and run
+on this app's asyncio loop: they are started on mount and stopped on unmount.
+
+The meeting publishes events synchronously on the loop; the app folds them into a set of
+"dirty" kinds and repaints once per batch. Facilitator actions repaint at once; answers from
+phones repaint at most ten times a second, so 300 phones voting at the same moment cost a few
+repaints, not 300, and the keys stay quick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.timer import Timer
+
+from mognad_tui.meeting import BackgroundService, Event, Meeting, ParticipantServer
+from mognad_tui.model import ActionItem, Kind, Question
+from mognad_tui.tui.base import localize_bindings, refusal_text
+from mognad_tui.tui.catalog import T
+from mognad_tui.tui.commands import MognadCommands
+from mognad_tui.tui.confirm import ConfirmQuit
+from mognad_tui.tui.forms import ActionForm, NeedDraft, NeedForm, PollDraft, PollForm, ThresholdForm
+from mognad_tui.tui.help_screen import HelpScreen, key_rows
+from mognad_tui.tui.join import JoinScreen, JoinState
+from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
+from mognad_tui.tui.main_screen import PRIVATE_KINDS, TALLY_KINDS, MainScreen
+from mognad_tui.tui.moderation import ModerationScreen
+from mognad_tui.tui.needs import NeedsScreen
+from mognad_tui.tui.overview import OverviewScreen
+
+#: Event kinds that follow a phone's answer: repainted in batches.
+BATCHED = frozenset({"count", "joined", "moderation"})
+#: Seconds between repaints caused by phones.
+BATCH_DELAY = 0.1
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class MognadApp(App[None]):
+    """The live meeting in the terminal.
+
+    ``server`` serves the participants' phones (its ``start()`` returns the join URL); without
+    one, people vote on the keyboard. ``services`` run beside the meeting (the demo's phones).
+    ``exporter()`` writes the Markdown export and returns its path; it runs in a thread.
+    ``clock`` and ``cursor_blink`` exist for tests (a fixed time, no blinking cursors).
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mognad"
+    COMMANDS: ClassVar = {MognadCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("b", "new_need", "key.new_need"),
+        Binding("question_mark", "help", "key.help", key_display="?"),
+        Binding("q", "quit", "key.quit"),
+        Binding("g", "join", "key.join", show=False),
+        Binding("o", "overview", "key.overview", show=False),
+        Binding("v", "needs", "key.needs_screen", show=False),
+        Binding("f", "new_poll", "key.new_poll", show=False),
+        Binding("e", "export", "key.export", show=False),
+        Binding("l", "toggle_theme", "key.theme", show=False),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        meeting: Meeting,
+        *,
+        server: ParticipantServer | None = None,
+        services: Sequence[BackgroundService] = (),
+        exporter: Callable[[], str] | None = None,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.server = server
+        self.services = list(services)
+        self.exporter = exporter
+        self.demo = demo
+        self.clock: Callable[[], datetime] = clock or datetime.now
+        self.cursor_blink = cursor_blink
+        self.lang: str = meeting.lang if meeting.lang in ("sv", "en") else "sv"
+        self.join_url: str = ""
+        self.server_error: str = ""
+        self._server_started = False
+        self._started_services: list[BackgroundService] = []
+        self._dirty: set[str] = set()
+        self._batch_timer: Timer | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._closing = False
+        self.theme = DARK_THEME
+        localize_bindings(self, self.lang)
+        self.title = f"mognad · {meeting.info.title}"
+
+    # ------------------------------------------------------------ lifecycle
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.meeting)
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen: always at the bottom of the stack."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def get_system_commands(self, screen: Screen) -> Any:
+        """Textual's own commands are English and include a quit without asking: none."""
+        return iter(())
+
+    async def on_mount(self) -> None:
+        self._unsubscribe = self.meeting.subscribe(self._on_meeting_event)
+        self.run_worker(self._start_outside(), group="startup", exit_on_error=False)
+
+    async def _start_outside(self) -> None:
+        """Start the phones' server, then the services; a failure is shown, never fatal."""
+        if self.server is not None:
+            try:
+                url = await self.server.start()
+                self._server_started = True
+                self.join_url = url or getattr(self.server, "url", "")
+            except Exception as exc:
+                self.server_error = T("join.error", self.lang, error=str(exc) or type(exc).__name__)
+        for service in self.services:
+            try:
+                await service.start()
+                self._started_services.append(service)
+            except Exception as exc:
+                self.say(refusal_text(exc, self.lang), severity="error")
+        self._mark({"joined"})
+
+    async def _stop_outside(self) -> None:
+        for service in reversed(self._started_services):
+            try:
+                await service.stop()
+            except Exception:  # stopping must never keep the app from closing
+                pass
+        self._started_services.clear()
+        if self.server is not None and self._server_started:
+            self._server_started = False
+            try:
+                await self.server.stop()
+            except Exception:
+                pass
+
+    async def on_unmount(self) -> None:
+        await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        try:
+            await asyncio.wait_for(self.main.prompt_view.drain(), timeout=5)
+        except Exception:
+            pass
+        await self._stop_outside()
+
+    # ------------------------------------------------------------ meeting events
+
+    def _on_meeting_event(self, event: Event) -> None:
+        """Called synchronously by the meeting: note what changed, repaint soon."""
+        self._mark({event.kind})
+
+    def _mark(self, kinds: set[str]) -> None:
+        self._dirty |= kinds
+        if kinds - BATCHED:
+            self.call_later(self.apply_changes)
+        elif self._batch_timer is None:
+            self._batch_timer = self.set_timer(BATCH_DELAY, self._batch_due)
+
+    def _batch_due(self) -> None:
+        self._batch_timer = None
+        self.apply_changes()
+
+    def apply_changes(self) -> None:
+        """Repaint what the pending events touched, on every screen that shows it."""
+        kinds, self._dirty = self._dirty, set()
+        if not kinds or self._closing:
+            return
+        main = self.main
+        if kinds & {"agenda", "poll"}:
+            main.show_current()
+        elif "voting" in kinds:
+            main.refresh_voting()
+        if kinds & {"count", "joined", "moderation", "voting", "settings", "agenda", "poll"}:
+            main.refresh_counts()
+        if "settings" in kinds:
+            main.refresh_status()
+            if isinstance(main.current_item, Question):
+                main.question_view.update_state()
+        for screen in self.screen_stack[1:]:
+            handler = getattr(screen, "on_meeting_change", None)
+            if handler is not None:
+                handler(kinds)
+            if isinstance(screen, JoinScreen):
+                screen.show(self.join_state())
+
+    async def run_meeting(self, call: Awaitable[Any]) -> bool:
+        """Await a meeting call and repaint at once; a refusal becomes a message, not a crash."""
+        try:
+            await call
+        except Exception as exc:
+            self.say(refusal_text(exc, self.lang), severity="error")
+            self.apply_changes()
+            return False
+        self.apply_changes()
+        return True
+
+    def join_state(self) -> JoinState:
+        entry = self.meeting.current
+        answered = None
+        if entry is not None and isinstance(entry.item, Question):
+            answered = self.meeting.answer_count(entry.item.id)
+        if self.server is None:
+            error = T("join.no_server", self.lang)
+        elif self.server_error:
+            error = self.server_error
+        elif not self.join_url:
+            error = T("join.starting", self.lang)
+        else:
+            error = ""
+        return JoinState(
+            url=self.join_url,
+            code=self.meeting.join_code,
+            joined=self.meeting.joined_count,
+            answered=answered,
+            error=error,
+        )
+
+    # ------------------------------------------------------------ helpers
+
+    def say(self, message: str, *, severity: SeverityLevel = "information") -> None:
+        """A toast with literal text (paths and errors may hold brackets)."""
+        self.notify(message, severity=severity, markup=False, timeout=6)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("quit", "command_palette"):
+            return True
+        return getattr(self.screen, "ALLOW_APP_KEYS", True)
+
+    async def go_to(self, item_id: str) -> None:
+        """Show an agenda item (from the agenda list or the palette), closing other screens."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        await self.run_meeting(self.meeting.go_to(item_id))
+
+    def current_question(self) -> Question | None:
+        entry = self.meeting.current
+        if entry is not None and isinstance(entry.item, Question):
+            return entry.item
+        return None
+
+    def _back_to_main(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    # ------------------------------------------------------------ quitting
+
+    async def action_quit(self) -> None:
+        if isinstance(self.screen, ConfirmQuit):
+            return
+        if self.main.voting_open():
+            self.push_screen(ConfirmQuit(), self._quit_answer)
+            return
+        await self._quit_now()
+
+    async def action_help_quit(self) -> None:
+        await self.action_quit()
+
+    async def _quit_answer(self, leave: bool | None) -> None:
+        if leave:
+            await self._quit_now()
+
+    async def _quit_now(self) -> None:
+        await self._shutdown()
+        self.exit()
+
+    # ------------------------------------------------------------ screens
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=T("cmd.placeholder", self.lang))
+            )
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections = [
+            (T("help.main", self.lang), key_rows(list(MainScreen.BINDINGS), self.lang)),
+            (T("help.everywhere", self.lang), key_rows(list(MognadApp.BINDINGS), self.lang)),
+        ]
+        sections[0][1].append((T("help.digits", self.lang), T("help.digits_text", self.lang)))
+        self.push_screen(HelpScreen(sections))
+
+    def action_join(self) -> None:
+        if not isinstance(self.screen, JoinScreen):
+            self.push_screen(JoinScreen(self.join_state()))
+
+    def action_overview(self) -> None:
+        if not isinstance(self.screen, OverviewScreen):
+            self._back_to_main()
+            self.push_screen(OverviewScreen(self.meeting, session_dir=self.session_dir))
+
+    def action_needs(self) -> None:
+        if not isinstance(self.screen, NeedsScreen):
+            self._back_to_main()
+            self.push_screen(NeedsScreen(self.meeting))
+
+    @property
+    def session_dir(self) -> Path | None:
+        path = getattr(self.meeting.store, "path", None)
+        if path is None:
+            return None
+        path = Path(path)
+        return path if path.is_dir() else path.parent
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+        self.say(T("theme.light" if self.theme == LIGHT_THEME else "theme.dark", self.lang))
+
+    async def action_auto_reveal(self) -> None:
+        await self.main.action_auto_reveal()
+
+    # ------------------------------------------------------------ keyboard votes, moderation
+
+    def action_tally(self) -> None:
+        question = self.current_question()
+        if question is None or question.kind not in TALLY_KINDS:
+            self.say(T("tally.not_possible", self.lang), severity="warning")
+            return
+        self._back_to_main()
+        self.push_screen(
+            TallyScreen(question, self.meeting.tally(question.id)),
+            lambda counts: self._save_tally(question, counts),
+        )
+
+    async def _save_tally(self, question: Question, counts: dict[str, int] | None) -> None:
+        if counts is None:
+            return
+        if await self.run_meeting(self.meeting.set_tally(question.id, counts)):
+            self.say(T("tally.saved", self.lang))
+
+    def action_private(self) -> None:
+        question = self.current_question()
+        if question is None or question.kind not in PRIVATE_KINDS:
+            self.say(T("private.not_possible", self.lang), severity="warning")
+            return
+        from mognad_tui.model import Voting
+
+        if self.meeting.voting(question.id) is not Voting.OPEN:
+            self.say(T("private.not_open", self.lang), severity="warning")
+            return
+        self._back_to_main()
+        self.push_screen(PrivateVoteScreen(self.meeting, question))
+
+    def action_moderate(self) -> None:
+        question = self.current_question()
+        if question is None or question.kind is not Kind.TEXT:
+            self.say(T("error.not_question", self.lang), severity="warning")
+            return
+        self._back_to_main()
+        self.push_screen(ModerationScreen(self.meeting, question))
+
+    # ------------------------------------------------------------ needs, actions, polls
+
+    def action_new_need(self) -> None:
+        entry = self.meeting.current
+        dimension = getattr(entry.item, "dimension", None) if entry else None
+        self.push_screen(
+            NeedForm(self.meeting.question_set.dimensions, dimension), self._save_need
+        )
+
+    async def _save_need(self, draft: NeedDraft | None) -> None:
+        if draft is None:
+            return
+        if await self.run_meeting(self.meeting.add_need(draft.kind, draft.text, draft.dimension)):
+            self.say(T("need_form.saved", self.lang))
+
+    def edit_action(self, action: ActionItem) -> None:
+        self.push_screen(ActionForm(action, self.meeting.needs()), self._save_action)
+
+    async def _save_action(self, action: ActionItem | None) -> None:
+        if action is None:
+            return
+        if await self.run_meeting(self.meeting.save_action(action)):
+            self.say(T("action_form.saved", self.lang))
+
+    def action_new_poll(self) -> None:
+        self.push_screen(PollForm(), self._start_poll)
+
+    async def _start_poll(self, draft: PollDraft | None) -> None:
+        if draft is None:
+            return
+        self._back_to_main()
+        ok = await self.run_meeting(
+            self.meeting.add_poll(draft.text, draft.kind, draft.options, dont_know=draft.dont_know)
+        )
+        if ok:
+            self.say(T("poll_form.started", self.lang))
+
+    async def action_dot_vote(self) -> None:
+        if len(self.meeting.needs()) < 2:
+            self.say(T("needs.too_few", self.lang), severity="warning")
+            return
+        self._back_to_main()
+        ok = await self.run_meeting(
+            self.meeting.start_needs_dot_vote(T("needs.dot_vote_text", self.lang))
+        )
+        if ok:
+            self.say(T("needs.dot_vote_started", self.lang))
+
+    def action_threshold(self) -> None:
+        self.push_screen(ThresholdForm(self.meeting.threshold), self._save_threshold)
+
+    async def _save_threshold(self, value: int | None) -> None:
+        if value is None:
+            return
+        if await self.run_meeting(self.meeting.set_threshold(value)):
+            self.say(T("threshold.saved", self.lang, value=self.meeting.threshold))
+
+    # ------------------------------------------------------------ export
+
+    def action_export(self) -> None:
+        if self.exporter is None:
+            self.say(T("export.unavailable", self.lang), severity="warning")
+            return
+        self.main.prompt_view.flush()
+        self.say(T("export.started", self.lang))
+        self.run_worker(self._export, thread=True, group="export", exit_on_error=False)
+
+    def _export(self) -> None:
+        assert self.exporter is not None
+        try:
+            path = self.exporter()
+        except Exception as exc:
+            self.call_from_thread(
+                self.say, T("export.failed", self.lang, error=str(exc) or type(exc).__name__),
+                severity="error",
+            )
+            return
+        self.call_from_thread(self.say, T("export.done", self.lang, path=str(path)))

@@ -1,0 +1,83 @@
+"""Small shared pieces of the terminal face: language lookup and translated key bindings.
+
+Bindings are declared once per class with catalogue keys as descriptions
+(``Binding("r", "reveal", "key.reveal")``) and translated per instance when the node is
+created, so the footer, the help screen and the command palette speak the meeting's language
+without two copies of every binding list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from textual.dom import DOMNode
+
+from mognad_tui.i18n import DEFAULT_LANG
+from mognad_tui.meeting import AnswerRefused
+from mognad_tui.tui.catalog import T
+
+if TYPE_CHECKING:
+    from mognad_tui.tui.app import MognadApp
+
+
+def current_lang(node: DOMNode | None = None) -> str:
+    """The meeting's language, from the running app (Swedish when there is none)."""
+    from textual._context import active_app
+
+    try:
+        app = node.app if node is not None else active_app.get()
+    except Exception:
+        return DEFAULT_LANG
+    return getattr(app, "lang", DEFAULT_LANG)
+
+
+def localize_bindings(node: DOMNode, lang: str) -> None:
+    """Replace catalogue keys in ``node``'s binding descriptions with the translated text."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            replace(b, description=T(b.description, lang))
+            if b.description.startswith("key.")
+            else b
+            for b in bindings
+        ]
+
+
+class Localized:
+    """Mixin for widgets and screens: ``self.t(key, **fields)`` in the meeting's language."""
+
+    def t(self, key: str, **fields: Any) -> str:
+        return T(key, current_lang(self if isinstance(self, DOMNode) else None), **fields)
+
+    @property
+    def mognad(self) -> MognadApp:
+        return self.app  # type: ignore[attr-defined, no-any-return]
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether a failed write failed because the disk is full (the store's own error or ENOSPC)."""
+    try:
+        from mognad_tui.store import StoreFull
+    except ImportError:  # pragma: no cover - the store always provides it
+        StoreFull = ()  # type: ignore[assignment]  # noqa: N806
+    if StoreFull and isinstance(exc, StoreFull):
+        return True
+    if isinstance(exc, AnswerRefused):
+        return exc.code == "store_full"
+    return isinstance(exc, OSError) and exc.errno == 28  # ENOSPC
+
+
+def refusal_text(exc: BaseException, lang: str) -> str:
+    """A sentence for a refused action: a full disk gets its own clear warning."""
+    if is_disk_full(exc):
+        return T("error.store_full", lang)
+    if isinstance(exc, AnswerRefused):
+        if exc.code == "store_full":
+            return T("error.store_full", lang)
+        try:
+            reason = T(f"reason.{exc.code}", lang)
+        except KeyError:
+            reason = exc.code
+        return T("error.refused", lang, reason=reason)
+    return T("error.store", lang, error=str(exc) or type(exc).__name__)

@@ -1,0 +1,138 @@
+"""Draw a revealed question's result as text: horizontal bars with counts, median and mean,
+"don't know", the all-alike warning and approved free text.
+
+Every figure comes from :mod:`mognad_tui.results`; this module only lays them out. A result
+below the anonymity threshold carries only its count, and so this can show nothing else.
+Participant text goes in as plain (text, style) pieces of a ``Content``, never markup, so it
+shows literally; styles may name theme variables (``$accent``) so bars suit light and dark rooms.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from mognad_tui.i18n import format_number
+from mognad_tui.model import DONT_KNOW, Kind
+from mognad_tui.results import QuestionResult
+from mognad_tui.tui.catalog import T
+
+BAR = "█"
+#: Eighths of a cell, so small differences between bars stay visible.
+PARTIAL = " ▏▎▍▌▋▊▉"
+MAX_LABEL = 32
+
+
+def bar(fraction: float, width: int) -> str:
+    """A bar ``fraction`` (0..1) of ``width`` cells long, in eighths of a cell."""
+    fraction = max(0.0, min(1.0, fraction))
+    eighths = round(fraction * width * 8)
+    full, part = divmod(eighths, 8)
+    return BAR * full + (PARTIAL[part] if part else "")
+
+
+def _number(value: float, lang: str) -> str:
+    return format_number(value, lang, decimals=0 if float(value).is_integer() else 1)
+
+
+def _truncate(label: str, width: int) -> str:
+    return label if len(label) <= width else label[: max(1, width - 1)] + "…"
+
+
+class Builder:
+    """Collects (text, style) pieces; ``build()`` assembles them into one literal Content."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, str]] = []
+
+    def append(self, text: str, style: str = "") -> None:
+        self.parts.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+    def build(self) -> Content:
+        return Content.assemble(*self.parts)
+
+
+def render_result(result: QuestionResult, lang: str, width: int) -> Content:
+    """The body under a revealed question, fitted to ``width`` cells."""
+    return _render(result, lang, width).build()
+
+
+def _render(result: QuestionResult, lang: str, width: int) -> Builder:
+    width = max(20, width)
+    out = Builder()
+    if not result.shown:
+        if result.n == 0:
+            out.append(T("question.no_answers", lang))
+        else:
+            out.append(
+                T("question.below_threshold", lang, n=result.n, threshold=result.threshold),
+                style="bold",
+            )
+        return out
+    if result.kind is Kind.TEXT:
+        return _render_texts(result, lang, out)
+    rows = result.distribution or ()
+    labels = [_truncate(row.label, MAX_LABEL) for row in rows]
+    label_w = min(MAX_LABEL, max((len(x) for x in labels), default=0), width // 2)
+    counts = [str(row.count) for row in rows]
+    count_w = max((len(c) for c in counts), default=1)
+    bar_w = max(4, width - label_w - count_w - 4)
+    top = max((row.count for row in rows), default=0) or 1
+    for row, label, count in zip(rows, labels, counts, strict=True):
+        dont_know = row.value == DONT_KNOW
+        out.append(_truncate(label, label_w).ljust(label_w), style="dim" if dont_know else "")
+        out.append("  ")
+        drawn = bar(row.count / top, bar_w)
+        out.append(drawn.ljust(bar_w), style="$text-muted" if dont_know else "$accent")
+        out.append("  ")
+        out.append(count.rjust(count_w), style="bold")
+        out.append("\n")
+    summary = Builder()
+    if result.kind is Kind.SCALE:
+        if result.median is not None and result.mean is not None:
+            summary.append(
+                T(
+                    "question.median_mean",
+                    lang,
+                    median=_number(result.median, lang),
+                    mean=format_number(result.mean, lang, decimals=1),
+                ),
+                style="bold",
+            )
+        if result.disagrees:
+            summary.append(" · " if summary.plain else "")
+            summary.append(T("question.spread", lang), style="bold $warning")
+        summary.append(" · " if summary.plain else "")
+        summary.append(T("question.n", lang, n=result.n))
+    elif result.kind is Kind.DOTS:
+        total = sum(row.count for row in rows)
+        summary.append(T("question.dots_total", lang, count=total))
+        summary.append(" · " + T("question.n_people", lang, n=result.n))
+    else:
+        summary.append(T("question.n_people", lang, n=result.n))
+    out.append("\n")
+    out.parts.extend(summary.parts)
+    if result.kind is Kind.SCALE and result.dont_know:
+        key = "question.dont_know_one" if result.dont_know == 1 else "question.dont_know"
+        out.append("\n")
+        out.append(T(key, lang, count=result.dont_know), style="dim")
+    if result.all_alike:
+        out.append("\n\n")
+        out.append("⚠ " + T("question.all_alike", lang), style="bold $warning")
+    return out
+
+
+def _render_texts(result: QuestionResult, lang: str, out: Builder) -> Builder:
+    texts = result.texts or ()
+    if not texts:
+        out.append(T("question.texts_none", lang))
+        return out
+    for text in texts:
+        out.append("• ", style="bold")
+        out.append(text)  # literal: never markup
+        out.append("\n")
+    out.append(T("question.n_people", lang, n=result.n), style="dim")
+    return out

@@ -1,0 +1,135 @@
+"""How people join: the QR code, the address and the short code, and how many are here.
+
+The side panel shows it beside the agenda on wide screens; on small screens (80x24) it gives
+way to one compact line, and ``g`` shows the code full-screen, as large as the terminal allows,
+for scanning from the back of the room.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Middle, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Digits, Label
+
+from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode
+
+
+@dataclass(frozen=True)
+class JoinState:
+    """What the panel shows; the app builds it from the meeting and the server."""
+
+    url: str
+    code: str
+    joined: int
+    answered: int | None  # for the current question, None when the item is not a question
+    error: str  # a sentence when the server did not start or is missing, else ""
+
+
+def _digits_safe(code: str) -> bool:
+    return bool(code) and all(c in "0123456789ABCDEF-" for c in code.upper())
+
+
+class JoinPanel(Localized, Vertical):
+    """The side panel."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.t("join.title"), classes="panel-title", markup=False)
+        yield QRCode(border=PANEL_BORDER, id="join-qr")
+        yield Label(id="join-url", markup=False)
+        with Horizontal(id="join-code-row"):
+            yield Label(self.t("join.code"), id="join-code-label", markup=False)
+            yield Digits("", id="join-code")
+        yield Label(id="join-code-text", markup=False)
+        yield Label(id="join-joined", markup=False)
+        yield Label(id="join-answered", markup=False)
+        yield Label(id="join-error", markup=False)
+
+    def show(self, state: JoinState) -> None:
+        qr = self.query_one("#join-qr", QRCode)
+        if qr.url != state.url:
+            qr.set_url(state.url)
+        qr.display = bool(state.url)
+        self.query_one("#join-url", Label).update(Content(_short_url(state.url)))
+        digits = _digits_safe(state.code)
+        self.query_one("#join-code-row").display = digits
+        self.query_one("#join-code", Digits).update(state.code if digits else "")
+        code_text = self.query_one("#join-code-text", Label)
+        code_text.display = bool(state.code) and not digits
+        code_text.update(Content(f"{self.t('join.code')}: {state.code}"))
+        self.query_one("#join-joined", Label).update(Content(joined_text(self, state.joined)))
+        answered = self.query_one("#join-answered", Label)
+        answered.display = state.answered is not None
+        if state.answered is not None:
+            answered.update(Content(answered_text(self, state.answered, state.joined)))
+        error = self.query_one("#join-error", Label)
+        error.display = bool(state.error)
+        error.update(Content(state.error))
+
+
+def _short_url(url: str) -> str:
+    """The address without the scheme: shorter to read aloud and to type."""
+    for prefix in ("http://", "https://"):
+        if url.startswith(prefix):
+            return url[len(prefix) :]
+    return url
+
+
+def joined_text(node: Localized, joined: int) -> str:
+    return node.t("join.joined_one") if joined == 1 else node.t("join.joined", count=joined)
+
+
+def answered_text(node: Localized, answered: int, joined: int) -> str:
+    if joined and answered <= joined:
+        return node.t("join.answered", count=answered, total=joined)
+    return node.t("join.answered_plain", count=answered)
+
+
+class JoinScreen(Localized, Screen[None]):
+    """The QR code full-screen: as large as fits, with the address and the code."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_screen", "key.back"),
+        Binding("g", "dismiss_screen", "key.back", show=False),
+    ]
+
+    def __init__(self, state: JoinState) -> None:
+        super().__init__()
+        localize_bindings(self, self.mognad.lang)
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield QRCode(self.state.url, border=FULL_BORDER, fit=True, id="full-qr")
+        with Center():
+            yield Label(Content(_short_url(self.state.url)), id="full-url")
+        with Center(id="full-code-row"):
+            if _digits_safe(self.state.code):
+                yield Digits(self.state.code, id="full-code")
+            else:
+                yield Label(Content(self.state.code), id="full-code-text")
+        with Center():
+            yield Label(id="full-joined", markup=False)
+        with Center():
+            yield Label(Content(self.state.error or self.t("join.scan")), id="full-hint")
+
+    def on_mount(self) -> None:
+        self.show(self.state)
+
+    def show(self, state: JoinState) -> None:
+        self.state = state
+        qr = self.query_one("#full-qr", QRCode)
+        if qr.url != state.url:
+            qr.set_url(state.url)
+        self.query_one("#full-joined", Label).update(Content(joined_text(self, state.joined)))
+
+    def on_resize(self) -> None:
+        self.query_one("#full-qr", QRCode).refresh(layout=True)
+
+    def action_dismiss_screen(self) -> None:
+        self.dismiss()

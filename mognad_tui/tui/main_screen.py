@@ -1,0 +1,208 @@
+"""The facilitator's main screen: agenda, the current item large in the centre, the join panel.
+
+Keys that move through the meeting live here (not on the app) so they are off whenever another
+screen (a form, the private vote) is in front. Keys that do not fit the current item (the timer
+on a question, reveal on a prompt) are switched off and leave the footer.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Label
+
+from mognad_tui.meeting import Meeting
+from mognad_tui.model import Kind, Prompt, Question, Voting
+from mognad_tui.tui.agenda import Agenda, step_heading
+from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.header import TopBar
+from mognad_tui.tui.join import JoinPanel, JoinState, joined_text
+from mognad_tui.tui.prompt_view import NotesArea, PromptView
+from mognad_tui.tui.question_view import QuestionView
+
+PROMPT_ACTIONS = {"notes", "timer", "timer_reset"}
+QUESTION_ACTIONS = {"toggle_open", "reveal", "tally", "private"}
+TALLY_KINDS = (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE)
+PRIVATE_KINDS = (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE, Kind.TEXT)
+
+
+class MainScreen(Localized, Screen[None]):
+    AUTO_FOCUS = None
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (170, "-huge")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    BINDINGS = [
+        Binding("right,n", "next", "key.next", key_display="→"),
+        Binding("left,p", "prev", "key.prev", key_display="←"),
+        Binding("space", "toggle_open", "key.toggle_open"),
+        Binding("r", "reveal", "key.reveal"),
+        Binding("m", "moderate", "key.moderate"),
+        Binding("enter", "notes", "key.notes"),
+        Binding("s", "timer", "key.timer"),
+        Binding("x", "timer_reset", "key.timer_reset", show=False),
+        Binding("t", "tally", "key.tally", show=False),
+        Binding("k", "private", "key.private", show=False),
+        Binding("u", "auto_reveal", "key.auto_reveal", show=False),
+    ]
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__(id="main")
+        self.meeting = meeting
+        localize_bindings(self, self.mognad.lang)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="top")
+        with Horizontal(id="body"):
+            yield Agenda(self.meeting, id="agenda")
+            with Vertical(id="centre"):
+                with ContentSwitcher(id="views", initial="prompt-view"):
+                    yield PromptView(self.meeting, id="prompt-view")
+                    yield QuestionView(self.meeting, id="question-view")
+            yield JoinPanel(id="join")
+        yield Label(id="join-compact", markup=False)
+        yield Footer(id="footer", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda", Agenda).border_title = self.t("agenda.title")
+        self.refresh_all()
+
+    # ------------------------------------------------------------ refreshing
+
+    @property
+    def prompt_view(self) -> PromptView:
+        return self.query_one(PromptView)
+
+    @property
+    def question_view(self) -> QuestionView:
+        return self.query_one(QuestionView)
+
+    def refresh_all(self) -> None:
+        self.show_current()
+        self.refresh_join()
+        self.refresh_status()
+
+    def show_current(self) -> None:
+        """Show the meeting's current item in the centre, the header and the agenda."""
+        entry = self.meeting.current
+        self.query_one(Agenda).rebuild()
+        top = self.query_one(TopBar)
+        group = self.meeting.info.title
+        if entry is None:
+            top.set_title(group, "")
+            return
+        top.set_title(group, step_heading(self.meeting, entry, self.mognad.lang))
+        switcher = self.query_one("#views", ContentSwitcher)
+        if isinstance(entry.item, Prompt):
+            if isinstance(self.focused, NotesArea) and self.prompt_view.item is not entry.item:
+                self.set_focus(None)
+            self.prompt_view.show_entry(entry)
+            switcher.current = "prompt-view"
+        else:
+            if isinstance(self.focused, NotesArea):
+                self.set_focus(None)
+            self.prompt_view.flush()
+            self.question_view.show_entry(entry)
+            switcher.current = "question-view"
+        self.refresh_bindings()
+
+    def refresh_voting(self) -> None:
+        self.query_one(Agenda).rebuild()
+        if isinstance(self.current_item, Question):
+            self.question_view.update_state()
+        self.refresh_join()
+        self.refresh_bindings()
+
+    def refresh_counts(self) -> None:
+        if isinstance(self.current_item, Question):
+            self.question_view.update_counts()
+        self.refresh_join()
+
+    def refresh_join(self) -> None:
+        state = self.mognad.join_state()
+        self.query_one(JoinPanel).show(state)
+        compact = self.query_one("#join-compact", Label)
+        if state.code:
+            text = self.t("join.compact", code=state.code, joined=joined_text(self, state.joined))
+        else:
+            text = state.error
+        if state.error and state.code:
+            text = f"{text} · {state.error}"
+        compact.update(Content(text))
+
+    def refresh_status(self) -> None:
+        self.query_one(TopBar).set_status(
+            self.t("status.auto_on") if self.meeting.auto_reveal else ""
+        )
+
+    @property
+    def current_item(self) -> Prompt | Question | None:
+        entry = self.meeting.current
+        return entry.item if entry else None
+
+    # ------------------------------------------------------------ which keys apply
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        item = self.current_item
+        if action in PROMPT_ACTIONS:
+            return isinstance(item, Prompt)
+        if action in QUESTION_ACTIONS and not isinstance(item, Question):
+            return False
+        if action == "tally":
+            return isinstance(item, Question) and item.kind in TALLY_KINDS
+        if action == "private":
+            return isinstance(item, Question) and item.kind in PRIVATE_KINDS
+        if action == "moderate":
+            return isinstance(item, Question) and item.kind is Kind.TEXT
+        return True
+
+    # ------------------------------------------------------------ actions
+
+    async def action_next(self) -> None:
+        await self.mognad.run_meeting(self.meeting.step(+1))
+
+    async def action_prev(self) -> None:
+        await self.mognad.run_meeting(self.meeting.step(-1))
+
+    async def action_toggle_open(self) -> None:
+        item = self.current_item
+        if isinstance(item, Question):
+            await self.mognad.run_meeting(self.meeting.toggle_open(item.id))
+
+    async def action_reveal(self) -> None:
+        item = self.current_item
+        if isinstance(item, Question):
+            await self.mognad.run_meeting(self.meeting.toggle_reveal(item.id))
+
+    def action_notes(self) -> None:
+        if isinstance(self.current_item, Prompt):
+            self.prompt_view.focus_notes()
+
+    def action_timer(self) -> None:
+        self.prompt_view.timer.toggle()
+
+    def action_timer_reset(self) -> None:
+        self.prompt_view.timer.reset()
+
+    async def action_auto_reveal(self) -> None:
+        on = not self.meeting.auto_reveal
+        if await self.mognad.run_meeting(self.meeting.set_auto_reveal(on)):
+            self.mognad.say(self.t("auto.on" if on else "auto.off"))
+
+    def action_tally(self) -> None:
+        self.mognad.action_tally()
+
+    def action_private(self) -> None:
+        self.mognad.action_private()
+
+    def action_moderate(self) -> None:
+        self.mognad.action_moderate()
+
+    def voting_open(self) -> bool:
+        return any(
+            self.meeting.voting(e.item.id) is Voting.OPEN
+            for e in self.meeting.agenda()
+            if isinstance(e.item, Question)
+        )

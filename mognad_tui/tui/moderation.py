@@ -1,0 +1,89 @@
+"""Free text waits for the facilitator: approve (a) or hide (h) each answer, one at a time,
+before anything is shown to the group. Texts are drawn as literal Content: participant text
+such as ``[@click=app.quit]`` is characters, never markup or an action."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from mognad_tui.meeting import Meeting
+from mognad_tui.model import Question
+from mognad_tui.tui.base import Localized, localize_bindings, refusal_text
+
+
+class ModerationScreen(Localized, ModalScreen[None]):
+    ALLOW_APP_KEYS = False
+    BINDINGS = [
+        Binding("a", "decide(True)", "key.approve"),
+        Binding("h", "decide(False)", "key.hide"),
+        Binding("escape", "close", "key.done"),
+    ]
+
+    def __init__(self, meeting: Meeting, question: Question) -> None:
+        super().__init__()
+        localize_bindings(self, self.mognad.lang)
+        self.meeting = meeting
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="moderation-box"):
+            yield Label(self.t("moderation.title"), classes="dialog-title", markup=False)
+            yield Static(Content(self.question.text), classes="dialog-question")
+            yield Label(self.t("moderation.intro"), classes="muted", markup=False)
+            yield Static(id="moderation-text", classes="moderation-text")
+            yield Label(id="moderation-count", classes="muted", markup=False)
+            yield Label(id="moderation-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.refresh_queue()
+
+    @property
+    def current(self) -> str | None:
+        pending = self.meeting.pending_texts(self.question.id)
+        return pending[0] if pending else None
+
+    def refresh_queue(self) -> None:
+        pending = self.meeting.pending_texts(self.question.id)
+        text = self.query_one("#moderation-text", Static)
+        if pending:
+            text.update(Content(pending[0]))
+        else:
+            text.update(Content(self.t("moderation.empty")))
+        approved = len(self.meeting.approved_texts(self.question.id))
+        self.query_one("#moderation-count", Label).update(
+            Content(
+                self.t("moderation.count", count=len(pending))
+                + " · "
+                + self.t("moderation.approved", count=approved)
+            )
+        )
+        keys = f"a {self.t('key.approve')}   h {self.t('key.hide')}   Esc {self.t('key.done')}"
+        self.query_one("#moderation-keys", Label).update(Content(keys))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "decide":
+            return self.current is not None
+        return True
+
+    async def action_decide(self, approve: bool) -> None:
+        text = self.current
+        if text is None:
+            return
+        try:
+            await self.meeting.moderate(self.question.id, text, approve)
+        except Exception as exc:
+            self.mognad.say(refusal_text(exc, self.mognad.lang), severity="error")
+        self.refresh_queue()
+
+    def on_meeting_change(self, kinds: set[str]) -> None:
+        if "moderation" in kinds or "count" in kinds:
+            self.refresh_queue()
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,145 @@
+"""A question on the shared screen.
+
+While voting is open the room sees only how many have answered ("7 av 9 har svarat") and a
+progress bar, never a moving distribution: a bar that grows when one person votes tells the
+room how that person voted. The distribution appears only on reveal, and below the session's
+anonymity threshold only the count does (the numbers come from :mod:`mognad_tui.results`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, ProgressBar, Static
+
+from mognad_tui import results
+from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
+from mognad_tui.model import Kind, Question, Voting
+from mognad_tui.tui.agenda import position
+from mognad_tui.tui.base import Localized
+from mognad_tui.tui.distribution import render_result
+
+
+class ResultView(Static):
+    """The revealed result; re-laid out when its width changes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.result: results.QuestionResult | None = None
+        self.lang = "sv"
+
+    def show(self, result: results.QuestionResult | None, lang: str) -> None:
+        self.result = result
+        self.lang = lang
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.result is None:
+            self.update("")
+            return
+        width = self.content_region.width or (self.app.size.width // 2)
+        self.update(render_result(self.result, self.lang, width))
+
+    def on_resize(self) -> None:
+        self._draw()
+
+
+class QuestionView(Localized, VerticalScroll):
+    def __init__(self, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.meeting = meeting
+        self.item: Question | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="question-kicker", classes="kicker", markup=False)
+        yield Static(id="question-text", classes="big-text", markup=False)
+        yield Label(id="question-state", classes="voting-state", markup=False)
+        with Horizontal(id="question-progress-row"):
+            yield Label(id="question-answered", markup=False)
+            yield ProgressBar(
+                total=1, show_eta=False, show_percentage=False, id="question-progress"
+            )
+        yield Label(id="question-tallied", classes="muted", markup=False)
+        yield ResultView(id="question-result")
+        yield Label(id="question-hint", classes="hint", markup=False)
+
+    def show_entry(self, entry: AgendaEntry) -> None:
+        item = entry.item
+        assert isinstance(item, Question)
+        self.item = item
+        lang = self.mognad.lang
+        if entry.step == POLL_STEP:
+            kicker = self.t("question.kicker_poll")
+        else:
+            pos = position(self.meeting, entry, lang)
+            dim = self.meeting.question_set.dimension(item.dimension)
+            if dim is not None:
+                kicker = self.t(
+                    "question.kicker_dim",
+                    step=pos.step,
+                    index=pos.index,
+                    count=pos.count,
+                    dimension=dim.title,
+                )
+            else:
+                kicker = self.t("question.kicker", step=pos.step, index=pos.index, count=pos.count)
+        self.query_one("#question-kicker", Label).update(Content(kicker))
+        self.query_one("#question-text", Static).update(Content(item.text))
+        self.update_state()
+
+    def update_state(self) -> None:
+        """Voting state, counts and (when revealed) the result."""
+        item = self.item
+        if item is None:
+            return
+        state = self.meeting.voting(item.id)
+        label = self.query_one("#question-state", Label)
+        label.set_classes(f"voting-state -{state.value}")
+        key = {
+            Voting.CLOSED: "question.closed",
+            Voting.OPEN: "question.open",
+            Voting.REVEALED: "question.revealed",
+        }[state]
+        label.update(Content(self.t(key)))
+        self.query_one("#question-progress-row").display = state is Voting.OPEN
+        result_view = self.query_one(ResultView)
+        if state is Voting.REVEALED:
+            result = results.question_result(self.meeting.record(), item)
+            result_view.show(result, self.mognad.lang)
+            result_view.display = True
+        else:
+            result_view.show(None, self.mognad.lang)
+            result_view.display = False
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        """Cheap: how many answered, from the store's counter. Safe to call on every answer."""
+        item = self.item
+        if item is None:
+            return
+        answered = self.meeting.answer_count(item.id)
+        joined = self.meeting.joined_count
+        state = self.meeting.voting(item.id)
+        if state is Voting.OPEN:
+            total = max(joined, answered, 1)
+            if joined and answered <= joined:
+                text = self.t("question.answered", count=answered, total=joined)
+            else:
+                text = self.t("question.answered_plain", count=answered)
+            self.query_one("#question-answered", Label).update(Content(text))
+            self.query_one("#question-progress", ProgressBar).update(
+                total=total, progress=answered
+            )
+        tallied = self.query_one("#question-tallied", Label)
+        has_tally = item.kind in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE) and bool(
+            self.meeting.tally(item.id)
+        )
+        tallied.display = has_tally and state is not Voting.REVEALED
+        tallied.update(Content(self.t("question.tallied")))
+        hint = self.query_one("#question-hint", Label)
+        pending = len(self.meeting.pending_texts(item.id)) if item.kind is Kind.TEXT else 0
+        hint.display = pending > 0
+        hint.update(Content(self.t("question.pending", count=pending)))

@@ -1,0 +1,575 @@
+"""The participant web application: routes, handlers and middlewares over one ``Meeting``.
+
+Everything a phone can reach is registered explicitly here: the start page, the participant
+page and its form post, the JSON API (state, answers, events) and the bundled static files.
+Handlers only translate HTTP to meeting calls and back; what a device sees is decided in
+``views``, the defences live in ``security``. Any failure becomes a 4xx answer in the device's
+language (JSON for the API, a page otherwise), never a 500, and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import secrets
+from functools import partial
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlencode
+
+import jinja2
+from aiohttp import web
+
+from mognad_tui.meeting import AnswerRefused, Meeting
+from mognad_tui.model import LANGS, Kind, Question
+from mognad_tui.web import views
+from mognad_tui.web.events import EventHub
+from mognad_tui.web.messages import ERROR_STATUS, MESSAGES, error_message
+from mognad_tui.web.security import (
+    COOKIE_MAX_AGE,
+    CSRF_SLOT,
+    DEVICE_COOKIE,
+    LANG_COOKIE,
+    RATE_SLOT,
+    SECURITY_HEADERS,
+    RateLimit,
+    is_json,
+    origin_allowed,
+    same_token,
+    valid_token,
+)
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+#: Largest request body taken (answers are small; a free text is at most a few KiB of UTF-8).
+MAX_BODY = 16 * 1024
+#: Wrong join codes one address may try per minute before every code lookup answers 429.
+WRONG_CODES = 10
+WRONG_CODES_WINDOW = 60.0
+#: Answers one device may post per window (generous: a person taps, a script is throttled).
+ANSWERS_PER_WINDOW = 30
+ANSWERS_WINDOW = 10.0
+#: Server-sent events: a comment this often keeps Wi-Fi access points and proxies from closing
+#: an idle stream; browsers reconnect after ``RETRY_MS`` when it drops anyway.
+KEEPALIVE = 15.0
+RETRY_MS = 3000
+#: The request header the page's script sends to get only the swappable part of the page.
+FRAGMENT_HEADER = "X-Mognad-Fragment"
+LANGUAGE_NAMES = (("sv", "Svenska"), ("en", "English"))
+#: Query values longer than this are ignored (ids are short).
+MAX_PARAM = 200
+
+PARTICIPANT: web.AppKey[ParticipantApp] = web.AppKey("participant")
+
+
+class Refused(Exception):
+    """Answer the request with an error code from the catalogue (``messages.ERROR_STATUS``)."""
+
+    def __init__(self, code: str, status: int | None = None):
+        super().__init__(code)
+        self.code = code
+        self.status = status or ERROR_STATUS.get(code, 400)
+
+
+def _refuse(code: str, status: int | None = None) -> NoReturn:
+    raise Refused(code, status)
+
+
+def normalize_code(code: str) -> str:
+    """What a person types for the code: spaces and dashes between digits are forgiven."""
+    return re.sub(r"[\s-]+", "", code or "").upper()[:64]
+
+
+def _param(request: web.Request, name: str) -> str | None:
+    value = request.query.get(name)
+    if value is None or not value or len(value) > MAX_PARAM:
+        return None
+    return value
+
+
+class ParticipantApp:
+    """The handlers and their shared state for one meeting."""
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+        self.hub = EventHub(meeting)
+        self.wrong_codes = RateLimit(WRONG_CODES, WRONG_CODES_WINDOW)
+        self.answer_rate = RateLimit(ANSWERS_PER_WINDOW, ANSWERS_WINDOW)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._static_version = {
+            path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            for path in STATIC.iterdir()
+            if path.is_file()
+        }
+
+    # ------------------------------------------------------------ application
+
+    def build(self) -> web.Application:
+        app = web.Application(
+            client_max_size=MAX_BODY, middlewares=[self.errors_middleware, self.size_middleware]
+        )
+        app[PARTICIPANT] = self
+        app.router.add_get("/", self.start_page)
+        app.router.add_get("/j", self.join_redirect)
+        app.router.add_get("/j/{code}", self.page)
+        app.router.add_post("/j/{code}/answer", self.form_answer)
+        app.router.add_get("/api/{code}/state", self.api_state)
+        app.router.add_post("/api/{code}/answers", self.api_answer)
+        app.router.add_get("/api/{code}/events", self.api_events)
+        app.router.add_static("/static/", STATIC, show_index=False, follow_symlinks=False)
+        app.on_response_prepare.append(self._headers)
+        app.on_startup.append(self._startup)
+        app.on_shutdown.append(self._shutdown)
+        return app
+
+    async def _startup(self, app: web.Application) -> None:
+        self.hub.start()
+
+    async def _shutdown(self, app: web.Application) -> None:
+        self.hub.close()
+
+    @staticmethod
+    async def _headers(request: web.Request, response: web.StreamResponse) -> None:
+        response.headers.update(SECURITY_HEADERS)
+        if request.path.startswith("/static/") and response.status == 200:
+            # File names carry no version, the URLs do (?v=hash): caching a day is safe.
+            response.headers["Cache-Control"] = "public, max-age=86400"
+        else:
+            response.headers["Cache-Control"] = "no-store"
+
+    # ------------------------------------------------------------ middlewares
+
+    @web.middleware
+    async def errors_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Turn every failure into a 4xx (or the store's 503) in the device's language."""
+        try:
+            return await handler(request)
+        except Refused as exc:
+            return self.error_response(request, exc.code, exc.status)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+                exc.status, "bad_request"
+            )
+            status = exc.status if exc.status < 500 else 400
+            return self.error_response(request, code, status)
+        except asyncio.CancelledError:
+            raise
+        except (ConnectionError, TimeoutError):
+            # The phone went away mid-request: nobody is left to answer.
+            return web.Response(status=400)
+        except Exception:
+            log.exception("unexpected error in %s %s", request.method, request.rel_url.path)
+            return self.error_response(request, "bad_request", 400)
+
+    @web.middleware
+    async def size_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Refuse a declared oversize body before reading any of it (413)."""
+        length = request.content_length
+        if length is not None and length > MAX_BODY:
+            _refuse("too_large")
+        return await handler(request)
+
+    def error_response(self, request: web.Request, code: str, status: int) -> web.Response:
+        lang = self.device_lang(request)[0]
+        if request.path.startswith("/api/"):
+            return self.json({"error": code, "message": error_message(code, lang)}, status=status)
+        path_code = request.match_info.get("code") if request.match_info else None
+        known = path_code is not None and self.code_matches(path_code)
+        context: dict[str, Any] = {
+            "heading": MESSAGES("error_title", lang),
+            "message": error_message(code, lang),
+            "join_form": False,
+            "code_value": "",
+            "back_url": f"/j/{self.meeting.join_code}" if known else "/",
+            "back_label": MESSAGES("try_again" if known else "back_to_start", lang),
+        }
+        if code == "unknown_code":
+            context.update(heading=MESSAGES("unknown_code_title", lang), join_form=True)
+        elif code == "rate_limited":
+            context["heading"] = MESSAGES("rate_limited_title", lang)
+        html = self.render("error.html", request, lang, context)
+        return web.Response(text=html, status=status, content_type="text/html")
+
+    # ------------------------------------------------------------ helpers
+
+    @staticmethod
+    def json(data: Any, status: int = 200) -> web.Response:
+        return web.json_response(data, status=status, dumps=partial(json.dumps, ensure_ascii=False))
+
+    def device_lang(self, request: web.Request) -> tuple[str, bool]:
+        """The device's language and whether it was just chosen (to remember in a cookie).
+
+        Order: ``?lang=``, the remembered choice, the browser's Accept-Language, the session's
+        language.
+        """
+        asked = request.query.get("lang", "")[:5].lower()
+        if asked in LANGS:
+            return asked, True
+        remembered = request.cookies.get(LANG_COOKIE, "")
+        if remembered in LANGS:
+            return remembered, False
+        return _accept_language(request.headers.get("Accept-Language", ""), self.meeting.lang)
+
+    def code_matches(self, code: str) -> bool:
+        expected = normalize_code(self.meeting.join_code)
+        return bool(expected) and secrets.compare_digest(
+            normalize_code(code).encode(), expected.encode()
+        )
+
+    def check_code(self, request: web.Request, code: str) -> None:
+        """The join code must match; wrong guesses are counted per address, in memory only."""
+        address = request.remote or "?"
+        if self.wrong_codes.blocked(address):
+            _refuse("rate_limited")
+        if not self.code_matches(code):
+            self.wrong_codes.hit(address)
+            _refuse("unknown_code")
+
+    def token(self, request: web.Request) -> str | None:
+        return valid_token(request.cookies.get(DEVICE_COOKIE))
+
+    def csrf(self, token: str) -> str:
+        return self.meeting.slot(token, CSRF_SLOT)
+
+    def static_url(self, name: str) -> str:
+        return f"/static/{name}?v={self._static_version.get(name, '0')}"
+
+    def render(
+        self, template: str, request: web.Request, lang: str, context: dict[str, Any]
+    ) -> str:
+        def lang_url(code: str) -> str:
+            query = {k: v for k, v in request.query.items() if k not in ("lang", "error", "saved")}
+            query["lang"] = code
+            return f"{request.path}?{urlencode(query)}"
+
+        base = {
+            "lang": lang,
+            "content_lang": self.meeting.lang,
+            "t": partial(_translate, lang),
+            "static": self.static_url,
+            "lang_url": lang_url,
+            "languages": LANGUAGE_NAMES,
+            "session_title": "",
+            "page_title": MESSAGES("page_title", lang),
+        }
+        return self.env.get_template(template).render({**base, **context})
+
+    def remember_lang(self, response: web.StreamResponse, lang: str, chosen: bool) -> None:
+        if chosen:
+            response.set_cookie(
+                LANG_COOKIE,
+                lang,
+                max_age=COOKIE_MAX_AGE,
+                path="/",
+                httponly=True,
+                samesite="Strict",
+            )
+
+    # ------------------------------------------------------------ pages
+
+    async def start_page(self, request: web.Request) -> web.Response:
+        lang, chosen = self.device_lang(request)
+        context = {"heading": MESSAGES("join_title", lang), "message": "", "code_value": ""}
+        response = web.Response(
+            text=self.render("start.html", request, lang, context), content_type="text/html"
+        )
+        self.remember_lang(response, lang, chosen)
+        return response
+
+    async def join_redirect(self, request: web.Request) -> web.Response:
+        """The start page's form (``GET /j?code=...``) leads to the meeting's page."""
+        code = request.query.get("code", "")
+        if not code:
+            raise web.HTTPSeeOther("/")
+        self.check_code(request, code)
+        raise web.HTTPSeeOther(f"/j/{self.meeting.join_code}")
+
+    async def page(self, request: web.Request) -> web.Response:
+        code = request.match_info["code"]
+        self.check_code(request, code)
+        if code != self.meeting.join_code:
+            # Typed with spaces or dashes: go to the one true address.
+            raise web.HTTPSeeOther(f"/j/{self.meeting.join_code}{_query(request)}")
+        lang, chosen = self.device_lang(request)
+        token = self.token(request)
+        new_token = None
+        if token is None:
+            if request.headers.get("Sec-Fetch-Site") == "cross-site":
+                # A link from another site: a SameSite=Strict cookie is not sent on it, so a
+                # new token would replace this phone's key. One same-site click fixes that.
+                html = self.render("enter.html", request, lang, {"enter_url": request.path_qs})
+                return web.Response(text=html, content_type="text/html")
+            token = new_token = secrets.token_urlsafe(24)
+        self.meeting.join(token)
+        error = _param(request, "error")
+        view = views.build_view(
+            self.meeting,
+            token,
+            lang,
+            q=_param(request, "q"),
+            r=_param(request, "r"),
+            done=request.query.get("done") == "1",
+            saved=_param(request, "saved"),
+            error=error if error in ERROR_STATUS else None,
+        )
+        html = self.render(
+            "_view.html" if request.headers.get(FRAGMENT_HEADER) == "1" else "page.html",
+            request,
+            lang,
+            self.page_context(view, token, lang),
+        )
+        response = web.Response(text=html, content_type="text/html")
+        if new_token:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                new_token,
+                max_age=COOKIE_MAX_AGE,
+                path="/",
+                httponly=True,
+                samesite="Strict",
+            )
+        self.remember_lang(response, lang, chosen)
+        return response
+
+    def page_context(self, view: views.View, token: str, lang: str) -> dict[str, Any]:
+        code = self.meeting.join_code
+        pages = views.pages_of(self.meeting.open_questions())
+
+        def view_url(**params: str | None) -> str:
+            query = {k: v for k, v in params.items() if v}
+            return f"/j/{code}" + (f"?{urlencode(query)}" if query else "")
+
+        js_messages = {
+            key: MESSAGES(key, lang)
+            for key in ("sending", "saved", "changed", "offline", "new_question", "page_updated")
+        }
+        js_messages["dots_left"] = MESSAGES("dots_left", lang, n="{n}", total="{total}")
+        js_messages["text_counter"] = MESSAGES("text_counter", lang, n="{n}", max="{max}")
+        js_messages["no_choice"] = MESSAGES("no_choice", lang)
+        return {
+            "view": view,
+            "csrf": self.csrf(token),
+            "answer_url": f"/j/{code}/answer",
+            "answers_url": f"/api/{code}/answers",
+            "events_url": f"/api/{code}/events",
+            "view_url": view_url,
+            "first_page": pages[0].id if pages else None,
+            "error_text": error_message(view.error, lang) if view.error else "",
+            "session_title": self.meeting.info.title,
+            "js_messages": json.dumps(js_messages, ensure_ascii=False),
+        }
+
+    async def form_answer(self, request: web.Request) -> web.Response:
+        """The plain form's post (no JavaScript): answer, then 303 back to the page."""
+        code = request.match_info["code"]
+        self.check_code(request, code)
+        if not origin_allowed(request):
+            _refuse("foreign_origin")
+        token = self.token(request)
+        if token is None:
+            _refuse("no_device")
+        form = await request.post()
+        if not same_token(_form_str(form, "csrf"), self.csrf(token)):
+            _refuse("csrf")
+        ids = [v for v in form.getall("question", []) if isinstance(v, str)][:2]
+        if not ids:
+            _refuse("bad_request")
+        main = ids[0]
+        back = f"/j/{self.meeting.join_code}"
+
+        def again(error: str) -> NoReturn:
+            raise web.HTTPSeeOther(f"{back}?{urlencode({'q': main, 'error': error})}")
+
+        advance = form.get("advance") == "1"
+        if self.answer_rate.hit(self.meeting.slot(token, RATE_SLOT)):
+            _refuse("rate_limited")
+        saved = main
+        for index, qid in enumerate(ids):
+            question = self.meeting.question(qid)
+            if question is None:
+                again("unknown_question")
+            value = _form_value(form, question)
+            if index > 0 and value in ([], {}):
+                value = None  # an optional companion left alone
+            if value is None:
+                if index > 0:
+                    continue
+                if not (advance and question.kind is Kind.TEXT):
+                    again("no_choice")
+                saved = ""  # walking on past a free text left empty is fine
+                break
+            try:
+                await self.meeting.submit(token, qid, value)
+            except AnswerRefused as exc:
+                if exc.status >= 500:
+                    _refuse(exc.code, exc.status)
+                again(exc.code)
+        if advance:
+            pages = [p.id for p in views.pages_of(self.meeting.open_questions())]
+            position = pages.index(main) if main in pages else -1
+            if 0 <= position < len(pages) - 1:
+                target = {"q": pages[position + 1], "saved": saved}
+            else:
+                target = {"done": "1", "saved": saved}
+            raise web.HTTPSeeOther(f"{back}?{urlencode({k: v for k, v in target.items() if v})}")
+        raise web.HTTPSeeOther(f"{back}?{urlencode({'q': main})}")
+
+    # ------------------------------------------------------------ participant API
+
+    async def api_state(self, request: web.Request) -> web.Response:
+        self.check_code(request, request.match_info["code"])
+        token = self.token(request)
+        if token is not None:
+            self.meeting.join(token)
+        lang = self.device_lang(request)[0]
+        return self.json(views.state_json(self.meeting, token, lang))
+
+    async def api_answer(self, request: web.Request) -> web.Response:
+        self.check_code(request, request.match_info["code"])
+        if not origin_allowed(request):
+            _refuse("foreign_origin")
+        token = self.token(request)
+        # Without the JSON type only a valid CSRF token shows the post came from our page.
+        if not is_json(request) and (
+            token is None or not same_token(request.headers.get("X-CSRF-Token"), self.csrf(token))
+        ):
+            _refuse("not_json")
+        if token is None:
+            _refuse("no_device")
+        raw = await request.read()
+        try:
+            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            _refuse("bad_request")
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("question"), str)
+            or "value" not in data
+        ):
+            _refuse("bad_request")
+        if self.answer_rate.hit(self.meeting.slot(token, RATE_SLOT)):
+            _refuse("rate_limited")
+        try:
+            await self.meeting.submit(token, data["question"], data["value"])
+        except AnswerRefused as exc:
+            _refuse(exc.code, exc.status)
+        return self.json({"ok": True})
+
+    async def api_events(self, request: web.Request) -> web.StreamResponse:
+        self.check_code(request, request.match_info["code"])
+        if request.method == "HEAD":
+            return web.Response(content_type="text/event-stream")
+        queue = self.hub.open()
+        if queue is None:
+            _refuse("rate_limited")
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "X-Accel-Buffering": "no"}
+        )
+        try:
+            await response.prepare(request)
+            await response.write(f"retry: {RETRY_MS}\n: connected\n\n".encode())
+            while True:
+                try:
+                    item = await asyncio.wait_for(queue.get(), KEEPALIVE)
+                except TimeoutError:
+                    item = b": keepalive\n\n"
+                if item is None:
+                    break
+                await response.write(item)
+            await response.write_eof()
+        except (ConnectionError, RuntimeError):
+            pass  # the phone went away (Wi-Fi dropped, page closed)
+        finally:
+            self.hub.release(queue)
+        return response
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _translate(lang: str, key: str, **fields: Any) -> str:
+    return MESSAGES(key, lang, **fields)
+
+
+def _query(request: web.Request) -> str:
+    return f"?{request.query_string}" if request.query_string else ""
+
+
+def _accept_language(header: str, fallback: str) -> tuple[str, bool]:
+    """The first of our languages in the browser's preference order, else ``fallback``."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.split(",")[:20]):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower()[:2]
+        weight = 1.0
+        for piece in pieces[1:]:
+            name, _, value = piece.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if tag in LANGS and weight > 0:
+            ranked.append((-weight, index, tag))
+    return (min(ranked)[2] if ranked else fallback), False
+
+
+def _no_constant(name: str) -> NoReturn:
+    """Strict JSON: ``NaN`` and ``Infinity`` are Python's extension, not JSON."""
+    raise ValueError(name)
+
+
+def _form_str(form: Any, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _form_value(form: Any, question: Question) -> Any:
+    """A plain form's fields as the value the meeting takes, or ``None`` when not answered.
+
+    Each question's value is posted under ``v:<id>`` (dot votes: ``d:<id>:<option>``).
+    """
+    name = views.field_name(question)
+    if question.kind is Kind.MULTIPLE:
+        # Nothing ticked is an answer too ("none of these"): the button was pressed.
+        return [v for v in form.getall(name, []) if isinstance(v, str)]
+    if question.kind is Kind.DOTS:
+        spent: dict[str, Any] = {}
+        for option in question.options:
+            raw = form.get(f"d:{question.id}:{option.value}")
+            if not isinstance(raw, str) or not raw.strip():
+                continue
+            try:
+                n = int(raw.strip())
+            except ValueError:
+                spent[str(option.value)] = raw  # the meeting refuses it with bad_value
+                continue
+            if n:
+                spent[str(option.value)] = n
+        return spent or None  # no dot given is no answer yet
+    value = form.get(name)
+    if not isinstance(value, str):
+        return None
+    if question.kind is Kind.TEXT and not value.strip():
+        return None
+    return value
+
+
+def create_app(meeting: Meeting) -> web.Application:
+    """The participant application for one meeting (the ``WebServer`` runs it)."""
+    return ParticipantApp(meeting).build()

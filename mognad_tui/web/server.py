@@ -1,0 +1,164 @@
+"""Running the participant application: inside the terminal app, or alone (``mognad serve``).
+
+The server runs on the caller's asyncio loop (``AppRunner`` + ``TCPSite``, never ``run_app``,
+which would own the loop), so inside the Textual app the handlers and the screen share one loop
+and one ``Meeting``. By default it listens on every interface and shows in the join URL the
+machine's address on the local network, the one phones on the office Wi-Fi can reach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import ipaddress
+import logging
+import signal
+import socket
+from collections.abc import Callable
+
+from aiohttp import web
+
+from mognad_tui.meeting import Meeting
+from mognad_tui.web.app import create_app
+
+log = logging.getLogger(__name__)
+
+#: The port tried first when none is given; when it is taken the server moves to a free one.
+DEFAULT_PORT = 8765
+#: How long stopping waits for requests in flight (an answer being written) before closing.
+SHUTDOWN_TIMEOUT = 3.0
+_ANY = ("0.0.0.0", "::", "")
+
+
+def lan_address() -> str:
+    """This machine's address on the local network, found without sending anything.
+
+    A UDP socket's ``connect()`` only asks the kernel which route and source address it would
+    use; no packet leaves the machine. A private-range target picks the interface that faces
+    the office network. If there is none, the host name's addresses are tried, then loopback.
+    """
+    for target in ("10.254.254.254", "192.168.254.254", "172.31.254.254"):
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect((target, 9))
+            address = s.getsockname()[0]
+            if _usable(address):
+                return address
+    with contextlib.suppress(OSError):
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = str(info[4][0])
+            if _usable(address):
+                return address
+    return "127.0.0.1"
+
+
+def _usable(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return not (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
+
+
+def _url_host(host: str) -> str:
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            return f"[{host}]"
+    return host
+
+
+class WebServer:
+    """The participant server for one meeting (implements ``meeting.ParticipantServer``).
+
+    ``host=None`` listens on all interfaces and puts the LAN address in the URL; a given host is
+    bound and shown as it is. ``port=None`` tries 8765 and moves to a free port when it is taken
+    (``moved_from`` then says 8765, for the caller to tell the facilitator); ``port=0`` picks a
+    free port. A port that was asked for and is taken raises ``OSError``.
+    """
+
+    def __init__(self, meeting: Meeting, host: str | None = None, port: int | None = None):
+        self.meeting = meeting
+        self.host = host
+        self.requested_port = port
+        self.url = ""
+        self.port = 0
+        self.moved_from: int | None = None
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> str:
+        """Start listening; returns the join URL ``http://ADDR:PORT/j/CODE``."""
+        if self._runner is not None:
+            return self.url
+        # access_log=None: no log line with a phone's address or user agent, ever.
+        runner = web.AppRunner(
+            create_app(self.meeting), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
+        )
+        await runner.setup()
+        bind = self.host or "0.0.0.0"
+        port = DEFAULT_PORT if self.requested_port is None else self.requested_port
+        try:
+            try:
+                await web.TCPSite(runner, bind, port).start()
+            except OSError as exc:
+                if self.requested_port is not None or exc.errno != errno.EADDRINUSE:
+                    raise
+                await web.TCPSite(runner, bind, 0).start()
+                self.moved_from = port
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        shown = lan_address() if bind in _ANY else bind
+        self.url = f"http://{_url_host(shown)}:{self.port}/j/{self.meeting.join_code}"
+        return self.url
+
+    async def stop(self) -> None:
+        """Stop listening, end the phones' event streams and wait briefly for answers in flight."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+
+async def serve_headless(
+    meeting: Meeting,
+    host: str | None,
+    port: int | None,
+    *,
+    on_url: Callable[[str], None],
+    on_moved: Callable[[int, int], None] | None = None,
+) -> None:
+    """Serve the participants until SIGINT or SIGTERM, then stop cleanly (``mognad serve``).
+
+    ``on_url`` gets the join URL once the server accepts connections (the CLI prints it alone on
+    a line); ``on_moved(default_port, actual_port)`` is called first when the default port was
+    taken (without it, a warning is logged).
+    """
+    server = WebServer(meeting, host, port)
+    url = await server.start()
+    try:
+        if server.moved_from is not None:
+            if on_moved is not None:
+                on_moved(server.moved_from, server.port)
+            else:
+                log.warning("port %s is taken; serving on %s", server.moved_from, server.port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        installed = []
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                # Not in the main thread (tests): the caller stops the loop itself.
+                loop.add_signal_handler(sig, stop.set)
+                installed.append(sig)
+        try:
+            on_url(url)
+            await stop.wait()
+        finally:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+    finally:
+        await server.stop()

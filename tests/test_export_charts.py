@@ -1,0 +1,63 @@
+"""SVG charts: offline (no script, no CDN), deterministic, in the session's language."""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fixtures_sessions import demo_session, handmade_set, previous_session
+from test_export_markdown import hostile_record, lint
+
+from mognad_tui.export.charts import write_charts
+from mognad_tui.export.markdown import render_markdown
+
+
+def test_charts_written_beside_markdown(tmp_path: Path) -> None:
+    record = demo_session("sv", question_set=handmade_set("sv"))
+    previous = previous_session("sv", question_set=handmade_set("sv"))
+    charts = write_charts(record, tmp_path / "plan-charts", lang="sv", previous=previous)
+    assert set(charts) == {"dimensions", "change"} | {
+        f"dimension-{d.id}" for d in record.question_set.dimensions
+    }
+    for name, relative in charts.items():
+        assert relative.startswith("plan-charts/") and relative.endswith(".svg")
+        svg = (tmp_path / relative).read_text(encoding="utf-8")
+        ET.fromstring(svg)  # well-formed
+        lowered = svg.lower()
+        assert "<script" not in lowered and "cdn" not in lowered
+        assert "http" not in lowered.replace("http://www.w3.org/", ""), name
+        assert 'id="chart-' in svg
+    dims = (tmp_path / charts["dimensions"]).read_text(encoding="utf-8")
+    assert "Medelvärde per dimension" in dims and "Digital vardag" in dims
+    assert "3,0" in dims or "2,0" in dims  # Swedish decimal comma on the axis
+    change = (tmp_path / charts["change"]).read_text(encoding="utf-8")
+    assert "Förändring sedan 20 november 2025" in change
+    text = render_markdown(record, previous=previous, charts=charts)
+    assert "](plan-charts/dimensions.svg)" in text and lint(text) == []
+
+
+def test_charts_are_deterministic_and_english(tmp_path: Path) -> None:
+    record = demo_session("en", question_set=handmade_set("en"))
+    first = write_charts(record, tmp_path / "a", lang="en")
+    second = write_charts(record, tmp_path / "b", lang="en")
+    for name in first:
+        a = (tmp_path / first[name]).read_bytes()
+        b = (tmp_path / second[name]).read_bytes()
+        assert a == b
+    assert b"Mean per dimension" in (tmp_path / first["dimensions"]).read_bytes()
+    assert "change" not in first
+
+
+def test_hidden_dimension_has_no_chart_and_hostile_titles_are_escaped(tmp_path: Path) -> None:
+    record = hostile_record("sv")
+    record.answers = {}
+    assert write_charts(record, tmp_path / "c") == {}
+    record = hostile_record("sv")
+    charts = write_charts(record, tmp_path / "d")
+    for relative in charts.values():
+        svg = (tmp_path / relative).read_text(encoding="utf-8")
+        ET.fromstring(svg)
+        assert "<script" not in svg.lower()

@@ -1,0 +1,183 @@
+"""JSON and CSV exports: the contract, the threshold, Swedish spreadsheets, hostile text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fixtures_sessions import (
+    demo_session,
+    handmade_set,
+    previous_session,
+    random_records,
+    scale_question,
+    tiny_record,
+)
+from test_export_markdown import _mutate_hidden, hostile_record
+
+from mognad_tui import results as R
+from mognad_tui.export.csv_export import ENCODING, export_csv
+from mognad_tui.export.json_export import SCHEMA, export_json
+from mognad_tui.model import DONT_KNOW, SessionRecord
+
+FIGURE_KEYS = {
+    "distribution",
+    "dont_know",
+    "valued",
+    "median",
+    "mean",
+    "spread",
+    "disagreement",
+    "disagrees",
+    "all_alike",
+    "approved_texts",
+}
+
+
+def _rows(text: str, lang: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), delimiter=";" if lang == "sv" else ","))
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def test_json_contract() -> None:
+    record = demo_session("sv")
+    data = export_json(record, previous_session("sv"))
+    assert data["schema"] == SCHEMA == 1
+    text = json.dumps(data, ensure_ascii=False)
+    assert json.loads(text) == data
+    assert '"4821"' not in text and "join_code" not in text  # no join code, nothing secret
+    assert data["session"]["threshold"] == 3 and data["session"]["set"]["id"] == "digital-mognad"
+    ids = [q["id"] for q in data["questions"]]
+    assert ids == [q.id for q in record.question_set.questions]
+    for q in data["questions"] + data["polls"]:
+        assert {
+            "id",
+            "kind",
+            "text",
+            "answers",
+            "dimension",
+            "options",
+            "tally",
+            "n",
+            "shown",
+        } <= set(q)
+        expected = record.answers.get(q["id"], [])
+        if q["kind"] == "text":  # unapproved free text never leaves the room
+            expected = [t for t in expected if t in record.approved.get(q["id"], [])]
+            assert len(q["answers"]) < len(record.answers.get(q["id"], []))
+        assert sorted(map(json.dumps, q["answers"])) == sorted(map(json.dumps, expected))
+    assert data["needs"][0]["kind"] == "competence" and data["actions"][0]["priority"] == "high"
+    assert {n["item"] for n in data["notes"]} <= {i.id for i in record.question_set.items}
+    assert "change" in data["summary"]
+
+
+def test_json_single_answer_is_present_but_no_figures() -> None:
+    q = scale_question()
+    data = export_json(tiny_record(q, {"q": [4]}))
+    (out,) = data["questions"]
+    assert out["answers"] == [4] and out["n"] == 1 and out["shown"] is False
+    assert not FIGURE_KEYS & set(out)
+
+
+def test_json_answers_not_in_arrival_order() -> None:
+    q = scale_question()
+    answers = [1, 2, 3, 4, 5, DONT_KNOW, 1, 2, 3, 4, 5, 2, 3]
+    data = export_json(tiny_record(q, {"q": answers}))
+    out = data["questions"][0]["answers"]
+    assert out != answers and sorted(map(str, out)) == sorted(map(str, answers))
+    assert export_json(tiny_record(q, {"q": answers[::-1]}))["questions"][0]["answers"] == out
+
+
+def test_json_figures_match_results() -> None:
+    record = demo_session("en")
+    ov = R.overview(record)
+    for q in export_json(record)["questions"]:
+        r = ov.questions[q["id"]]
+        assert q["shown"] == r.shown and q["n"] == r.n
+        if r.shown and r.mean is not None:
+            assert abs(q["mean"] - r.mean) < 1e-4
+
+
+def _strip_raw(data: dict[str, Any]) -> dict[str, Any]:
+    for q in data["questions"] + data["polls"]:
+        q.pop("answers")
+    return data
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def test_csv_swedish_excel() -> None:
+    record = demo_session("sv", question_set=handmade_set("sv"))
+    summary, raw = export_csv(record)
+    assert not summary.startswith("\ufeff") and ENCODING == "utf-8-sig"
+    assert summary.encode(ENCODING).startswith(b"\xef\xbb\xbf")
+    rows = _rows(summary, "sv")
+    assert rows[0][:6] == ["fråga", "typ", "dimension", "text", "antal_svar", "visas"]
+    by_id = {row[0]: row for row in rows[1:]}
+    ov = R.overview(record)
+    first = ov.questions["everyday.1"]
+    row = by_id["everyday.1"]
+    assert row[8] == f"{first.mean:.2f}".replace(".", ",") and "." not in row[8]
+    assert "Känner inte till" in row[12]  # Swedish characters intact
+    hidden = next(r for r in ov.questions.values() if not r.shown)
+    assert by_id[hidden.id][5] == "nej" and by_id[hidden.id][6:] == [""] * 7
+    raw_rows = _rows(raw, "sv")
+    assert raw_rows[0] == ["fråga", "svar"]
+    unapproved = sum(
+        1 for q, texts in record.answers.items() for t in texts
+        if record.question(q).kind.value == "text" and t not in record.approved.get(q, [])
+    )
+    assert unapproved and "Ej godkänd" not in raw
+    assert len(raw_rows) - 1 == sum(len(v) for v in record.answers.values()) - unapproved
+    assert ("learning-time=" in raw and "mail|chat" in raw) or "chat|mail" in raw
+
+
+def test_csv_english() -> None:
+    summary, _ = export_csv(demo_session("sv", question_set=handmade_set("sv")), lang="en")
+    rows = _rows(summary, "en")
+    assert rows[0][:2] == ["question", "kind"]
+    means = [r[8] for r in rows[1:] if r[8]]
+    assert means and all("," not in m and "." in m for m in means)
+
+
+def test_csv_hostile_text_cannot_run_formulas() -> None:
+    record = hostile_record("sv")
+    record.approved["poll.3"] = ['=HYPERLINK("http://evil")', "+1", "-2", "@SUM(A1)"]
+    record.answers["poll.3"] = list(record.approved["poll.3"])
+    summary, raw = export_csv(record)
+    for text in (summary, raw):
+        for row in _rows(text, "sv"):
+            for cell in row:
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                assert "\x1b" not in cell
+    assert "'=HYPERLINK" in raw
+
+
+# ---------------------------------------------------------------- threshold, any session
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(random_records(), st.data())
+def test_hidden_answers_change_no_figures(record: SessionRecord, data: Any) -> None:
+    other = _mutate_hidden(record, data)
+    assert _strip_raw(export_json(record)) == _strip_raw(export_json(other))
+    assert export_csv(record)[0] == export_csv(other)[0]
+    exported = export_json(record)
+    for q in exported["questions"]:
+        if not q["shown"]:
+            assert not FIGURE_KEYS & set(q)
+    for row in _rows(export_csv(record)[0], "sv")[1:]:
+        if row[5] == "nej":
+            assert row[6:] == [""] * 7

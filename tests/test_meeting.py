@@ -1,0 +1,236 @@
+"""The live meeting's rules: what phones may answer when, anonymity of the stored answers,
+keyboard votes, moderation, needs, actions, polls and resuming after a restart."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from mognad_tui.meeting import AnswerRefused, Meeting
+from mognad_tui.model import (
+    DONT_KNOW,
+    ActionItem,
+    Kind,
+    NeedKind,
+    Option,
+    Prompt,
+    Question,
+    QuestionSet,
+    SessionInfo,
+    Step,
+    Voting,
+)
+from mognad_tui.store import SessionStore, create_session
+
+SCALE = tuple(Option(n, f"L{n}") for n in range(1, 6)) + (Option(DONT_KNOW, "Vet ej"),)
+QSET = QuestionSet(
+    id="mini",
+    version="1",
+    lang="sv",
+    title="Mini",
+    description="",
+    steps=(
+        Step(1, "Dialog", (Prompt("p1", "Vad betyder digitalt först för oss?"),)),
+        Step(
+            2,
+            "Enkät",
+            (
+                Question("q1", Kind.SCALE, "Vi hittar information", SCALE, dimension="d1"),
+                Question("q2", Kind.SCALE, "Vi delar dokument", SCALE, dimension="d1"),
+                Question("t1", Kind.TEXT, "Något mer?"),
+            ),
+        ),
+        Step(3, "Dialog", (Prompt("p3", "Vad överraskade?"),)),
+    ),
+)
+
+
+@pytest.fixture
+def session_path(tmp_path):
+    info = SessionInfo("mini", "Mini", date.today().isoformat(), "mini", "sv")
+    return create_session(tmp_path, info, QSET)
+
+
+@pytest.fixture
+async def meeting(session_path):
+    store = SessionStore.open(session_path)
+    yield Meeting(store)
+    store.close()
+
+
+async def test_agenda_moves_and_clamps(meeting):
+    assert meeting.current.item.id == "p1"
+    await meeting.step(+1)
+    assert meeting.current.item.id == "q1" and meeting.current.step == 2
+    await meeting.step(-5)
+    assert meeting.current.item.id == "p1"
+    await meeting.step(+99)
+    assert meeting.current.item.id == "p3"
+
+
+async def test_only_open_questions_take_answers(meeting):
+    with pytest.raises(AnswerRefused) as refused:
+        await meeting.submit("tok-a", "q1", 3)
+    assert refused.value.status == 409
+    with pytest.raises(AnswerRefused) as unknown:
+        await meeting.submit("tok-a", "nope", 3)
+    assert unknown.value.status == 404
+    await meeting.toggle_open("q1")
+    assert [q.id for q in meeting.open_questions()] == ["q1"]
+    await meeting.submit("tok-a", "q1", 3)
+    with pytest.raises(AnswerRefused) as bad:
+        await meeting.submit("tok-a", "q1", 9)
+    assert bad.value.status == 422
+
+
+async def test_a_device_replaces_its_own_answer(meeting):
+    await meeting.toggle_open("q1")
+    await meeting.submit("tok-a", "q1", 2)
+    await meeting.submit("tok-a", "q1", 4)
+    await meeting.submit("tok-b", "q1", 4)
+    assert meeting.answer_count("q1") == 2
+    assert sorted(meeting.store.answers("q1")) == [4, 4]
+    assert meeting.answers_of("tok-a") == {"q1": 4}
+    assert meeting.joined_count == 2
+
+
+async def test_reveal_closes_voting_and_space_reopens(meeting):
+    events = []
+    meeting.subscribe(lambda e: events.append(e.kind))
+    await meeting.toggle_open("q1")
+    assert meeting.voting("q1") is Voting.OPEN
+    await meeting.toggle_reveal("q1")
+    assert meeting.voting("q1") is Voting.REVEALED and meeting.open_questions() == []
+    assert meeting.revealed_questions()[0].id == "q1"
+    await meeting.toggle_reveal("q1")
+    assert meeting.voting("q1") is Voting.CLOSED
+    await meeting.toggle_open("q1")
+    assert meeting.voting("q1") is Voting.OPEN
+    assert events.count("voting") == 4
+
+
+async def test_auto_reveal_when_everyone_joined_has_answered(meeting):
+    import asyncio
+
+    await meeting.set_auto_reveal(True)
+    await meeting.toggle_open("q1")
+    meeting.join("tok-a")
+    meeting.join("tok-b")
+    await meeting.submit("tok-a", "q1", 2)
+    assert meeting.voting("q1") is Voting.OPEN
+    await meeting.submit("tok-b", "q1", 3)
+    for _ in range(50):
+        if meeting.voting("q1") is Voting.REVEALED:
+            break
+        await asyncio.sleep(0.01)
+    assert meeting.voting("q1") is Voting.REVEALED
+
+
+async def test_nothing_stored_links_a_device_across_questions(meeting, session_path):
+    token = "device-token-secret-1234567890"
+    await meeting.toggle_open("q1")
+    await meeting.toggle_open("q2")
+    await meeting.submit(token, "q1", 2)
+    await meeting.submit(token, "q2", 5)
+    meeting.store.close()
+    blob = b"".join(p.read_bytes() for p in session_path.rglob("*") if p.is_file())
+    assert token.encode() not in blob
+    slots = {meeting.slot(token, "q1"), meeting.slot(token, "q2")}
+    assert len(slots) == 2  # a different key per question
+    for forbidden in (b"127.0.0.1", b"Mozilla", b"user_agent", b"timestamp"):
+        assert forbidden not in blob
+
+
+async def test_self_paced_opens_the_whole_survey(session_path):
+    store = SessionStore.open(session_path)
+    try:
+        m = Meeting(store, self_paced=True)
+        assert [q.id for q in m.open_questions()] == ["q1", "q2", "t1"]
+        await m.submit("tok", "q2", DONT_KNOW)
+        assert m.answers_of("tok") == {"q2": DONT_KNOW}
+    finally:
+        store.close()
+
+
+async def test_keyboard_votes_tally_and_private(meeting):
+    await meeting.toggle_open("q1")
+    await meeting.set_tally("q1", {"3": 4, "5": 1, "bogus": 7, "2": 0})
+    assert meeting.tally("q1") == {"3": 4, "5": 1}
+    await meeting.submit_private("q1", 2)
+    await meeting.submit_private("q1", 2)
+    assert meeting.answer_count("q1") == 2  # two people, never one replacing the other
+    record = meeting.record()
+    assert sorted(record.answers["q1"]) == [2, 2] and record.tallies["q1"] == {"3": 4, "5": 1}
+
+
+async def test_free_text_waits_for_moderation(meeting):
+    await meeting.go_to("t1")
+    await meeting.toggle_open("t1")
+    await meeting.submit("a", "t1", "[@click=app.quit]x[/] \x1b[2J hej")
+    await meeting.submit("b", "t1", "Mer tid för lärande")
+    pending = meeting.pending_texts("t1")
+    assert "[@click=app.quit]x[/] [2J hej" in pending and len(pending) == 2
+    assert meeting.record().approved.get("t1", []) == []
+    await meeting.moderate("t1", "Mer tid för lärande", approve=True)
+    await meeting.moderate("t1", "[@click=app.quit]x[/] [2J hej", approve=False)
+    assert meeting.pending_texts("t1") == []
+    assert meeting.record().approved["t1"] == ["Mer tid för lärande"]
+
+
+async def test_needs_actions_polls_and_dot_vote(meeting):
+    n1 = await meeting.add_need(NeedKind.COMPETENCE, "Excel för uppföljning")
+    n2 = await meeting.add_need(NeedKind.CHANGE, "Färre pappersblanketter", "d1")
+    with pytest.raises(AnswerRefused):
+        await meeting.add_need(NeedKind.CHANGE, "  \x07 ")
+    action = await meeting.save_action(ActionItem("", "Kurs i Excel", "Eva", need=n1.id))
+    assert action.id and meeting.actions()[0].what == "Kurs i Excel"
+    await meeting.save_action(action.with_changes(owner="Ali"))
+    assert [a.owner for a in meeting.actions()] == ["Ali"]
+
+    poll = await meeting.add_poll("Hur digital är vår dag?", Kind.SCALE, dont_know="Vet ej")
+    assert meeting.current.item.id == poll.id and meeting.voting(poll.id) is Voting.OPEN
+    assert [o.value for o in poll.options] == [1, 2, 3, 4, 5, DONT_KNOW]
+    yes_no = await meeting.add_poll("Fika först?", Kind.SINGLE, ["Ja", "Nej"])
+    await meeting.submit("a", yes_no.id, "o1")
+
+    dots = await meeting.start_needs_dot_vote("Vad är viktigast?", dots=3)
+    assert {o.value for o in dots.options} == {n1.id, n2.id}
+    await meeting.submit("a", dots.id, {n1.id: 2, n2.id: 1})
+    with pytest.raises(AnswerRefused):
+        await meeting.submit("b", dots.id, {n1.id: 4})
+
+
+async def test_resume_after_restart(session_path):
+    store = SessionStore.open(session_path)
+    m = Meeting(store)
+    await m.go_to("q2")
+    await m.toggle_open("q2")
+    await m.submit("phone-1", "q2", 4)
+    await m.set_note("p1", "Vi vill ha mindre papper")
+    await m.set_threshold(4)
+    store.close()
+
+    store = SessionStore.open(session_path)
+    try:
+        again = Meeting(store)
+        assert again.current.item.id == "q2"
+        assert again.voting("q2") is Voting.OPEN
+        assert again.answers_of("phone-1") == {"q2": 4}  # the same cookie still works
+        assert again.note("p1") == "Vi vill ha mindre papper"
+        assert again.threshold == 4
+    finally:
+        store.close()
+
+
+async def test_threshold_never_below_two(meeting):
+    await meeting.set_threshold(1)
+    assert meeting.threshold == 2
+
+
+def test_record_is_plain_data(session_path):
+    with SessionStore.open(session_path) as store:
+        record = Meeting(store).record()
+    assert record.question_set == QSET
+    json.dumps(record.info.to_dict())

@@ -1,0 +1,390 @@
+"""results.py: hand-computed examples, and properties of the anonymity threshold."""
+
+from __future__ import annotations
+
+import math
+import statistics
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fixtures_sessions import (
+    demo_session,
+    importance_question,
+    previous_session,
+    random_records,
+    scale_question,
+    tiny_record,
+)
+
+from mognad_tui import results as R
+from mognad_tui.model import (
+    DONT_KNOW,
+    MIN_THRESHOLD,
+    ActionItem,
+    ActionStatus,
+    Dimension,
+    Kind,
+    Option,
+    Priority,
+    Question,
+)
+
+FIGURES = [
+    f.name
+    for f in fields(R.QuestionResult)
+    if f.name not in ("question", "n", "threshold", "shown")
+]
+
+
+def choice(
+    qid: str = "c", kind: Kind = Kind.SINGLE, options: str = "abc", dots: int = 0
+) -> Question:
+    return Question(
+        id=qid,
+        kind=kind,
+        text=f"Choice {qid}",
+        options=tuple(Option(o, o.upper()) for o in options),
+        dots=dots,
+    )
+
+
+# ---------------------------------------------------------------- threshold
+
+
+def test_below_threshold_only_n() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": [1, 5]}, threshold=3), q)
+    assert (r.n, r.shown) == (2, False)
+    assert all(getattr(r, name) is None for name in FIGURES)
+
+
+def test_threshold_never_below_minimum() -> None:
+    q = scale_question()
+    record = tiny_record(q, {"q": [4]}, threshold=0)
+    assert R.threshold_of(record) == MIN_THRESHOLD
+    assert not R.question_result(record, q).shown
+    assert R.question_result(tiny_record(q, {"q": [4, 4]}, threshold=0), q).shown
+
+
+def test_exactly_at_threshold_is_shown() -> None:
+    q = scale_question()
+    assert R.question_result(tiny_record(q, {"q": [1, 2, 3]}, threshold=3), q).shown
+
+
+# ---------------------------------------------------------------- scale figures
+
+
+def test_dont_know_counted_but_not_averaged() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": [1, 2, 3, DONT_KNOW]}), q)
+    assert r.n == 4 and r.dont_know == 1 and r.valued == 3
+    assert r.median == 2 and r.mean == 2
+    assert r.spread == pytest.approx(math.sqrt(2 / 3))  # population sd of 1, 2, 3
+    assert r.disagreement == pytest.approx(math.sqrt(2 / 3) / 2)  # half the range of 1-5 is 2
+    assert not r.disagrees and not r.all_alike
+    assert [c.value for c in r.distribution] == [1, 2, 3, 4, 5, DONT_KNOW]
+    assert [c.count for c in r.distribution] == [1, 1, 1, 0, 0, 1]
+    assert r.distribution[0].share == pytest.approx(0.25)
+
+
+def test_two_camps_are_full_disagreement() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": [1, 1, 5, 5]}), q)
+    assert r.spread == 2 and r.disagreement == 1 and r.disagrees
+    assert r.median == 3 and r.mean == 3
+
+
+def test_all_alike_flags_revealing_results() -> None:
+    q = scale_question()
+    alike = R.question_result(tiny_record(q, {"q": [4, 4, 4, DONT_KNOW]}), q)
+    assert alike.all_alike and alike.spread == 0 and alike.disagreement == 0
+    everyone_dont_know = R.question_result(tiny_record(q, {"q": [DONT_KNOW] * 3}), q)
+    assert everyone_dont_know.all_alike and everyone_dont_know.mean is None
+    assert everyone_dont_know.median is None and everyone_dont_know.spread is None
+
+
+def test_tallies_are_added_to_every_figure() -> None:
+    q = scale_question()
+    record = tiny_record(
+        q, {"q": [1, 2]}, tallies={"q": {"3": 2, DONT_KNOW: 1, "9": 5, "1": -1, "2": "x"}}
+    )
+    r = R.question_result(record, q)
+    assert r.n == 5  # 2 phones + 3 hands; unknown option, negative and junk counts ignored
+    assert [c.count for c in r.distribution] == [1, 1, 2, 0, 0, 1]
+    assert r.mean == pytest.approx(2.25) and r.median == 2.5
+    assert r.spread == pytest.approx(statistics.pstdev([1, 2, 3, 3]))
+
+
+def test_tallies_alone_can_reach_threshold() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {}, tallies={"q": {"4": 3}}), q)
+    assert r.shown and r.mean == 4 and r.all_alike
+
+
+def test_string_answers_match_int_options_and_junk_is_ignored() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": ["3", 3, True, "nope", 7]}), q)
+    assert r.n == 2 and not r.shown
+
+
+# ---------------------------------------------------------------- other kinds
+
+
+def test_single_choice() -> None:
+    q = choice()
+    r = R.question_result(tiny_record(q, {"c": ["a", "a", "b"]}, tallies={"c": {"c": 1}}), q)
+    assert r.n == 4 and [c.count for c in r.distribution] == [2, 1, 1]
+    assert r.mean is None and r.dont_know is None and not r.all_alike
+    alike = R.question_result(tiny_record(q, {"c": ["b"] * 3}), q)
+    assert alike.all_alike
+
+
+def test_multiple_choice_counts_per_option() -> None:
+    q = choice(kind=Kind.MULTIPLE)
+    record = tiny_record(q, {"c": [["a", "b"], ["a"], []]}, tallies={"c": {"b": 2}})
+    r = R.question_result(record, q)
+    # Two raised hands stand for at least two people: n = 3 phones + 2.
+    assert r.n == 5
+    assert [(c.value, c.count) for c in r.distribution] == [("a", 2), ("b", 3), ("c", 0)]
+    assert r.distribution[1].share == pytest.approx(3 / 5)
+    assert not r.all_alike
+    same = R.question_result(tiny_record(q, {"c": [["a"], ["a"], ["a"]]}), q)
+    assert same.all_alike
+
+
+def test_dot_voting_counts_dots() -> None:
+    q = choice(kind=Kind.DOTS, dots=3)
+    record = tiny_record(q, {"c": [{"a": 2, "b": 1}, {"a": 3}]}, tallies={"c": {"b": 4}})
+    r = R.question_result(record, q)
+    assert r.n == 4  # 2 phones + ceil(4 dots / 3 per person)
+    assert [(c.value, c.count) for c in r.distribution] == [("a", 5), ("b", 5), ("c", 0)]
+    assert r.distribution[0].share == pytest.approx(0.5)
+
+
+def test_free_text_only_approved_in_stable_shuffled_order() -> None:
+    q = Question(id="t", kind=Kind.TEXT, text="Text")
+    texts = [f"text {i}" for i in range(12)]
+    record = tiny_record(q, {"t": [*texts, "not approved"]}, approved={"t": texts})
+    r = R.question_result(record, q)
+    assert r.n == 13 and sorted(r.texts) == sorted(texts)
+    assert "not approved" not in r.texts
+    assert list(r.texts) != texts  # not arrival order
+    assert R.question_result(record, q).texts == r.texts  # no reshuffle on repaint
+    reversed_arrival = tiny_record(q, {"t": texts}, approved={"t": texts[::-1]})
+    assert R.question_result(reversed_arrival, q).texts == r.texts
+    record.approved["t"] = [*texts, "late"]
+    grown = [t for t in R.question_result(record, q).texts if t != "late"]
+    assert grown == list(r.texts)  # a new text does not reorder the old ones
+    other_session = tiny_record(q, {"t": texts}, approved={"t": texts}, name="another")
+    assert R.question_result(other_session, q).texts != r.texts
+
+
+def test_shuffled_forgets_arrival_order() -> None:
+    values = list(range(20))
+    once = R.shuffled(values, "seed")
+    assert sorted(once) == values and once != values
+    assert R.shuffled(values[::-1], "seed") == once
+
+
+# ---------------------------------------------------------------- dimensions and overview
+
+
+def _dimension_record(answers: dict[str, list], threshold: int = 3):
+    dims = (
+        Dimension("d1", "One"),
+        Dimension("d2", "Two"),
+        Dimension("d3", "Three"),
+        Dimension("d4", "Four"),
+    )
+    questions = [scale_question(f"{d.id}.{i}", d.id) for d in dims for i in (1, 2)]
+    return tiny_record(questions, answers, dimensions=dims, threshold=threshold)
+
+
+def test_dimension_score_is_mean_of_shown_item_means() -> None:
+    record = _dimension_record(
+        {
+            "d1.1": [1, 1, 1, 1, 1, 1, DONT_KNOW],
+            "d1.2": [5, 5, 5],
+            "d2.1": [1, 2],
+            "d2.2": [3, 3, 4],
+        }
+    )
+    d1, d2, d3, _ = R.dimension_results(record)
+    assert d1.shown and d1.score == 3  # (1 + 5) / 2, not the pooled mean 1.0 + ...
+    assert d1.n == 7 and d1.histogram == (6, 0, 0, 0, 3)
+    assert d1.spread == pytest.approx(statistics.pstdev([1] * 6 + [5] * 3))
+    # d2.1 is hidden (2 answers): the score uses d2.2 only, so nothing can be subtracted out.
+    assert d2.shown and d2.score == pytest.approx(10 / 3) and d2.histogram == (0, 0, 2, 1, 0)
+    assert not d3.shown and d3.n == 0
+    assert all(getattr(d3, f) is None for f in ("score", "spread", "disagreement", "histogram"))
+
+
+def test_strongest_and_weakest_with_ties() -> None:
+    record = _dimension_record(
+        {"d1.1": [4, 4, 4], "d2.1": [3, 3, 3], "d3.1": [3, 3, 3], "d4.1": [2, 2, 2]}
+    )
+    ov = R.overview(record)
+    # d2 and d3 tie across the cut: neither is named, whatever their order in the set.
+    assert [d.id for d in ov.strongest] == ["d1"]
+    assert [d.id for d in ov.weakest] == ["d4"]
+    flat = R.overview(_dimension_record({f"d{i}.1": [3, 3, 3] for i in range(1, 5)}))
+    assert flat.strongest == () and flat.weakest == ()
+    clear = R.overview(
+        _dimension_record(
+            {"d1.1": [5, 5, 5], "d2.1": [4, 4, 4], "d3.1": [2, 2, 2], "d4.1": [1, 1, 1]}
+        )
+    )
+    assert [d.id for d in clear.strongest] == ["d1", "d2"]
+    assert [d.id for d in clear.weakest] == ["d4", "d3"]
+
+
+def test_disagreements_top_three_above_minimum() -> None:
+    record = _dimension_record(
+        {
+            "d1.1": [1, 5, 1, 5],  # 1.0
+            "d1.2": [1, 3, 5],  # 0.82
+            "d2.1": [2, 4, 2, 4],  # 0.5
+            "d2.2": [1, 5, 3, 3],  # 0.71
+            "d3.1": [3, 3, 4],  # 0.24: agrees
+        }
+    )
+    ov = R.overview(record)
+    assert [r.id for r in ov.disagreements] == ["d1.1", "d1.2", "d2.2"]
+    assert all(r.disagreement >= R.DISAGREEMENT_MIN for r in ov.disagreements)
+
+
+def test_priority_gaps_need_low_score_and_importance() -> None:
+    low = scale_question("low", "d1")
+    low2 = scale_question("low2", "d1")
+    high = scale_question("high", "d1")
+    unimportant = scale_question("meh", "d1")
+    qs = [
+        low,
+        importance_question(low),
+        low2,
+        importance_question(low2),
+        high,
+        importance_question(high),
+        unimportant,
+        importance_question(unimportant),
+    ]
+    record = tiny_record(
+        qs,
+        {
+            "low": [1, 1, 2],
+            "low.importance": ["high", "high", "medium"],
+            "low2": [2, 2, 3],
+            "low2.importance": ["high", "high", "high"],
+            "high": [4, 4, 5],
+            "high.importance": ["high"] * 3,
+            "meh": [1, 1, 1],
+            "meh.importance": ["low", "low", "medium"],
+        },
+        dimensions=(Dimension("d1", "One"),),
+    )
+    ov = R.overview(record)
+    assert [g.item.id for g in ov.gaps] == ["low", "low2"]
+    first = ov.gaps[0]
+    assert first.importance.weight == pytest.approx(2.5 / 3)
+    assert first.priority == pytest.approx((3 - 4 / 3) / 2 * 2.5 / 3)
+    assert [r.id for r in ov.weakest_items] == ["meh", "low", "low2"]
+    # Companions are not statements: no row, no dimension weight.
+    assert [r.id for r in ov.dimensions[0].items] == ["low", "low2", "high", "meh"]
+
+
+def test_importance_below_threshold_is_hidden() -> None:
+    item = scale_question("x")
+    record = tiny_record(
+        [item, importance_question(item)], {"x": [1, 1, 1], "x.importance": ["high"] * 2}
+    )
+    imp = R.importance_result(record, "x")
+    assert imp is not None and not imp.shown and imp.high is None
+    assert R.overview(record).gaps == ()
+    assert R.importance_result(record, "nope") is None
+
+
+def test_participants_and_priorities() -> None:
+    record = demo_session("sv")
+    ov = R.overview(record)
+    survey = {q.id for q in record.question_set.survey}
+    assert ov.participants == max(ov.questions[i].n for i in survey) == 9
+    assert [a.id for a in ov.priorities] == ["a1", "a2"]  # high, not dropped
+    record.actions = [
+        ActionItem(f"x{i}", f"Do {i}", priority=Priority.HIGH, status=ActionStatus.PLANNED)
+        for i in range(5)
+    ]
+    assert [a.id for a in R.overview(record).priorities] == ["x0", "x1", "x2"]
+
+
+# ---------------------------------------------------------------- change since last time
+
+
+def test_compare_deltas_only_when_both_shown() -> None:
+    now = _dimension_record({"d1.1": [4, 4, 4], "d1.2": [3, 3, 3], "d2.1": [5, 5, 5]})
+    then = _dimension_record({"d1.1": [2, 2, 2], "d1.2": [3, 3], "d2.1": [1, 1, 1]})
+    then.info = replace(then.info, name="then", created="2025-11-20")
+    then.actions = [
+        ActionItem("p1", "Done thing", status=ActionStatus.DONE),
+        ActionItem("p2", "Started thing", status=ActionStatus.STARTED),
+    ]
+    c = R.compare(now, then)
+    items = {x.id: x for x in c.items}
+    assert items["d1.1"].delta == 2
+    assert items["d1.2"].before is None and items["d1.2"].delta is None  # hidden last time
+    assert items["d2.2"].after is None and items["d2.2"].delta is None
+    dims = {x.id: x for x in c.dimensions}
+    assert dims["d1"].before == 2 and dims["d1"].after == 3.5 and dims["d1"].delta == 1.5
+    assert dims["d3"].delta is None
+    assert [a.id for a in c.actions_done] == ["p1"] and len(c.previous_actions) == 2
+    assert c.previous_created == "2025-11-20"
+    assert R.overview(now, then).comparison == c
+
+
+def test_compare_skips_changed_scales() -> None:
+    five = scale_question("q")
+    six = replace(five, options=tuple(Option(i, str(i)) for i in range(1, 7)))
+    c = R.compare(tiny_record(six, {"q": [6, 6, 6]}), tiny_record(five, {"q": [5, 5, 5]}))
+    assert c.items[0].delta is None
+
+
+def test_demo_session_overview_is_consistent() -> None:
+    ov = R.overview(demo_session("sv"), previous_session("sv"))
+    assert ov.threshold == 3 and ov.comparison is not None
+    hidden = [r for r in ov.questions.values() if not r.shown]
+    assert hidden, "the fixture has questions below the threshold"
+    for r in hidden:
+        assert all(getattr(r, name) is None for name in FIGURES)
+
+
+# ---------------------------------------------------------------- properties
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(random_records())
+def test_nothing_but_n_below_threshold(record) -> None:
+    ov = R.overview(record)
+    threshold = R.threshold_of(record)
+    assert threshold >= MIN_THRESHOLD
+    for r in ov.questions.values():
+        assert r.shown == (r.n >= threshold)
+        if not r.shown:
+            assert all(getattr(r, name) is None for name in FIGURES)
+        elif r.distribution is not None and r.kind in (Kind.SCALE, Kind.SINGLE):
+            assert sum(c.count for c in r.distribution) == r.n
+    for d in ov.dimensions:
+        shown_items = [r for r in d.items if r.shown and r.mean is not None]
+        assert d.shown == bool(shown_items)
+        if d.shown:
+            assert d.score == pytest.approx(statistics.fmean(r.mean for r in shown_items))
+        else:
+            assert d.score is None and d.histogram is None
+    for g in ov.gaps:
+        assert g.item.shown and g.importance.shown
+    for r in ov.disagreements + ov.weakest_items:
+        assert r.shown
