@@ -236,7 +236,11 @@ def stored_counts(tmp: Path, session: str = "bench") -> dict[str, int] | None:
     if made.returncode != 0 or not out.exists():
         return None
     data = json.loads(out.read_text(encoding="utf-8"))
-    return {str(q["id"]): len(q.get("answers") or []) for q in data.get("questions", [])}
+    # ``n`` counts every answer; ``answers`` leaves out free text nobody has approved yet.
+    return {
+        str(q["id"]): int(q.get("n", len(q.get("answers") or [])))
+        for q in data.get("questions", [])
+    }
 
 
 def main() -> int:
@@ -297,6 +301,14 @@ def main() -> int:
                 server.stop()
 
     expected = args.participants * len(questions)
+    if counts is not None:
+        wrong = {
+            str(q["id"]): counts.get(str(q["id"]), 0)
+            for q in questions
+            if counts.get(str(q["id"]), 0) != args.participants
+        }
+        if wrong:
+            print(f"stored answers per question differ from {args.participants}: {wrong}")
     ratio = real_stats.throughput / bare_stats.throughput if bare_stats.throughput else 0.0
     p99_ratio = real_stats.p99 / bare_stats.p99 if bare_stats.p99 else float("inf")
     checks = {

@@ -511,9 +511,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(url, flush=True)
             print(T("serve_running", args.lang), file=sys.stderr, flush=True)
 
+        def on_moved(old: int, new: int) -> None:
+            print(T("port_moved", args.lang, old=old, new=new), file=sys.stderr, flush=True)
+
         port = DEFAULT_PORT if args.port is None else args.port
         try:
-            asyncio.run(serve_headless(meeting, args.host, port, on_url=on_url))
+            asyncio.run(
+                serve_headless(meeting, args.host, port, on_url=on_url, on_moved=on_moved)
+            )
         except OSError as exc:
             raise UserError(T("err_serve", args.lang, reason=exc.strerror or exc)) from None
     print(T("serve_stopped", args.lang), file=sys.stderr)

@@ -406,7 +406,7 @@ async def test_simulator_stops_cleanly_when_the_server_is_down() -> None:
     assert sim.failure is not None and sim.failure.code == "unreachable"
 
 
-async def test_terminal_client_with_questionary_keys(room: Any, capsys: Any) -> None:
+async def test_terminal_client_with_questionary_keys(room: Any) -> None:
     """The questionary path (a real terminal), driven by keys through prompt_toolkit's pipe."""
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
@@ -419,30 +419,32 @@ async def test_terminal_client_with_questionary_keys(room: Any, capsys: Any) -> 
     multiple = await meeting.add_poll("Verktyg?", Kind.MULTIPLE, ["A", "B", "C"])
     text = await meeting.add_poll("Kommentar?", Kind.TEXT)
     down, enter = "\x1b[B", "\r"
+    said: list[str] = []
+
+    async def until_saved(n: int) -> None:
+        for _ in range(250):
+            if said.count("Ditt svar är sparat.") >= n:
+                return
+            await asyncio.sleep(0.02)
+
     with create_pipe_input() as keys:
         prompter = TerminalPrompter("sv", pt_input=keys, pt_output=DummyOutput())
-        session = AnswerSession(url, "sv", prompter)
-        task = asyncio.create_task(session.run())
+        prompter.say = said.append  # type: ignore[method-assign]
+        task = asyncio.create_task(AnswerSession(url, "sv", prompter).run())
         typed = [
             down * 3 + enter,  # the fourth scale point
             " " + down + down + " " + enter,  # A and C
             "Mer tid" + enter,
         ]
         for n, chunk in enumerate(typed):
-            for _ in range(100):  # type when the prompt is there, as a person would
-                if meeting.store.total_answers() >= n:
-                    break
-                await asyncio.sleep(0.02)
+            await until_saved(n)  # type when the prompt is there, as a person would
             await asyncio.sleep(0.2)
             keys.send_text(chunk)
-        for _ in range(200):
-            if meeting.store.total_answers() == 3:
-                break
-            await asyncio.sleep(0.02)
+        await until_saved(3)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    assert said.count("Ditt svar är sparat.") == 3
     assert meeting.store.answers(scale.id) == [4]
     assert meeting.store.answers(multiple.id) == [["o1", "o3"]]
     assert meeting.store.answers(text.id) == ["Mer tid"]
-    assert capsys.readouterr().out.count("Ditt svar är sparat.") == 3

@@ -55,7 +55,10 @@ class Child:
         return list(self.lines)
 
     def finish(self, timeout: float = 60) -> tuple[list[str], str]:
-        _, err = self.proc.communicate(timeout=timeout)
+        # Not communicate(): it would race the reader thread for stdout.
+        assert self.proc.stderr is not None
+        err = self.proc.stderr.read()  # until the child exits
+        self.proc.wait(timeout=timeout)
         self._reader.join(timeout=30)
         return list(self.lines), err.decode()
 

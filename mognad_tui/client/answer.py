@@ -378,7 +378,13 @@ class AnswerSession:
             while True:
                 asked = await self._ask_round(state, watcher)
                 if asked:
-                    state = await self.client.state()
+                    fresh = await self._fresh_state()
+                    if fresh is None:  # the meeting is out of reach: wait until it is back
+                        state = await self._wait(watcher)
+                        if state is None:
+                            return 0
+                        continue
+                    state = fresh
                     if self._todo(state):
                         continue
                 if Q.is_self_paced(state) and state["open"]:
@@ -409,6 +415,17 @@ class AnswerSession:
         finally:
             await watcher.stop()
             await self.client.close()
+
+    async def _fresh_state(self) -> dict[str, Any] | None:
+        """The state now, or None (said once) when the meeting cannot be reached; the event
+        stream keeps trying and brings the next state when it is back."""
+        try:
+            return await self.client.state()
+        except ApiError as exc:
+            if exc.status != 0:
+                raise
+            self.prompter.say(exc.message)
+            return None
 
     async def _wait(self, watcher: _Watcher) -> dict[str, Any] | None:
         """Until something new is open (a state with questions left to ask), or the piped
@@ -510,7 +527,7 @@ class AnswerSession:
                 say(self.t("kept" if current is not None else "skipped"))
                 return "skipped"
             try:
-                await self.client.answer(qid, value)
+                await self._post(qid, value)
             except ApiError as exc:
                 if exc.code == "not_open":
                     say(self.t("closed_meanwhile"))
@@ -526,6 +543,16 @@ class AnswerSession:
                 return "refused"
             say(self.t("saved"))
             return "saved"
+
+    async def _post(self, qid: str, value: Any) -> None:
+        try:
+            await self.client.answer(qid, value)
+        except ApiError as exc:
+            if exc.code != "forbidden":
+                raise
+            # The meeting no longer knows this device (its token was lost): join again, once.
+            await self.client.join()
+            await self.client.answer(qid, value)
 
     async def _ask_while_open(
         self, question: dict[str, Any], current: Any, watcher: _Watcher

@@ -189,6 +189,7 @@ class _Device:
             if self.sim.listen == "events":
                 listener = asyncio.get_running_loop().create_task(self._listen())
             while True:
+                self._changed.clear()  # what changes from here on is seen by the next read
                 state = await self._state()
                 if state is None:
                     return
@@ -320,7 +321,6 @@ class _Device:
     async def _wait(self) -> None:
         """Until something may have changed; then a short random pause, so that a room of
         devices does not ask for the state in the same millisecond."""
-        self._changed.clear()
         poll = self.sim.poll_interval * self.rng.uniform(0.7, 1.3)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), poll)

@@ -50,7 +50,7 @@ def position(meeting: Meeting, entry: AgendaEntry, lang: str) -> Position:
 
 
 def step_heading(meeting: Meeting, entry: AgendaEntry, lang: str) -> str:
-    """"Steg 2 av 4: Självskattning", or "Snabbfrågor" for a quick poll."""
+    """ "Steg 2 av 4: Självskattning", or "Snabbfrågor" for a quick poll."""
     pos = position(meeting, entry, lang)
     if entry.step == POLL_STEP:
         return pos.step_title
@@ -96,9 +96,9 @@ class Agenda(Localized, OptionList):
         meeting = self.meeting
         entries = meeting.agenda()
         current = meeting.current
-        signature = tuple(
-            (e.item.id, voting_mark(meeting, e.item)) for e in entries
-        ) + ((current.item.id if current else None),)
+        signature = tuple((e.item.id, voting_mark(meeting, e.item)) for e in entries) + (
+            (current.item.id if current else None),
+        )
         if signature == self._signature:
             return
         self._signature = signature
@@ -116,12 +116,13 @@ class Agenda(Localized, OptionList):
                 else:
                     step = next(s for s in meeting.question_set.steps if s.number == entry.step)
                     title = T("agenda.step", lang, number=step.number, title=step.title)
-                head = Text(title, style="bold", end="")
+                mark = " "
                 if current is not None and current.step != POLL_STEP and entry.step != POLL_STEP:
                     if entry.step < current.step:
-                        head.append("  ✓")
+                        mark = "✓"
                     elif entry.step == current.step:
-                        head.append("  ●")
+                        mark = "●"
+                head = Text(f"{mark} {title}", style="bold", end="")
                 options.append(Option(head, disabled=True))
             if (
                 isinstance(item, Question)
@@ -132,8 +133,10 @@ class Agenda(Localized, OptionList):
             ):
                 last_dim = item.dimension
                 options.append(
-                    Option(Text("  " + dims.get(item.dimension, item.dimension), style="italic"),
-                           disabled=True)
+                    Option(
+                        Text("  " + dims.get(item.dimension, item.dimension), style="italic"),
+                        disabled=True,
+                    )
                 )
             is_current = current is not None and current.item.id == item.id
             mark = voting_mark(meeting, item)

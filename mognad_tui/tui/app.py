@@ -63,6 +63,10 @@ class MognadApp(App[None]):
     TITLE = "mognad"
     COMMANDS: ClassVar = {MognadCommands}
     ENABLE_COMMAND_PALETTE = True
+    #: Screen classes for the layout: below 110 columns the join panel folds into one line,
+    #: below 30 rows the spacing tightens (see app.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (110, "-wide"), (170, "-huge")]
+    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (30, "-tall")]
 
     BINDINGS = [
         Binding("b", "new_need", "key.new_need"),
@@ -104,7 +108,7 @@ class MognadApp(App[None]):
         self._dirty: set[str] = set()
         self._batch_timer: Timer | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self._closing = False
+        self._meeting_closed = False
         self.theme = DARK_THEME
         localize_bindings(self, self.lang)
         self.title = f"mognad · {meeting.info.title}"
@@ -159,12 +163,12 @@ class MognadApp(App[None]):
                 pass
 
     async def on_unmount(self) -> None:
-        await self._shutdown()
+        await self._close_meeting()
 
-    async def _shutdown(self) -> None:
-        if self._closing:
+    async def _close_meeting(self) -> None:
+        if self._meeting_closed:
             return
-        self._closing = True
+        self._meeting_closed = True
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -194,7 +198,7 @@ class MognadApp(App[None]):
     def apply_changes(self) -> None:
         """Repaint what the pending events touched, on every screen that shows it."""
         kinds, self._dirty = self._dirty, set()
-        if not kinds or self._closing:
+        if not kinds or self._meeting_closed:
             return
         main = self.main
         if kinds & {"agenda", "poll"}:
@@ -291,7 +295,7 @@ class MognadApp(App[None]):
             await self._quit_now()
 
     async def _quit_now(self) -> None:
-        await self._shutdown()
+        await self._close_meeting()
         self.exit()
 
     # ------------------------------------------------------------ screens
@@ -386,9 +390,7 @@ class MognadApp(App[None]):
     def action_new_need(self) -> None:
         entry = self.meeting.current
         dimension = getattr(entry.item, "dimension", None) if entry else None
-        self.push_screen(
-            NeedForm(self.meeting.question_set.dimensions, dimension), self._save_need
-        )
+        self.push_screen(NeedForm(self.meeting.question_set.dimensions, dimension), self._save_need)
 
     async def _save_need(self, draft: NeedDraft | None) -> None:
         if draft is None:
@@ -454,7 +456,8 @@ class MognadApp(App[None]):
             path = self.exporter()
         except Exception as exc:
             self.call_from_thread(
-                self.say, T("export.failed", self.lang, error=str(exc) or type(exc).__name__),
+                self.say,
+                T("export.failed", self.lang, error=str(exc) or type(exc).__name__),
                 severity="error",
             )
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import Binding
 from textual.dom import DOMNode
 
 from mognad_tui.i18n import DEFAULT_LANG
@@ -36,12 +37,16 @@ def localize_bindings(node: DOMNode, lang: str) -> None:
     """Replace catalogue keys in ``node``'s binding descriptions with the translated text."""
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
-        table[key] = [
-            replace(b, description=T(b.description, lang))
-            if b.description.startswith("key.")
-            else b
-            for b in bindings
-        ]
+        table[key] = [_localized(b, lang) for b in bindings]
+
+
+def _localized(binding: Binding, lang: str) -> Binding:
+    changes = {}
+    if binding.description.startswith("key."):
+        changes["description"] = T(binding.description, lang)
+    if binding.key_display and binding.key_display.startswith("help."):
+        changes["key_display"] = T(binding.key_display, lang)
+    return replace(binding, **changes) if changes else binding
 
 
 class Localized:
@@ -60,7 +65,7 @@ def is_disk_full(exc: BaseException) -> bool:
     try:
         from mognad_tui.store import StoreFull
     except ImportError:  # pragma: no cover - the store always provides it
-        StoreFull = ()  # type: ignore[assignment]  # noqa: N806
+        StoreFull = ()  # type: ignore[assignment]
     if StoreFull and isinstance(exc, StoreFull):
         return True
     if isinstance(exc, AnswerRefused):

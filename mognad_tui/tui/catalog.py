@@ -5,6 +5,7 @@ The screen is projected in a municipal meeting room, so the Swedish follows the 
 are grouped by screen. ``tests/test_tui_catalog.py`` checks both languages have every key.
 """
 
+# ruff: noqa: E501  (messages read better on one line each)
 from __future__ import annotations
 
 from mognad_tui.i18n import Catalog
@@ -12,22 +13,22 @@ from mognad_tui.i18n import Catalog
 _SV: dict[str, str] = {
     # ---------------------------------------------------------------- keys (footer, help)
     "key.next": "Nästa",
-    "key.prev": "Föregående",
+    "key.prev": "Förra",
     "key.toggle_open": "Öppna/stäng",
-    "key.reveal": "Visa resultat",
+    "key.reveal": "Resultat",
     "key.help": "Hjälp",
     "key.quit": "Avsluta",
     "key.join": "QR-kod",
     "key.overview": "Översikt",
     "key.needs_screen": "Behov och åtgärder",
-    "key.new_need": "Nytt behov",
+    "key.new_need": "Behov",
     "key.new_poll": "Snabbfråga",
     "key.export": "Exportera",
     "key.theme": "Ljust/mörkt",
     "key.palette": "Kommandon",
-    "key.notes": "Skriv anteckningar",
+    "key.notes": "Anteckna",
     "key.leave_notes": "Klar med anteckningar",
-    "key.timer": "Starta/pausa tid",
+    "key.timer": "Tid",
     "key.timer_reset": "Nollställ tid",
     "key.tally": "Räkna in händer",
     "key.private": "Rösta på tangentbordet",
@@ -293,20 +294,20 @@ _EN: dict[str, str] = {
     "key.next": "Next",
     "key.prev": "Previous",
     "key.toggle_open": "Open/close",
-    "key.reveal": "Show results",
+    "key.reveal": "Results",
     "key.help": "Help",
     "key.quit": "Quit",
     "key.join": "QR code",
     "key.overview": "Overview",
     "key.needs_screen": "Needs and actions",
-    "key.new_need": "New need",
+    "key.new_need": "Need",
     "key.new_poll": "Quick poll",
     "key.export": "Export",
     "key.theme": "Light/dark",
     "key.palette": "Commands",
-    "key.notes": "Write notes",
+    "key.notes": "Notes",
     "key.leave_notes": "Done with notes",
-    "key.timer": "Start/pause time",
+    "key.timer": "Timer",
     "key.timer_reset": "Reset time",
     "key.tally": "Count hands",
     "key.private": "Vote on the keyboard",

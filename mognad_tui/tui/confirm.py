@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Footer, Label
 
 from mognad_tui.tui.base import Localized, localize_bindings
 
@@ -25,8 +25,9 @@ class ConfirmQuit(Localized, ModalScreen[bool]):
             yield Label(self.t("quit.title"), classes="dialog-title", markup=False)
             yield Label(self.t("quit.voting_open"), markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("quit.no"), id="stay", variant="primary")
-                yield Button(self.t("quit.yes"), id="leave", variant="error")
+                yield Button(self.t("quit.no"), id="stay", variant="primary", compact=True)
+                yield Button(self.t("quit.yes"), id="leave", variant="error", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "leave")

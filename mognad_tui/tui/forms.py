@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, TextArea
 
 from mognad_tui.model import (
     MAX_SHORT_TEXT,
@@ -53,8 +53,9 @@ class Form(Localized, ModalScreen[Any]):
                 yield from self.fields()
             yield Label("", classes="error", id="form-error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("key.save"), id="save", variant="primary")
-                yield Button(self.t("key.cancel"), id="cancel")
+                yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
+                yield Button(self.t("key.cancel"), id="cancel", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -120,7 +121,7 @@ class NeedForm(Form):
 
     def fields(self) -> ComposeResult:
         yield _label(self.t("need_form.kind"))
-        with RadioSet(id="need-kind"):
+        with RadioSet(id="need-kind", compact=True):
             yield RadioButton(self.t("needs.competence"), value=True, id="kind-competence")
             yield RadioButton(self.t("needs.change"), id="kind-change")
         yield _label(self.t("need_form.text"))
@@ -128,6 +129,7 @@ class NeedForm(Form):
             id="need-text",
             placeholder=self.t("need_form.text_placeholder"),
             max_length=MAX_SHORT_TEXT,
+            compact=True,
         )
         if self.dimensions:
             yield _label(self.t("need_form.dimension"))
@@ -136,6 +138,7 @@ class NeedForm(Form):
                 id="need-dimension",
                 prompt=self.t("need_form.dimension"),
                 value=self.dimension if self.dimension else Select.NULL,
+                compact=True,
             )
 
     def on_mount(self) -> None:
@@ -169,11 +172,11 @@ class ActionForm(Form):
     def fields(self) -> ComposeResult:
         a = self.action
         yield _label(self.t("action_form.what"))
-        yield Input(a.what, id="action-what", max_length=MAX_SHORT_TEXT)
+        yield Input(a.what, id="action-what", max_length=MAX_SHORT_TEXT, compact=True)
         yield _label(self.t("action_form.owner"))
-        yield Input(a.owner, id="action-owner", max_length=MAX_SHORT_TEXT)
+        yield Input(a.owner, id="action-owner", max_length=MAX_SHORT_TEXT, compact=True)
         yield _label(self.t("action_form.due"))
-        yield Input(a.due, id="action-due", max_length=10, placeholder="2026-03-31")
+        yield Input(a.due, id="action-due", max_length=10, placeholder="2026-03-31", compact=True)
         with Horizontal(classes="form-pair"):
             with Vertical():
                 yield _label(self.t("action_form.priority"))
@@ -182,6 +185,7 @@ class ActionForm(Form):
                     id="action-priority",
                     value=a.priority.value,
                     allow_blank=False,
+                    compact=True,
                 )
             with Vertical():
                 yield _label(self.t("action_form.status"))
@@ -190,9 +194,10 @@ class ActionForm(Form):
                     id="action-status",
                     value=a.status.value,
                     allow_blank=False,
+                    compact=True,
                 )
         yield _label(self.t("action_form.follow_up"))
-        yield Input(a.follow_up, id="action-follow-up", max_length=MAX_SHORT_TEXT)
+        yield Input(a.follow_up, id="action-follow-up", max_length=MAX_SHORT_TEXT, compact=True)
         if self.needs:
             yield _label(self.t("action_form.need"))
             yield Select(
@@ -200,6 +205,7 @@ class ActionForm(Form):
                 id="action-need",
                 prompt=self.t("action_form.no_need"),
                 value=a.need if a.need in {n.id for n in self.needs} else Select.NULL,
+                compact=True,
             )
 
     def on_mount(self) -> None:
@@ -252,15 +258,16 @@ class PollForm(Form):
             id="poll-text",
             placeholder=self.t("poll_form.text_placeholder"),
             max_length=MAX_SHORT_TEXT,
+            compact=True,
         )
         yield _label(self.t("poll_form.kind"))
-        with RadioSet(id="poll-kind"):
+        with RadioSet(id="poll-kind", compact=True):
             yield RadioButton(self.t("poll_form.yes_no"), value=True, id="poll-yes-no")
             yield RadioButton(self.t("poll_form.scale"), id="poll-scale")
             yield RadioButton(self.t("poll_form.options"), id="poll-options")
             yield RadioButton(self.t("poll_form.free_text"), id="poll-free-text")
         yield _label(self.t("poll_form.options_label"))
-        yield TextArea(id="poll-option-lines", soft_wrap=True, tab_behavior="focus")
+        yield TextArea(id="poll-option-lines", soft_wrap=True, tab_behavior="focus", compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -309,7 +316,9 @@ class ThresholdForm(Form):
 
     def fields(self) -> ComposeResult:
         yield Label(self.t("threshold.intro"), classes="muted", markup=False)
-        yield Input(str(self.current), id="threshold", type="integer", select_on_focus=True)
+        yield Input(
+            str(self.current), id="threshold", type="integer", select_on_focus=True, compact=True
+        )
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
 
 from mognad_tui.tui.base import Localized, localize_bindings
 from mognad_tui.tui.catalog import T
@@ -59,13 +59,15 @@ class HelpScreen(Localized, ModalScreen[None]):
             yield Label(self.t("help.title"), classes="dialog-title", markup=False)
             yield Label(self.t("help.intro"), classes="muted", markup=False)
             width = max((len(k) for _, rows in self.sections for k, _ in rows), default=4) + 2
-            for title, rows in self.sections:
-                parts: list[tuple[str, str] | str] = [(title + "\n", "bold $accent")]
-                for key, text in rows:
-                    parts.append((key.ljust(width), "bold"))
-                    parts.append(text + "\n")
-                yield Static(Content.assemble(*parts), classes="help-section")
+            with Horizontal(id="help-columns"):
+                for title, rows in self.sections:
+                    parts: list[tuple[str, str] | str] = [(title + "\n", "bold $accent")]
+                    for key, text in rows:
+                        parts.append((key.ljust(width), "bold"))
+                        parts.append(text + "\n")
+                    yield Static(Content.assemble(*parts), classes="help-section")
             yield Label(self.t("help.close"), classes="muted", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     def action_close(self) -> None:
         self.dismiss()

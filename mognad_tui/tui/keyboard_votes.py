@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import Kind, Question
@@ -53,11 +53,13 @@ class TallyScreen(Localized, ModalScreen[dict[str, int] | None]):
                             id=f"tally-{n}",
                             classes="tally-input",
                             select_on_focus=True,
+                            compact=True,
                         )
             yield Label("", id="tally-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("key.save"), id="save", variant="primary")
-                yield Button(self.t("key.cancel"), id="cancel")
+                yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
+                yield Button(self.t("key.cancel"), id="cancel", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -141,12 +143,13 @@ class PrivateVoteScreen(Localized, ModalScreen[None]):
                 intro = "private.intro"
             yield Label(self.t(intro), classes="muted", markup=False)
             if self.is_text:
-                yield Input(id="private-text", max_length=self.question.max_length)
+                yield Input(id="private-text", max_length=self.question.max_length, compact=True)
             else:
                 yield Static(id="private-options")
             yield Label("", id="private-thanks", markup=False)
             yield Label("", id="private-count", classes="muted", markup=False)
             yield Label(self.t("private.end"), classes="muted", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         if self.is_text:
@@ -198,7 +201,9 @@ class PrivateVoteScreen(Localized, ModalScreen[None]):
             await self.meeting.submit_private(self.question.id, value)
         except AnswerRefused as exc:
             message = (
-                self.t("private.not_open") if exc.code == "not_open" else refusal_text(exc, self.mognad.lang)
+                self.t("private.not_open")
+                if exc.code == "not_open"
+                else refusal_text(exc, self.mognad.lang)
             )
             self.query_one("#private-thanks", Label).update(Content(message))
             return

@@ -19,7 +19,7 @@ from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
 from mognad_tui.tui.base import Localized, localize_bindings
 from mognad_tui.tui.header import TopBar
-from mognad_tui.tui.join import JoinPanel, JoinState, joined_text
+from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.prompt_view import NotesArea, PromptView
 from mognad_tui.tui.question_view import QuestionView
 
@@ -31,16 +31,16 @@ PRIVATE_KINDS = (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE, Kind.TEXT)
 
 class MainScreen(Localized, Screen[None]):
     AUTO_FOCUS = None
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (170, "-huge")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     BINDINGS = [
         Binding("right,n", "next", "key.next", key_display="→"),
         Binding("left,p", "prev", "key.prev", key_display="←"),
-        Binding("space", "toggle_open", "key.toggle_open"),
+        Binding("space", "toggle_open", "key.toggle_open", key_display="help.space"),
         Binding("r", "reveal", "key.reveal"),
+        Binding("question_mark", "app.help", "key.help", key_display="?"),
+        Binding("q", "app.quit", "key.quit"),
         Binding("m", "moderate", "key.moderate"),
-        Binding("enter", "notes", "key.notes"),
+        Binding("enter", "notes", "key.notes", key_display="⏎"),
         Binding("s", "timer", "key.timer"),
         Binding("x", "timer_reset", "key.timer_reset", show=False),
         Binding("t", "tally", "key.tally", show=False),
@@ -68,6 +68,10 @@ class MainScreen(Localized, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#agenda", Agenda).border_title = self.t("agenda.title")
         self.refresh_all()
+
+    def on_resize(self) -> None:
+        # Below 100 columns the footer needs every cell for the meeting's own keys.
+        self.query_one(Footer).show_command_palette = self.size.width >= 100
 
     # ------------------------------------------------------------ refreshing
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import Question
@@ -38,6 +38,7 @@ class ModerationScreen(Localized, ModalScreen[None]):
             yield Static(id="moderation-text", classes="moderation-text")
             yield Label(id="moderation-count", classes="muted", markup=False)
             yield Label(id="moderation-keys", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_queue()

@@ -58,7 +58,9 @@ class NeedsScreen(Localized, Screen[None]):
         self.query_one(TopBar).set_title(self.meeting.info.title, self.t("needs.title"))
         needs = self.query_one("#needs-table", DataTable)
         needs.add_columns(
-            self.t("needs.col_kind"), self.t("needs.col_text"), self.t("needs.col_dimension"),
+            self.t("needs.col_kind"),
+            self.t("needs.col_text"),
+            self.t("needs.col_dimension"),
             self.t("needs.col_actions"),
         )
         actions = self.query_one("#actions-table", DataTable)

@@ -34,8 +34,11 @@ TITLE_WIDTH = 32
 class DimensionRow(Horizontal):
     """One dimension: title, a bar of its mean, the mean, its spread, and a tag."""
 
-    def __init__(self, dim: results.DimensionResult, tags: list[str], lang: str, too_few: str):
+    def __init__(
+        self, dim: results.DimensionResult, tags: list[str], lang: str, too_few: str, bar_width: int
+    ):
         super().__init__(classes="dim-row")
+        self.bar_width = bar_width
         self.dim = dim
         self.tags = tags
         self.lang = lang
@@ -46,7 +49,9 @@ class DimensionRow(Horizontal):
         if self.dim.shown and self.dim.score is not None and self.dim.scale:
             low, high = self.dim.scale
             fraction = (self.dim.score - low) / (high - low) if high > low else 1.0
-            yield Static(Content.assemble((bar(fraction, 20), "$accent")), classes="dim-bar")
+            yield Static(
+                Content.assemble((bar(fraction, self.bar_width), "$accent")), classes="dim-bar"
+            )
             yield Label(
                 Content(format_number(self.dim.score, self.lang, decimals=1)), classes="dim-mean"
             )
@@ -57,7 +62,6 @@ class DimensionRow(Horizontal):
 
 
 class OverviewScreen(Localized, Screen[None]):
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("escape,o", "close", "key.back"),
         Binding("s", "save_svg", "key.save_svg"),
@@ -96,7 +100,9 @@ class OverviewScreen(Localized, Screen[None]):
         lang = self.mognad.lang
         self.query_one("#overview-participants", Label).update(
             Content(
-                self.t("overview.participants", n=overview.participants, threshold=overview.threshold)
+                self.t(
+                    "overview.participants", n=overview.participants, threshold=overview.threshold
+                )
             )
         )
         strongest = {d.id for d in overview.strongest}
@@ -108,9 +114,14 @@ class OverviewScreen(Localized, Screen[None]):
                 tags.append(self.t("overview.strongest"))
             if dim.id in weakest:
                 tags.append(self.t("overview.weakest"))
-            if dim.shown and dim.disagreement is not None and dim.disagreement >= results.DISAGREEMENT_MIN:
+            if (
+                dim.shown
+                and dim.disagreement is not None
+                and dim.disagreement >= results.DISAGREEMENT_MIN
+            ):
                 tags.append(self.t("overview.disagree"))
-            rows.append(DimensionRow(dim, tags, lang, self.t("overview.too_few")))
+            bar_width = 10 if self.size.width < 110 else 20
+            rows.append(DimensionRow(dim, tags, lang, self.t("overview.too_few"), bar_width))
         dims = self.query_one("#overview-dims", VerticalScroll)
         await dims.remove_children()
         header = Horizontal(

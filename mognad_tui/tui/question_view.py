@@ -130,9 +130,7 @@ class QuestionView(Localized, VerticalScroll):
             else:
                 text = self.t("question.answered_plain", count=answered)
             self.query_one("#question-answered", Label).update(Content(text))
-            self.query_one("#question-progress", ProgressBar).update(
-                total=total, progress=answered
-            )
+            self.query_one("#question-progress", ProgressBar).update(total=total, progress=answered)
         tallied = self.query_one("#question-tallied", Label)
         has_tally = item.kind in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE) and bool(
             self.meeting.tally(item.id)

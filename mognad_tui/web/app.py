@@ -162,9 +162,10 @@ class ParticipantApp:
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
-            code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
-                exc.status, "bad_request"
-            )
+            if exc.status in (403, 404):
+                # aiohttp's own 403 (a static path outside its folder) tells no more than 404.
+                return self.error_response(request, "not_found", 404)
+            code = {405: "method_not_allowed", 413: "too_large"}.get(exc.status, "bad_request")
             status = exc.status if exc.status < 500 else 400
             return self.error_response(request, code, status)
         except asyncio.CancelledError:

@@ -71,9 +71,9 @@ class WebServer:
     """The participant server for one meeting (implements ``meeting.ParticipantServer``).
 
     ``host=None`` listens on all interfaces and puts the LAN address in the URL; a given host is
-    bound and shown as it is. ``port=None`` tries 8765 and moves to a free port when it is taken
-    (``moved_from`` then says 8765, for the caller to tell the facilitator); ``port=0`` picks a
-    free port. A port that was asked for and is taken raises ``OSError``.
+    bound and shown as it is. ``port=None`` means the default, 8765; when the default is taken
+    the server moves to a free port (``moved_from`` then says 8765, for the caller to tell the
+    facilitator). ``port=0`` picks a free port. Any other port that is taken raises ``OSError``.
     """
 
     def __init__(self, meeting: Meeting, host: str | None = None, port: int | None = None):
@@ -100,7 +100,7 @@ class WebServer:
             try:
                 await web.TCPSite(runner, bind, port).start()
             except OSError as exc:
-                if self.requested_port is not None or exc.errno != errno.EADDRINUSE:
+                if port != DEFAULT_PORT or exc.errno != errno.EADDRINUSE:
                     raise
                 await web.TCPSite(runner, bind, 0).start()
                 self.moved_from = port

@@ -360,8 +360,9 @@ def build_view(
 
     if q in ids:
         return question_view(pages[ids.index(q)])
-    if r and meeting.question(r) is not None and meeting.voting(r) is Voting.REVEALED:
-        return results_view(meeting.question(r))  # type: ignore[arg-type]
+    asked = meeting.question(r) if r else None
+    if asked is not None and meeting.voting(asked.id) is Voting.REVEALED:
+        return results_view(asked)
     if done and pages:
         return _done_view(pages, lang, base)
     if meeting.self_paced and pages:

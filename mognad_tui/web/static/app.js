@@ -356,7 +356,6 @@
   }
 
   var source = null;
-  var lost = false;
   var retry = null;
 
   function connect() {
@@ -365,14 +364,10 @@
     }
     source = new EventSource(eventsUrl);
     source.addEventListener("update", refresh);
-    source.addEventListener("open", function () {
-      if (lost) {
-        lost = false;
-        refresh();
-      }
-    });
+    // On every (re)connection look again: whatever changed while the stream was not there
+    // (before it first connected, while the Wi-Fi was gone) is not replayed.
+    source.addEventListener("open", refresh);
     source.addEventListener("error", function () {
-      lost = true;
       // CONNECTING: the browser retries by itself. CLOSED (the server answered but refused):
       // try again a little later, for a server that is restarting.
       if (source.readyState === EventSource.CLOSED) {

@@ -1,0 +1,1 @@
+"""The facilitator's screen: a Textual app over one live ``Meeting``."""

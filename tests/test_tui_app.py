@@ -1,0 +1,761 @@
+"""The facilitator's terminal app, driven with Textual's Pilot as a facilitator would drive it.
+
+Each test uses a real session store in a temporary folder and the real built-in question set;
+answers arrive through ``Meeting.submit`` with made-up device tokens (no web server needed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input, TextArea
+
+from mognad_tui.meeting import Meeting
+from mognad_tui.model import Kind, NeedKind, Question, Voting
+from mognad_tui.store import SessionStore, StoreFull
+from mognad_tui.tui.app import LIGHT_THEME, MognadApp
+from mognad_tui.tui.catalog import T
+from mognad_tui.tui.confirm import ConfirmQuit
+from mognad_tui.tui.forms import ActionForm, NeedForm, PollForm
+from mognad_tui.tui.help_screen import HelpScreen
+from mognad_tui.tui.join import JoinScreen
+from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
+from mognad_tui.tui.main_screen import MainScreen
+from mognad_tui.tui.moderation import ModerationScreen
+from mognad_tui.tui.needs import NeedsScreen
+from mognad_tui.tui.overview import OverviewScreen
+from mognad_tui.tui.prompt_view import PromptView
+from mognad_tui.tui.qr import QR_STYLE, qr_matrix
+from test_tui_support import (
+    GROUP,
+    JOIN_URL,
+    FakeServer,
+    FakeService,
+    answer,
+    item_ids,
+    make_app,
+    new_session,
+    open_meeting,
+    screen_text,
+    squashed,
+)
+
+SIZE = (120, 36)
+SMALL = (80, 24)
+WARMUP = "s1-uppvarmning"  # step 1 quick poll (single choice)
+PROMPT = "s1-digitalt-forst"
+SCALE = "info-natfiske"
+FREE_TEXT = "s2-mer"
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Path:
+    return new_session(tmp_path)
+
+
+@pytest.fixture
+def meeting(session: Path):
+    meeting = open_meeting(session)
+    yield meeting
+    meeting.store.close()
+
+
+def main_of(app: MognadApp) -> MainScreen:
+    return app.main
+
+
+# ---------------------------------------------------------------- navigation, header, keys
+
+
+async def test_navigation_moves_through_the_agenda_and_names_the_step(meeting: Meeting):
+    app = make_app(meeting)
+    ids = item_ids(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        assert meeting.current.item.id == ids[0]
+        text = squashed(app)
+        assert f"mognad · {GROUP} · Steg 1 av 4: Dialog om digitalt först" in text
+        assert "14:05" in text
+        await pilot.press("right")
+        assert meeting.current.item.id == ids[1]
+        await pilot.press("n", "n")
+        assert meeting.current.item.id == ids[3]
+        await pilot.press("left")
+        assert meeting.current.item.id == ids[2]
+        await pilot.press("p", "p", "p")  # clamped at the first item
+        assert meeting.current.item.id == ids[0]
+        await meeting.go_to(SCALE)
+        await pilot.pause()
+        assert "Steg 2 av 4: Självskattning" in squashed(app)
+        assert "Vi känner igen nätfiske" in squashed(app)
+
+
+async def test_prompt_shows_text_help_and_timer(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right")
+        prompt = meeting.current.item
+        text = squashed(app)
+        assert prompt.text in text
+        assert "Samtalsfråga 1 av 5" in text
+        view = app.main.prompt_view
+        assert not view.timer.running
+        await pilot.press("s")
+        assert view.timer.running
+        await pilot.press("s")
+        assert not view.timer.running
+        await pilot.press("x")
+        assert view.timer.state.left == view.timer.state.total
+        # keys that do not fit a prompt are off
+        assert app.main.check_action("reveal", ()) is False
+        assert app.main.check_action("toggle_open", ()) is False
+
+
+async def test_help_lists_every_key(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for key, label in [
+            ("→ / n", "Nästa"),
+            ("← / p", "Förra"),
+            ("mellanslag", "Öppna/stäng"),
+            ("r", "Resultat"),
+            ("q", "Avsluta"),
+            ("b", "Behov"),
+            ("t", "Räkna in händer"),
+            ("k", "Rösta på tangentbordet"),
+            ("o", "Översikt"),
+            ("Ctrl+P", "Kommandon"),
+        ]:
+            assert re.search(rf"{re.escape(key)}\s+{re.escape(label)}", text), (key, label)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_command_palette_goes_to_any_item(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"nätfiske")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert meeting.current.item.id == SCALE
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_quit_asks_while_voting_is_open(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")  # the warm-up poll opens
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.click("#leave")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_quit_without_open_voting_leaves_at_once(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+# ---------------------------------------------------------------- questions: open, count, reveal
+
+
+async def test_open_shows_only_the_count_and_reveal_shows_the_distribution(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.pause()
+        assert "Röstningen är stängd" in squashed(app)
+        await pilot.press("space")
+        assert meeting.voting(SCALE) is Voting.OPEN
+        await answer(meeting, SCALE, [1, 2, 2, 3, 3, 3, 5, "dont_know"])
+        await pilot.pause(0.3)
+        text = squashed(app)
+        assert "Röstningen är öppen" in text
+        assert "8 av 8 har svarat" in text
+        # No distribution while voting is open: no option labels, no mean.
+        assert "Gör ibland" not in text and "medel" not in text
+        await pilot.press("r")
+        assert meeting.voting(SCALE) is Voting.REVEALED
+        text = squashed(app)
+        assert "Gör ibland" in text
+        assert "Median 3 · medel 2,7" in text  # Swedish decimal comma
+        assert "1 svarade ”vet ej / ej relevant”" in text
+        assert "stor spridning: någon här kan lära de andra" in text
+        await pilot.press("r")  # hide again
+        assert meeting.voting(SCALE) is Voting.CLOSED
+        assert "Gör ibland" not in squashed(app)
+
+
+async def test_below_threshold_only_the_count_shows(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [1, 5])
+        await pilot.press("r")
+        text = squashed(app)
+        assert "2 har svarat. För få svar för att visa resultatet: det behövs minst 3." in text
+        assert "Känner inte till" not in text and "medel" not in text
+        # The threshold never goes below 2; at 2 the result shows.
+        await meeting.set_threshold(1)
+        await pilot.pause()
+        assert meeting.threshold == 2
+        assert "Känner inte till" in squashed(app)
+
+
+async def test_all_alike_is_said_on_screen(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [4, 4, 4])
+        await pilot.press("r")
+        assert "Alla svarade likadant – det visar vad var och en svarade." in squashed(app)
+
+
+async def test_auto_reveal_when_every_joined_device_answered(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("u")
+        assert meeting.auto_reveal
+        assert "Visar automatiskt" in squashed(app)
+        for n in range(3):
+            meeting.join(f"t{n}")
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [1, 2])
+        await pilot.pause(0.2)
+        assert meeting.voting(SCALE) is Voting.OPEN  # 2 of 3 joined
+        await meeting.submit("t2", SCALE, 3)
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if meeting.voting(SCALE) is Voting.REVEALED:
+                break
+        assert meeting.voting(SCALE) is Voting.REVEALED
+        await pilot.pause(0.2)
+        assert "Gör ibland" in squashed(app)
+        await pilot.press("u")
+        assert not meeting.auto_reveal
+
+
+# ---------------------------------------------------------------- keyboard votes
+
+
+async def test_tally_adds_hand_counts_to_phone_votes(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [3])
+        await pilot.press("t")
+        assert isinstance(app.screen, TallyScreen)
+        fields = list(app.screen.query(Input))
+        assert len(fields) == len(meeting.question(SCALE).options)
+        fields[1].value = "2"  # two hands for "Känner till, ej provat"
+        fields[2].value = "4"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert meeting.tally(SCALE) == {"2": 2, "3": 4}
+        assert "Handuppräckning är inräknad" in squashed(app)
+        await pilot.press("r")
+        text = screen_text(app)
+        row = next(line for line in text.splitlines() if "Gör ibland" in line)
+        assert row.rstrip(" │").endswith("5")  # 1 phone + 4 hands
+        assert "7 svar" in squashed(app)
+
+
+async def test_tally_refuses_negative_numbers(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.pause()
+        await pilot.press("t")
+        app.screen.query(Input).first().value = "-3"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, TallyScreen)
+        assert "Skriv ett heltal" in squashed(app)
+        await pilot.press("escape")
+        assert meeting.tally(SCALE) == {}
+
+
+async def test_private_mode_never_shows_the_previous_answer(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.pause()
+        await pilot.press("k")
+        assert isinstance(app.screen, MainScreen)  # voting is closed: refused with a message
+        await pilot.press("space")
+        await pilot.press("k")
+        screen = app.screen
+        assert isinstance(screen, PrivateVoteScreen)
+        before = screen_text(app)
+        await pilot.press("3")
+        await pilot.pause()
+        after = screen_text(app)
+        assert "Tack! Nästa person." in after
+        assert meeting.answer_count(SCALE) == 1
+        # The screen after an answer is the one before plus the thanks and the count: the
+        # options are drawn exactly as before, nothing marks the choice.
+        options_before = [line for line in before.splitlines() if "Gör ibland" in line]
+        options_after = [line for line in after.splitlines() if "Gör ibland" in line]
+        assert options_before == options_after
+        await pilot.press("5")
+        await pilot.press("6")  # "vet ej"
+        await pilot.pause()
+        assert meeting.answer_count(SCALE) == 3
+        assert "3 har svarat på tangentbordet nu." in squashed(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert sorted(map(str, meeting.store.answers(SCALE))) == ["3", "5", "dont_know"]
+
+
+# ---------------------------------------------------------------- free text
+
+
+HOSTILE = [
+    "[@click=app.quit]x[/]",
+    "[/",
+    "före\x1b[2Jefter",
+    "שלום עולם مرحبا 👩‍👩‍👧‍👦🎉",
+    "A" * 10_000,
+]
+
+
+async def test_free_text_is_moderated_and_shown_literally(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(FREE_TEXT)
+        await pilot.press("space")
+        await answer(meeting, FREE_TEXT, [*HOSTILE, "Dölj mig"])
+        await pilot.pause(0.3)
+        pending = meeting.pending_texts(FREE_TEXT)
+        assert len(pending) == 6
+        assert "6 svar väntar på granskning" in squashed(app)
+        await pilot.press("m")
+        assert isinstance(app.screen, ModerationScreen)
+        while meeting.pending_texts(FREE_TEXT):
+            current = app.screen.current
+            await pilot.press("h" if current == "Dölj mig" else "a")
+        assert len(meeting.approved_texts(FREE_TEXT)) == 5
+        await pilot.press("escape")
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        text = screen_text(app)
+        assert "[@click=app.quit]x[/]" in text
+        assert "[/" in text
+        assert "\x1b" not in text  # the escape character was stripped where it entered
+        assert "före[2Jefter" in text
+        assert "👩" in text and "שלום" in text
+        assert "Dölj mig" not in text
+        # The hostile click text is characters: clicking it does nothing.
+        await pilot.click("#question-result")
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_hostile_text_in_polls_needs_and_notes_is_harmless(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.add_poll("[@click=app.quit]Fråga[/] [/", Kind.SINGLE, ["[b]ja[/b]", "[/"])
+        await meeting.add_need(NeedKind.CHANGE, "[@click=app.quit]behov[/]")
+        await pilot.pause()
+        assert "[@click=app.quit]Fråga[/] [/" in squashed(app)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, NeedsScreen)
+        assert "[@click=app.quit]behov[/]" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Fråga")
+        await pilot.pause(0.5)
+        assert app.is_running
+        await pilot.press("escape")
+        assert app.is_running
+
+
+# ---------------------------------------------------------------- notes
+
+
+async def test_notes_are_saved_as_typed(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right")
+        await pilot.press("enter")
+        notes = app.main.query_one("#notes", TextArea)
+        assert notes.has_focus
+        await pilot.press(*"Vi vill ha mindre papper")
+        # typing n, p, q in notes types letters; it does not navigate or quit
+        assert meeting.current.item.id == PROMPT
+        await pilot.pause(0.8)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert meeting.note(PROMPT) == "Vi vill ha mindre papper"
+        assert "✓ sparat" in squashed(app)
+        await pilot.press("escape")
+        assert not notes.has_focus
+        await pilot.press("right")  # navigation works again
+        assert meeting.current.item.id != PROMPT
+
+
+async def test_notes_on_a_full_disk_warn_and_keep_the_text(meeting: Meeting, monkeypatch):
+    async def full(*_args):
+        raise StoreFull("No space left on device.")
+
+    monkeypatch.setattr(meeting, "set_note", lambda item, text: full())
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "enter")
+        await pilot.press(*"Viktigt")
+        await pilot.pause(0.8)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert "Disken är full" in squashed(app)
+        assert app.main.query_one("#notes", TextArea).text == "Viktigt"
+        assert app.main.prompt_view.unsaved
+
+
+# ---------------------------------------------------------------- needs, actions, polls, dots
+
+
+async def test_need_from_any_screen_and_action_items(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.pause()
+        await pilot.press("b")
+        assert isinstance(app.screen, NeedForm)
+        await pilot.click("#kind-change")
+        await pilot.click("#need-text")
+        await pilot.press(*"Lära oss känna igen nätfiske", "enter")
+        await pilot.pause()
+        needs = meeting.needs()
+        assert [(n.kind, n.text) for n in needs] == [
+            (NeedKind.CHANGE, "Lära oss känna igen nätfiske")
+        ]
+        assert needs[0].dimension == meeting.question(SCALE).dimension
+        await pilot.press("o")
+        await pilot.press("b")  # from the overview too
+        assert isinstance(app.screen, NeedForm)
+        await pilot.press(*"Tid för lärande", "enter")
+        await pilot.pause()
+        assert len(meeting.needs()) == 2
+        await pilot.press("v")
+        assert isinstance(app.screen, NeedsScreen)
+        await pilot.press("n")  # an action from the selected (first) need
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        assert form.query_one("#action-what", Input).value == "Lära oss känna igen nätfiske"
+        form.query_one("#action-owner", Input).value = "Anna"
+        form.query_one("#action-due", Input).value = "31 mars"
+        await pilot.press("ctrl+s")
+        assert "ÅÅÅÅ-MM-DD" in squashed(app)
+        form.query_one("#action-due", Input).value = "2027-03-31"
+        form.query_one("#action-follow-up", Input).value = "Vi frågar på APT i april"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        actions = meeting.actions()
+        assert len(actions) == 1
+        action = actions[0]
+        assert (action.owner, action.due, action.need) == ("Anna", "2027-03-31", needs[0].id)
+        assert "Vi frågar på APT i april" in screen_text(app)
+        # edit it from the actions table
+        app.screen.query_one("#actions-table", DataTable).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, ActionForm)
+        app.screen.query_one("#action-owner", Input).value = "Bo"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert meeting.actions()[0].owner == "Bo"
+        assert len(meeting.actions()) == 1
+        app.screen.query_one("#actions-table", DataTable).focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert meeting.actions() == []
+
+
+async def test_quick_poll_goes_to_the_phones_at_once(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right")  # on a prompt
+        await pilot.press("f")
+        assert isinstance(app.screen, PollForm)
+        await pilot.press(*"Ska vi ha fika?")
+        await pilot.press("enter")
+        await pilot.pause()
+        poll = meeting.current.item
+        assert isinstance(poll, Question) and poll.text == "Ska vi ha fika?"
+        assert [o.label for o in poll.options] == ["Ja", "Nej"]
+        assert meeting.voting(poll.id) is Voting.OPEN
+        text = squashed(app)
+        assert "Snabbfråga" in text and "Snabbfrågor" in text
+        await answer(meeting, poll.id, ["o1", "o1", "o2"])
+        await pilot.press("r")
+        assert "3 har svarat" in squashed(app)
+
+
+async def test_quick_poll_with_own_options_and_scale(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        form = app.screen
+        form.query_one("#poll-text", Input).value = "Vilken dag?"
+        await pilot.click("#poll-options")
+        form.query_one("#poll-option-lines", TextArea).text = "Måndag\n\nTisdag\nOnsdag\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        poll = meeting.current.item
+        assert [o.label for o in poll.options] == ["Måndag", "Tisdag", "Onsdag"]
+        await pilot.press("f")
+        app.screen.query_one("#poll-text", Input).value = "Hur nöjda är vi?"
+        await pilot.click("#poll-scale")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        poll = meeting.current.item
+        assert poll.kind is Kind.SCALE and len(poll.scale_values) == 5
+
+
+async def test_dot_vote_on_needs_is_shown_like_any_poll(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        await pilot.press("p")  # too few needs: a message, nothing else
+        assert isinstance(app.screen, NeedsScreen)
+        for text in ("Utbildning i Teams", "Nya datorer", "Tid för lärande"):
+            await meeting.add_need(NeedKind.COMPETENCE, text)
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        poll = meeting.current.item
+        assert poll.kind is Kind.DOTS and meeting.voting(poll.id) is Voting.OPEN
+        ids = [o.value for o in poll.options]
+        await answer(
+            meeting, poll.id, [{ids[0]: 2, ids[1]: 1}, {ids[0]: 3}, {ids[2]: 1, ids[1]: 2}]
+        )
+        await pilot.press("r")
+        text = squashed(app)
+        assert "Utbildning i Teams" in text and "9 prickar · 3 har svarat" in text
+
+
+# ---------------------------------------------------------------- overview, join, theme
+
+
+async def fill_survey(meeting: Meeting, people: int = 5) -> None:
+    import random
+
+    rnd = random.Random(7)
+    for q in meeting.question_set.survey:
+        if q.kind is Kind.TEXT:
+            continue
+        await meeting.set_voting(q.id, Voting.OPEN)
+        await answer(meeting, q.id, [rnd.choice(q.options).value for _ in range(people)])
+        await meeting.set_voting(q.id, Voting.REVEALED)
+
+
+async def test_results_overview_and_svg(meeting: Meeting, session: Path):
+    await fill_survey(meeting)
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, OverviewScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = squashed(app)
+        for dim in meeting.question_set.dimensions:
+            assert dim.title in text
+        assert "Starkast:" in text and "Svagast:" in text
+        assert "5 har svarat på enkäten · anonymitetsgräns 3" in text
+        await pilot.press("s")
+        await pilot.pause()
+        svgs = list(session.glob("*.svg"))
+        assert len(svgs) == 1 and svgs[0].read_text().startswith("<svg")
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_join_panel_and_full_screen_qr(meeting: Meeting):
+    server = FakeServer()
+    app = make_app(meeting, server=server)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert server.started == 1
+        assert "192.168.1.20:8765/j/4821" in screen_text(app)
+        meeting.join("a")
+        meeting.join("b")
+        await pilot.pause(0.2)
+        assert "2 anslutna" in squashed(app)
+        await pilot.press("g")
+        assert isinstance(app.screen, JoinScreen)
+        qr = app.screen.query_one("#full-qr")
+        assert qr._scale() >= 1
+        await pilot.press("escape")
+    assert server.stopped == 1
+
+
+async def test_small_screen_folds_the_join_panel(meeting: Meeting):
+    app = make_app(meeting, server=FakeServer())
+    async with app.run_test(size=SMALL) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.main.query_one("#join").display or app.main.query_one("#join").size.width == 0
+        assert "Kod 4821 · 0 anslutna · g visar QR-koden" in squashed(app)
+        await pilot.press("g")
+        assert isinstance(app.screen, JoinScreen)
+
+
+def test_qr_text_is_the_code_in_half_blocks():
+    from mognad_tui.tui.qr import qr_text
+
+    text = qr_text(JOIN_URL)
+    matrix = qr_matrix(JOIN_URL, 2)
+    rows = text.plain.split("\n")
+    decoded: list[list[bool]] = []
+    for row in rows:
+        top = [c in "█▀" for c in row]
+        bottom = [c in "█▄" for c in row]
+        decoded += [top, bottom]
+    assert decoded[: len(matrix)] == [list(r) for r in matrix]
+    assert text.style == QR_STYLE and QR_STYLE.color.triplet.hex == "#000000"
+    assert QR_STYLE.bgcolor.triplet.hex == "#ffffff"
+    assert all(not any(r) for r in matrix[:2])  # quiet zone
+
+
+async def test_server_error_is_shown_and_keyboard_votes_still_work(meeting: Meeting):
+    app = make_app(meeting, server=FakeServer(fail=OSError("Address already in use")))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Servern för mobiler startade inte: Address already in use" in squashed(app)
+        await pilot.press("space", "k", "2")
+        assert meeting.answer_count(WARMUP) == 1
+
+
+async def test_services_start_after_the_server_and_stop_on_quit(meeting: Meeting):
+    service = FakeService()
+    app = make_app(meeting, server=FakeServer(), services=[service])
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        assert service.started == 1
+        await pilot.press("q")
+        await pilot.pause()
+    assert service.stopped == 1
+
+
+async def test_theme_toggle_keeps_the_qr_black_on_white(meeting: Meeting):
+    app = make_app(meeting, server=FakeServer())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert app.theme == LIGHT_THEME
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        qr = app.main.query_one("#join-qr")
+        assert qr.render().style == QR_STYLE
+
+
+async def test_export_runs_in_a_thread_and_says_where(meeting: Meeting, tmp_path: Path):
+    import threading
+
+    threads: list[str] = []
+
+    def exporter() -> str:
+        threads.append(threading.current_thread().name)
+        return str(tmp_path / "plan.md")
+
+    app = make_app(meeting, exporter=exporter)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert threads and threads[0] != threading.main_thread().name
+        assert any(str(tmp_path / "plan.md") in str(n.message) for n in app._notifications)
+
+
+async def test_english_session_speaks_english(tmp_path: Path):
+    meeting = open_meeting(new_session(tmp_path, lang="en"))
+    try:
+        app = make_app(meeting)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            text = squashed(app)
+            assert "Step 1 of 4" in text and "Next" in text and "Nästa" not in text
+            await meeting.go_to("info-natfiske")
+            await pilot.press("space")
+            await answer(meeting, "info-natfiske", [2, 3, 3])
+            await pilot.press("r")
+            assert "Median 3 · mean 2.7" in squashed(app)
+    finally:
+        meeting.store.close()
+
+
+# ---------------------------------------------------------------- resume after a restart
+
+
+async def test_resume_shows_the_same_item_notes_votes_and_state(session: Path):
+    first = open_meeting(session)
+    app = make_app(first)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "enter")
+        await pilot.press(*"Mindre papper")
+        await pilot.press("escape")
+        await first.go_to(SCALE)
+        await pilot.press("space")
+        await answer(first, SCALE, [2, 3, 4])
+        await pilot.pause()
+    first.store.close()  # as after a quit (a crash leaves the journal, replayed the same)
+
+    again = Meeting(SessionStore.open(session))
+    try:
+        assert again.note(PROMPT) == "Mindre papper"
+        app = make_app(again)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert again.current.item.id == SCALE
+            text = squashed(app)
+            assert "Vi känner igen nätfiske" in text
+            assert "Röstningen är öppen" in text and "3 har svarat" in text
+            await pilot.press("r")
+            assert "Median 3" in squashed(app)
+            await again.go_to(PROMPT)
+            await pilot.pause()
+            assert app.main.query_one("#notes", TextArea).text == "Mindre papper"
+    finally:
+        again.store.close()
+
+
+# ---------------------------------------------------------------- the catalogue
+
+
+def test_catalog_is_complete_and_every_used_key_exists():
+    assert T.missing() == {}
+    root = Path(__file__).resolve().parents[1] / "mognad_tui" / "tui"
+    used: set[str] = set()
+    for path in root.glob("*.py"):
+        used |= set(re.findall(r"""["']((?:key|help|header|status|agenda|join|prompt|timer|"""
+                                r"""question|tally|private|moderation|overview|needs|priority|"""
+                                r"""need_form|action_form|poll_form|threshold|form|quit|export|"""
+                                r"""auto|theme|error|reason|cmd)\.[a-z_]+)["']""", path.read_text()))
+    for key in used:
+        for lang in ("sv", "en"):
+            T(key, lang)
