@@ -30,7 +30,7 @@ from mognad_tui.store import SessionStore, list_sessions
 
 DISK_SIZE = "2m"
 #: Room left on the disk when the server starts: a few hundred journal lines.
-HEADROOM = 48 * 1024
+HEADROOM = 32 * 1024
 BLOCK = 4096
 
 

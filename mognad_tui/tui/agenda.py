@@ -85,28 +85,47 @@ class Agenda(Localized, OptionList):
     def __init__(self, meeting: Meeting, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
         self.meeting = meeting
-        self._signature: tuple = ()
+        self._shown: list[tuple[str, tuple]] = []
 
     def on_mount(self) -> None:
         self.rebuild()
 
     def rebuild(self) -> None:
-        """Rebuild the options when the agenda or a voting state changed, then highlight."""
+        """Bring the list up to date: only rows whose text changed are redrawn (a key press
+        must stay cheap), the whole list only when items were added."""
+        rows = self._rows()
+        ids = [row_id for row_id, _key, _prompt in rows]
+        keys = [key for _id, key, _prompt in rows]
+        if ids != [row_id for row_id, _key in self._shown]:
+            self.set_options(
+                Option(prompt, id=row_id, disabled=row_id.startswith("#"))
+                for row_id, _key, prompt in rows
+            )
+        else:
+            for index, (old, new) in enumerate(zip(self._shown, rows, strict=True)):
+                if old[1] != new[1]:
+                    self.replace_option_prompt_at_index(index, new[2])
+        self._shown = list(zip(ids, keys, strict=True))
+        current = self.meeting.current
+        if current is not None and current.item.id in ids:
+            index = ids.index(current.item.id)
+            if self.highlighted != index:
+                self.highlighted = index
+            self.scroll_to_highlight(top=False)
+
+    def _rows(self) -> list[tuple[str, tuple, Text]]:
+        """(option id, what the row shows, its text) for every row; headers get ids "#...".
+
+        Headers are disabled options so the highlight skips them."""
         lang = self.mognad.lang
         meeting = self.meeting
-        entries = meeting.agenda()
         current = meeting.current
-        signature = tuple((e.item.id, voting_mark(meeting, e.item)) for e in entries) + (
-            (current.item.id if current else None),
-        )
-        if signature == self._signature:
-            return
-        self._signature = signature
-        options: list[Option] = []
         dims = {d.id: d.title for d in meeting.question_set.dimensions}
+        steps = {s.number: s for s in meeting.question_set.steps}
+        rows: list[tuple[str, tuple, Text]] = []
         last_step: int | None = None
         last_dim: str | None = None
-        for entry in entries:
+        for entry in meeting.agenda():
             item = entry.item
             if entry.step != last_step:
                 last_step = entry.step
@@ -114,7 +133,7 @@ class Agenda(Localized, OptionList):
                 if entry.step == POLL_STEP:
                     title = T("agenda.polls", lang)
                 else:
-                    step = next(s for s in meeting.question_set.steps if s.number == entry.step)
+                    step = steps[entry.step]
                     title = T("agenda.step", lang, number=step.number, title=step.title)
                 mark = " "
                 if current is not None and current.step != POLL_STEP and entry.step != POLL_STEP:
@@ -122,8 +141,8 @@ class Agenda(Localized, OptionList):
                         mark = "✓"
                     elif entry.step == current.step:
                         mark = "●"
-                head = Text(f"{mark} {title}", style="bold", end="")
-                options.append(Option(head, disabled=True))
+                key = ("step", mark, title)
+                rows.append((f"#step-{entry.step}", key, Text(f"{mark} {title}", style="bold")))
             if (
                 isinstance(item, Question)
                 and entry.step != POLL_STEP
@@ -132,28 +151,23 @@ class Agenda(Localized, OptionList):
                 and dims
             ):
                 last_dim = item.dimension
-                options.append(
-                    Option(
-                        Text("  " + dims.get(item.dimension, item.dimension), style="italic"),
-                        disabled=True,
-                    )
+                title = dims.get(item.dimension, item.dimension)
+                rows.append(
+                    (f"#dim-{entry.step}-{item.dimension}", ("dim", title),
+                     Text("  " + title, style="italic"))
                 )
             is_current = current is not None and current.item.id == item.id
             mark = voting_mark(meeting, item)
+            text = item.text
+            if isinstance(item, Question) and item.importance_of:
+                text = "↳ " + text
+            key = ("item", is_current, mark, text)
             label = Text(end="")
             label.append("▸ " if is_current else "  ", style="bold")
             label.append(mark + " ", style="bold")
-            label.append(item.text, style="bold" if is_current else "")
-            options.append(Option(label, id=item.id))
-        highlighted_id = current.item.id if current else None
-        self.set_options(options)
-        if highlighted_id is not None:
-            try:
-                self.highlighted = self.get_option_index(highlighted_id)
-            except Exception:
-                pass
-            if self.highlighted is not None:
-                self.scroll_to_highlight(top=False)
+            label.append(text, style="bold" if is_current else "")
+            rows.append((item.id, key, label))
+        return rows
 
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -219,9 +219,19 @@ class MognadApp(App[None]):
                 screen.show(self.join_state())
 
     async def run_meeting(self, call: Awaitable[Any]) -> bool:
-        """Await a meeting call and repaint at once; a refusal becomes a message, not a crash."""
+        """Run a meeting call, repaint, and await it; a refusal becomes a message, not a crash.
+
+        The meeting changes its state in memory before it waits for the disk, so the screen is
+        repainted from memory at once and the facilitator does not wait for an fsync queued
+        behind a room full of answers; the durable write is then awaited (and a failure shown).
+        """
+        task = asyncio.ensure_future(call)
+        await asyncio.sleep(0)  # the call runs up to its first wait for the disk
+        if not task.done():
+            self._dirty |= {"agenda", "voting"}
+            self.apply_changes()
         try:
-            await call
+            await task
         except Exception as exc:
             self.say(refusal_text(exc, self.lang), severity="error")
             self.apply_changes()

@@ -86,3 +86,14 @@ def refusal_text(exc: BaseException, lang: str) -> str:
             reason = exc.code
         return T("error.refused", lang, reason=reason)
     return T("error.store", lang, error=str(exc) or type(exc).__name__)
+
+
+def show_text(widget: Any, text: str) -> None:
+    """Set a Label's or Static's literal text, skipping the update (and the layout pass it
+    costs) when the text is unchanged: navigation repaints a dozen labels on every key."""
+    if getattr(widget, "_mognad_text", None) == text:
+        return
+    widget._mognad_text = text
+    from textual.content import Content
+
+    widget.update(Content(text))

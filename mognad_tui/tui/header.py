@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.widgets import Label
 
-from mognad_tui.tui.base import Localized
+from mognad_tui.tui.base import Localized, show_text
 
 
 class TopBar(Localized, Horizontal):
@@ -36,7 +35,7 @@ class TopBar(Localized, Horizontal):
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:
-        self.query_one("#top-clock", Label).update(Content(self.mognad.clock().strftime("%H:%M")))
+        show_text(self.query_one("#top-clock", Label), self.mognad.clock().strftime("%H:%M"))
 
     def set_title(self, group: str, step: str) -> None:
         parts = [self.t("header.app")]
@@ -44,7 +43,7 @@ class TopBar(Localized, Horizontal):
             parts.append(group)
         if step:
             parts.append(step)
-        self.query_one("#top-title", Label).update(Content(" · ".join(parts)))
+        show_text(self.query_one("#top-title", Label), " · ".join(parts))
 
     def set_status(self, text: str) -> None:
-        self.query_one("#top-status", Label).update(Content(text))
+        show_text(self.query_one("#top-status", Label), text)

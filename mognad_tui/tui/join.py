@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Label
 
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized, localize_bindings, show_text
 from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode
 
 
@@ -55,21 +55,23 @@ class JoinPanel(Localized, Vertical):
         if qr.url != state.url:
             qr.set_url(state.url)
         qr.display = bool(state.url)
-        self.query_one("#join-url", Label).update(Content(_short_url(state.url)))
+        show_text(self.query_one("#join-url", Label), _short_url(state.url))
         digits = _digits_safe(state.code)
         self.query_one("#join-code-row").display = digits
-        self.query_one("#join-code", Digits).update(state.code if digits else "")
+        code = self.query_one("#join-code", Digits)
+        if code.value != (state.code if digits else ""):
+            code.update(state.code if digits else "")
         code_text = self.query_one("#join-code-text", Label)
         code_text.display = bool(state.code) and not digits
-        code_text.update(Content(f"{self.t('join.code')}: {state.code}"))
-        self.query_one("#join-joined", Label).update(Content(joined_text(self, state.joined)))
+        show_text(code_text, f"{self.t('join.code')}: {state.code}")
+        show_text(self.query_one("#join-joined", Label), joined_text(self, state.joined))
         answered = self.query_one("#join-answered", Label)
         answered.display = state.answered is not None
         if state.answered is not None:
-            answered.update(Content(answered_text(self, state.answered, state.joined)))
+            show_text(answered, answered_text(self, state.answered, state.joined))
         error = self.query_one("#join-error", Label)
         error.display = bool(state.error)
-        error.update(Content(state.error))
+        show_text(error, state.error)
 
 
 def _short_url(url: str) -> str:
@@ -126,7 +128,7 @@ class JoinScreen(Localized, Screen[None]):
         qr = self.query_one("#full-qr", QRCode)
         if qr.url != state.url:
             qr.set_url(state.url)
-        self.query_one("#full-joined", Label).update(Content(joined_text(self, state.joined)))
+        show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
 
     def on_resize(self) -> None:
         self.query_one("#full-qr", QRCode).refresh(layout=True)

@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import Kind, Question
-from mognad_tui.tui.base import Localized, localize_bindings, refusal_text
+from mognad_tui.tui.base import Localized, localize_bindings, refusal_text, show_text
 
 
 class TallyScreen(Localized, ModalScreen[dict[str, int] | None]):
@@ -97,7 +97,7 @@ class TallyScreen(Localized, ModalScreen[dict[str, int] | None]):
     def action_save(self) -> None:
         counts = self.counts()
         if counts is None:
-            self.query_one("#tally-error", Label).update(Content(self.t("tally.bad_number")))
+            show_text(self.query_one("#tally-error", Label), self.t("tally.bad_number"))
             return
         self.dismiss(counts)
 
@@ -205,7 +205,7 @@ class PrivateVoteScreen(Localized, ModalScreen[None]):
                 if exc.code == "not_open"
                 else refusal_text(exc, self.mognad.lang)
             )
-            self.query_one("#private-thanks", Label).update(Content(message))
+            show_text(self.query_one("#private-thanks", Label), message)
             return
         self.answered += 1
         self.chosen = []
@@ -218,7 +218,7 @@ class PrivateVoteScreen(Localized, ModalScreen[None]):
         self._draw()
 
     def _thanks(self, text: str) -> None:
-        self.query_one("#private-thanks", Label).update(Content(text))
+        show_text(self.query_one("#private-thanks", Label), text)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -10,14 +10,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized, localize_bindings, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.prompt_view import NotesArea, PromptView
@@ -51,6 +50,7 @@ class MainScreen(Localized, Screen[None]):
     def __init__(self, meeting: Meeting) -> None:
         super().__init__(id="main")
         self.meeting = meeting
+        self._bindings_for: tuple = ()
         localize_bindings(self, self.mognad.lang)
 
     def compose(self) -> ComposeResult:
@@ -110,14 +110,21 @@ class MainScreen(Localized, Screen[None]):
             self.prompt_view.flush()
             self.question_view.show_entry(entry)
             switcher.current = "question-view"
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Redraw the footer only when the kind of item changed: it rebuilds all its keys."""
+        item = self.current_item
+        signature = (type(item), getattr(item, "kind", None))
+        if signature != self._bindings_for:
+            self._bindings_for = signature
+            self.refresh_bindings()
 
     def refresh_voting(self) -> None:
         self.query_one(Agenda).rebuild()
         if isinstance(self.current_item, Question):
             self.question_view.update_state()
         self.refresh_join()
-        self.refresh_bindings()
 
     def refresh_counts(self) -> None:
         if isinstance(self.current_item, Question):
@@ -134,7 +141,7 @@ class MainScreen(Localized, Screen[None]):
             text = state.error
         if state.error and state.code:
             text = f"{text} · {state.error}"
-        compact.update(Content(text))
+        show_text(compact, text)
 
     def refresh_status(self) -> None:
         self.query_one(TopBar).set_status(

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Label, Static
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import Question
-from mognad_tui.tui.base import Localized, localize_bindings, refusal_text
+from mognad_tui.tui.base import Localized, localize_bindings, refusal_text, show_text
 
 
 class ModerationScreen(Localized, ModalScreen[None]):
@@ -52,9 +52,9 @@ class ModerationScreen(Localized, ModalScreen[None]):
         pending = self.meeting.pending_texts(self.question.id)
         text = self.query_one("#moderation-text", Static)
         if pending:
-            text.update(Content(pending[0]))
+            show_text(text, pending[0])
         else:
-            text.update(Content(self.t("moderation.empty")))
+            show_text(text, self.t("moderation.empty"))
         approved = len(self.meeting.approved_texts(self.question.id))
         self.query_one("#moderation-count", Label).update(
             Content(
@@ -64,7 +64,7 @@ class ModerationScreen(Localized, ModalScreen[None]):
             )
         )
         keys = f"a {self.t('key.approve')}   h {self.t('key.hide')}   Esc {self.t('key.done')}"
-        self.query_one("#moderation-keys", Label).update(Content(keys))
+        show_text(self.query_one("#moderation-keys", Label), keys)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -22,7 +22,7 @@ from textual.widgets import Label, Static, TextArea
 from mognad_tui.meeting import AgendaEntry, Meeting
 from mognad_tui.model import Prompt
 from mognad_tui.tui.agenda import position
-from mognad_tui.tui.base import Localized, is_disk_full
+from mognad_tui.tui.base import Localized, is_disk_full, show_text
 from mognad_tui.tui.timer import CountdownTimer
 
 #: Seconds of quiet typing after which the notes are written.
@@ -80,9 +80,9 @@ class PromptView(Localized, VerticalScroll):
         self.query_one("#prompt-kicker", Label).update(
             Content(self.t("prompt.kicker", step=pos.step, index=pos.index, count=pos.count))
         )
-        self.query_one("#prompt-text", Static).update(Content(item.text))
+        show_text(self.query_one("#prompt-text", Static), item.text)
         help_text = self.query_one("#prompt-help", Static)
-        help_text.update(Content(item.help))
+        show_text(help_text, item.help)
         help_text.display = bool(item.help)
         self.query_one(CountdownTimer).show_item(item.id, item.minutes)
         if self.item is None or self.item.id != item.id:
@@ -169,20 +169,20 @@ class PromptView(Localized, VerticalScroll):
         else:
             message = self.t("prompt.save_error", error=str(exc) or type(exc).__name__)
             self.mognad.say(message, severity="error")
-        warning.update(Content(message))
+        show_text(warning, message)
         warning.display = True
         self._show_saved()
 
     def _show_saved(self) -> None:
         label = self.query_one("#notes-saved", Label)
         if self._disk_full:
-            label.update("")
+            show_text(label, "")
         elif self._pending or self._in_flight:
-            label.update(Content(self.t("prompt.saving")))
+            show_text(label, self.t("prompt.saving"))
         elif self.item is not None and self._saved_text.get(self.item.id):
-            label.update(Content("✓ " + self.t("prompt.saved")))
+            show_text(label, "✓ " + self.t("prompt.saved"))
         else:
-            label.update("")
+            show_text(label, "")
 
     @property
     def unsaved(self) -> bool:

@@ -12,14 +12,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.widgets import Label, ProgressBar, Static
 
 from mognad_tui import results
 from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
 from mognad_tui.model import Kind, Question, Voting
 from mognad_tui.tui.agenda import position
-from mognad_tui.tui.base import Localized
+from mognad_tui.tui.base import Localized, show_text
 from mognad_tui.tui.distribution import render_result
 
 
@@ -86,8 +85,8 @@ class QuestionView(Localized, VerticalScroll):
                 )
             else:
                 kicker = self.t("question.kicker", step=pos.step, index=pos.index, count=pos.count)
-        self.query_one("#question-kicker", Label).update(Content(kicker))
-        self.query_one("#question-text", Static).update(Content(item.text))
+        show_text(self.query_one("#question-kicker", Label), kicker)
+        show_text(self.query_one("#question-text", Static), item.text)
         self.update_state()
 
     def update_state(self) -> None:
@@ -97,13 +96,14 @@ class QuestionView(Localized, VerticalScroll):
             return
         state = self.meeting.voting(item.id)
         label = self.query_one("#question-state", Label)
-        label.set_classes(f"voting-state -{state.value}")
+        for value in Voting:
+            label.set_class(value is state, f"-{value.value}")
         key = {
             Voting.CLOSED: "question.closed",
             Voting.OPEN: "question.open",
             Voting.REVEALED: "question.revealed",
         }[state]
-        label.update(Content(self.t(key)))
+        show_text(label, self.t(key))
         self.query_one("#question-progress-row").display = state is Voting.OPEN
         result_view = self.query_one(ResultView)
         if state is Voting.REVEALED:
@@ -129,15 +129,15 @@ class QuestionView(Localized, VerticalScroll):
                 text = self.t("question.answered", count=answered, total=joined)
             else:
                 text = self.t("question.answered_plain", count=answered)
-            self.query_one("#question-answered", Label).update(Content(text))
+            show_text(self.query_one("#question-answered", Label), text)
             self.query_one("#question-progress", ProgressBar).update(total=total, progress=answered)
         tallied = self.query_one("#question-tallied", Label)
         has_tally = item.kind in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE) and bool(
             self.meeting.tally(item.id)
         )
         tallied.display = has_tally and state is not Voting.REVEALED
-        tallied.update(Content(self.t("question.tallied")))
+        show_text(tallied, self.t("question.tallied"))
         hint = self.query_one("#question-hint", Label)
         pending = len(self.meeting.pending_texts(item.id)) if item.kind is Kind.TEXT else 0
         hint.display = pending > 0
-        hint.update(Content(self.t("question.pending", count=pending)))
+        show_text(hint, self.t("question.pending", count=pending))

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Digits, Label
 
-from mognad_tui.tui.base import Localized
+from mognad_tui.tui.base import Localized, show_text
 
 DEFAULT_MINUTES = 5
 
@@ -101,14 +100,17 @@ class CountdownTimer(Localized, Horizontal):
         if state.started_at is not None and left <= 0:
             state.left, state.started_at = 0.0, None
         seconds = int(left + 0.999)
-        self.query_one("#timer-digits", Digits).update(f"{seconds // 60:02d}:{seconds % 60:02d}")
+        digits = self.query_one("#timer-digits", Digits)
+        value = f"{seconds // 60:02d}:{seconds % 60:02d}"
+        if digits.value != value:
+            digits.update(value)
         if left <= 0:
             key = "timer.done"
         elif state.started_at is not None:
             key = "timer.running"
         else:
             key = "timer.paused"
-        self.query_one("#timer-state", Label).update(Content(self.t(key)))
+        show_text(self.query_one("#timer-state", Label), self.t(key))
         self.set_class(left <= 0, "-done")
         if self._ticker is not None:
             if any(s.started_at is not None for s in self._states.values()):

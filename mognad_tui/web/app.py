@@ -158,7 +158,11 @@ class ParticipantApp:
         try:
             return await handler(request)
         except Refused as exc:
-            return self.error_response(request, exc.code, exc.status)
+            response = self.error_response(request, exc.code, exc.status)
+            if response.status in (429, 503):
+                # Tells the phone's page and the simulator when trying again makes sense.
+                response.headers["Retry-After"] = "5"
+            return response
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
@@ -267,6 +271,7 @@ class ParticipantApp:
             "languages": LANGUAGE_NAMES,
             "session_title": "",
             "page_title": MESSAGES("page_title", lang),
+            "code_numeric": self.meeting.join_code.isdigit(),  # a phone's number pad for it
         }
         return self.env.get_template(template).render({**base, **context})
 

@@ -22,8 +22,9 @@ FORWARDED = frozenset({"voting", "agenda", "poll", "settings"})
 WHEN_REVEALED = frozenset({"count", "moderation"})
 #: Frames queued per stream before further ones are dropped (each only says "refresh").
 QUEUE_SIZE = 8
-#: Open streams the server keeps at once; more are refused with 429 (a room is 3 to 30).
-MAX_STREAMS = 500
+#: Open streams the server keeps at once; more are refused with 429. A room is 3 to 30 phones;
+#: the tested room limit is 1,000 (bench/streams.py holds 1,000 in about 70 MB).
+MAX_STREAMS = 2000
 
 
 class EventHub:

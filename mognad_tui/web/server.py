@@ -18,11 +18,33 @@ import socket
 from collections.abc import Callable
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.web.app import create_app
 
 log = logging.getLogger(__name__)
+
+
+class _NoParticipantDetails(logging.Filter):
+    """aiohttp reports a request it cannot parse as "Error handling request from <address>"
+    with a traceback: a participant's address in the output, and a traceback for what is only
+    a client's mistake (already answered 400). Drop those; keep any other failure, without the
+    address."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith("Error handling request"):
+            return True
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            return False
+        record.msg, record.args = "Error handling a request", ()
+        return True
+
+
+#: The protocol logger the runner uses instead of aiohttp's global ``aiohttp.server``.
+_protocol_log = logging.getLogger("mognad_tui.web.protocol")
+_protocol_log.addFilter(_NoParticipantDetails())
 
 #: The port tried first when none is given; when it is taken the server moves to a free one.
 DEFAULT_PORT = 8765
@@ -91,7 +113,10 @@ class WebServer:
             return self.url
         # access_log=None: no log line with a phone's address or user agent, ever.
         runner = web.AppRunner(
-            create_app(self.meeting), access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
+            create_app(self.meeting),
+            access_log=None,
+            logger=_protocol_log,
+            shutdown_timeout=SHUTDOWN_TIMEOUT,
         )
         await runner.setup()
         bind = self.host or "0.0.0.0"
