@@ -220,7 +220,9 @@ def create(
         except store.StoreError as exc:
             raise _store_error(exc, args.lang) from None
         # Its folder name when it sits beside the new one, so the pair can move together.
-        follow_up = earlier.name if earlier.parent.resolve() == root.resolve() else str(earlier.resolve())
+        follow_up = (
+            earlier.name if earlier.parent.resolve() == root.resolve() else str(earlier.resolve())
+        )
     base = store.slugify(title)
     name, n = base, 1
     while (root / name).exists():
@@ -286,7 +288,10 @@ def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> d
             Path.cwd()
         )
         choices = [
-            questionary.Choice(f"{s.title} ({s.id} {s.version}{'' if s.builtin else ', ' + str(s.path)})", value=s.id)
+            questionary.Choice(
+                f"{s.title} ({s.id} {s.version}{'' if s.builtin else ', ' + str(s.path)})",
+                value=s.id,
+            )
             for s in sets
         ]
         picked = questionary.select(T("ask_set", lang), choices=choices).ask()
@@ -436,7 +441,9 @@ def _make_server(meeting: Any, args: argparse.Namespace) -> Any:
     return WebServer(meeting, host=args.host, port=DEFAULT_PORT if args.port is None else args.port)
 
 
-def _run_app(args: argparse.Namespace, session: Any, services_factory: Callable | None = None) -> int:
+def _run_app(
+    args: argparse.Namespace, session: Any, services_factory: Callable | None = None
+) -> int:
     from mognad_tui.meeting import Meeting
     from mognad_tui.tui.app import MognadApp
 
@@ -454,7 +461,9 @@ def _run_app(args: argparse.Namespace, session: Any, services_factory: Callable 
         )
         app.run()
         if getattr(server, "moved_from", None):
-            print(T("port_moved", args.lang, old=server.moved_from, new=server.port), file=sys.stderr)
+            print(
+                T("port_moved", args.lang, old=server.moved_from, new=server.port), file=sys.stderr
+            )
     return int(app.return_code or 0)
 
 
@@ -516,9 +525,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         port = DEFAULT_PORT if args.port is None else args.port
         try:
-            asyncio.run(
-                serve_headless(meeting, args.host, port, on_url=on_url, on_moved=on_moved)
-            )
+            asyncio.run(serve_headless(meeting, args.host, port, on_url=on_url, on_moved=on_moved))
         except OSError as exc:
             raise UserError(T("err_serve", args.lang, reason=exc.strerror or exc)) from None
     print(T("serve_stopped", args.lang), file=sys.stderr)

@@ -14,7 +14,7 @@ T = Catalog(
             "epilog": (
                 "Exempel:\n"
                 "  mognad demo                         prova ett helt möte med låtsastelefoner\n"
-                "  mognad new --name \"Enhet Nord\"      skapa ett möte\n"
+                '  mognad new --name "Enhet Nord"      skapa ett möte\n'
                 "  mognad run enhet-nord               led mötet\n"
                 "  mognad export enhet-nord -o plan.md --charts\n\n"
                 "Skriv mognad KOMMANDO --help för mer om ett kommando.\n"
@@ -27,7 +27,7 @@ T = Catalog(
             "opt_host": "adressen servern lyssnar på (standard: alla nät, adressen som "
             "telefonerna når visas)",
             "opt_port": "porten servern lyssnar på (standard: {port}; 0 väljer en ledig port)",
-            "opt_name": "gruppens namn, till exempel \"Enhet Socialtjänst Nord\"",
+            "opt_name": 'gruppens namn, till exempel "Enhet Socialtjänst Nord"',
             "opt_set": "frågeset: ett namn (standard: digital-mognad) eller en fil",
             "opt_follow_up": "ett tidigare möte med samma grupp att jämföra med",
             "opt_threshold": "anonymitetsgräns: minst så många svar innan resultat visas "
@@ -50,8 +50,7 @@ T = Catalog(
             "cmd_list_long": "Visar mötena i datamappen: namn, grupp, datum, frågeset, antal "
             "svar och läge.",
             "cmd_run": "led ett möte i terminalen",
-            "cmd_run_long": "Öppnar mötet på skärmen och startar sidan som deltagarna svarar "
-            "på.",
+            "cmd_run_long": "Öppnar mötet på skärmen och startar sidan som deltagarna svarar på.",
             "cmd_demo": "prova ett helt möte med låtsastelefoner",
             "cmd_demo_long": "Skapar ett tillfälligt möte där låtsastelefoner svarar, så att du "
             "kan prova utan en grupp.",
@@ -82,7 +81,7 @@ T = Catalog(
             "se mötena.",
             "err_store": "kunde inte läsa eller spara mötet i {path} ({reason}).",
             "err_io": "kunde inte skriva {path} ({reason}).",
-            "err_no_name": "ge mötet ett namn med --name, till exempel --name \"Enhet Nord\".",
+            "err_no_name": 'ge mötet ett namn med --name, till exempel --name "Enhet Nord".',
             "err_threshold": "anonymitetsgränsen måste vara minst {minimum}.",
             "err_charts_need_output": "--charts behöver en fil att skriva till: lägg till -o "
             "plan.md.",
@@ -120,7 +119,7 @@ T = Catalog(
             "epilog": (
                 "Examples:\n"
                 "  mognad demo                         try a whole meeting with simulated phones\n"
-                "  mognad new --name \"Unit North\"      create a meeting\n"
+                '  mognad new --name "Unit North"      create a meeting\n'
                 "  mognad run unit-north               run the meeting\n"
                 "  mognad export unit-north -o plan.md --charts\n\n"
                 "Type mognad COMMAND --help for more about a command.\n"
@@ -134,7 +133,7 @@ T = Catalog(
             "opt_host": "the address the server listens on (default: all networks, showing "
             "the address phones reach)",
             "opt_port": "the port the server listens on (default: {port}; 0 picks a free port)",
-            "opt_name": "the group's name, for example \"Social Services Unit North\"",
+            "opt_name": 'the group\'s name, for example "Social Services Unit North"',
             "opt_set": "question set: a name (default: digital-mognad) or a file",
             "opt_follow_up": "an earlier meeting of the same group to compare with",
             "opt_threshold": "anonymity threshold: at least this many answers before results "
@@ -151,8 +150,7 @@ T = Catalog(
             "arg_url": "the link to join, for example http://192.168.1.20:8765/j/482193",
             "arg_files": "question set files (YAML) to check",
             "cmd_new": "create a new meeting",
-            "cmd_new_long": "Creates a new meeting. Without flags mognad asks for what is "
-            "missing.",
+            "cmd_new_long": "Creates a new meeting. Without flags mognad asks for what is missing.",
             "cmd_list": "show the meetings",
             "cmd_list_long": "Shows the meetings in the data folder: name, group, date, question "
             "set, answers and state.",
@@ -189,8 +187,7 @@ T = Catalog(
             "err_not_found": "no meeting called {reason}. Type mognad list to see the meetings.",
             "err_store": "could not read or save the meeting in {path} ({reason}).",
             "err_io": "could not write {path} ({reason}).",
-            "err_no_name": "give the meeting a name with --name, for example --name \"Unit "
-            "North\".",
+            "err_no_name": 'give the meeting a name with --name, for example --name "Unit North".',
             "err_threshold": "the anonymity threshold must be at least {minimum}.",
             "err_charts_need_output": "--charts needs a file to write to: add -o plan.md.",
             "err_charts_md_only": "--charts works only with --format md.",

@@ -271,7 +271,9 @@ class Meeting:
         question = self._open_question(question_id)
         stored = self._checked(question, value)
         self.join(token)
-        await self._durable(self.store.put_answer(question.id, self.slot(token, question.id), stored))
+        await self._durable(
+            self.store.put_answer(question.id, self.slot(token, question.id), stored)
+        )
         self._after_answer(question)
         return stored
 
@@ -370,7 +372,9 @@ class Meeting:
         return self.store.needs()
 
     async def add_need(self, kind: NeedKind, text: str, dimension: str | None = None) -> Need:
-        need = Need(f"need-{secrets.token_hex(4)}", kind, clean_text(text, MAX_SHORT_TEXT), dimension)
+        need = Need(
+            f"need-{secrets.token_hex(4)}", kind, clean_text(text, MAX_SHORT_TEXT), dimension
+        )
         if not need.text:
             raise AnswerRefused("empty", 422)
         await self._durable(self.store.save_need(need))

@@ -167,10 +167,13 @@ class Question:
         allowed = [o.value for o in self.options]
         if self.kind in (Kind.SCALE, Kind.SINGLE):
             # Phones post JSON numbers, plain forms post strings: accept "3" for 3.
+            if isinstance(value, bool):
+                raise ValueError("bad_value")
             for a in allowed:
-                if value == a or (isinstance(a, int) and isinstance(value, str) and value == str(a)):
-                    if not isinstance(value, bool):
-                        return a
+                if value == a or (
+                    isinstance(a, int) and isinstance(value, str) and value == str(a)
+                ):
+                    return a
             raise ValueError("bad_value")
         if self.kind is Kind.MULTIPLE:
             if not isinstance(value, list) or len(value) > len(allowed):

@@ -140,7 +140,10 @@ def test_validate_reports_file_line_item(tmp_path):
     ok = mognad("validate", str(good))
     assert ok.returncode == 0 and "inga fel" in ok.stdout
     bad = tmp_path / "bad.yaml"
-    bad.write_text("id: x\ntitle: X\nsteps:\n  - number: 2\n    items:\n      - id: a\n        kind: nope\n        text: hej\n")
+    bad.write_text(
+        "id: x\ntitle: X\nsteps:\n  - number: 2\n    items:\n"
+        "      - id: a\n        kind: nope\n        text: hej\n"
+    )
     result = mognad("validate", str(bad), str(good))
     assert result.returncode == 1 and no_traceback(result)
     assert "bad.yaml:" in result.stderr
@@ -183,22 +186,43 @@ def test_installed_wheel_works_in_an_empty_folder(tmp_path):
         ROOT,
         source,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "node_modules", "sessions", "build", "*.egg-info", "__pycache__",
-            ".pytest_cache", ".hypothesis", ".ruff_cache",
+            ".venv",
+            ".git",
+            "node_modules",
+            "sessions",
+            "build",
+            "*.egg-info",
+            "__pycache__",
+            ".pytest_cache",
+            ".hypothesis",
+            ".ruff_cache",
         ),
     )
     dist = tmp_path / "dist"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
-         str(dist), str(source)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dist),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(dist.glob("mognad-*.whl"))
     target = tmp_path / "site"
     inst = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert inst.returncode == 0, inst.stderr[-2000:]
     empty = tmp_path / "empty"
@@ -206,18 +230,29 @@ def test_installed_wheel_works_in_an_empty_folder(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(target), "MOGNAD_LANG": ""}
     where = subprocess.run(
         [sys.executable, "-c", "import mognad_tui; print(mognad_tui.__file__)"],
-        capture_output=True, text=True, cwd=empty, env=env,
+        capture_output=True,
+        text=True,
+        cwd=empty,
+        env=env,
     )
     assert where.stdout.strip().startswith(str(target))
     made = subprocess.run(
         [sys.executable, "-m", "mognad_tui", "new", "--name", "Från hjulet"],
-        capture_output=True, text=True, cwd=empty, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=empty,
+        env=env,
+        timeout=60,
     )
     assert made.returncode == 0, made.stderr
     assert (empty / "sessions" / "fran-hjulet").is_dir()
     exported = subprocess.run(
         [sys.executable, "-m", "mognad_tui", "export", "fran-hjulet", "--format", "json"],
-        capture_output=True, text=True, cwd=empty, env=env, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=empty,
+        env=env,
+        timeout=60,
     )
     assert exported.returncode == 0, exported.stderr
     assert len(json.loads(exported.stdout)["questions"]) >= 25

@@ -24,7 +24,7 @@ from mognad_tui.model import (
 )
 from mognad_tui.store import SessionStore, create_session
 
-SCALE = tuple(Option(n, f"L{n}") for n in range(1, 6)) + (Option(DONT_KNOW, "Vet ej"),)
+SCALE = (*tuple(Option(n, f"L{n}") for n in range(1, 6)), Option(DONT_KNOW, "Vet ej"))
 QSET = QuestionSet(
     id="mini",
     version="1",

@@ -28,7 +28,7 @@ SCALE = Question(
     "q1",
     Kind.SCALE,
     "Vi hittar information",
-    tuple(Option(n, f"L{n}") for n in range(1, 6)) + (Option(DONT_KNOW, "Vet ej"),),
+    (*tuple(Option(n, f"L{n}") for n in range(1, 6)), Option(DONT_KNOW, "Vet ej")),
     dimension="vardag",
 )
 
@@ -44,7 +44,9 @@ def test_scale_accepts_points_and_dont_know_and_form_strings():
 
 
 def test_multiple_choice_dedupes_and_keeps_option_order():
-    q = Question("m", Kind.MULTIPLE, "Vilka?", (Option("a", "A"), Option("b", "B"), Option("c", "C")))
+    q = Question(
+        "m", Kind.MULTIPLE, "Vilka?", (Option("a", "A"), Option("b", "B"), Option("c", "C"))
+    )
     assert q.validate_value(["c", "a", "c"]) == ["a", "c"]
     assert q.validate_value([]) == []
     for bad in ("a", ["x"], [True], None):
@@ -104,7 +106,9 @@ def test_question_set_round_trips_through_plain_dicts():
 def test_needs_actions_and_info_round_trip():
     need = Need("n1", NeedKind.COMPETENCE, "Excel", "vardag")
     assert Need.from_dict(need.to_dict()) == need
-    action = ActionItem("a1", "Kurs", "Eva", "2027-03-01", ActionStatus.DONE, Priority.HIGH, "", "n1")
+    action = ActionItem(
+        "a1", "Kurs", "Eva", "2027-03-01", ActionStatus.DONE, Priority.HIGH, "", "n1"
+    )
     assert ActionItem.from_dict(action.to_dict()) == action
     info = SessionInfo("n", "N", "2026-11-26", "digital-mognad", "sv")
     assert SessionInfo.from_dict({**info.to_dict(), "unknown_later_field": 1}) == info
