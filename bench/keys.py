@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,13 +100,13 @@ async def measure(
     for qid in survey:
         await meeting.set_voting(qid, Voting.OPEN)
     await meeting.go_to(survey[0])
-    app = MognadApp(meeting, cursor_blink=False)
+    app = MognadApp(meeting, cursor_blink=False, clock=lambda: datetime(2026, 11, 26, 14, 5))
     latencies: list[float] = []
     shown = {"at": 0.0, "waiting": False, "painted": 0.0}
     original_display = app._display
 
     def display(screen, renderable):  # type: ignore[no-untyped-def]
-        if shown["waiting"] and renderable is not None:
+        if shown["waiting"] and not shown["painted"] and renderable is not None:
             shown["painted"] = time.perf_counter()
             shown["waiting"] = False
         return original_display(screen, renderable)

@@ -77,7 +77,17 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=["sv", "en"], help=t("opt_lang"))
     serving = argparse.ArgumentParser(add_help=False)
     serving.add_argument("--host", help=t("opt_host"))
-    serving.add_argument("--port", type=int, help=t("opt_port", port=DEFAULT_PORT))
+
+    def port(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if not 0 <= value <= 65535:
+            raise argparse.ArgumentTypeError(t("err_port", value=text))
+        return value
+
+    serving.add_argument("--port", type=port, help=t("opt_port", port=DEFAULT_PORT))
 
     sub = parser.add_subparsers(dest="command", metavar=t("commands_metavar"), parser_class=_Parser)
 
@@ -169,7 +179,8 @@ def _store_error(exc: Exception, lang: str) -> UserError:
         (store.SessionNotFound, "err_not_found"),
     ):
         if isinstance(exc, cls):
-            return UserError(T(key, lang, path=path, reason=getattr(exc, "reason", exc)))
+            reason = getattr(exc, "reason", exc)
+            return UserError(T(key, lang, path=path, name=path, reason=reason))
     return UserError(T("err_store", lang, path=path, reason=getattr(exc, "reason", exc)))
 
 
@@ -179,6 +190,8 @@ def open_store(args: argparse.Namespace, name: str, *, readonly: bool = False) -
     try:
         path = store.resolve_session(data_dir(args), name)
         return store.SessionStore.open(path, readonly=readonly)
+    except store.SessionNotFound:
+        raise UserError(T("err_not_found", args.lang, name=name)) from None
     except store.StoreError as exc:
         raise _store_error(exc, args.lang) from None
 
@@ -217,6 +230,8 @@ def create(
     if follow_up:
         try:
             earlier = store.resolve_session(root, follow_up)
+        except store.SessionNotFound:
+            raise UserError(T("err_not_found", args.lang, name=follow_up)) from None
         except store.StoreError as exc:
             raise _store_error(exc, args.lang) from None
         # Its folder name when it sits beside the new one, so the pair can move together.
@@ -397,7 +412,8 @@ def export_session(
     written: list[Path] = []
     try:
         if fmt == "json":
-            text = json.dumps(json_export.export_json(record), ensure_ascii=False, indent=2)
+            data = json_export.export_json(record, previous=previous)
+            text = json.dumps(data, ensure_ascii=False, indent=2)
             written += _emit(out, text + "\n")
         elif fmt == "csv":
             summary, raw = csv_export.export_csv(record)
@@ -526,8 +542,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port = DEFAULT_PORT if args.port is None else args.port
         try:
             asyncio.run(serve_headless(meeting, args.host, port, on_url=on_url, on_moved=on_moved))
-        except OSError as exc:
-            raise UserError(T("err_serve", args.lang, reason=exc.strerror or exc)) from None
+        except (OSError, UnicodeError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise UserError(T("err_serve", args.lang, reason=reason)) from None
     print(T("serve_stopped", args.lang), file=sys.stderr)
     return 0
 

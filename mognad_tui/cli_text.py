@@ -77,8 +77,9 @@ T = Catalog(
             "err_full": "disken är full, så inget kunde sparas i {path}. Frigör utrymme och "
             "försök igen.",
             "err_exists": "det finns redan ett möte i {path}.",
-            "err_not_found": "hittar inget möte som heter {reason}. Skriv mognad list för att "
+            "err_not_found": "hittar inget möte som heter {name}. Skriv mognad list för att "
             "se mötena.",
+            "err_port": "porten måste vara ett tal från 0 till 65535, inte {value}",
             "err_store": "kunde inte läsa eller spara mötet i {path} ({reason}).",
             "err_io": "kunde inte skriva {path} ({reason}).",
             "err_no_name": 'ge mötet ett namn med --name, till exempel --name "Enhet Nord".',
@@ -184,7 +185,8 @@ T = Catalog(
             "err_full": "the disk is full, so nothing could be saved in {path}. Free some space "
             "and try again.",
             "err_exists": "there is already a meeting in {path}.",
-            "err_not_found": "no meeting called {reason}. Type mognad list to see the meetings.",
+            "err_not_found": "no meeting called {name}. Type mognad list to see the meetings.",
+            "err_port": "the port must be a number from 0 to 65535, not {value}",
             "err_store": "could not read or save the meeting in {path} ({reason}).",
             "err_io": "could not write {path} ({reason}).",
             "err_no_name": 'give the meeting a name with --name, for example --name "Unit North".',

@@ -12,8 +12,10 @@ can replace its own answer while nothing stored links one person's answers acros
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,10 +38,13 @@ from mognad_tui.model import (
     Voting,
     clean_text,
 )
+from mognad_tui.results import shown_texts
 from mognad_tui.store import SessionStore, StoreError, StoreFull
 
 #: Step number under which quick polls made during the meeting appear in the agenda.
 POLL_STEP = 0
+
+log = logging.getLogger(__name__)
 
 
 class AnswerRefused(Exception):
@@ -104,7 +109,11 @@ class Meeting:
         self.self_paced = self_paced
         self.question_set = store.question_set
         self._listeners: list[Listener] = []
-        self._joined: set[str] = set()
+        # Devices present in this run: join marker -> token, in memory only (never stored), so
+        # auto-reveal can check that every device present has answered.
+        self._joined: dict[str, str] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._record: SessionRecord | None = None
         self._voting: dict[str, Voting] = {
             qid: Voting(v) for qid, v in (store.state("voting") or {}).items()
         }
@@ -131,7 +140,7 @@ class Meeting:
         return max(MIN_THRESHOLD, self.store.info.threshold)
 
     async def set_threshold(self, value: int) -> None:
-        await self.store.update_info(threshold=max(MIN_THRESHOLD, int(value)))
+        await self._durable(self.store.update_info(threshold=max(MIN_THRESHOLD, int(value))))
         self._publish(Event("settings"))
 
     @property
@@ -139,7 +148,7 @@ class Meeting:
         return bool(self.store.state("auto_reveal", False))
 
     async def set_auto_reveal(self, on: bool) -> None:
-        await self.store.set_state("auto_reveal", bool(on))
+        await self._durable(self.store.set_state("auto_reveal", bool(on)))
         self._publish(Event("settings"))
 
     # ------------------------------------------------------------ events
@@ -153,8 +162,13 @@ class Meeting:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     def _publish(self, event: Event) -> None:
+        self._record = None  # every change publishes: the cached copy is stale now
         for listener in list(self._listeners):
-            listener(event)
+            try:
+                listener(event)
+            except Exception:
+                # A face's bug must not turn a durable answer into an error for the phone.
+                log.exception("listener failed on %s", event)
 
     # ------------------------------------------------------------ agenda
 
@@ -174,8 +188,8 @@ class Meeting:
     async def go_to(self, item_id: str) -> None:
         if self.entry_index(item_id) is None or item_id == self._current:
             return
+        await self._durable(self.store.set_state("current", item_id))
         self._current = item_id
-        await self.store.set_state("current", item_id)
         self._publish(Event("agenda"))
 
     async def step(self, delta: int) -> None:
@@ -216,9 +230,15 @@ class Meeting:
     async def set_voting(self, question_id: str, state: Voting) -> None:
         if self.question(question_id) is None or self.voting(question_id) is state:
             return
-        self._voting[question_id] = state
-        await self.store.set_state("voting", {q: v.value for q, v in self._voting.items()})
+        voting = {**self._voting, question_id: state}
+        await self._durable(self.store.set_state("voting", {q: v.value for q, v in voting.items()}))
+        was_open = self._voting.get(question_id) is Voting.OPEN
+        self._voting = voting
         self._publish(Event("voting", question_id))
+        if was_open:
+            # Voting on it is over: fold the journal so the order answers arrived in (which
+            # could link one person's answers across questions) does not stay on disk.
+            self._background(self._fold())
 
     async def toggle_open(self, question_id: str) -> Voting:
         """``space``: open a closed or revealed question (results hide again), close an open one."""
@@ -243,7 +263,7 @@ class Meeting:
         """Count a device as present (in memory only: who joined is never stored)."""
         marker = self.slot(token, "\0joined")
         if marker not in self._joined:
-            self._joined.add(marker)
+            self._joined[marker] = token
             self._publish(Event("joined"))
 
     @property
@@ -316,31 +336,49 @@ class Meeting:
         except ValueError as exc:
             raise AnswerRefused(str(exc), 422) from None
 
-    @staticmethod
-    async def _durable(write: Awaitable[None]) -> None:
+    async def _durable(self, write: Awaitable[None]) -> None:
+        """Wait until a write is on disk; a failed one was rolled back by the store."""
         try:
             await write
         except StoreFull:
+            self._record = None
             raise AnswerRefused("store_full", 503) from None
         except StoreError:
+            self._record = None
             raise AnswerRefused("store_error", 503) from None
 
     def _after_answer(self, question: Question) -> None:
         self._publish(Event("count", question.id))
         if question.kind is Kind.TEXT:
             self._publish(Event("moderation", question.id))
-        if (
-            self.auto_reveal
-            and not self.self_paced
-            and self.joined_count
-            and self.answer_count(question.id) >= self.joined_count
-        ):
-            self._auto_reveal(question.id)
+        if self.auto_reveal and not self.self_paced and self.everyone_answered(question.id):
+            self._background(self.set_voting(question.id, Voting.REVEALED))
 
-    def _auto_reveal(self, question_id: str) -> None:
-        import asyncio
+    def everyone_answered(self, question_id: str) -> bool:
+        """Has every device present in this run answered? (Keyboard answers are not devices:
+        they neither count as present nor stand in for a phone that has not answered.)"""
+        return bool(self._joined) and all(
+            self.store.answer_for(question_id, self.slot(token, question_id)) is not None
+            for token in self._joined.values()
+        )
 
-        asyncio.get_running_loop().create_task(self.set_voting(question_id, Voting.REVEALED))
+    def _background(self, work: Awaitable[None]) -> None:
+        """Run follow-up work without making the caller wait; failures are logged, not lost."""
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("background work failed")
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _fold(self) -> None:
+        fold = getattr(self.store, "fold", None)
+        if fold is not None:
+            await fold()
 
     # ------------------------------------------------------------ free text moderation
 
@@ -351,11 +389,12 @@ class Meeting:
         return sorted(t for t in texts if t not in decided)
 
     def approved_texts(self, question_id: str) -> list[str]:
-        return [t for t, s in self.store.moderation(question_id).items() if s == "approved"]
+        approved = [t for t, s in self.store.moderation(question_id).items() if s == "approved"]
+        return shown_texts(approved, self.store.answers(question_id))
 
     async def moderate(self, question_id: str, text: str, approve: bool) -> None:
         state = "approved" if approve else "hidden"
-        await self.store.set_moderation(question_id, text, state)
+        await self._durable(self.store.set_moderation(question_id, text, state))
         self._publish(Event("moderation", question_id))
 
     # ------------------------------------------------------------ notes, needs, actions
@@ -366,6 +405,7 @@ class Meeting:
     def set_note(self, item_id: str, text: str) -> Awaitable[None]:
         """Save the facilitator's notes for an item. Returns the durable promise unawaited so
         typing never waits for the disk; the app awaits it in a worker to report a full disk."""
+        self._record = None
         return self.store.set_note(item_id, clean_text(text, MAX_NOTE_TEXT, multiline=True))
 
     def needs(self) -> list[Need]:
@@ -453,6 +493,8 @@ class Meeting:
         needs = self.needs()
         if len(needs) < 2:
             raise AnswerRefused("too_few_needs", 409)
+        if not clean_text(text, MAX_SHORT_TEXT) or dots < 1:
+            raise AnswerRefused("empty", 422)
         poll = Question(
             id=f"poll-{secrets.token_hex(4)}",
             kind=Kind.DOTS,
@@ -469,5 +511,12 @@ class Meeting:
     # ------------------------------------------------------------ results
 
     def record(self) -> SessionRecord:
-        """A plain-data copy for results and exports (``results.py`` does every number)."""
-        return self.store.record()
+        """A plain-data copy for results and exports (``results.py`` does every number).
+
+        Cached until the next change: when the facilitator reveals a question, every phone in
+        the room asks for its results at once, and copying a big session for each of them would
+        hold up the loop (and the projected screen). Callers must treat it as read-only.
+        """
+        if self._record is None:
+            self._record = self.store.record()
+        return self._record

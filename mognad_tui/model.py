@@ -198,6 +198,8 @@ class Question:
                     spent[str(norm)] = n
             if sum(spent.values()) > self.dots:
                 raise ValueError("too_many_dots")
+            if not spent:
+                raise ValueError("empty")  # no dot placed is no answer, not a respondent
             return spent
         if self.kind is Kind.TEXT:
             if not isinstance(value, str):

@@ -329,6 +329,16 @@ def shuffle_seed(record: SessionRecord, question_id: str) -> str:
     return f"{record.info.name}\0{record.info.created}\0{question_id}"
 
 
+def shown_texts(approved: Iterable[Any], answers: Iterable[Any]) -> list[str]:
+    """The free texts the room may see: approved by the facilitator AND still someone's answer.
+
+    A person who replaces an approved text takes the old one off the screen, the phones and
+    every export; this is the one place that rule lives.
+    """
+    current = {a for a in answers if isinstance(a, str)}
+    return [t for t in dict.fromkeys(approved) if isinstance(t, str) and t in current]
+
+
 def raw_answers(record: SessionRecord, question: Question) -> list[Any]:
     """The raw anonymous answers an export may list, in an order that says nothing of arrival.
 
@@ -337,7 +347,7 @@ def raw_answers(record: SessionRecord, question: Question) -> list[Any]:
     """
     values = list(record.answers.get(question.id) or [])
     if question.kind is Kind.TEXT:
-        approved = set(record.approved.get(question.id) or [])
+        approved = set(shown_texts(record.approved.get(question.id) or [], values))
         values = [v for v in values if v in approved]
     return shuffled(values, shuffle_seed(record, question.id) + "\0raw")
 
@@ -459,8 +469,8 @@ def question_result(record: SessionRecord, question: Question | str) -> Question
         return _multiple_result(question, answers, tallies, threshold)
     if question.kind is Kind.DOTS:
         return _dots_result(question, answers, tallies, threshold)
-    texts = [t for t in (record.approved.get(question.id) or []) if isinstance(t, str)]
-    n = max(len(answers), len(texts))
+    texts = shown_texts(record.approved.get(question.id) or [], answers)
+    n = len(answers)
     if not is_shown(n, threshold):
         return _hidden(question, n, threshold)
     return QuestionResult(

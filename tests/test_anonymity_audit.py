@@ -238,9 +238,7 @@ async def test_nothing_identifies_a_device(tmp_path: Path) -> None:
     # 6: the stored order is not the arrival order (device 0, 1, 2...), and a device does not
     # sit at the same place in every question (which would link its answers by position).
     arrival = list(range(DEVICES))
-    orders = {
-        qid: [device_of[(qid, r["k"])] for r in records if r["q"] == qid] for qid in open_ids
-    }
+    orders = {qid: [device_of[(qid, r["k"])] for r in records if r["q"] == qid] for qid in open_ids}
     assert all(len(order) == DEVICES for order in orders.values()), orders
     assert all(order != arrival for order in orders.values()), orders
     assert len({tuple(order) for order in orders.values()}) > 1, orders

@@ -233,9 +233,12 @@ class Phone:
 
     async def first_event_bytes(self, base: str, code: str, timeout: float = 10) -> bytes:
         """Open the event stream and return what arrives first (the server's hello)."""
-        async with asyncio.timeout(timeout), self.session.get(
-            f"{base}/api/{code}/events", headers={"Accept": "text/event-stream"}
-        ) as resp:
+        async with (
+            asyncio.timeout(timeout),
+            self.session.get(
+                f"{base}/api/{code}/events", headers={"Accept": "text/event-stream"}
+            ) as resp,
+        ):
             assert resp.status == 200, resp.status
             assert resp.headers.get("Content-Type", "").startswith("text/event-stream")
             data = b""
@@ -341,7 +344,9 @@ async def answer_until_killed(
             value = random_value(question, rng)
             expected = question.validate_value(value)
             try:
-                status, body = await device.phone.answer(server.base, server.code, question.id, value)
+                status, body = await device.phone.answer(
+                    server.base, server.code, question.id, value
+                )
             except aiohttp.ClientConnectorError:
                 if not killing:
                     raise
@@ -376,7 +381,9 @@ async def answer_until_killed(
     await asyncio.gather(killer(), *(device_loop(d) for d in devices))
 
 
-def verify(folder: Path, devices: list[Device], questions: list[Question], figures: Figures) -> None:
+def verify(
+    folder: Path, devices: list[Device], questions: list[Question], figures: Figures
+) -> None:
     """Everything acknowledged is there, once per device, with the last acknowledged value;
     then adopt what is stored as the truth (a landed in-flight answer replaced the old one)."""
     check_files(folder)

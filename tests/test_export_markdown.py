@@ -393,3 +393,15 @@ def test_hidden_answers_change_nothing_in_markdown(record: SessionRecord, data: 
 def test_random_sessions_lint_clean(record: SessionRecord) -> None:
     text = render_markdown(record)
     assert lint(text) == []
+
+
+def test_domains_in_any_script_never_become_links() -> None:
+    from markdown_it import MarkdownIt
+
+    from mognad_tui.export.escape import inline
+
+    md = MarkdownIt("gfm-like", {"linkify": True})
+    for text in ("bä.com/login", "besök på.se", "σ.com", "www.exempel.se", "https://x.se"):
+        html = md.render(inline(text))
+        assert "<a " not in html, (text, html)
+    assert "2,9" in md.render(inline("medel 2,9"))

@@ -234,3 +234,62 @@ def test_record_is_plain_data(session_path):
         record = Meeting(store).record()
     assert record.question_set == QSET
     json.dumps(record.info.to_dict())
+
+
+async def test_keyboard_answers_do_not_stand_in_for_phones_in_auto_reveal(meeting):
+    import asyncio
+
+    await meeting.set_auto_reveal(True)
+    await meeting.toggle_open("q1")
+    for token in ("p1", "p2", "p3"):
+        meeting.join(token)
+    for _ in range(3):
+        await meeting.submit_private("q1", 3)
+    await asyncio.sleep(0.05)
+    assert meeting.voting("q1") is Voting.OPEN  # three keyboard answers, no phone answered
+    for token in ("p1", "p2"):
+        await meeting.submit(token, "q1", 4)
+    await asyncio.sleep(0.05)
+    assert meeting.voting("q1") is Voting.OPEN
+    await meeting.submit("p3", "q1", 4)
+    for _ in range(50):
+        if meeting.voting("q1") is Voting.REVEALED:
+            break
+        await asyncio.sleep(0.01)
+    assert meeting.voting("q1") is Voting.REVEALED
+
+
+async def test_a_replaced_approved_text_leaves_the_screen_and_exports(meeting):
+    from mognad_tui.results import question_result, raw_answers
+
+    await meeting.go_to("t1")
+    await meeting.toggle_open("t1")
+    await meeting.submit("a", "t1", "Jag vill ha mer tid")
+    await meeting.submit("b", "t1", "Bättre nät")
+    await meeting.submit("c", "t1", "Fler kurser")
+    await meeting.moderate("t1", "Jag vill ha mer tid", approve=True)
+    await meeting.moderate("t1", "Bättre nät", approve=True)
+    await meeting.submit("a", "t1", "Ta bort det jag skrev")
+    assert meeting.approved_texts("t1") == ["Bättre nät"]
+    record = meeting.record()
+    question = record.question("t1")
+    assert list(question_result(record, question).texts) == ["Bättre nät"]
+    assert raw_answers(record, question) == ["Bättre nät"]
+
+
+async def test_a_failed_write_changes_nothing_on_screen(meeting, monkeypatch):
+    from mognad_tui.store import StoreFull
+
+    class Failing:
+        def __await__(self):
+            raise StoreFull("disk full", None)
+            yield  # pragma: no cover
+
+    monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: Failing())
+    with pytest.raises(AnswerRefused) as refused:
+        await meeting.toggle_reveal("q1")
+    assert refused.value.code == "store_full"
+    assert meeting.voting("q1") is Voting.CLOSED
+    with pytest.raises(AnswerRefused):
+        await meeting.step(+1)
+    assert meeting.current.item.id == "p1"

@@ -57,7 +57,8 @@ def test_multiple_choice_dedupes_and_keeps_option_order():
 def test_dot_voting_spends_at_most_the_dots():
     q = Question("d", Kind.DOTS, "Prioritera", (Option("a", "A"), Option("b", "B")), dots=3)
     assert q.validate_value({"a": 2, "b": 1}) == {"a": 2, "b": 1}
-    assert q.validate_value({"a": 0}) == {}
+    with pytest.raises(ValueError, match="empty"):
+        q.validate_value({"a": 0})
     with pytest.raises(ValueError, match="too_many_dots"):
         q.validate_value({"a": 3, "b": 1})
     for bad in ({"x": 1}, {"a": -1}, {"a": 1.5}, {"a": True}, ["a"]):

@@ -106,3 +106,13 @@ async def answer(meeting: Meeting, question_id: str, values: list[Any], prefix: 
 
 def item_ids(meeting: Meeting) -> list[str]:
     return [e.item.id for e in meeting.agenda()]
+
+
+def region_text(app: MognadApp, selector: str) -> str:
+    """The text inside one widget's region of the screen, whitespace folded: what the room
+    reads there, whatever the layout wrapped."""
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    lines = screen_text(app).splitlines()
+    rows = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
+    return " ".join(" ".join(rows).split())

@@ -26,7 +26,9 @@ from mognad_tui.model import MAX_NOTE_TEXT, clean_text
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _BACKSLASHED = set("\\`*_[]!#|~$@{}")
-_URL_DOT = re.compile(r"(?<=[0-9A-Za-z-])\.(?=[A-Za-z])")
+#: A dot between letters of any script ("bä.com", "på.se", "σ.com"): linkify renderers treat
+#: all of them as domains, so every such dot is escaped.
+_URL_DOT = re.compile(r"(?<=[^\W_]|-)\.(?=[^\W\d_])")
 _SCHEME = re.compile(r":(?=//)")
 _SLASHES = re.compile(r"(?<![:\\])//")
 _LIST_START = re.compile(r"^([-+=]|\d+[.)])")

@@ -109,6 +109,7 @@ class MognadApp(App[None]):
         self._batch_timer: Timer | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._meeting_closed = False
+        self._background: set[asyncio.Future[Any]] = set()
         self.theme = DARK_THEME
         localize_bindings(self, self.lang)
         self.title = f"mognad · {meeting.info.title}"
@@ -172,6 +173,8 @@ class MognadApp(App[None]):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=5)
         try:
             await asyncio.wait_for(self.main.prompt_view.drain(), timeout=5)
         except Exception:
@@ -200,6 +203,10 @@ class MognadApp(App[None]):
         kinds, self._dirty = self._dirty, set()
         if not kinds or self._meeting_closed:
             return
+        with self.batch_update():
+            self._apply(kinds)
+
+    def _apply(self, kinds: set[str]) -> None:
         main = self.main
         if kinds & {"agenda", "poll"}:
             main.show_current()
@@ -218,18 +225,24 @@ class MognadApp(App[None]):
             if isinstance(screen, JoinScreen):
                 screen.show(self.join_state())
 
-    async def run_meeting(self, call: Awaitable[Any]) -> bool:
-        """Run a meeting call, repaint, and await it; a refusal becomes a message, not a crash.
+    async def run_meeting(self, call: Awaitable[Any], *, wait: bool = True) -> bool:
+        """Run a meeting call and repaint; a refusal becomes a message, not a crash.
 
         The meeting changes its state in memory before it waits for the disk, so the screen is
-        repainted from memory at once and the facilitator does not wait for an fsync queued
-        behind a room full of answers; the durable write is then awaited (and a failure shown).
+        repainted from memory at once. With ``wait=False`` (navigation, open, reveal) the key's
+        handler returns right there: the screen's own queue is then free to paint, and the
+        durable write finishes in the background (a failure is still reported). Forms wait, to
+        say "saved" only once it is.
         """
         task = asyncio.ensure_future(call)
         await asyncio.sleep(0)  # the call runs up to its first wait for the disk
         if not task.done():
             self._dirty |= {"agenda", "voting"}
             self.apply_changes()
+        if not wait:
+            self._background.add(task)
+            task.add_done_callback(self._background_done)
+            return True
         try:
             await task
         except Exception as exc:
@@ -238,6 +251,15 @@ class MognadApp(App[None]):
             return False
         self.apply_changes()
         return True
+
+    def _background_done(self, task: asyncio.Future[Any]) -> None:
+        self._background.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            self.say(refusal_text(exc, self.lang), severity="error")
+        self._mark({"voting"})
 
     def join_state(self) -> JoinState:
         entry = self.meeting.current

@@ -172,20 +172,20 @@ class MainScreen(Localized, Screen[None]):
     # ------------------------------------------------------------ actions
 
     async def action_next(self) -> None:
-        await self.mognad.run_meeting(self.meeting.step(+1))
+        await self.mognad.run_meeting(self.meeting.step(+1), wait=False)
 
     async def action_prev(self) -> None:
-        await self.mognad.run_meeting(self.meeting.step(-1))
+        await self.mognad.run_meeting(self.meeting.step(-1), wait=False)
 
     async def action_toggle_open(self) -> None:
         item = self.current_item
         if isinstance(item, Question):
-            await self.mognad.run_meeting(self.meeting.toggle_open(item.id))
+            await self.mognad.run_meeting(self.meeting.toggle_open(item.id), wait=False)
 
     async def action_reveal(self) -> None:
         item = self.current_item
         if isinstance(item, Question):
-            await self.mognad.run_meeting(self.meeting.toggle_reveal(item.id))
+            await self.mognad.run_meeting(self.meeting.toggle_reveal(item.id), wait=False)
 
     def action_notes(self) -> None:
         if isinstance(self.current_item, Prompt):

@@ -77,8 +77,9 @@ class PromptView(Localized, VerticalScroll):
             self.flush()
         lang = self.mognad.lang
         pos = position(self.meeting, entry, lang)
-        self.query_one("#prompt-kicker", Label).update(
-            Content(self.t("prompt.kicker", step=pos.step, index=pos.index, count=pos.count))
+        show_text(
+            self.query_one("#prompt-kicker", Label),
+            self.t("prompt.kicker", step=pos.step, index=pos.index, count=pos.count),
         )
         show_text(self.query_one("#prompt-text", Static), item.text)
         help_text = self.query_one("#prompt-help", Static)

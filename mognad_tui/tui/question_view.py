@@ -29,6 +29,7 @@ class ResultView(Static):
         super().__init__(**kwargs)
         self.result: results.QuestionResult | None = None
         self.lang = "sv"
+        self._drawn: tuple | None = None
 
     def show(self, result: results.QuestionResult | None, lang: str) -> None:
         self.result = result
@@ -36,11 +37,15 @@ class ResultView(Static):
         self._draw()
 
     def _draw(self) -> None:
+        width = self.content_region.width or (self.app.size.width // 2)
+        key = (self.result, self.lang, width)
+        if key == self._drawn:
+            return
+        self._drawn = key
         if self.result is None:
             self.update("")
-            return
-        width = self.content_region.width or (self.app.size.width // 2)
-        self.update(render_result(self.result, self.lang, width))
+        else:
+            self.update(render_result(self.result, self.lang, width))
 
     def on_resize(self) -> None:
         self._draw()
@@ -130,7 +135,9 @@ class QuestionView(Localized, VerticalScroll):
             else:
                 text = self.t("question.answered_plain", count=answered)
             show_text(self.query_one("#question-answered", Label), text)
-            self.query_one("#question-progress", ProgressBar).update(total=total, progress=answered)
+            bar = self.query_one("#question-progress", ProgressBar)
+            if (bar.total, bar.progress) != (total, answered):
+                bar.update(total=total, progress=answered)
         tallied = self.query_one("#question-tallied", Label)
         has_tally = item.kind in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE) and bool(
             self.meeting.tally(item.id)

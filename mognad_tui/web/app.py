@@ -51,7 +51,9 @@ STATIC = HERE / "static"
 #: Largest request body taken (answers are small; a free text is at most a few KiB of UTF-8).
 MAX_BODY = 16 * 1024
 #: Wrong join codes one address may try per minute before every code lookup answers 429.
-WRONG_CODES = 10
+#: Generous, because a whole room behind one guest-network address shares the count while
+#: people type the code; still a million codes take weeks to walk at this rate.
+WRONG_CODES = 30
 WRONG_CODES_WINDOW = 60.0
 #: Answers one device may post per window (generous: a person taps, a script is throttled).
 ANSWERS_PER_WINDOW = 30
@@ -389,7 +391,12 @@ class ParticipantApp:
         token = self.token(request)
         if token is None:
             _refuse("no_device")
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (ValueError, LookupError):
+            # A multipart body without its boundary, an unknown charset, a Content-Type the
+            # parser cannot read: the client's mistake, not a failure worth a traceback.
+            _refuse("bad_request")
         if not same_token(_form_str(form, "csrf"), self.csrf(token)):
             _refuse("csrf")
         ids = [v for v in form.getall("question", []) if isinstance(v, str)][:2]

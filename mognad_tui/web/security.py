@@ -84,7 +84,10 @@ def is_json(request: web.Request) -> bool:
     preflight, and this server answers no preflight, so JSON is proof enough of a same-site or
     non-browser client.
     """
-    return request.content_type == "application/json"
+    try:
+        return request.content_type == "application/json"
+    except (ValueError, LookupError):
+        return False  # a Content-Type the parser cannot read (it raises IndexError) is no JSON
 
 
 class RateLimit:
