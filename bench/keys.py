@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import sys
@@ -73,10 +74,8 @@ class Phones:
         while not self._stop.is_set():
             self.waves += 1
             await asyncio.gather(*(self._answer(t, rnd) for t in self.tokens))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
-            except TimeoutError:
-                pass
 
     def stop(self) -> None:
         self._stop.set()
@@ -165,9 +164,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mognad-bench-") as tmp:
         base, _ = asyncio.run(measure(0, args.keys, Path(tmp) / "a"))
-        loaded, stats = asyncio.run(
-            measure(args.phones, args.keys, Path(tmp) / "b", args.interval)
-        )
+        loaded, stats = asyncio.run(measure(args.phones, args.keys, Path(tmp) / "b", args.interval))
     print(summary("baseline (no phones)", base))
     print(summary(f"with {args.phones} phones", loaded))
     print(

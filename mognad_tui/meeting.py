@@ -188,9 +188,17 @@ class Meeting:
     async def go_to(self, item_id: str) -> None:
         if self.entry_index(item_id) is None or item_id == self._current:
             return
-        await self._durable(self.store.set_state("current", item_id))
-        self._current = item_id
+        # Shown at once (the projector must not wait for the disk) and taken back if the write
+        # fails, so memory never holds what the disk refused and a later write cannot save it.
+        previous, self._current = self._current, item_id
         self._publish(Event("agenda"))
+        try:
+            await self._durable(self.store.set_state("current", item_id))
+        except AnswerRefused:
+            if self._current == item_id:
+                self._current = previous
+                self._publish(Event("agenda"))
+            raise
 
     async def step(self, delta: int) -> None:
         """Move ``delta`` items along the agenda (``+1`` next, ``-1`` previous), clamped."""
@@ -230,11 +238,21 @@ class Meeting:
     async def set_voting(self, question_id: str, state: Voting) -> None:
         if self.question(question_id) is None or self.voting(question_id) is state:
             return
-        voting = {**self._voting, question_id: state}
-        await self._durable(self.store.set_state("voting", {q: v.value for q, v in voting.items()}))
-        was_open = self._voting.get(question_id) is Voting.OPEN
-        self._voting = voting
+        previous = self._voting.get(question_id)
+        was_open = self.voting(question_id) is Voting.OPEN
+        self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
         self._publish(Event("voting", question_id))
+        try:
+            stored = {q: v.value for q, v in self._voting.items()}
+            await self._durable(self.store.set_state("voting", stored))
+        except AnswerRefused:
+            if self._voting.get(question_id) is state:
+                if previous is None:
+                    self._voting.pop(question_id, None)
+                else:
+                    self._voting[question_id] = previous
+                self._publish(Event("voting", question_id))
+            raise
         if was_open:
             # Voting on it is over: fold the journal so the order answers arrived in (which
             # could link one person's answers across questions) does not stay on disk.

@@ -55,6 +55,7 @@ from mognad_tui.question_sets import (
     load_question_set_file,
     validate_file,
 )
+from mognad_tui.web import app as web_app
 
 QUICK = 200
 CAMPAIGN = 10_000
@@ -595,17 +596,25 @@ def check_reply(
 def example_requests(t: Target) -> Any:
     """What the 10,000-case campaign found once, replayed in every run (each was answered 400
     but logged a traceback; one also leaked the client's address into the output)."""
-    code, cookie = t.code, t.cookie_header
+    answer, form = f"/api/{t.code}/answers", f"/j/{t.code}/answer"
+    cookie = {"Cookie": t.cookie_header}
+    scale = b'{"question": "q-scale", "value": 1}'
     found = [
         # A multipart form without its boundary: request.post() raised ValueError.
-        ("POST", f"/j/{code}/answer", {"Cookie": cookie, "Content-Type": "multipart/form-data; boundary=b"}, b"csrf=x"),
+        ("POST", form, {**cookie, "Content-Type": "multipart/form-data; boundary=b"}, b"csrf=x"),
         # A Content-Type the stdlib parser chokes on (IndexError inside email.headerregistry).
-        ("POST", f"/api/{code}/answers", {"Cookie": cookie, "Content-Type": ";aP*"}, b'{"question": "q-scale", "value": 1}'),
-        ("POST", f"/j/{code}/answer", {"Cookie": cookie, "Content-Type": ";aP*"}, b"csrf=x"),
-        ("POST", f"/j/{code}/answer", {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded; charset=nope"}, f"csrf={t.csrf}".encode()),
+        ("POST", answer, {**cookie, "Content-Type": ";aP*"}, scale),
+        ("POST", form, {**cookie, "Content-Type": ";aP*"}, b"csrf=x"),
+        # A charset no codec has.
+        (
+            "POST",
+            form,
+            {**cookie, "Content-Type": "application/x-www-form-urlencoded; charset=nope"},
+            f"csrf={t.csrf}&question=q-scale&v%3Aq-scale=1".encode(),
+        ),
         # CONNECT with a body: aiohttp parses the body as the next request, then logs it.
-        ("CONNECT", f"/api/{code}/answers", {"Cookie": cookie}, b'{"question": {"x": 1}}'),
-    ]  # fmt: skip
+        ("CONNECT", answer, cookie, b'{"question": {"x": 1}}'),
+    ]
 
     def decorate(check: Any) -> Any:
         for request in found:
@@ -729,7 +738,7 @@ def test_server_with_its_real_limits(tmp_path: Path) -> None:
             seen[status] += 1
 
         check()
-        for _ in range(12):  # more wrong codes than a minute allows
+        for _ in range(web_app.WRONG_CODES + 1):  # more wrong codes than a minute allows
             live.request("GET", "/api/000000/state", {}, None)
         status, _, body = live.request("GET", "/api/000000/state", {}, None)
         assert status == 429 and json.loads(body)["error"] == "rate_limited"

@@ -259,3 +259,26 @@ def test_installed_wheel_works_in_an_empty_folder(tmp_path):
     web = target / "mognad_tui" / "web"
     assert list((web / "templates").glob("*.html")) and list((web / "static").rglob("*.css"))
     assert list((target / "mognad_tui" / "question_sets").glob("digital-mognad.*.yaml"))
+
+
+def test_no_arguments_off_a_terminal_prints_help():
+    result = mognad()
+    assert result.returncode == 0 and "KOMMANDO" in result.stdout and no_traceback(result)
+
+
+def test_port_out_of_range_is_a_usage_error(tmp_path):
+    result = mognad("serve", "x", "--port", "70000", "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "65535" in result.stderr and no_traceback(result)
+
+
+def test_follow_up_links_sessions_and_exports_the_change(tmp_path):
+    data = tmp_path / "d"
+    assert mognad("new", "--name", "Enhet Nord", "--data-dir", str(data)).returncode == 0
+    later = mognad(
+        "new", "--name", "Enhet Nord 2027", "--follow-up", "enhet-nord", "--data-dir", str(data)
+    )
+    assert later.returncode == 0, later.stderr
+    md = mognad("export", later.stdout.strip(), "--data-dir", str(data))
+    assert md.returncode == 0 and no_traceback(md)
+    missing = mognad("new", "--name", "X", "--follow-up", "nope", "--data-dir", str(data))
+    assert missing.returncode == 1 and "nope" in missing.stderr

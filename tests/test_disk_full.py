@@ -215,7 +215,6 @@ async def test_disk_full_under_the_server(small_disk: Path) -> None:
     refused = mognad("new", "--name", "Ingen plats", data_dir=data_dir)
     assert refused.returncode == 1, (refused.stdout, refused.stderr)
     assert "disk is full" in refused.stderr, refused.stderr
-    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert_no_traceback(refused.stderr)
     assert sorted(p.name for p in data_dir.iterdir()) == [name]
     assert [s.error for s in list_sessions(data_dir)] == [None]

@@ -1,8 +1,15 @@
-"""The store against real processes: kill -9 at random moments, readers beside a live writer,
-and a real write failure (a file size limit) followed by the room coming back."""
+"""The store against real processes: kill -9 at random moments (folds while live included),
+readers beside a live writer, and a real write failure (a file size limit) followed by the room
+coming back.
+
+Run as a script (``python test_store_crash.py MODE SESSION START``), this file is also the child
+for the ``fold-*`` modes: writers that fold the live session all the time, asked and by
+themselves. The other modes live in ``store_crash_child.py``.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -14,11 +21,13 @@ import time
 from pathlib import Path
 
 import pytest
-from store_crash_child import answer_of, make_info, make_question_set
+from store_crash_child import REPLACE_SLOTS, answer_of, make_info, make_question_set
 
 from mognad_tui.store import SessionStore, create_session
+from mognad_tui.store import files as store_files
 
 CHILD = Path(__file__).with_name("store_crash_child.py")
+FOLD_CHILD = Path(__file__)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,8 +36,9 @@ class Child:
 
     def __init__(self, mode: str, session: Path, start: int) -> None:
         env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+        script = FOLD_CHILD if mode.startswith("fold-") else CHILD
         self.proc = subprocess.Popen(
-            [sys.executable, str(CHILD), mode, str(session), str(start)],
+            [sys.executable, str(script), mode, str(session), str(start)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
@@ -65,7 +75,7 @@ class Child:
 
 def check_acknowledged(session: Path, mode: str, acked: list[str], *, readonly: bool) -> None:
     with SessionStore.open(session, readonly=readonly) as store:
-        if mode == "replace":
+        if mode.endswith("replace"):
             last: dict[str, int] = {}
             for line in acked:
                 slot, value = line.split()
@@ -80,14 +90,31 @@ def check_acknowledged(session: Path, mode: str, acked: list[str], *, readonly: 
                 assert store.answer_for(question, slot) == value, (mode, line)
 
 
-def kill_campaign(tmp_path: Path, rounds: int, seed: int) -> None:
+def prefilled_session(root: Path, name: str, answers: int) -> Path:
+    """A session already holding ``answers`` answers, so that every fold takes a while."""
+    session = create_session(root, make_info(name), make_question_set())
+    with SessionStore.open(session) as store:
+        last = None
+        for i in range(answers):
+            last = store.put_answer(*answer_of(-1 - i))
+        if last is not None:
+            last.wait()
+    return session
+
+
+def kill_campaign(
+    tmp_path: Path,
+    rounds: int,
+    seed: int,
+    modes: tuple[str, ...] = ("seq", "async", "cycle", "replace", "fold-async", "fold-replace"),
+    prefill: int = 0,
+) -> int:
+    """Returns how many kills landed inside a fold (temporary files or a stale journal left)."""
     rng = random.Random(seed)
-    modes = ["seq", "async", "cycle", "replace"]
-    total = 0
+    total = in_fold = 0
     for n in range(rounds):
         if n % 40 == 0:  # a fresh session now and then: meetings do not grow forever
-            info = make_info(f"enhet-{n}")
-            session = create_session(tmp_path / "sessions", info, make_question_set())
+            session = prefilled_session(tmp_path / "sessions", f"enhet-{n}", prefill)
         mode = modes[n % len(modes)]
         child = Child(mode, session, start=(n + 1) * 1_000_000)
         if rng.random() < 0.25:
@@ -97,14 +124,32 @@ def kill_campaign(tmp_path: Path, rounds: int, seed: int) -> None:
             time.sleep(rng.uniform(0.0, 0.15))
         acked = child.kill()
         total += len(acked)
+        in_fold += any(p.name.endswith(".tmp") for p in session.iterdir()) or (
+            store_files.read_journal(session).generation
+            != json.loads((session / "session.json").read_bytes())["generation"]
+        )
         # The reader copes with whatever the kill left, the writer folds it, nothing is lost.
         check_acknowledged(session, mode, acked, readonly=True)
         check_acknowledged(session, mode, acked, readonly=False)
     assert total > rounds, "the children should have acknowledged answers before dying"
+    return in_fold
 
 
 def test_kill_9_never_loses_an_acknowledged_answer(tmp_path: Path) -> None:
-    kill_campaign(tmp_path, rounds=20, seed=1)
+    kill_campaign(tmp_path, rounds=24, seed=1)
+
+
+def test_kill_9_during_live_folds_never_loses_an_acknowledged_answer(tmp_path: Path) -> None:
+    """Children that fold all the time, in a session big enough that a fold takes a while:
+    most kills land in a fold (writing the snapshot, swapping the files) or right around it."""
+    in_fold = kill_campaign(
+        tmp_path,
+        rounds=24,
+        seed=3,
+        modes=("fold-async", "fold-replace", "fold-seq"),
+        prefill=3_000,
+    )
+    assert in_fold >= 3, "some kills should have landed inside a fold"
 
 
 @pytest.mark.slow
@@ -114,8 +159,9 @@ def test_kill_9_campaign_long(tmp_path: Path) -> None:
 
 def test_readers_see_a_consistent_session_while_a_writer_is_live(tmp_path: Path) -> None:
     session = create_session(tmp_path / "sessions", make_info(), make_question_set())
-    for mode in ("seq", "cycle"):  # "cycle" folds all the time: readers race the folds
-        child = Child(mode, session, start=1 if mode == "seq" else 5_000_000)
+    # "cycle" folds on open and close, "fold-seq" while live: readers race the folds.
+    for mode, start in (("seq", 1), ("cycle", 5_000_000), ("fold-seq", 9_000_000)):
+        child = Child(mode, session, start=start)
         assert child.ready.wait(30)
         reads = 0
         deadline = time.monotonic() + 1.5
@@ -147,3 +193,55 @@ def test_a_real_write_failure_is_reported_and_the_session_recovers(tmp_path: Pat
         question, slot, _ = answer_of(result["failed"])
         assert store.answer_for(question, slot) is None
         assert store.total_answers() == len(result["acked"]) + len(result["later"])
+
+
+# ---------------------------------------------------------------- the child for "fold-*" modes
+
+
+def _fold_child(mode: str, path: Path, start: int) -> None:
+    from mognad_tui.store import session as store_session
+
+    store_session.FOLD_EVERY = 7  # the writer folds by itself too, often
+    rng = random.Random(start)
+    store = SessionStore.open(path)
+    print("ready", flush=True)
+    if mode == "fold-seq":  # answers, each acknowledged, with a fold every few
+        i = start
+        while True:
+            store.put_answer(*answer_of(i)).wait()
+            print(i, flush=True)
+            i += 1
+            if rng.random() < 0.3:
+                store.fold().wait()
+    elif mode == "fold-replace":  # the same slots over and over: folded answers change
+        value = start
+        while True:
+            slot = f"r{value % REPLACE_SLOTS}"
+            store.put_answer("q0", slot, value).wait()
+            print(f"{slot} {value}", flush=True)
+            value += 1
+            if rng.random() < 0.3:
+                store.fold().wait()
+    else:  # fold-async: a room answering while the meeting folds
+        asyncio.run(_fold_room(store, start, rng))
+
+
+async def _fold_room(store: SessionStore, start: int, rng: random.Random) -> None:
+    counter = iter(range(start, start + 10_000_000))
+
+    async def phone() -> None:
+        while True:
+            i = next(counter)
+            await store.put_answer(*answer_of(i))
+            print(i, flush=True)
+
+    async def facilitator() -> None:
+        while True:
+            await store.fold()
+            await asyncio.sleep(rng.uniform(0, 0.004))
+
+    await asyncio.gather(*(phone() for _ in range(20)), facilitator())
+
+
+if __name__ == "__main__":
+    _fold_child(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]))

@@ -1,8 +1,9 @@
-"""Any sequence of writes, failed writes, restarts and crashes leaves the store equal to a
-plain dict that saw only the acknowledged writes."""
+"""Any sequence of writes, failed writes, folds (asked for, automatic, failed), restarts and
+crashes leaves the store equal to a plain dict that saw only the acknowledged writes."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import itertools
 import shutil
@@ -15,6 +16,7 @@ from store_crash_child import make_info, make_question_set
 
 from mognad_tui.store import SessionStore, StoreFull, create_session
 from mognad_tui.store import files as store_files
+from mognad_tui.store import session as store_session
 
 questions = st.sampled_from(["q0", "q1", "free"])
 slots = st.sampled_from(["a", "b", "c", "d"])
@@ -26,6 +28,8 @@ steps = st.lists(
         st.tuples(st.just("note"), st.sampled_from(["p1", "q0"]), st.text(max_size=8)),
         st.tuples(st.just("state"), st.sampled_from(["current", "voting"]), values),
         st.tuples(st.just("full"), questions, slots, values),
+        st.tuples(st.just("fold")),
+        st.tuples(st.just("fold_full")),
         st.tuples(st.just("reopen")),
         st.tuples(st.just("crash")),
     ),
@@ -50,6 +54,7 @@ class Disk:
 def test_store_matches_a_dict_of_acknowledged_writes(plan: list[tuple]) -> None:
     disk = Disk()
     store_files._fsync = disk.fsync
+    fold_every, store_session.FOLD_EVERY = store_session.FOLD_EVERY, 3  # folds all the time
     root = Path(tempfile.mkdtemp(prefix="mognad-model-"))
     counter = itertools.count()
     try:
@@ -84,12 +89,23 @@ def test_store_matches_a_dict_of_acknowledged_writes(plan: list[tuple]) -> None:
                 else:  # only a write that changed nothing needs no fsync
                     assert answers.get((step[1], step[2])) == step[3]
                 disk.full = False
+            elif kind == "fold":
+                store.fold().wait(timeout=10)
+            elif kind == "fold_full":
+                disk.full = True
+                with contextlib.suppress(StoreFull):
+                    store.fold().wait(timeout=10)
+                disk.full = False
             elif kind == "reopen":
                 store.close()
                 store = SessionStore.open(path)
             else:  # crash: continue from a copy of the folder as it is now
                 crashed = root / f"crash-{next(counter)}"
-                shutil.copytree(path, crashed)
+                crashed.mkdir()
+                # The journal first: the writer may be folding, and it replaces the snapshot
+                # before the journal, so this order sees what some crash could leave.
+                for name in ("journal.log", "session.json", "writer.lock"):
+                    shutil.copy2(path / name, crashed / name)
                 store.close()
                 path = crashed
                 store = SessionStore.open(path)
@@ -106,4 +122,5 @@ def test_store_matches_a_dict_of_acknowledged_writes(plan: list[tuple]) -> None:
             assert reader.notes() == notes
     finally:
         store_files._fsync = disk.real
+        store_session.FOLD_EVERY = fold_every
         shutil.rmtree(root, ignore_errors=True)

@@ -6,11 +6,24 @@ answers arrive through ``Meeting.submit`` with made-up device tokens (no web ser
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
 import pytest
+from test_tui_support import (
+    GROUP,
+    JOIN_URL,
+    FakeServer,
+    FakeService,
+    answer,
+    item_ids,
+    make_app,
+    new_session,
+    open_meeting,
+    region_text,
+    screen_text,
+    squashed,
+)
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, TextArea
 
@@ -28,22 +41,7 @@ from mognad_tui.tui.main_screen import MainScreen
 from mognad_tui.tui.moderation import ModerationScreen
 from mognad_tui.tui.needs import NeedsScreen
 from mognad_tui.tui.overview import OverviewScreen
-from mognad_tui.tui.prompt_view import PromptView
 from mognad_tui.tui.qr import QR_STYLE, qr_matrix
-from test_tui_support import (
-    GROUP,
-    JOIN_URL,
-    FakeServer,
-    FakeService,
-    answer,
-    item_ids,
-    make_app,
-    new_session,
-    open_meeting,
-    region_text,
-    screen_text,
-    squashed,
-)
 
 SIZE = (120, 36)
 SMALL = (80, 24)
@@ -100,7 +98,7 @@ async def test_prompt_shows_text_help_and_timer(meeting: Meeting):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right")
         prompt = meeting.current.item
-        text = squashed(app)
+        text = centre(app)
         assert prompt.text in text
         assert "Samtalsfråga 1 av 5" in text
         view = app.main.prompt_view
@@ -162,8 +160,11 @@ async def test_quit_asks_while_voting_is_open(meeting: Meeting):
         assert isinstance(app.screen, MainScreen)
         assert app.is_running
         await pilot.press("q")
-        await pilot.click("#leave")
+        box = " ".join(re.sub(r"[█▀▄]", " ", region_text(app, "#quit-box")).split())
+        assert "Allt är sparat och du kan fortsätta senare." in box  # wrapped, not cut
+        await pilot.press("tab", "enter")  # from "Fortsätt mötet" to "Avsluta"
         await pilot.pause()
+        assert not app.is_running
     assert app.return_code == 0
 
 
@@ -220,6 +221,20 @@ async def test_below_threshold_only_the_count_shows(meeting: Meeting):
         await pilot.pause()
         assert meeting.threshold == 2
         assert "Känner inte till" in centre(app)
+
+
+async def test_threshold_is_set_from_the_command_palette_never_below_two(meeting: Meeting):
+    app = make_app(meeting, demo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Övning med låtsastelefoner" in region_text(app, "#top")
+        await app.run_action("threshold")
+        await pilot.pause()
+        field = app.screen.query_one("#threshold", Input)
+        assert field.value == "3"
+        field.value = "1"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert meeting.threshold == 2 and meeting.info.threshold == 2
 
 
 async def test_all_alike_is_said_on_screen(meeting: Meeting):
@@ -509,8 +524,8 @@ async def test_quick_poll_goes_to_the_phones_at_once(meeting: Meeting):
         assert isinstance(poll, Question) and poll.text == "Ska vi ha fika?"
         assert [o.label for o in poll.options] == ["Ja", "Nej"]
         assert meeting.voting(poll.id) is Voting.OPEN
-        text = centre(app)
-        assert "Snabbfråga" in text and "Snabbfrågor" in text
+        assert "Snabbfråga" in centre(app)
+        assert "Snabbfrågor" in region_text(app, "#agenda")
         await answer(meeting, poll.id, ["o1", "o1", "o2"])
         await pilot.press("r")
         assert "3 har svarat" in centre(app)
@@ -621,7 +636,9 @@ async def test_small_screen_folds_the_join_panel(meeting: Meeting):
     async with app.run_test(size=SMALL) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert not app.main.query_one("#join").display or app.main.query_one("#join").size.width == 0
+        assert (
+            not app.main.query_one("#join").display or app.main.query_one("#join").size.width == 0
+        )
         assert "Kod 4821 · 0 anslutna · g visar QR-koden" in squashed(app)
         await pilot.press("g")
         assert isinstance(app.screen, JoinScreen)
@@ -702,7 +719,7 @@ async def test_english_session_speaks_english(tmp_path: Path):
         app = make_app(meeting)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            text = centre(app)
+            text = squashed(app)
             assert "Step 1 of 4" in text and "Next" in text and "Nästa" not in text
             await meeting.go_to("info-natfiske")
             await pilot.press("space")
@@ -756,10 +773,15 @@ def test_catalog_is_complete_and_every_used_key_exists():
     root = Path(__file__).resolve().parents[1] / "mognad_tui" / "tui"
     used: set[str] = set()
     for path in root.glob("*.py"):
-        used |= set(re.findall(r"""["']((?:key|help|header|status|agenda|join|prompt|timer|"""
-                                r"""question|tally|private|moderation|overview|needs|priority|"""
-                                r"""need_form|action_form|poll_form|threshold|form|quit|export|"""
-                                r"""auto|theme|error|reason|cmd)\.[a-z_]+)["']""", path.read_text()))
+        used |= set(
+            re.findall(
+                r"""["']((?:key|help|header|status|agenda|join|prompt|timer|"""
+                r"""question|tally|private|moderation|overview|needs|priority|"""
+                r"""need_form|action_form|poll_form|threshold|form|quit|export|"""
+                r"""auto|theme|error|reason|cmd)\.[a-z_]+)["']""",
+                path.read_text(),
+            )
+        )
     for key in used:
         for lang in ("sv", "en"):
             T(key, lang)

@@ -114,5 +114,7 @@ def region_text(app: MognadApp, selector: str) -> str:
     widget = app.screen.query_one(selector)
     region = widget.region
     lines = screen_text(app).splitlines()
+    import re
+
     rows = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
-    return " ".join(" ".join(rows).split())
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", " ".join(rows)).split())

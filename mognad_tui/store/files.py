@@ -16,6 +16,12 @@ A session folder holds:
 
 Operations are absolute (put this document under this id, delete this id, drop this table), so
 replaying them is deterministic and needs nothing but the snapshot.
+
+A fold (``write_generation``) writes both new files under temporary names first, then renames
+the snapshot into place, fsyncs the folder, and renames the journal: so the files on disk are
+always a snapshot with its own journal, or a new snapshot beside the previous generation's
+journal (which readers ignore: the snapshot holds all of it), never a journal newer than its
+snapshot.
 """
 
 from __future__ import annotations
@@ -117,6 +123,12 @@ def journal_header(generation: int) -> bytes:
     )
 
 
+def snapshot_head(generation: int) -> str:
+    """The snapshot's text up to its tables: ``{"format":...,"generation":N,"tables":``."""
+    head = dumps({"format": SNAPSHOT_FORMAT, "schema": SCHEMA_VERSION, "generation": generation})
+    return head[:-1] + ',"tables":'
+
+
 def snapshot_bytes(generation: int, tables: Tables) -> bytes:
     body = {
         "format": SNAPSHOT_FORMAT,
@@ -124,17 +136,107 @@ def snapshot_bytes(generation: int, tables: Tables) -> bytes:
         "generation": generation,
         "tables": tables,
     }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        # A lone surrogate (valid in a JSON string, not in UTF-8) arrived in some value: the
+        # ASCII form escapes it and reads back the same.
+        return dumps(body).encode()
 
 
-def write_generation(folder: Path, generation: int, tables: Tables) -> None:
-    """Fold: the new snapshot first, then a fresh journal naming it.
+class HalfFold(OSError):
+    """The new snapshot is in place, but the new journal naming it is not (yet) installed.
 
-    A crash between the two leaves a journal of the previous generation, which readers then
-    ignore because everything in it is already in the snapshot.
+    The old journal is stale from here on (readers ignore it, because the snapshot holds all of
+    it), so nothing may be appended to it: ``finish_generation`` must succeed first. ``fd`` is
+    the new journal, open for appending, when ``write_generation`` was asked to keep it.
     """
-    replace_atomically(folder, SNAPSHOT, snapshot_bytes(generation, tables))
-    replace_atomically(folder, JOURNAL, journal_header(generation))
+
+    def __init__(self, cause: OSError, fd: int | None, renamed: bool) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        self.__cause__ = cause
+        self.fd = fd
+        self.renamed = renamed
+
+
+def finish_generation(folder: Path, renamed: bool) -> None:
+    """Install the new journal after the new snapshot: the second half of ``write_generation``.
+
+    The folder is fsynced between the two renames, so no crash can keep the journal's rename
+    without the snapshot's (a journal newer than its snapshot would read as damage).
+    """
+    if not renamed:
+        fsync_dir(folder)
+        os.replace(folder / f".{JOURNAL}.tmp", folder / JOURNAL)
+    fsync_dir(folder)
+
+
+def install_journal(folder: Path, generation: int) -> int:
+    """Put a fresh journal naming ``generation`` in place, after a ``HalfFold``: the snapshot
+    of that generation is already there. Returns it open for appending; raises ``OSError``."""
+    tmp = folder / f".{JOURNAL}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
+    try:
+        write_all(fd, journal_header(generation))
+        _fsync(fd)
+        finish_generation(folder, renamed=False)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return fd
+
+
+def write_generation(
+    folder: Path, generation: int, tables: Tables | bytes, *, keep_open: bool = False
+) -> int | None:
+    """Fold: a new snapshot (``tables``, or its bytes), then a fresh journal naming it.
+
+    Both files are written and fsynced under temporary names first, so a full disk fails the
+    fold before anything changed (a plain ``OSError``: the old files are as they were). Then
+    the snapshot is renamed into place, and the journal after it. A crash between the two
+    renames leaves a journal of the previous generation, which readers ignore because
+    everything in it is already in the snapshot. A failure between them raises ``HalfFold``.
+
+    With ``keep_open`` the new journal's descriptor (opened for appending) is returned, so a
+    live writer carries on in it without opening anything after the swap.
+    """
+    data = tables if isinstance(tables, bytes) else snapshot_bytes(generation, tables)
+    journal_tmp = folder / f".{JOURNAL}.tmp"
+    snapshot_tmp = folder / f".{SNAPSHOT}.tmp"
+    renamed_snapshot = False
+    fd = os.open(journal_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
+    try:
+        write_all(fd, journal_header(generation))
+        _fsync(fd)
+        sfd = os.open(snapshot_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            write_all(sfd, data)
+            _fsync(sfd)
+        finally:
+            os.close(sfd)
+        os.replace(snapshot_tmp, folder / SNAPSHOT)
+        renamed_snapshot = True
+        finish_generation(folder, renamed=False)
+    except BaseException as exc:
+        if not renamed_snapshot:
+            os.close(fd)
+            for tmp in (journal_tmp, snapshot_tmp):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            raise
+        if not (keep_open and isinstance(exc, OSError)):
+            os.close(fd)
+        if isinstance(exc, OSError):
+            renamed_journal = not journal_tmp.exists()
+            raise HalfFold(exc, fd if keep_open else None, renamed_journal) from exc
+        raise
+    if keep_open:
+        return fd
+    os.close(fd)
+    return None
 
 
 # ---------------------------------------------------------------- reading

@@ -7,12 +7,21 @@ keeps the live tables and never serialises them; the table subclass runs TinyDB'
 on a small int-key view of the live raw table, which changes it in place and notes the logical
 operations it made. The store turns those operations into one journal line. An insert or an
 update by doc id is O(1) whatever the size of the session.
+
+Documents are never changed in place: an update replaces the document by a changed copy. A
+shallow copy of the tables (``snapshot``) is therefore a consistent picture that the journal
+writer can serialise on its own thread while the live tables move on.
+
+Tables named in ``random_ids`` give new documents random ids from a large space (checked for
+collisions) instead of the next number: the answers, whose ids would otherwise tell in which
+order they arrived.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, MutableMapping
+import secrets
+from collections.abc import Callable, Collection, Iterator, MutableMapping
 from typing import Any
 
 from tinydb import TinyDB
@@ -20,6 +29,9 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from .files import Doc, Op, Tables
+
+#: Random ids are drawn from [1, 2**53): still exact in any JSON reader.
+RANDOM_ID_SPACE = 2**53 - 1
 
 
 class LiveStorage(Storage):
@@ -30,11 +42,12 @@ class LiveStorage(Storage):
     bug in the store and fails loudly rather than silently escaping the journal.
     """
 
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, random_ids: Collection[str] = ()) -> None:
         self._tables = tables
         self._next: dict[str, int] = {}
         self._ops: list[Op] | None = None
         self._known: set[str] = set(tables)
+        self._random_ids = frozenset(random_ids)
 
     # Storage API
     def read(self) -> Tables:
@@ -73,7 +86,19 @@ class LiveStorage(Storage):
         self._known.add(name)
         return self._tables.setdefault(name, {})
 
+    def snapshot(self) -> Tables:
+        """A consistent copy of the tables, O(documents) but only dict copies: documents are
+        shared, which is safe because they are replaced, never changed (see ``IntKeyView``)."""
+        return {name: dict(docs) for name, docs in self._tables.items()}
+
     def allocate_id(self, name: str) -> int:
+        if name in self._random_ids:
+            table = self._tables.get(name, {})
+            while True:
+                # secrets, not random: a Mersenne Twister's outputs can be put back in order.
+                candidate = 1 + secrets.randbelow(RANDOM_ID_SPACE)
+                if str(candidate) not in table:
+                    return candidate
         nxt = self._next.get(name)
         if nxt is None:
             nxt = max((int(k) for k in self._tables.get(name, ())), default=0) + 1
@@ -101,8 +126,9 @@ class IntKeyView(MutableMapping[int, Doc]):
     """The ``dict[int, doc]`` TinyDB's updaters expect, over the live raw table.
 
     Updaters also change documents in place (``table[doc_id].update(fields)``), which no
-    ``__setitem__`` sees: the first read of a document keeps a copy, and ``finish`` records a
-    put for every document that no longer equals its copy.
+    ``__setitem__`` sees: the first read of a document puts a copy in its place and hands out
+    the copy, so the original is never changed (a snapshot taken earlier may share it), and
+    ``finish`` records a put for every document that no longer equals its original.
     """
 
     __slots__ = ("_ops", "_raw", "_touched")
@@ -113,9 +139,11 @@ class IntKeyView(MutableMapping[int, Doc]):
         self._touched: dict[int, Doc] = {}
 
     def __getitem__(self, key: int) -> Doc:
-        doc = self._raw[str(key)]
+        doc_id = str(key)
+        doc = self._raw[doc_id]
         if key not in self._touched:
-            self._touched[key] = copy.deepcopy(doc)
+            self._touched[key] = doc
+            doc = self._raw[doc_id] = copy.deepcopy(doc)
         return doc
 
     def __setitem__(self, key: int, doc: Doc) -> None:
@@ -177,5 +205,5 @@ class SessionDB(TinyDB):
         return self.storage  # type: ignore[return-value]
 
 
-def open_db(tables: Tables) -> SessionDB:
-    return SessionDB(tables, storage=LiveStorage)
+def open_db(tables: Tables, random_ids: Collection[str] = ()) -> SessionDB:
+    return SessionDB(tables, random_ids, storage=LiveStorage)

@@ -6,8 +6,16 @@ If the disk refuses, the promise raises and the store rolls back to what is on d
 the room can see was ever at risk of vanishing on a crash.
 
 Anonymity is built into the shape: an answer record is exactly ``{"q", "k", "v"}``, where ``k``
-is an opaque slot the caller derives from the device token with the session secret. Folding
-into the snapshot numbers answers in slot order, so the file keeps no trace of arrival order.
+is an opaque slot the caller derives from the device token with the session secret. Nothing
+on disk may keep the order answers arrived in, since a device answers its questions one after
+the other and that order would link its answers:
+
+- the snapshot lists answers in (question, slot) order, and the fold on open and close
+  renumbers them in that order;
+- a new answer gets a random document id (see ``live``), so ids say nothing between folds;
+- the journal does keep arrival order, line by line, until it is folded: so the store also
+  folds while open, by itself every ``FOLD_EVERY`` answer writes and whenever the meeting asks
+  (``fold``, when a question closes or is revealed), on the writer thread (see ``writer``).
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ from ..model import (
 from . import files
 from .errors import SessionDamaged, SessionLocked, SessionNotFound, StoreError, from_os_error
 from .live import LiveTable, SessionDB, open_db
+from .snapshot import SnapshotText
 from .writer import JournalWriter, new_future
 
 log = logging.getLogger(__name__)
@@ -68,6 +77,18 @@ KEYED: dict[str, Callable[[dict[str, Any]], Any]] = {
 ALL_TABLES = (META, QUESTION_SET, ANSWERS, *KEYED)
 MODERATION_STATES = ("approved", "hidden")
 MAX_KEY = 500  # ids, slots and keys are short; a cap keeps every journal line small
+
+#: How a snapshot lists each table's documents (then by id; tables not named: by id only).
+SNAPSHOT_ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
+    ANSWERS: lambda d: (d["q"], d["k"]),
+}
+
+#: The writer folds by itself once the journal holds this many answer operations since the
+#: last fold: the most arrival order the journal keeps while the room answers (a device
+#: answers about 30 questions, so a few devices' worth). A fold costs the changed documents'
+#: JSON plus writing the snapshot, so 200 keeps a 20,000-answer session's per-answer cost in
+#: ``bench/store.py``'s target.
+FOLD_EVERY = 200
 
 
 def _str(value: Any) -> str:
@@ -168,7 +189,7 @@ def canonical(tables: files.Tables) -> files.Tables:
     out: files.Tables = {}
     for name, docs in tables.items():
         if name == ANSWERS:
-            ordered = sorted(docs.values(), key=lambda d: (d["q"], d["k"]))
+            ordered = sorted(docs.values(), key=SNAPSHOT_ORDER[ANSWERS])
             out[name] = {str(i): doc for i, doc in enumerate(ordered, start=1)}
         else:
             out[name] = {k: docs[k] for k in sorted(docs, key=int)}
@@ -358,9 +379,8 @@ class _Write:
             # Even if the body failed half-way, what it changed in memory goes to the journal:
             # memory and disk must never disagree.
             ops = store._db.live.end()
-            fragment = ",".join(files.dumps(op) for op in ops) if ops else None
             assert store._writer is not None
-            self.durable = Durable(store._writer.submit(fragment), store)
+            self.durable = Durable(store._writer.submit(ops), store)
         finally:
             store._lock.release()
 
@@ -392,11 +412,8 @@ class SessionStore:
         self._rollback_pending = False
         self._writer: JournalWriter | None = None
         self._lock_fd: int | None = None
-        self._generation = 0
-        self._clean_end = 0
         if readonly:
             loaded = _load_readonly(path)
-            self._generation = loaded.snapshot_generation
             self._setup(loaded.tables, build_index(loaded.tables, path))
             return self
         self._lock_fd = _acquire_lock(path)
@@ -421,33 +438,61 @@ class SessionStore:
             with contextlib.suppress(OSError):
                 (path / leftover).unlink()
         tables = loaded.tables
-        self._generation = loaded.snapshot_generation
+        generation = loaded.snapshot_generation
         scan = loaded.journal
+        fd: int | None = None
         if loaded.journal_current and not scan.ops and not scan.torn:
-            self._clean_end = scan.valid_end  # nothing to fold
+            clean_end = scan.valid_end  # nothing to fold
+            text = SnapshotText(tables, SNAPSHOT_ORDER)
         else:
             folded = canonical(tables)
+            text = SnapshotText(folded, SNAPSHOT_ORDER)
             try:
-                files.write_generation(path, self._generation + 1, folded)
+                fd = files.write_generation(
+                    path, generation + 1, text.render(generation + 1, folded), keep_open=True
+                )
+            except files.HalfFold as half:
+                # The new snapshot is in place: the old journal must not be appended to.
+                if half.fd is not None:
+                    os.close(half.fd)
+                raise from_os_error(half, path, "fold the journal into the snapshot") from half
             except OSError as exc:
                 if not loaded.journal_current:
                     raise from_os_error(exc, path, "fold the journal into the snapshot") from exc
                 # No room for a new snapshot: carry on appending to the journal as it is.
                 log.warning("could not fold %s on open: %s", path, exc)
-                self._clean_end = 0
+                clean_end = 0
+                text = SnapshotText(tables, SNAPSHOT_ORDER)
                 self._trim_torn_tail(scan)
             else:
-                self._generation += 1
+                generation += 1
                 tables = folded
                 index = build_index(tables, path)
-                self._clean_end = len(files.journal_header(self._generation))
+                clean_end = len(files.journal_header(generation))
+        if fd is None:
+            try:
+                fd = os.open(path / files.JOURNAL, os.O_WRONLY | os.O_APPEND)
+            except OSError as exc:
+                raise from_os_error(exc, path, "open the journal") from exc
         try:
-            fd = os.open(path / files.JOURNAL, os.O_WRONLY | os.O_APPEND)
-        except OSError as exc:
-            raise from_os_error(exc, path, "open the journal") from exc
-        end = os.fstat(fd).st_size
-        self._setup(tables, index)
-        self._writer = JournalWriter(path, fd, end, self._lock, self._mark_rollback)
+            end = os.fstat(fd).st_size
+            self._setup(tables, index)
+            self._writer = JournalWriter(
+                path,
+                fd,
+                end,
+                generation=generation,
+                clean_end=clean_end,
+                text=text,
+                lock=self._lock,
+                on_failure=self._mark_rollback,
+                snapshot_of=self._snapshot_for_fold,
+                counted_table=ANSWERS,
+                fold_every=FOLD_EVERY,
+            )
+        except BaseException:
+            os.close(fd)
+            raise
 
     def _trim_torn_tail(self, scan: files.JournalScan) -> None:
         if not scan.torn:
@@ -460,7 +505,7 @@ class SessionStore:
             raise from_os_error(exc, self.path, "cut a torn line off the journal") from exc
 
     def _setup(self, tables: files.Tables, index: Index) -> None:
-        self._db: SessionDB = open_db(tables)
+        self._db: SessionDB = open_db(tables, random_ids=(ANSWERS,))
         self._tables: dict[str, LiveTable] = {
             name: self._db.table(name)  # type: ignore[misc]
             for name in ALL_TABLES
@@ -486,16 +531,17 @@ class SessionStore:
         if self.readonly:
             return
         try:
-            assert self._writer is not None
-            self._writer.close()
+            writer = self._writer
+            assert writer is not None
+            writer.close()
             self._rollback_if_needed()
-            if self._writer.durable_end > self._clean_end:
+            if writer.needs_final_fold:
                 tables = canonical(self._db.live.read())
                 try:
-                    files.write_generation(self.path, self._generation + 1, tables)
-                    self._generation += 1
+                    files.write_generation(self.path, writer.generation + 1, tables)
                 except OSError as exc:
-                    # Everything acknowledged is in the journal; the next open folds it.
+                    # Everything acknowledged is in the journal (or the snapshot, if only the
+                    # journal's replacement failed); the next open folds it.
                     log.warning("could not fold %s on close: %s", self.path, exc)
         finally:
             if self._lock_fd is not None:
@@ -511,6 +557,36 @@ class SessionStore:
     def __repr__(self) -> str:
         mode = "read-only" if self.readonly else "writer"
         return f"<SessionStore {self.path} {mode}{' closed' if self._closed else ''}>"
+
+    # ------------------------------------------------------------ folding
+
+    def fold(self) -> Durable:
+        """Fold the journal into a new snapshot now, while the session stays open and live.
+
+        The journal keeps answers in the order they arrived, which links a device's answers;
+        the snapshot does not. The meeting calls this when a question closes or is revealed
+        (the store also folds by itself every ``FOLD_EVERY`` answer writes). The fold runs on
+        the writer thread after every write queued before it; writes made meanwhile go to the
+        new journal. Only a copy of the table dicts is taken here, under the lock.
+
+        The ``Durable`` resolves when the new snapshot is in place, and raises ``StoreFull``
+        or ``StoreError`` if it could not be written: the session then carries on in the old
+        snapshot and journal, and nothing is lost. With nothing written since the last fold
+        this does nothing.
+        """
+        with self._lock:
+            self._check_writable()
+            self._rollback_locked()
+            assert self._writer is not None
+            future = self._writer.request_fold()
+        assert future is not None  # no rollback can be pending: it was just done
+        return Durable(future, self)
+
+    def _snapshot_for_fold(self) -> files.Tables | None:
+        """For the writer, with the lock held: the tables as the queue leaves them."""
+        if self._rollback_pending:
+            return None
+        return self._db.live.snapshot()
 
     # ------------------------------------------------------------ rollback
 

@@ -1,4 +1,4 @@
-"""The journal writer: one thread that appends and fsyncs, with group commit.
+"""The journal writer: one thread that appends and fsyncs, with group commit, and folds.
 
 The facilitator's screen and the phones' server share one asyncio loop, so an fsync must never
 run on it. Writes queue here; the thread takes everything queued since its last fsync, writes it
@@ -8,19 +8,38 @@ not fifty. A write is acknowledged (its future resolved) only after that fsync r
 On any failure the line's bytes are cut off again (truncate to the last durable offset), so the
 journal never keeps a half-written line in its middle, and the writer carries on once the disk
 has room: the next line lands right after the last durable one.
+
+Folds run here too, in queue order. A fold is queued with a copy of the tables taken under the
+store's lock at the moment it was queued, so the copy holds exactly the writes queued before
+it: by the time the thread reaches the fold, those are all durable in the journal, and the
+snapshot it writes corresponds exactly to the journal's end. Writes queued after the fold wait
+for it and go into the new generation's journal; nothing is appended while the two files are
+swapped, so a crash at any moment leaves either the old snapshot with every acknowledged line of
+the old journal, or the new snapshot holding all of them. A fold that fails (a full disk) leaves
+the old generation as it was and the writer appends to it as before.
+
+The journal keeps the order writes arrived in, which links one device's answers to each other;
+the snapshot does not (see ``snapshot``). So besides the folds the meeting asks for, the writer
+folds by itself once the journal holds ``fold_every`` answer operations.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
 from . import files
 from .errors import StoreError, from_os_error
+from .files import Op, Tables
+from .snapshot import SnapshotText, Touched
+
+log = logging.getLogger(__name__)
 
 
 def new_future() -> Future[None]:
@@ -28,6 +47,12 @@ def new_future() -> Future[None]:
     # Running futures cannot be cancelled: an awaiting task that is cancelled must not cancel
     # the shared commit the other writes of its group wait on.
     future.set_running_or_notify_cancel()
+    return future
+
+
+def _resolved() -> Future[None]:
+    future = new_future()
+    future.set_result(None)
     return future
 
 
@@ -40,12 +65,24 @@ class _Batch:
         self.future = new_future()
 
 
+class _Fold:
+    __slots__ = ("auto", "future", "tables", "touched")
+
+    def __init__(self, tables: Tables, touched: Touched, auto: bool) -> None:
+        self.tables = tables
+        self.touched = touched
+        self.auto = auto
+        self.future = new_future()
+
+
 class JournalWriter:
-    """Appends group commits to an open journal; all public methods need ``lock`` held.
+    """Appends group commits to an open journal and folds it; public methods need ``lock``.
 
     ``lock`` is the store's own lock: the store applies a write in memory and queues it under
     the same lock the writer takes to fail everything queued, so a write is either in the
-    failed group or applied after the rollback, never in between.
+    failed group or applied after the rollback, never in between. For the same reason a fold's
+    copy of the tables (``snapshot_of``, called with the lock held; None means "not now": a
+    rollback is pending) matches the queue exactly.
     """
 
     def __init__(
@@ -53,17 +90,38 @@ class JournalWriter:
         folder: Path,
         fd: int,
         durable_end: int,
+        *,
+        generation: int,
+        clean_end: int,
+        text: SnapshotText,
         lock: threading.Lock,
         on_failure: Callable[[], None],
+        snapshot_of: Callable[[], Tables | None],
+        counted_table: str,
+        fold_every: int,
     ) -> None:
         self._folder = folder
         self._fd = fd
         self._durable_end = durable_end
         self._dirty_tail = False
+        self._generation = generation
+        self._clean_end = clean_end  # the journal's size right after its header
+        self._install_pending: bool | None = None  # after a HalfFold: whether renamed
+        self._live_folds = 0
+        self._text: SnapshotText | None = text
+        self._order = text.order
         self._cond = threading.Condition(lock)
-        self._pending = _Batch()
+        self._queue: deque[_Batch | _Fold] = deque()
         self._closing = False
         self._on_failure = on_failure
+        self._snapshot_of = snapshot_of
+        self._counted_table = counted_table
+        self._fold_every = fold_every
+        # Under the lock: what the queue holds beyond the last queued fold.
+        self._unfolded = durable_end > clean_end
+        self._touched: Touched = {}
+        self._counted = 0
+        self._last_fold: _Fold | None = None  # queued and not yet done
         self._thread = threading.Thread(
             target=self._run, name=f"mognad-journal-{folder.name}", daemon=True
         )
@@ -74,17 +132,70 @@ class JournalWriter:
         """Bytes of the journal known to be on disk: what a rollback may read."""
         return self._durable_end
 
-    def submit(self, fragment: str | None) -> Future[None]:
-        """Queue a write's operations (a JSON fragment) or, with None, a barrier.
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def needs_final_fold(self) -> bool:
+        """Whether closing should fold: the journal holds operations, or a stale journal is
+        still on disk, or live folds left answers under ids that are not canonical."""
+        return (
+            self._durable_end > self._clean_end
+            or self._install_pending is not None
+            or self._live_folds > 0
+        )
+
+    def submit(self, ops: list[Op] | None) -> Future[None]:
+        """Queue a write's operations or, with None, a barrier.
 
         A barrier writes nothing; it resolves once everything queued before it is durable.
         """
-        batch = self._pending
-        if fragment:
-            batch.fragments.append(fragment)
+        last = self._queue[-1] if self._queue else None
+        if isinstance(last, _Batch):
+            batch = last
+        else:
+            batch = _Batch()
+            self._queue.append(batch)
+        if ops:
+            batch.fragments.append(",".join(files.dumps(op) for op in ops))
+            self._unfolded = True
+            touched = self._touched
+            for op in ops:
+                name = op[1]
+                if name == self._counted_table:
+                    self._counted += 1
+                if op[0] == "x":
+                    touched[name] = None
+                else:
+                    ids = touched.get(name, ())
+                    if ids is not None:
+                        if not ids:
+                            ids = touched[name] = set()
+                        ids.add(str(op[2]))
         batch.waiters += 1
         self._cond.notify()
         return batch.future
+
+    def request_fold(self, *, auto: bool = False) -> Future[None] | None:
+        """Queue a fold after everything queued so far; None if a rollback must come first.
+
+        With nothing written since the last fold, this queues nothing: the future is that
+        fold's (or a resolved one).
+        """
+        if not self._unfolded:
+            return self._last_fold.future if self._last_fold is not None else _resolved()
+        tables = self._snapshot_of()
+        if tables is None:
+            return None
+        fold = _Fold(tables, self._touched, auto)
+        self._touched = {}
+        self._counted = 0
+        self._unfolded = False
+        self._last_fold = fold
+        self._queue.append(fold)
+        self._cond.notify()
+        return fold.future
 
     def close(self) -> None:
         """Drain the queue, stop the thread and close the journal. Call without the lock."""
@@ -94,29 +205,48 @@ class JournalWriter:
         self._thread.join()
         os.close(self._fd)
 
+    # ------------------------------------------------------------ the thread
+
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._pending.waiters and not self._closing:
+                while not self._queue and not self._closing:
                     self._cond.wait()
-                if not self._pending.waiters:
+                if not self._queue:
                     return
-                batch, self._pending = self._pending, _Batch()
-            if not batch.fragments:
-                batch.future.set_result(None)
-                continue
-            try:
-                line = files.encode_line("[" + ",".join(batch.fragments) + "]")
-                self._append(line)
-            except OSError as exc:
-                self._fail(batch, from_os_error(exc, self._folder, "save to the journal"))
-            except BaseException as exc:  # a bug must not leave writers waiting forever
-                err = StoreError(f"Could not save to the journal: {exc!r}.", self._folder)
-                err.__cause__ = exc
-                self._fail(batch, err)
+                item = self._queue.popleft()
+            if isinstance(item, _Fold):
+                self._fold(item)
             else:
-                self._durable_end += len(line)
-                batch.future.set_result(None)
+                self._commit(item)
+
+    def _commit(self, batch: _Batch) -> None:
+        if not batch.fragments:
+            batch.future.set_result(None)
+            return
+        try:
+            if self._install_pending is not None:
+                self._install()
+            line = files.encode_line("[" + ",".join(batch.fragments) + "]")
+            self._append(line)
+        except OSError as exc:
+            self._fail(batch, from_os_error(exc, self._folder, "save to the journal"))
+        except BaseException as exc:  # a bug must not leave writers waiting forever
+            err = StoreError(f"Could not save to the journal: {exc!r}.", self._folder)
+            err.__cause__ = exc
+            self._fail(batch, err)
+        else:
+            self._durable_end += len(line)
+            with self._cond:
+                # Queued before the writes are acknowledged, so whatever their writers do
+                # next comes after the fold.
+                if (
+                    self._counted >= self._fold_every
+                    and self._last_fold is None
+                    and not self._closing
+                ):
+                    self.request_fold(auto=True)
+            batch.future.set_result(None)
 
     def _append(self, line: bytes) -> None:
         if self._dirty_tail:
@@ -137,9 +267,111 @@ class JournalWriter:
             with contextlib.suppress(OSError):
                 self._truncate()
         with self._cond:
-            queued, self._pending = self._pending, _Batch()
+            queued = list(self._queue)
+            self._queue.clear()
+            for item in queued:
+                if isinstance(item, _Fold):
+                    # Never run: what it would have written is still to be folded.
+                    self._merge_touched(item.touched)
+                    self._unfolded = True
+                    if self._last_fold is item:
+                        self._last_fold = None
             # The store rolls back to the durable state before anyone can see these fail.
             self._on_failure()
         batch.future.set_exception(err)
-        if queued.waiters:
-            queued.future.set_exception(err)
+        for item in queued:
+            if isinstance(item, _Fold) or item.waiters:
+                item.future.set_exception(err)
+
+    def _merge_touched(self, touched: Touched) -> None:
+        for name, ids in touched.items():
+            if ids is None:
+                self._touched[name] = None
+            else:
+                mine = self._touched.get(name, ())
+                if mine is not None:
+                    self._touched[name] = set(mine) | ids
+
+    # ------------------------------------------------------------ folding
+
+    def _fold(self, fold: _Fold) -> None:
+        generation = self._generation + 1
+        try:
+            data = self._render(fold, generation)
+            fd = files.write_generation(self._folder, generation, data, keep_open=True)
+        except files.HalfFold as half:
+            # The new snapshot holds everything; only the new journal is missing. Nothing may
+            # go into the old one now: every append first tries to install the new one.
+            assert half.fd is not None
+            self._switch(half.fd, generation)
+            self._install_pending = half.renamed
+            try:
+                self._install()
+            except OSError as exc:
+                # Folded, but the old journal is still there: the next fold replaces it.
+                err = from_os_error(exc, self._folder, "replace the journal after folding")
+                self._finish_fold(fold, err, True)
+            else:
+                self._finish_fold(fold, None)
+        except OSError as exc:
+            self._finish_fold(fold, from_os_error(exc, self._folder, "fold the journal"), True)
+        except BaseException as exc:  # a bug: the old generation is still whole
+            self._text = None
+            err = StoreError(f"Could not fold the journal: {exc!r}.", self._folder)
+            err.__cause__ = exc
+            self._finish_fold(fold, err, True)
+        else:
+            assert fd is not None
+            self._switch(fd, generation)
+            self._install_pending = None
+            self._finish_fold(fold, None)
+
+    def _render(self, fold: _Fold, generation: int) -> bytes:
+        if self._text is not None:
+            try:
+                self._text.update(fold.tables, fold.touched)
+                return self._text.render(generation, fold.tables)
+            except RuntimeError:
+                log.exception("the snapshot text went out of step; building it anew")
+        self._text = None
+        text = SnapshotText(fold.tables, self._order)
+        data = text.render(generation, fold.tables)
+        self._text = text
+        return data
+
+    def _switch(self, fd: int, generation: int) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._fd = fd
+        self._generation = generation
+        self._durable_end = self._clean_end = len(files.journal_header(generation))
+        self._dirty_tail = False
+        self._live_folds += 1
+
+    def _install(self) -> None:
+        """After a ``HalfFold``: make the new generation's journal the one on disk."""
+        if self._install_pending:  # renamed: only the folder's fsync is missing
+            files.finish_generation(self._folder, renamed=True)
+        else:
+            # A fresh one, not the half-installed temporary file: a failed fold since may
+            # have removed that.
+            fd = files.install_journal(self._folder, self._generation)
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = fd
+            self._durable_end = self._clean_end = len(files.journal_header(self._generation))
+            self._dirty_tail = False
+        self._install_pending = None
+
+    def _finish_fold(self, fold: _Fold, err: StoreError | None, unfolded: bool = False) -> None:
+        with self._cond:
+            if self._last_fold is fold:
+                self._last_fold = None
+            if unfolded:
+                self._unfolded = True
+        if err is None:
+            fold.future.set_result(None)
+            return
+        if fold.auto:
+            log.warning("could not fold %s: %s", self._folder, err)
+        fold.future.set_exception(err)

@@ -79,6 +79,9 @@ class Agenda(Localized, OptionList):
     Agenda {
         text-wrap: nowrap;
         text-overflow: ellipsis;
+        & > .option-list--option-disabled {
+            color: $text-primary;
+        }
     }
     """
 
@@ -153,8 +156,11 @@ class Agenda(Localized, OptionList):
                 last_dim = item.dimension
                 title = dims.get(item.dimension, item.dimension)
                 rows.append(
-                    (f"#dim-{entry.step}-{item.dimension}", ("dim", title),
-                     Text("  " + title, style="italic"))
+                    (
+                        f"#dim-{entry.step}-{item.dimension}",
+                        ("dim", title),
+                        Text("  " + title, style="italic"),
+                    )
                 )
             is_current = current is not None and current.item.id == item.id
             mark = voting_mark(meeting, item)

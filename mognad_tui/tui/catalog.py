@@ -64,6 +64,7 @@ _SV: dict[str, str] = {
     "header.step": "Steg {number} av {total}: {title}",
     "header.polls": "Snabbfrågor",
     "status.auto_on": "Visar automatiskt",
+    "status.demo": "Övning med låtsastelefoner",
     # ---------------------------------------------------------------- agenda
     "agenda.title": "Dagordning",
     "agenda.step": "{number} {title}",
@@ -85,7 +86,7 @@ _SV: dict[str, str] = {
     # ---------------------------------------------------------------- prompts
     "prompt.kicker": "Steg {step} · Samtalsfråga {index} av {count}",
     "prompt.notes": "Anteckningar",
-    "prompt.notes_hint": "Tryck Enter för att skriva. Esc när du är klar.",
+    "prompt.notes_hint": "Enter: skriv · Esc: klar",
     "prompt.saving": "sparar …",
     "prompt.saved": "sparat",
     "prompt.disk_full": "Disken är full. Anteckningarna sparas inte. Frigör utrymme så sparas de igen.",
@@ -341,6 +342,7 @@ _EN: dict[str, str] = {
     "header.step": "Step {number} of {total}: {title}",
     "header.polls": "Quick polls",
     "status.auto_on": "Showing automatically",
+    "status.demo": "Practice with pretend phones",
     "agenda.title": "Agenda",
     "agenda.step": "{number} {title}",
     "agenda.polls": "Quick polls",
@@ -359,7 +361,7 @@ _EN: dict[str, str] = {
     "join.full_hint": "Press Esc to go back.",
     "prompt.kicker": "Step {step} · Discussion prompt {index} of {count}",
     "prompt.notes": "Notes",
-    "prompt.notes_hint": "Press Enter to write. Esc when you are done.",
+    "prompt.notes_hint": "Enter: write · Esc: done",
     "prompt.saving": "saving …",
     "prompt.saved": "saved",
     "prompt.disk_full": "The disk is full. The notes are not saved. Free some space and they will be saved again.",

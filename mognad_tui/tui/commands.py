@@ -35,7 +35,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("cmd.threshold", "threshold"),
     ("cmd.theme", "toggle_theme"),
     ("cmd.help", "help"),
-    ("cmd.quit", "quit"),
+    ("cmd.quit", "request_quit"),
 )
 
 

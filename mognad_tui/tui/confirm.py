@@ -23,7 +23,7 @@ class ConfirmQuit(Localized, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="quit-box"):
             yield Label(self.t("quit.title"), classes="dialog-title", markup=False)
-            yield Label(self.t("quit.voting_open"), markup=False)
+            yield Label(self.t("quit.voting_open"), classes="dialog-text", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.t("quit.no"), id="stay", variant="primary", compact=True)
                 yield Button(self.t("quit.yes"), id="leave", variant="error", compact=True)

@@ -20,6 +20,8 @@ BAR = "█"
 #: Eighths of a cell, so small differences between bars stay visible.
 PARTIAL = " ▏▎▍▌▋▊▉"
 MAX_LABEL = 32
+#: Longer bars on a wide screen only push the counts away from their labels.
+MAX_BAR = 60
 
 
 def bar(fraction: float, width: int) -> str:
@@ -79,14 +81,16 @@ def _render(result: QuestionResult, lang: str, width: int) -> Builder:
     label_w = min(MAX_LABEL, max((len(x) for x in labels), default=0), width // 2)
     counts = [str(row.count) for row in rows]
     count_w = max((len(c) for c in counts), default=1)
-    bar_w = max(4, width - label_w - count_w - 4)
+    bar_w = max(4, min(MAX_BAR, width - label_w - count_w - 4))
     top = max((row.count for row in rows), default=0) or 1
     for row, label, count in zip(rows, labels, counts, strict=True):
         dont_know = row.value == DONT_KNOW
         out.append(_truncate(label, label_w).ljust(label_w), style="dim" if dont_know else "")
         out.append("  ")
         drawn = bar(row.count / top, bar_w)
-        out.append(drawn.ljust(bar_w), style="$text-muted" if dont_know else "$accent")
+        if dont_know:  # a pattern, not only a colour: "don't know" is no point on the scale
+            drawn = "░" * len(drawn)
+        out.append(drawn.ljust(bar_w), style="$accent")
         out.append("  ")
         out.append(count.rjust(count_w), style="bold")
         out.append("\n")
@@ -104,7 +108,7 @@ def _render(result: QuestionResult, lang: str, width: int) -> Builder:
             )
         if result.disagrees:
             summary.append(" · " if summary.plain else "")
-            summary.append(T("question.spread", lang), style="bold $warning")
+            summary.append(T("question.spread", lang), style="bold $text-warning")
         summary.append(" · " if summary.plain else "")
         summary.append(T("question.n", lang, n=result.n))
     elif result.kind is Kind.DOTS:
@@ -121,7 +125,7 @@ def _render(result: QuestionResult, lang: str, width: int) -> Builder:
         out.append(T(key, lang, count=result.dont_know), style="dim")
     if result.all_alike:
         out.append("\n\n")
-        out.append("⚠ " + T("question.all_alike", lang), style="bold $warning")
+        out.append("⚠ " + T("question.all_alike", lang), style="bold $text-warning")
     return out
 
 

@@ -61,7 +61,7 @@ class HelpScreen(Localized, ModalScreen[None]):
             width = max((len(k) for _, rows in self.sections for k, _ in rows), default=4) + 2
             with Horizontal(id="help-columns"):
                 for title, rows in self.sections:
-                    parts: list[tuple[str, str] | str] = [(title + "\n", "bold $accent")]
+                    parts: list[tuple[str, str] | str] = [(title + "\n", "bold $text-accent")]
                     for key, text in rows:
                         parts.append((key.ljust(width), "bold"))
                         parts.append(text + "\n")

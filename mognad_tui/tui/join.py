@@ -40,7 +40,7 @@ class JoinPanel(Localized, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label(self.t("join.title"), classes="panel-title", markup=False)
-        yield QRCode(border=PANEL_BORDER, id="join-qr")
+        yield QRCode(border=PANEL_BORDER, fit="parent", id="join-qr")
         yield Label(id="join-url", markup=False)
         with Horizontal(id="join-code-row"):
             yield Label(self.t("join.code"), id="join-code-label", markup=False)
@@ -49,6 +49,9 @@ class JoinPanel(Localized, Vertical):
         yield Label(id="join-joined", markup=False)
         yield Label(id="join-answered", markup=False)
         yield Label(id="join-error", markup=False)
+
+    def on_resize(self) -> None:
+        self.query_one("#join-qr", QRCode).refresh(layout=True)
 
     def show(self, state: JoinState) -> None:
         qr = self.query_one("#join-qr", QRCode)
@@ -107,7 +110,7 @@ class JoinScreen(Localized, Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
-            yield QRCode(self.state.url, border=FULL_BORDER, fit=True, id="full-qr")
+            yield QRCode(self.state.url, border=FULL_BORDER, fit="screen", id="full-qr")
         with Center():
             yield Label(Content(_short_url(self.state.url)), id="full-url")
         with Center(id="full-code-row"):

@@ -37,7 +37,7 @@ class MainScreen(Localized, Screen[None]):
         Binding("space", "toggle_open", "key.toggle_open", key_display="help.space"),
         Binding("r", "reveal", "key.reveal"),
         Binding("question_mark", "app.help", "key.help", key_display="?"),
-        Binding("q", "app.quit", "key.quit"),
+        Binding("q", "app.request_quit", "key.quit"),
         Binding("m", "moderate", "key.moderate"),
         Binding("enter", "notes", "key.notes", key_display="⏎"),
         Binding("s", "timer", "key.timer"),
@@ -57,10 +57,9 @@ class MainScreen(Localized, Screen[None]):
         yield TopBar(id="top")
         with Horizontal(id="body"):
             yield Agenda(self.meeting, id="agenda")
-            with Vertical(id="centre"):
-                with ContentSwitcher(id="views", initial="prompt-view"):
-                    yield PromptView(self.meeting, id="prompt-view")
-                    yield QuestionView(self.meeting, id="question-view")
+            with Vertical(id="centre"), ContentSwitcher(id="views", initial="prompt-view"):
+                yield PromptView(self.meeting, id="prompt-view")
+                yield QuestionView(self.meeting, id="question-view")
             yield JoinPanel(id="join")
         yield Label(id="join-compact", markup=False)
         yield Footer(id="footer", compact=True)
@@ -144,9 +143,12 @@ class MainScreen(Localized, Screen[None]):
         show_text(compact, text)
 
     def refresh_status(self) -> None:
-        self.query_one(TopBar).set_status(
-            self.t("status.auto_on") if self.meeting.auto_reveal else ""
-        )
+        parts = []
+        if self.mognad.demo:
+            parts.append(self.t("status.demo"))
+        if self.meeting.auto_reveal:
+            parts.append(self.t("status.auto_on"))
+        self.query_one(TopBar).set_status(" · ".join(parts))
 
     @property
     def current_item(self) -> Prompt | Question | None:

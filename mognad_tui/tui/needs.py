@@ -52,7 +52,7 @@ class NeedsScreen(Localized, Screen[None]):
                 self.t("needs.actions_empty"), id="actions-empty", classes="muted", markup=False
             )
             yield DataTable(id="actions-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(TopBar).set_title(self.meeting.info.title, self.t("needs.title"))

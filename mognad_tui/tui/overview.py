@@ -81,7 +81,7 @@ class OverviewScreen(Localized, Screen[None]):
             yield Label(self.t("overview.loading"), id="overview-participants", markup=False)
             yield VerticalScroll(id="overview-dims")
             yield Static(id="overview-highlights")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(TopBar).set_title(self.meeting.info.title, self.t("overview.title"))
@@ -145,14 +145,14 @@ class OverviewScreen(Localized, Screen[None]):
             names = ", ".join(d.title for d in overview.weakest)
             parts.append((self.t("overview.weakest_line", names=names) + "\n", "bold"))
         parts.append("\n")
-        parts.append((self.t("overview.disagreements") + "\n", "bold $warning"))
+        parts.append((self.t("overview.disagreements") + "\n", "bold $text-warning"))
         if overview.disagreements:
             for r in overview.disagreements:
                 parts.append("  • " + r.question.text + "\n")
         else:
             parts.append(("  " + self.t("overview.no_disagreements") + "\n", "dim"))
         parts.append("\n")
-        parts.append((self.t("overview.gaps") + "\n", "bold $accent"))
+        parts.append((self.t("overview.gaps") + "\n", "bold $text-accent"))
         if overview.gaps:
             for gap in overview.gaps:
                 parts.append("  • " + gap.item.question.text + "\n")

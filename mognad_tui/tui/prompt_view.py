@@ -14,15 +14,21 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
 from mognad_tui.meeting import AgendaEntry, Meeting
 from mognad_tui.model import Prompt
 from mognad_tui.tui.agenda import position
-from mognad_tui.tui.base import Localized, is_disk_full, show_text
+from mognad_tui.tui.base import (
+    Localized,
+    current_lang,
+    is_disk_full,
+    localize_bindings,
+    show_text,
+)
 from mognad_tui.tui.timer import CountdownTimer
 
 #: Seconds of quiet typing after which the notes are written.
@@ -32,7 +38,10 @@ SAVE_DELAY = 0.5
 class NotesArea(TextArea):
     """The notes field. Esc hands the keys back to the facilitator's navigation."""
 
-    BINDINGS = [("escape", "leave", "")]
+    BINDINGS = [Binding("escape", "leave", "key.leave_notes", key_display="Esc")]
+
+    def on_mount(self) -> None:
+        localize_bindings(self, current_lang(self))
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)

@@ -10,6 +10,7 @@ many phones cannot read).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import segno
 from rich.style import Style
@@ -71,8 +72,10 @@ class QRCode(Widget):
     """
 
     def __init__(
-        self, url: str = "", *, border: int = PANEL_BORDER, fit: bool = False, **kwargs
+        self, url: str = "", *, border: int = PANEL_BORDER, fit: str = "", **kwargs: Any
     ) -> None:
+        """``fit``: "" draws one module per half-cell; "screen" grows to fill the screen
+        (leaving rows for the text under it); "parent" grows to the parent's width."""
         super().__init__(**kwargs)
         self.url = url
         self.border = border
@@ -88,10 +91,13 @@ class QRCode(Widget):
     def _scale(self) -> int:
         if not self.fit or not self.url or not self.is_mounted:
             return 1
-        size = self.screen.size
-        return best_scale(
-            self.url, self.border, max(1, size.width - 2), max(1, size.height - self.RESERVED_ROWS)
-        )
+        if self.fit == "parent" and self.parent is not None:
+            width = self.parent.content_region.width  # type: ignore[attr-defined]
+            height = self.screen.size.height - 16
+        else:
+            width = self.screen.size.width - 2
+            height = self.screen.size.height - self.RESERVED_ROWS
+        return best_scale(self.url, self.border, max(1, width), max(1, height))
 
     def get_content_width(self, container, viewport) -> int:  # type: ignore[override]
         return qr_size(self.url, self.border, self._scale())[0] if self.url else 0

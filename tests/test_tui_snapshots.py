@@ -1,0 +1,99 @@
+"""Snapshots of the main screens at the smallest supported size (80x24) and a projector size
+(120x36): a discussion prompt with the agenda and the join panel, an open question, a revealed
+question and the results overview; and the full-screen QR code.
+
+A real session with the built-in set, a fixed clock and no blinking cursor, so the pictures only
+change when the screen does. Update with ``pytest tests/test_tui_snapshots.py --snapshot-update``
+and look at ``snapshot_report.html`` before accepting.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from test_tui_support import FakeServer, answer, make_app, new_session, open_meeting
+from textual.pilot import Pilot
+
+from mognad_tui.meeting import Meeting
+from mognad_tui.model import Kind, Voting
+
+SIZES = [(80, 24), (120, 36)]
+PROMPT = "s1-digitalt-forst"
+SCALE = "info-natfiske"
+
+
+@pytest.fixture
+def meeting(tmp_path: Path):
+    meeting = open_meeting(new_session(tmp_path))
+    yield meeting
+    meeting.store.close()
+
+
+def snapshot(
+    snap_compare, meeting: Meeting, size: tuple[int, int], before: Callable[[Pilot], Awaitable]
+) -> bool:
+    app = make_app(meeting, server=FakeServer())
+
+    async def run_before(pilot: Pilot) -> None:
+        await app.workers.wait_for_complete()
+        await before(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+
+    return snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_prompt_with_agenda_and_join(snap_compare, meeting: Meeting, size):
+    async def before(pilot: Pilot) -> None:
+        await meeting.go_to(PROMPT)
+
+    assert snapshot(snap_compare, meeting, size, before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_open_question(snap_compare, meeting: Meeting, size):
+    async def before(pilot: Pilot) -> None:
+        await meeting.go_to(SCALE)
+        await meeting.set_voting(SCALE, Voting.OPEN)
+        for n in range(9):
+            meeting.join(f"t{n}")
+        await answer(meeting, SCALE, [2, 3, 3, 4, 1, 3, 5])
+
+    assert snapshot(snap_compare, meeting, size, before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_revealed_question(snap_compare, meeting: Meeting, size):
+    async def before(pilot: Pilot) -> None:
+        await meeting.go_to(SCALE)
+        await meeting.set_voting(SCALE, Voting.OPEN)
+        await answer(meeting, SCALE, [1, 2, 2, 3, 3, 3, 3, 3, 4, 4, 5, "dont_know"])
+        await pilot.press("r")
+
+    assert snapshot(snap_compare, meeting, size, before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_results_overview(snap_compare, meeting: Meeting, size):
+    async def before(pilot: Pilot) -> None:
+        rnd = random.Random(11)
+        for q in meeting.question_set.survey:
+            if q.kind is Kind.TEXT:
+                continue
+            await meeting.set_voting(q.id, Voting.OPEN)
+            await answer(meeting, q.id, [rnd.choice(q.options).value for _ in range(6)])
+            await meeting.set_voting(q.id, Voting.REVEALED)
+        await pilot.press("o")
+
+    assert snapshot(snap_compare, meeting, size, before)
+
+
+def test_full_screen_qr(snap_compare, meeting: Meeting):
+    async def before(pilot: Pilot) -> None:
+        await pilot.press("g")
+
+    assert snapshot(snap_compare, meeting, (120, 36), before)
