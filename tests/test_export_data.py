@@ -136,7 +136,9 @@ def test_csv_swedish_excel() -> None:
     raw_rows = _rows(raw, "sv")
     assert raw_rows[0] == ["fråga", "svar"]
     unapproved = sum(
-        1 for q, texts in record.answers.items() for t in texts
+        1
+        for q, texts in record.answers.items()
+        for t in texts
         if record.question(q).kind.value == "text" and t not in record.approved.get(q, [])
     )
     assert unapproved and "Ej godkänd" not in raw
