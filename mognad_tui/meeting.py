@@ -394,9 +394,7 @@ class Meeting:
         task.add_done_callback(self._tasks.discard)
 
     async def _fold(self) -> None:
-        fold = getattr(self.store, "fold", None)
-        if fold is not None:
-            await fold()
+        await self.store.fold()
 
     # ------------------------------------------------------------ free text moderation
 

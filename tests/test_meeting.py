@@ -293,3 +293,20 @@ async def test_a_failed_write_changes_nothing_on_screen(meeting, monkeypatch):
     with pytest.raises(AnswerRefused):
         await meeting.step(+1)
     assert meeting.current.item.id == "p1"
+
+
+async def test_closing_a_question_folds_away_the_arrival_order(meeting, session_path):
+    import asyncio
+
+    await meeting.toggle_open("q1")
+    for n in range(5):
+        await meeting.submit(f"device-{n}", "q1", 1 + n % 5)
+    journal = session_path / "journal.log"
+    assert b'"q1"' in journal.read_bytes()
+    await meeting.toggle_open("q1")  # close voting
+    for _ in range(100):
+        if b'"q1"' not in journal.read_bytes():
+            break
+        await asyncio.sleep(0.02)
+    assert b'"q1"' not in journal.read_bytes()  # answers now live only in the folded snapshot
+    assert meeting.answer_count("q1") == 5

@@ -197,7 +197,9 @@ def test_axe_finds_no_wcag_violation_in_any_state(
 def test_rate_limited_page_is_accessible(live: Live, tab: Callable[..., Tab]) -> None:
     if not AXE.exists():
         pytest.skip("axe-core missing: run `npm ci` in tests/web")
-    for n in range(10):
+    from mognad_tui.web import app as web_app
+
+    for n in range(web_app.WRONG_CODES):
         live.request("GET", f"/j/{n}")
     t = tab(viewport={"width": 320, "height": 720}, bypass_csp=True)
     response = t.page.goto(f"{live.base}/j/{live.code}")
