@@ -20,12 +20,14 @@ screen would stutter while the room answers.
 Baseline, same run, same client, same schedule: a bare aiohttp server with the same routes
 that only parses the JSON and says ok (no checks, no store, no fsync, no templates).
 
-Targets: every answer acknowledged within 10 s of the question opening, answer p99 under
-100 ms, no error (no refused join, stream or answer). Prints the figures, the baseline and the
-ratio, one ``RESULT {json}`` line per figure for ``bench/run.py``, then PASS or FAIL; exit 1
-on FAIL.
+Targets: every answer acknowledged (and stored) within 10 s of the question opening, answer
+p99 under 100 ms, no error (no refused join, stream, view or answer). The machine is small and
+shared, so the room plays ``--runs`` times (3), interleaved with the baseline, on a fresh
+session each time, and the median of each figure is judged; errors count in every run.
+Prints the figures, the baseline and the ratio, one ``RESULT {json}`` line per figure for
+``bench/run.py``, then PASS or FAIL; exit 1 on FAIL.
 
-    .venv/bin/python bench/room.py [--phones 1000] [--limit-ms 100] [--within 10]
+    .venv/bin/python bench/room.py [--phones 1000] [--runs 3] [--limit-ms 100] [--within 10]
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -461,125 +464,104 @@ def result(
     return "RESULT " + json.dumps(data, ensure_ascii=False)
 
 
+def new_session(work: Path, n: int) -> Path:
+    """A fresh session of the one-question set, made the way a facilitator makes one."""
+    made = subprocess.run(
+        [sys.executable, "-m", "mognad_tui", "new", "--name", f"Rummet {n}", "--set",
+         str(work / "room.yaml"), "--data-dir", str(work / "sessions"), "--lang", "sv"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if made.returncode != 0:
+        raise RuntimeError(f"mognad new failed: {made.stderr}")
+    return work / "sessions" / made.stdout.strip()
+
+
+def stored_answers(session: Path) -> int:
+    from mognad_tui.store import SessionStore
+
+    with SessionStore.open(session, readonly=True) as store:
+        return store.answer_count(QUESTION_ID)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
 async def main_async(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="mognad-room-"))
     try:
         (work / "room.yaml").write_text(ROOM_SET, encoding="utf-8")
-        made = subprocess.run(
-            [sys.executable, "-m", "mognad_tui", "new", "--name", "Rummet", "--set",
-             str(work / "room.yaml"), "--data-dir", str(work / "sessions"), "--lang", "sv"],
-            cwd=ROOT, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        if made.returncode != 0:
-            print(made.stderr, file=sys.stderr)
-            return 1
-        session = work / "sessions" / made.stdout.strip()
         reactions = reaction_times(args.phones, args.seed, args.median)
         rng = random.Random(args.seed)
         values = [rng.randint(1, 5) for _ in reactions]
         print(f"machine: {machine_line()}")
         print(
             f"room: {args.phones} phones, one scale question opened by the facilitator; "
-            f"reaction time median {args.median:.1f} s (log-normal, 0.8 to 8.5 s)"
+            f"reaction time median {args.median:.1f} s (log-normal, 0.8 to 8.5 s); "
+            f"{args.runs} runs, the median of each figure is reported"
         )
-        runs = {}
-        for kind in ("bare", "real"):  # the baseline first: a cold machine favours neither
-            server = await Server.start(kind, session if kind == "real" else None)
-            try:
-                name = (
-                    "baseline (bare aiohttp)"
-                    if kind == "bare"
-                    else "mognad (Meeting + WebServer + store)"
-                )
-                runs[kind] = await play_room(server, name, reactions, values, args.timeout)
-            finally:
-                await server.quit()
-            for line in describe(runs[kind]):
-                print(line, flush=True)
-        real, bare = runs["real"], runs["bare"]
-        with __import__("mognad_tui.store", fromlist=["SessionStore"]).SessionStore.open(
-            session, readonly=True
-        ) as store:
-            stored = store.answer_count(QUESTION_ID)
-        print(f"stored answers in the session: {stored}")
-        p99, p99_bare = real.pct(real.answers, 99), bare.pct(bare.answers, 99)
+        runs: dict[str, list[RoomRun]] = {"bare": [], "real": []}
+        stored: list[int] = []
+        for n in range(args.runs):
+            # Interleaved, the baseline first each time: a noisy machine hits both alike.
+            for kind in ("bare", "real"):
+                session = new_session(work, n) if kind == "real" else None
+                server = await Server.start(kind, session)
+                try:
+                    name = "baseline (bare aiohttp)" if kind == "bare" else "mognad"
+                    run = await play_room(
+                        server, f"run {n + 1}, {name}", reactions, values, args.timeout
+                    )
+                finally:
+                    await server.quit()
+                runs[kind].append(run)
+                if session is not None:
+                    stored.append(stored_answers(session))
+                for line in describe(run):
+                    print(line, flush=True)
+        print(f"stored answers in the sessions: {stored}")
+
+        def figure(kind: str, what: Any) -> float:
+            return median([what(r) for r in runs[kind]])
+
+        p99 = figure("real", lambda r: r.pct(r.answers, 99))
+        p99_bare = figure("bare", lambda r: r.pct(r.answers, 99))
+        last = figure("real", lambda r: r.last_ack)
+        last_bare = figure("bare", lambda r: r.last_ack)
+        errors = sum(r.error_count for r in runs["real"])
+        acked = min(len(r.answers) for r in runs["real"])
         checks = [
-            (
-                "every answer acknowledged",
-                len(real.answers) == args.phones and stored == args.phones,
-            ),
-            (f"all within {args.within:.0f} s", real.last_ack <= args.within),
-            (f"answer p99 < {args.limit_ms:.0f} ms", p99 < args.limit_ms),
-            ("no error (join, stream, view, answer)", real.error_count == 0),
-        ]
+            ("every answer acknowledged and stored, every run",
+             acked == args.phones and all(n == args.phones for n in stored)),
+            (f"all within {args.within:.0f} s (median)", last <= args.within),
+            (f"answer p99 < {args.limit_ms:.0f} ms (median of the runs)", p99 < args.limit_ms),
+            ("no error in any run (join, stream, view, answer)", errors == 0),
+        ]  # fmt: skip
         print(f"ratio answer p99 mognad/baseline: {p99 / p99_bare:.2f}")
-        print(f"ratio last answer mognad/baseline: {real.last_ack / max(bare.last_ack, 1e-9):.2f}")
-        print(
-            result(
-                "room: answer p99", p99, "ms", p99_bare, f"< {args.limit_ms:.0f} ms", checks[2][1]
-            )
-        )
-        print(
-            result(
-                "room: last answer after opening",
-                real.last_ack,
-                "s",
-                bare.last_ack,
-                f"<= {args.within:.0f} s",
-                checks[1][1],
-            )
-        )
-        print(
-            result(
-                "room: answers acknowledged",
-                len(real.answers),
-                "",
-                len(bare.answers),
-                f"= {args.phones}",
-                checks[0][1],
-            )
-        )
-        print(result("room: errors", real.error_count, "", bare.error_count, "= 0", checks[3][1]))
-        print(
-            result(
-                "room: view refresh p99",
-                real.pct(real.views, 99),
-                "ms",
-                bare.pct(bare.views, 99),
-                "(information)",
-                None,
-            )
-        )
-        print(
-            result(
-                "room: server loop lateness max",
-                real.lag.get("max_ms", 0),
-                "ms",
-                bare.lag.get("max_ms", 0),
-                "(information)",
-                None,
-            )
-        )
-        print(
-            result(
-                "room: server loop lateness max from 1 s after opening",
-                real.lag_after.get("max_ms", 0),
-                "ms",
-                bare.lag_after.get("max_ms", 0),
-                "(information)",
-                None,
-            )
-        )
-        print(
-            result(
-                "room: server loop lateness p99",
-                real.lag.get("p99_ms", 0),
-                "ms",
-                bare.lag.get("p99_ms", 0),
-                "(information)",
-                None,
-            )
-        )
+        print(f"ratio last answer mognad/baseline: {last / max(last_bare, 1e-9):.2f}")
+        target_ms = f"< {args.limit_ms:.0f} ms"
+        lines = [
+            ("room: answer p99", p99, "ms", p99_bare, target_ms, checks[2][1]),
+            ("room: answer p99, worst run", max(r.pct(r.answers, 99) for r in runs["real"]),
+             "ms", max(r.pct(r.answers, 99) for r in runs["bare"]), "(information)", None),
+            ("room: last answer after opening", last, "s", last_bare,
+             f"<= {args.within:.0f} s", checks[1][1]),
+            ("room: answers acknowledged (fewest in a run)", acked, "",
+             min(len(r.answers) for r in runs["bare"]), f"= {args.phones}", checks[0][1]),
+            ("room: errors (all runs)", errors, "",
+             sum(r.error_count for r in runs["bare"]), "= 0", checks[3][1]),
+            ("room: view refresh p99", figure("real", lambda r: r.pct(r.views, 99)), "ms",
+             figure("bare", lambda r: r.pct(r.views, 99)), "(information)", None),
+            ("room: server loop lateness max", figure("real", lambda r: r.lag.get("max_ms", 0)),
+             "ms", figure("bare", lambda r: r.lag.get("max_ms", 0)), "(information)", None),
+            ("room: server loop lateness max from 1 s after opening",
+             figure("real", lambda r: r.lag_after.get("max_ms", 0)), "ms",
+             figure("bare", lambda r: r.lag_after.get("max_ms", 0)), "(information)", None),
+            ("room: server loop lateness p99", figure("real", lambda r: r.lag.get("p99_ms", 0)),
+             "ms", figure("bare", lambda r: r.lag.get("p99_ms", 0)), "(information)", None),
+        ]  # fmt: skip
+        for line in lines:
+            print(result(*line))
         for label, ok in checks:
             print(f"{'ok  ' if ok else 'FAIL'} {label}")
         passed = all(ok for _, ok in checks)
@@ -597,6 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--median", type=float, default=3.0, help="median reaction time, s")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request, at most")
     parser.add_argument("--seed", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each; medians reported")
     parser.add_argument("--serve", choices=["real", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--session", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

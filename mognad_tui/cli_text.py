@@ -24,9 +24,9 @@ T = Catalog(
             "opt_data_dir": "mappen där mötena sparas (standard: ./sessions eller MOGNAD_DATA_DIR)",
             "opt_lang": "språk: sv (standard) eller en",
             "opt_version": "visa versionen och avsluta",
-            "opt_host": "adressen servern lyssnar på (standard: alla nät, adressen som "
-            "telefonerna når visas)",
-            "opt_port": "porten servern lyssnar på (standard: {port}; 0 väljer en ledig port)",
+            "opt_host": "adressen som servern lyssnar på (standard: alla nätverk; "
+            "adressen som telefonerna når visas på skärmen)",
+            "opt_port": "porten som servern lyssnar på (standard: {port}; 0 väljer en ledig port)",
             "opt_name": 'gruppens namn, till exempel "Enhet Socialtjänst Nord"',
             "opt_set": "frågeset: ett namn (standard: digital-mognad) eller en fil",
             "opt_follow_up": "ett tidigare möte med samma grupp att jämföra med",
@@ -35,7 +35,7 @@ T = Catalog(
             "opt_demo_participants": "hur många låtsastelefoner som svarar (standard 9)",
             "opt_self_paced": "öppna hela enkäten så att var och en svarar i egen takt",
             "opt_participants": "hur många låtsastelefoner (standard 30)",
-            "opt_pace": "tempo: 1 som människor, 0 så fort som möjligt (standard 1)",
+            "opt_pace": "tempo: 1 som riktiga deltagare, 0 så fort som möjligt (standard 1)",
             "opt_duration": "sluta efter så många sekunder",
             "opt_format": "format: md (standard), json eller csv",
             "opt_output": "filen att skriva till (standard: skärmen)",
@@ -52,19 +52,21 @@ T = Catalog(
             "cmd_run": "led ett möte i terminalen",
             "cmd_run_long": "Öppnar mötet på skärmen och startar sidan som deltagarna svarar på.",
             "cmd_demo": "prova ett helt möte med låtsastelefoner",
-            "cmd_demo_long": "Skapar ett tillfälligt möte där låtsastelefoner svarar, så att du "
+            "cmd_demo_long": "Skapar ett tillfälligt möte där låtsastelefoner svarar, så att du\n"
             "kan prova utan en grupp.",
             "cmd_serve": "starta bara deltagarsidan (utan skärmen)",
-            "cmd_serve_long": "Startar deltagarsidan utan terminalskärmen och skriver länken på "
+            "cmd_serve_long": "Startar deltagarsidan utan terminalskärmen och skriver länken på\n"
             "en egen rad. Stoppa med Ctrl-C.",
             "cmd_answer": "svara från en terminal (utan mobil)",
             "cmd_answer_long": "Svara på mötets frågor från en terminal, för den som inte har "
             "en mobil.",
             "cmd_simulate": "låtsastelefoner som svarar, för att öva inför ett möte",
-            "cmd_simulate_long": "Låter låtsastelefoner svara via samma sida som riktiga "
-            "telefoner, för att prova hur många rummet klarar.",
+            "cmd_simulate_long": (
+                "Låter låtsastelefoner svara via samma sida som riktiga telefoner,\n"
+                "för att prova hur många deltagare mötet klarar."
+            ),
             "cmd_export": "exportera ett möte (Markdown, JSON eller CSV)",
-            "cmd_export_long": "Skriver mötets resultat, anteckningar och åtgärder. Går bra "
+            "cmd_export_long": "Skriver mötets resultat, anteckningar och åtgärder. Går bra\n"
             "även mitt under ett möte.",
             "cmd_validate": "kontrollera frågesetfiler",
             "cmd_validate_long": "Kontrollerar frågesetfiler och visar varje fel med fil, rad "
@@ -114,7 +116,7 @@ T = Catalog(
         },
         "en": {
             "description": (
-                "mognad runs a workshop with the Digital mognad method: discussion prompts on\n"
+                "mognad runs a meeting with the Digital maturity method: discussion prompts on\n"
                 "the shared screen, anonymous votes from phones, results and an operational plan."
             ),
             "epilog": (
@@ -131,8 +133,8 @@ T = Catalog(
             "MOGNAD_DATA_DIR)",
             "opt_lang": "language: sv (default) or en",
             "opt_version": "show the version and exit",
-            "opt_host": "the address the server listens on (default: all networks, showing "
-            "the address phones reach)",
+            "opt_host": "the address the server listens on (default: all networks; the "
+            "address phones reach is shown on screen)",
             "opt_port": "the port the server listens on (default: {port}; 0 picks a free port)",
             "opt_name": 'the group\'s name, for example "Social Services Unit North"',
             "opt_set": "question set: a name (default: digital-mognad) or a file",
@@ -142,7 +144,7 @@ T = Catalog(
             "opt_demo_participants": "how many simulated phones answer (default 9)",
             "opt_self_paced": "open the whole survey so everyone answers at their own pace",
             "opt_participants": "how many simulated phones (default 30)",
-            "opt_pace": "pace: 1 like people, 0 as fast as possible (default 1)",
+            "opt_pace": "pace: 1 like real participants, 0 as fast as possible (default 1)",
             "opt_duration": "stop after this many seconds",
             "opt_format": "format: md (default), json or csv",
             "opt_output": "the file to write (default: the screen)",
@@ -153,28 +155,30 @@ T = Catalog(
             "cmd_new": "create a new meeting",
             "cmd_new_long": "Creates a new meeting. Without flags mognad asks for what is missing.",
             "cmd_list": "show the meetings",
-            "cmd_list_long": "Shows the meetings in the data folder: name, group, date, question "
-            "set, answers and state.",
+            "cmd_list_long": "Shows the meetings in the data folder: name, group, date,\n"
+            "question set, answers and state.",
             "cmd_run": "run a meeting in the terminal",
             "cmd_run_long": "Opens the meeting on screen and starts the page participants "
             "answer on.",
             "cmd_demo": "try a whole meeting with simulated phones",
-            "cmd_demo_long": "Creates a throwaway meeting where simulated phones answer, so you "
+            "cmd_demo_long": "Creates a throwaway meeting where simulated phones answer, so you\n"
             "can try it without a group.",
             "cmd_serve": "start only the participants' page (no screen)",
-            "cmd_serve_long": "Starts the participants' page without the terminal screen and "
+            "cmd_serve_long": "Starts the participants' page without the terminal screen and\n"
             "prints the link on a line of its own. Stop with Ctrl-C.",
             "cmd_answer": "answer from a terminal (no phone)",
             "cmd_answer_long": "Answer the meeting's questions from a terminal, for someone "
             "without a phone.",
             "cmd_simulate": "simulated phones answering, to rehearse before a meeting",
-            "cmd_simulate_long": "Lets simulated phones answer through the same page as real "
-            "phones, to try how big a room it handles.",
+            "cmd_simulate_long": (
+                "Lets simulated phones answer through the same page as real phones,\n"
+                "to try how many participants the meeting handles."
+            ),
             "cmd_export": "export a meeting (Markdown, JSON or CSV)",
-            "cmd_export_long": "Writes the meeting's results, notes and action items. Works in "
+            "cmd_export_long": "Writes the meeting's results, notes and actions. Works in\n"
             "the middle of a meeting too.",
             "cmd_validate": "check question set files",
-            "cmd_validate_long": "Checks question set files and shows each error with its file, "
+            "cmd_validate_long": "Checks question set files and shows each error with its file,\n"
             "line and question.",
             "unexpected": "mognad: something unexpected went wrong ({error}). Nothing already "
             "saved was lost. Run again with MOGNAD_DEBUG=1 for details.",

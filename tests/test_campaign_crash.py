@@ -499,8 +499,9 @@ def report(figures: Figures) -> str:
     restarts = sorted(figures.restart_seconds)
     return (
         f"crash campaign: {figures.rounds} kill -9 rounds ({figures.early_kills} during start), "
-        f"{figures.acknowledged} answers acknowledged, all kept "
-        f"({figures.final_answers} distinct device/question answers at the end); "
+        f"{figures.acknowledged} answers acknowledged (changes of mind included), after every "
+        f"kill each device's last acknowledged answer present, none lost; "
+        f"{figures.final_answers} device/question answers at the end; "
         f"{figures.in_flight_at_kill} in flight at a kill, {figures.in_flight_landed} of them "
         f"landed; {figures.refused_429} refused 429; restart to URL median "
         f"{restarts[len(restarts) // 2]:.2f} s, max {restarts[-1]:.2f} s; "

@@ -32,7 +32,10 @@ MESSAGES = Catalog(
             "forbidden": "Mötet tog inte emot svaret. Gå med i mötet igen med adressen.",
             "too_large": "Svaret är för stort för att skicka.",
             "too_many_requests": "Många svarar just nu. Vänta en stund och försök igen.",
-            "store_full": "Svaret kunde inte sparas, datorn som leder mötet har fullt minne.",
+            "store_full": (
+                "Svaret kunde inte sparas eftersom datorns disk är full. "
+                "Säg till den som leder mötet."
+            ),
             "store_error": "Svaret kunde inte sparas. Säg till den som leder mötet.",
             "server_error": "Något gick fel hos mötet (fel {status}). Försök igen.",
             "unexpected": "Mötet svarade på ett oväntat sätt (fel {status}).",
@@ -75,7 +78,7 @@ MESSAGES = Catalog(
             "yes_words": "j,ja,y,yes",
             "nothing_chosen": "inget valt",
             # the simulator
-            "sim_starting": "Startar {participants} simulerade telefoner mot {url} ...",
+            "sim_starting": "Startar {participants} låtsastelefoner som går med via {url} ...",
             "sim_progress": (
                 "anslutna {joined}/{participants} · svar {acked} · fel {errors} · "
                 "p50 {p50} ms · p99 {p99} ms"
@@ -90,7 +93,7 @@ MESSAGES = Catalog(
             "sim_throughput": "Genomströmning: {rate} svar per sekund under {seconds} s",
             "sim_connection": "anslutningsfel",
             "sim_stopped": "Avbruten.",
-            "sim_no_join": "Ingen simulerad telefon kom in i mötet.",
+            "sim_no_join": "Ingen låtsastelefon kom in i mötet.",
         },
         "en": {
             "bad_url": (
@@ -115,7 +118,10 @@ MESSAGES = Catalog(
             "too_many_requests": (
                 "Many people are answering right now. Wait a moment and try again."
             ),
-            "store_full": "The answer could not be saved: the facilitator's computer is full.",
+            "store_full": (
+                "The answer could not be saved because the computer's disk is full. "
+                "Tell the facilitator."
+            ),
             "store_error": "The answer could not be saved. Tell the facilitator.",
             "server_error": "Something went wrong at the meeting (error {status}). Try again.",
             "unexpected": "The meeting answered in an unexpected way (error {status}).",
@@ -158,7 +164,7 @@ MESSAGES = Catalog(
             "yes_no": " (y/n): ",
             "yes_words": "y,yes,j,ja",
             "nothing_chosen": "nothing chosen",
-            "sim_starting": "Starting {participants} simulated phones against {url} ...",
+            "sim_starting": "Starting {participants} simulated phones that join through {url} ...",
             "sim_progress": (
                 "joined {joined}/{participants} · answers {acked} · errors {errors} · "
                 "p50 {p50} ms · p99 {p99} ms"

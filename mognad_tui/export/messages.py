@@ -54,7 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results_h": "Vad resultatet visar",
         "strengths_h": "Styrkor",
         "strength_line": "{title}: medel {score}",
-        "no_strengths": "Inga dimensioner sticker ut som starkast.",
+        "no_strengths": "Inget område sticker ut som starkast.",
         "gaps_h": "Prioriterade luckor (lågt värde, hög vikt)",
         "gap_line": "{text}: medel {mean}, viktigt för {important} av {rated}",
         "no_gaps": "Inga påståenden har både lågt värde och hög vikt.",
@@ -69,7 +69,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scale_summary": "Median {median} · medel {mean} · spridning {spread}",
         "choice_line": "{label}: {count} ({share})",
         "dots_line": "{label}: {dots}",
-        "no_texts": "Inga godkända svar.",
+        "no_texts": "Inga svar är godkända.",
         "dont_know": "Vet ej / ej relevant",
         "competence_h": "Kompetensbehov",
         "change_needs_h": "Förändringsbehov",
@@ -97,8 +97,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Jämfört med mätningen {date}. Förändringen visas bara där båda "
             "mätningarna har tillräckligt många svar."
         ),
-        "col_dimension": "Dimension",
-        "col_before": "Förra",
+        "col_dimension": "Område",
+        "col_before": "Förra mätningen",
         "col_after": "Nu",
         "col_delta": "Förändring",
         "change_items_h": "Förändring per påstående",
@@ -120,7 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "antalet svar."
         ),
         "about_dont_know": (
-            '"Vet ej / ej relevant" räknas i antalet svar men inte i median, medel och spridning.'
+            "”Vet ej / ej relevant” räknas i antalet svar men inte i median, medel och spridning."
         ),
         "about_spread": (
             "Spridning är standardavvikelsen. Stor spridning betyder att vi svarade olika, "
@@ -198,7 +198,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "results_h": "What the results show",
         "strengths_h": "Strengths",
         "strength_line": "{title}: mean {score}",
-        "no_strengths": "No dimension stands out as the strongest.",
+        "no_strengths": "No area stands out as the strongest.",
         "gaps_h": "Priority gaps (low score, high importance)",
         "gap_line": "{text}: mean {mean}, important to {important} of {rated}",
         "no_gaps": "No statement has both a low score and high importance.",
@@ -213,7 +213,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "scale_summary": "Median {median} · mean {mean} · spread {spread}",
         "choice_line": "{label}: {count} ({share})",
         "dots_line": "{label}: {dots}",
-        "no_texts": "No approved answers.",
+        "no_texts": "No answers are approved.",
         "dont_know": "Don't know / not relevant",
         "competence_h": "Competence needs",
         "change_needs_h": "Change needs",
@@ -241,8 +241,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Compared with the measurement on {date}. Change is shown only where "
             "both measurements have enough answers."
         ),
-        "col_dimension": "Dimension",
-        "col_before": "Before",
+        "col_dimension": "Area",
+        "col_before": "Last time",
         "col_after": "Now",
         "col_delta": "Change",
         "change_items_h": "Change per statement",
@@ -264,7 +264,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "only the number of answers is shown."
         ),
         "about_dont_know": (
-            '"Don\'t know / not relevant" counts in the number of answers but not in the '
+            "“Don't know / not relevant” counts in the number of answers but not in the "
             "median, mean and spread."
         ),
         "about_spread": (
@@ -280,7 +280,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart_dimensions_title": "Mean per dimension",
         "chart_dimension_title": "{title}: answers per statement",
         "chart_change_title": "Change since {date}",
-        "chart_before": "Before ({date})",
+        "chart_before": "Last time ({date})",
         "chart_after": "Now ({date})",
         "csv_question": "question",
         "csv_kind": "kind",

@@ -184,7 +184,10 @@ class PromptView(Localized, VerticalScroll):
         self._show_saved()
 
     def _show_saved(self) -> None:
-        label = self.query_one("#notes-saved", Label)
+        found = self.query("#notes-saved")
+        if not found:
+            return  # not composed yet (a repaint that came before mounting): on_mount shows it
+        label = found.first(Label)
         if self._disk_full:
             show_text(label, "")
         elif self._pending or self._in_flight:

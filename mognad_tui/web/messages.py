@@ -77,11 +77,11 @@ MESSAGES = Catalog(
             "answers_many": "{n} svar",
             "dots_spent": "{n} prickar",
             "median_mean": "Median {median} · medel {mean}",
-            "dont_know_note": "”Vet ej” räknas men ingår inte i medelvärdet.",
+            "dont_know_note": "”Vet ej / ej relevant” räknas, men inte i median och medel.",
             "all_alike": "Alla svarade likadant, så resultatet visar vad var och en svarade.",
             "disagrees": "Stor spridning: någon här kan lära de andra.",
             "no_texts": "Inga svar har visats ännu.",
-            "dont_know": "Vet ej",
+            "dont_know": "Vet ej / ej relevant",
             "result_row": "{label}: {count}",
             # errors (codes of the participant API)
             "error_title": "Något gick fel",
@@ -93,7 +93,7 @@ MESSAGES = Catalog(
                 "Svara sedan igen."
             ),
             "foreign_origin": "Svaret kom från en annan webbplats och togs inte emot.",
-            "csrf": "Sidan var för gammal. Ladda om den och svara igen.",
+            "csrf": "Sidan hade blivit för gammal. Ladda om den och svara igen.",
             "not_json": "Skicka svaret som JSON (Content-Type: application/json).",
             "unknown_code": "Det finns inget möte med den koden. Kontrollera koden på skärmen.",
             "unknown_code_title": "Koden finns inte",
@@ -174,13 +174,15 @@ MESSAGES = Catalog(
             "answers_many": "{n} answers",
             "dots_spent": "{n} dots",
             "median_mean": "Median {median} · mean {mean}",
-            "dont_know_note": "“Don't know” is counted but left out of the mean.",
+            "dont_know_note": (
+                "“Don't know / not relevant” is counted, but not in the median and mean."
+            ),
             "all_alike": (
                 "Everyone gave the same answer, so the result shows what each person answered."
             ),
             "disagrees": "Wide spread: someone here can teach the others.",
             "no_texts": "No answers have been shown yet.",
-            "dont_know": "Don't know",
+            "dont_know": "Don't know / not relevant",
             "result_row": "{label}: {count}",
             "error_title": "Something went wrong",
             "back_to_start": "To the start page",
