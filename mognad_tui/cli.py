@@ -72,6 +72,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"mognad {__version__}", help=t("opt_version")
     )
+    # Also before the command (`mognad --lang en --help`); the value is read from argv by
+    # _pre_scan_lang either way, so the subcommand's default cannot hide it.
+    parser.add_argument("--lang", choices=["sv", "en"], help=t("opt_lang"))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", help=t("opt_data_dir"))
     common.add_argument("--lang", choices=["sv", "en"], help=t("opt_lang"))

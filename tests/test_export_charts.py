@@ -31,7 +31,7 @@ def test_charts_written_beside_markdown(tmp_path: Path) -> None:
         assert "http" not in lowered.replace("http://www.w3.org/", ""), name
         assert 'id="chart-' in svg
     dims = (tmp_path / charts["dimensions"]).read_text(encoding="utf-8")
-    assert "Medelvärde per dimension" in dims and "Digital vardag" in dims
+    assert "Medelvärde per område" in dims and "Digital vardag" in dims
     assert "3,0" in dims or "2,0" in dims  # Swedish decimal comma on the axis
     change = (tmp_path / charts["change"]).read_text(encoding="utf-8")
     assert "Förändring sedan 20 november 2025" in change
@@ -47,7 +47,7 @@ def test_charts_are_deterministic_and_english(tmp_path: Path) -> None:
         a = (tmp_path / first[name]).read_bytes()
         b = (tmp_path / second[name]).read_bytes()
         assert a == b
-    assert b"Mean per dimension" in (tmp_path / first["dimensions"]).read_bytes()
+    assert b"Mean per area" in (tmp_path / first["dimensions"]).read_bytes()
     assert "change" not in first
 
 

@@ -124,7 +124,7 @@ def test_csv_swedish_excel() -> None:
     assert not summary.startswith("\ufeff") and ENCODING == "utf-8-sig"
     assert summary.encode(ENCODING).startswith(b"\xef\xbb\xbf")
     rows = _rows(summary, "sv")
-    assert rows[0][:6] == ["fråga", "typ", "dimension", "text", "antal_svar", "visas"]
+    assert rows[0][:6] == ["fråga", "typ", "område", "text", "antal_svar", "visas"]
     by_id = {row[0]: row for row in rows[1:]}
     ov = R.overview(record)
     first = ov.questions["everyday.1"]

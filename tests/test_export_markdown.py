@@ -335,7 +335,7 @@ def test_hostile_text_everywhere(lang: str) -> None:
 def test_hostile_chart_paths_are_encoded() -> None:
     record = demo_session("sv", question_set=handmade_set("sv"))
     text = render_markdown(record, charts={"dimensions": "my plan-charts/a b).svg"})
-    assert "![Diagram: medelvärde per dimension](my%20plan-charts/a%20b%29.svg)" in text
+    assert "![Diagram: medelvärde per område](my%20plan-charts/a%20b%29.svg)" in text
     assert lint(text) == []
 
 
