@@ -215,7 +215,7 @@ class Meeting:
     # ------------------------------------------------------------ voting
 
     def voting(self, question_id: str) -> Voting:
-        if self.self_paced and any(q.id == question_id for q in self.question_set.survey):
+        if self.self_paced and question_id in self.question_set.survey_ids:
             return self._voting.get(question_id, Voting.OPEN)
         return self._voting.get(question_id, Voting.CLOSED)
 

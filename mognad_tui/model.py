@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any, Literal
 
 Lang = Literal["sv", "en"]
@@ -91,7 +92,7 @@ def clean_text(text: str, limit: int = MAX_FREE_TEXT, *, multiline: bool = False
     cleaned = "".join(out)
     if not multiline:
         cleaned = " ".join(cleaned.split())
-    return cleaned.strip()[:limit]
+    return cleaned.strip()[:limit].rstrip()  # cleaning twice gives the same text
 
 
 # ---------------------------------------------------------------- question sets
@@ -237,21 +238,30 @@ class QuestionSet:
     steps: tuple[Step, ...]
     dimensions: tuple[Dimension, ...] = ()
 
-    @property
+    # Cached: a set never changes, and every answer from every phone looks its question up.
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for step in self.steps for item in step.items)
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(i for i in self.items if isinstance(i, Question))
 
-    @property
+    @cached_property
     def survey(self) -> tuple[Question, ...]:
         """The self-assessment (step 2): what ``serve --self-paced`` opens."""
         return tuple(q for s in self.steps if s.number == 2 for q in s.questions)
 
+    @cached_property
+    def survey_ids(self) -> frozenset[str]:
+        return frozenset(q.id for q in self.survey)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Item]:
+        return {i.id: i for i in reversed(self.items)}  # the first of a duplicate id wins
+
     def item(self, item_id: str) -> Item | None:
-        return next((i for i in self.items if i.id == item_id), None)
+        return self._by_id.get(item_id) if isinstance(item_id, str) else None
 
     def question(self, question_id: str) -> Question | None:
         item = self.item(question_id)

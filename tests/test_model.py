@@ -79,7 +79,7 @@ def test_clean_text_never_leaves_control_or_format_characters(text):
     import unicodedata
 
     cleaned = clean_text(text, 500)
-    assert len(cleaned) <= 500
+    assert len(cleaned) <= 500 and clean_text(cleaned, 500) == cleaned
     assert not any(unicodedata.category(ch).startswith("C") for ch in cleaned)
 
 

@@ -321,8 +321,11 @@
   var pending = false;
 
   function refresh() {
+    // A random pause spreads a whole room's refetches over most of a second when the
+    // facilitator opens a question, so a big room does not hit the server (and the projected
+    // screen that shares its loop) in one burst.
     window.clearTimeout(timer);
-    timer = window.setTimeout(load, 150);
+    timer = window.setTimeout(load, 150 + Math.floor(Math.random() * 700));
   }
 
   function load() {
