@@ -8,8 +8,11 @@ Two figures:
 - in-process: ``MognadApp`` under Textual's test driver, from creating the app to the first
   screen update handed to the driver (no interpreter start-up), for comparison.
 
+And ``mognad --help``: wall time of the whole command (target 0.3 s), against the baseline of
+a bare ``python -c pass`` measured in the same run, with the ratio.
+
 Prints each run and the median; ``--limit`` (seconds, default 3) makes it exit 1 when the
-command's median is slower.
+command's median is slower, and so does a ``--help`` slower than 0.3 s.
 
     .venv/bin/python bench/startup.py [--runs 5] [--limit 3]
 """
@@ -119,6 +122,19 @@ async def time_in_process(session: Path) -> float:
         store.close()
 
 
+HELP_LIMIT = 0.3
+
+
+def wall_time(argv: list[str], runs: int) -> float:
+    """Median wall time of a whole command, interpreter start-up included."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -141,7 +157,17 @@ def main() -> int:
     print(f"median in-process:   {statistics.median(inproc) * 1000:.1f} ms")
     ok = median_cmd <= args.limit
     print(f"{'PASS' if ok else 'FAIL'}: median {median_cmd:.2f} s (limit {args.limit:.1f} s)")
-    return 0 if ok else 1
+    bare = wall_time([sys.executable, "-c", "pass"], 11)
+    help_time = wall_time([MOGNAD, "--help"], 11)
+    help_ok = help_time <= HELP_LIMIT
+    print(f"baseline `python -c pass`: {bare * 1000:.1f} ms (median of 11)")
+    print(
+        f"`mognad --help`: {help_time * 1000:.1f} ms (median of 11), ratio {help_time / bare:.2f}"
+    )
+    print(
+        f"{'PASS' if help_ok else 'FAIL'}: `mognad --help` {help_time:.3f} s (limit {HELP_LIMIT} s)"
+    )
+    return 0 if ok and help_ok else 1
 
 
 if __name__ == "__main__":
