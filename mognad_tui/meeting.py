@@ -34,6 +34,7 @@ from mognad_tui.model import (
     NeedKind,
     Option,
     Question,
+    SessionInfo,
     SessionRecord,
     Voting,
     clean_text,
@@ -124,7 +125,8 @@ class Meeting:
     # ------------------------------------------------------------ identity and settings
 
     @property
-    def info(self):  # SessionInfo; a property so threshold changes show at once
+    def info(self) -> SessionInfo:
+        """A property, not a copy, so a threshold change shows everywhere at once."""
         return self.store.info
 
     @property
