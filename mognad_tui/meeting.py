@@ -115,6 +115,13 @@ class Meeting:
         self._joined: dict[str, str] = {}
         self._tasks: set[asyncio.Task] = set()
         self._record: SessionRecord | None = None
+        # Every phone's page and state read asks for the agenda and what is open; both change
+        # only with the polls or the voting, so they are built once per change, not per request.
+        self._agenda_key: tuple[Any, ...] | None = None
+        self._agenda: tuple[AgendaEntry, ...] = ()
+        self._voting_gen = 0
+        self._open_key: tuple[Any, ...] | None = None
+        self._open: tuple[Question, ...] = ()
         self._voting: dict[str, Voting] = {
             qid: Voting(v) for qid, v in (store.state("voting") or {}).items()
         }
@@ -175,17 +182,31 @@ class Meeting:
     # ------------------------------------------------------------ agenda
 
     def agenda(self) -> list[AgendaEntry]:
-        entries = [AgendaEntry(s.number, i) for s in self.question_set.steps for i in s.items]
-        entries += [AgendaEntry(POLL_STEP, p) for p in self.store.polls()]
-        return entries
+        return list(self._agenda_entries())
+
+    def _agenda_entries(self) -> tuple[AgendaEntry, ...]:
+        # The poll documents themselves are the key: the store replaces a document on every
+        # change and never changes one in place, and holding them keeps their ids unique.
+        key = self.store.polls_key()
+        cached = self._agenda_key
+        if (
+            cached is None
+            or len(cached) != len(key)
+            or any(a is not b for a, b in zip(cached, key, strict=True))
+        ):
+            entries = [AgendaEntry(s.number, i) for s in self.question_set.steps for i in s.items]
+            entries += [AgendaEntry(POLL_STEP, p) for p in self.store.polls()]
+            self._agenda = tuple(entries)
+            self._agenda_key = key
+        return self._agenda
 
     def entry_index(self, item_id: str | None) -> int | None:
-        return next((n for n, e in enumerate(self.agenda()) if e.item.id == item_id), None)
+        return next((n for n, e in enumerate(self._agenda_entries()) if e.item.id == item_id), None)
 
     @property
     def current(self) -> AgendaEntry | None:
-        index = self.entry_index(self._current)
-        return None if index is None else self.agenda()[index]
+        current = self._current
+        return next((e for e in self._agenda_entries() if e.item.id == current), None)
 
     async def go_to(self, item_id: str) -> None:
         if self.entry_index(item_id) is None or item_id == self._current:
@@ -223,17 +244,22 @@ class Meeting:
 
     def open_questions(self) -> list[Question]:
         """What phones may answer now, in agenda order."""
-        out = []
-        for entry in self.agenda():
-            item = entry.item
-            if isinstance(item, Question) and self.voting(item.id) is Voting.OPEN:
-                out.append(item)
-        return out
+        agenda = self._agenda_entries()
+        key = (agenda, self._voting_gen, self.self_paced)
+        cached = self._open_key
+        if cached is None or cached[0] is not agenda or cached[1:] != key[1:]:
+            self._open = tuple(
+                e.item
+                for e in agenda
+                if isinstance(e.item, Question) and self.voting(e.item.id) is Voting.OPEN
+            )
+            self._open_key = key
+        return list(self._open)
 
     def revealed_questions(self) -> list[Question]:
         return [
             e.item
-            for e in self.agenda()
+            for e in self._agenda_entries()
             if isinstance(e.item, Question) and self.voting(e.item.id) is Voting.REVEALED
         ]
 
@@ -243,6 +269,7 @@ class Meeting:
         previous = self._voting.get(question_id)
         was_open = self.voting(question_id) is Voting.OPEN
         self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
+        self._voting_gen += 1
         self._publish(Event("voting", question_id))
         try:
             stored = {q: v.value for q, v in self._voting.items()}
@@ -253,6 +280,7 @@ class Meeting:
                     self._voting.pop(question_id, None)
                 else:
                     self._voting[question_id] = previous
+                self._voting_gen += 1
                 self._publish(Event("voting", question_id))
             raise
         if was_open:

@@ -785,6 +785,12 @@ class SessionStore:
     def actions(self) -> list[ActionItem]:
         return [ActionItem.from_dict(copy.deepcopy(d)) for d in self._ordered(ACTIONS)]
 
+    def polls_key(self) -> tuple[Any, ...]:
+        """The poll documents as they are now: a different tuple (element by element, by
+        identity) whenever a poll is added, changed or removed, because documents are replaced,
+        never changed in place (see ``live``)."""
+        return tuple(self._docs(POLLS).values())
+
     def polls(self) -> list[Question]:
         return [item_from_dict(copy.deepcopy(d)) for d in self._ordered(POLLS)]  # type: ignore[misc]
 

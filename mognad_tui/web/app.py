@@ -111,6 +111,11 @@ class ParticipantApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # Compiled now, not by the first phones to arrive: compiling takes tens of
+        # milliseconds, during which the loop would answer nobody.
+        for name in TEMPLATES.glob("*.html"):
+            self.env.get_template(name.name)
+        self.state_text = views.StateText(meeting)
         self._static_version = {
             path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
             for path in STATIC.iterdir()
@@ -450,7 +455,7 @@ class ParticipantApp:
         if token is not None:
             self.meeting.join(token)
         lang = self.device_lang(request)[0]
-        return self.json(views.state_json(self.meeting, token, lang))
+        return web.Response(text=self.state_text(token, lang), content_type="application/json")
 
     async def api_answer(self, request: web.Request) -> web.Response:
         self.check_code(request, request.match_info["code"])

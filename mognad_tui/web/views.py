@@ -71,12 +71,53 @@ def result_json(result: results.QuestionResult) -> dict[str, Any]:
 def state_json(meeting: Meeting, token: str | None, device_lang: str) -> dict[str, Any]:
     """``GET /api/{code}/state``: what is open, what this device answered, what was revealed."""
     open_questions = meeting.open_questions()
+    return {
+        "open": [question_json(meeting, q) for q in open_questions],
+        **_state_rest(meeting, token, device_lang, open_questions),
+    }
+
+
+class StateText:
+    """``state_json`` as the JSON text the API sends, for a server that answers every phone.
+
+    The ``open`` part is the bulk of it and the same for every device until the agenda or the
+    voting changes, so its text is kept (while the same question objects are open) and only the
+    device's own part is built per request.
+    """
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+        self._open: tuple[Question, ...] | None = None
+        self._open_text = "[]"
+
+    def __call__(self, token: str | None, device_lang: str) -> str:
+        meeting = self.meeting
+        open_questions = meeting.open_questions()
+        kept = self._open
+        # By identity: questions are immutable, and a changed poll is a new object.
+        if (
+            kept is None
+            or len(kept) != len(open_questions)
+            or any(a is not b for a, b in zip(kept, open_questions, strict=True))
+        ):
+            self._open_text = json.dumps(
+                [question_json(meeting, q) for q in open_questions], ensure_ascii=False
+            )
+            self._open = tuple(open_questions)
+        rest = json.dumps(
+            _state_rest(meeting, token, device_lang, open_questions), ensure_ascii=False
+        )
+        return '{"open": ' + self._open_text + ", " + rest[1:]
+
+
+def _state_rest(
+    meeting: Meeting, token: str | None, device_lang: str, open_questions: list[Question]
+) -> dict[str, Any]:
     answered = meeting.answers_of(token, open_questions) if token else {}
     revealed = meeting.revealed_questions()
     record = meeting.record() if revealed else None
     current = meeting.current
     return {
-        "open": [question_json(meeting, q) for q in open_questions],
         "answered": answered,
         "revealed": [result_json(results.question_result(record, q)) for q in revealed]
         if record
