@@ -180,7 +180,7 @@ def test_summary_reads_in_swedish_and_english() -> None:
     en = "\n".join(summary_lines(stats, "en"))
     assert "Svar som mötet tog emot: 6" in sv and "3,0 svar per sekund" in sv
     assert "acknowledged: 6" in en and "3.0 answers per second" in en
-    assert "429: 2" in sv
+    assert "429 för snabbt, skickades igen: 2" in sv and "429 too fast, sent again: 2" in en
 
 
 # ---------------------------------------------------------------- the API client

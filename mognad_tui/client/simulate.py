@@ -500,7 +500,12 @@ def summary_lines(stats: SimStats, lang: str) -> list[str]:
     if stats.errors:
         parts = []
         for status, count in sorted(stats.errors.items()):
-            name = t("sim_connection", lang) if status == 0 else str(status)
+            if status == 0:
+                name = t("sim_connection", lang)
+            elif status in (429, 503):  # the server asked to wait; the phone tried again
+                name = t(f"sim_status_{status}", lang)
+            else:
+                name = str(status)
             parts.append(f"{name}: {count}")
         lines.append(t("sim_errors", lang, errors=", ".join(parts)))
     else:
