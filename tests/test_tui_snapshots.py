@@ -41,6 +41,11 @@ def snapshot(
         await app.workers.wait_for_complete()
         await before(pilot)
         await app.workers.wait_for_complete()
+        # Let batched repaints and the layout they cause settle (a scrollbar or a label that
+        # changes width moves the bar by a cell), then take the picture.
+        await pilot.pause(0.3)
+        await pilot.wait_for_scheduled_animations()
+        app.refresh(layout=True)
         await pilot.pause(0.2)
 
     return snap_compare(app, terminal_size=size, run_before=run_before)
