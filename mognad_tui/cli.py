@@ -22,9 +22,9 @@ from typing import Any, NoReturn
 from mognad_tui import __version__
 from mognad_tui.cli_text import ARGPARSE_SV, T
 from mognad_tui.i18n import resolve_lang
+from mognad_tui.model import DEFAULT_PORT
 
 DEFAULT_DATA_DIR = "sessions"
-DEFAULT_PORT = 8765
 
 
 class UserError(Exception):
@@ -457,7 +457,7 @@ def _emit(path: Path | None, text: str, *, bom: bool = False) -> list[Path]:
 def _make_server(meeting: Any, args: argparse.Namespace) -> Any:
     from mognad_tui.web.server import WebServer
 
-    return WebServer(meeting, host=args.host, port=DEFAULT_PORT if args.port is None else args.port)
+    return WebServer(meeting, host=args.host, port=args.port)
 
 
 def _run_app(
@@ -542,9 +542,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def on_moved(old: int, new: int) -> None:
             print(T("port_moved", args.lang, old=old, new=new), file=sys.stderr, flush=True)
 
-        port = DEFAULT_PORT if args.port is None else args.port
         try:
-            asyncio.run(serve_headless(meeting, args.host, port, on_url=on_url, on_moved=on_moved))
+            asyncio.run(
+                serve_headless(meeting, args.host, args.port, on_url=on_url, on_moved=on_moved)
+            )
         except (OSError, UnicodeError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise UserError(T("err_serve", args.lang, reason=reason)) from None

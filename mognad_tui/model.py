@@ -28,6 +28,9 @@ IMPORTANCE_VALUES = ("low", "medium", "high")
 DEFAULT_THRESHOLD = 3
 MIN_THRESHOLD = 2
 
+#: Where the participants' page listens when no port is given; taken, it moves to a free one.
+DEFAULT_PORT = 8765
+
 #: Free text is capped where it enters (web, keyboard, notes): long enough for a thought.
 MAX_FREE_TEXT = 500
 MAX_NOTE_TEXT = 20_000

@@ -21,6 +21,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from mognad_tui.meeting import Meeting
+from mognad_tui.model import DEFAULT_PORT
 from mognad_tui.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,6 @@ class _NoParticipantDetails(logging.Filter):
 _protocol_log = logging.getLogger("mognad_tui.web.protocol")
 _protocol_log.addFilter(_NoParticipantDetails())
 
-#: The port tried first when none is given; when it is taken the server moves to a free one.
-DEFAULT_PORT = 8765
 #: How long stopping waits for requests in flight (an answer being written) before closing.
 SHUTDOWN_TIMEOUT = 3.0
 _ANY = ("0.0.0.0", "::", "")
@@ -95,7 +94,8 @@ class WebServer:
     ``host=None`` listens on all interfaces and puts the LAN address in the URL; a given host is
     bound and shown as it is. ``port=None`` means the default, 8765; when the default is taken
     the server moves to a free port (``moved_from`` then says 8765, for the caller to tell the
-    facilitator). ``port=0`` picks a free port. Any other port that is taken raises ``OSError``.
+    facilitator). ``port=0`` picks a free port. A port that was asked for and is taken raises
+    ``OSError``: the user named it, so the user hears it.
     """
 
     def __init__(self, meeting: Meeting, host: str | None = None, port: int | None = None):
@@ -125,7 +125,7 @@ class WebServer:
             try:
                 await web.TCPSite(runner, bind, port).start()
             except OSError as exc:
-                if port != DEFAULT_PORT or exc.errno != errno.EADDRINUSE:
+                if self.requested_port is not None or exc.errno != errno.EADDRINUSE:
                     raise
                 await web.TCPSite(runner, bind, 0).start()
                 self.moved_from = port
