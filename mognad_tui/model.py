@@ -152,6 +152,17 @@ class Question:
         return True
 
     @property
+    def importance_base(self) -> str | None:
+        """The item this "how important is this?" companion belongs to; ``None`` for any other
+        question. Sets made by the loader say so in ``importance_of``; the id suffix covers a
+        hand-written companion."""
+        if self.importance_of:
+            return self.importance_of
+        if self.id.endswith(IMPORTANCE_SUFFIX):
+            return self.id[: -len(IMPORTANCE_SUFFIX)]
+        return None
+
+    @property
     def scale_values(self) -> tuple[int, ...]:
         """The numeric points of a scale (``DONT_KNOW`` left out), for medians and means."""
         return tuple(o.value for o in self.options if isinstance(o.value, int))

@@ -625,7 +625,7 @@ def importance_result(record: SessionRecord, item_id: str) -> Importance | None:
 
 def is_importance(question: Question) -> bool:
     """Whether a question is the generated "how important?" companion of another item."""
-    return bool(question.importance_of) or question.id.endswith(IMPORTANCE_SUFFIX)
+    return question.importance_base is not None
 
 
 # ---------------------------------------------------------------- per dimension

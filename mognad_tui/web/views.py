@@ -16,7 +16,7 @@ from typing import Any
 from mognad_tui import results
 from mognad_tui.i18n import format_number, format_percent
 from mognad_tui.meeting import Meeting
-from mognad_tui.model import DONT_KNOW, IMPORTANCE_SUFFIX, Kind, Prompt, Question, Voting
+from mognad_tui.model import DONT_KNOW, Kind, Prompt, Question, Voting
 from mognad_tui.web.messages import MESSAGES
 
 # ---------------------------------------------------------------- JSON (participant API)
@@ -36,7 +36,7 @@ def question_json(meeting: Meeting, question: Question) -> dict[str, Any]:
         dimension = meeting.question_set.dimension(question.dimension)
         if dimension is not None:
             data["dimension_title"] = dimension.title
-    base = importance_base(question)
+    base = question.importance_base
     if base:
         data["importance_of"] = base
     return data
@@ -133,15 +133,6 @@ def _state_rest(
 # ---------------------------------------------------------------- questions on the page
 
 
-def importance_base(question: Question) -> str | None:
-    """The item a "how important is this?" companion belongs to, if it is one."""
-    if question.importance_of:
-        return question.importance_of
-    if question.id.endswith(IMPORTANCE_SUFFIX):
-        return question.id[: -len(IMPORTANCE_SUFFIX)]
-    return None
-
-
 def pages_of(open_questions: list[Question]) -> list[Question]:
     """The questions a device walks one at a time.
 
@@ -149,11 +140,11 @@ def pages_of(open_questions: list[Question]) -> list[Question]:
     way), so it is left out here when its item is open too.
     """
     ids = {q.id for q in open_questions}
-    return [q for q in open_questions if importance_base(q) not in ids]
+    return [q for q in open_questions if q.importance_base not in ids]
 
 
 def companion_of(question: Question, open_questions: list[Question]) -> Question | None:
-    return next((q for q in open_questions if importance_base(q) == question.id), None)
+    return next((q for q in open_questions if q.importance_base == question.id), None)
 
 
 @dataclass(frozen=True)
