@@ -597,18 +597,16 @@ def importance_result(record: SessionRecord, item_id: str) -> Importance | None:
     question = record.question(item_id + IMPORTANCE_SUFFIX)
     if question is None:
         return None
-    threshold = threshold_of(record)
-    counts = {"low": 0, "medium": 0, "high": 0}
-    for value in record.answers.get(question.id) or []:
-        if isinstance(value, str) and value in counts:
-            counts[value] += 1
-    for key, raw in (record.tallies.get(question.id) or {}).items():
-        if key in counts and isinstance(raw, int) and not isinstance(raw, bool) and raw > 0:
-            counts[key] += raw
+    # The companion is an ordinary question: its counts (tallies added, threshold applied)
+    # come from question_result like every other figure.
+    result = question_result(record, question)
+    n = result.n
+    counts = dict.fromkeys(_IMPORTANCE_WEIGHT, 0)
+    for row in result.distribution or ():
+        if row.value in counts:
+            counts[str(row.value)] += row.count
     rated = sum(counts.values())
-    # n also counts "don't know" answers, like every other question.
-    n = question_result(record, question).n
-    if not is_shown(n, threshold) or not is_shown(rated, threshold):
+    if not result.shown or not is_shown(rated, threshold_of(record)):
         return Importance(question_id=question.id, n=n, shown=False)
     weight = sum(_IMPORTANCE_WEIGHT[k] * c for k, c in counts.items()) / rated
     return Importance(
