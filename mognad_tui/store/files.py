@@ -265,12 +265,7 @@ def read_snapshot(folder: Path) -> Snapshot:
     schema = data.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise SessionDamaged("The session file has no valid schema version.", folder)
-    if schema > SCHEMA_VERSION:
-        raise StoreError(
-            f"The session was written by a newer mognad (schema {schema}); "
-            f"this version reads schema {SCHEMA_VERSION}. Upgrade mognad to open it.",
-            folder,
-        )
+    check_schema(schema, folder)
     generation = data.get("generation")
     if not _is_int(generation) or generation < 1:
         raise SessionDamaged("The session file has no valid generation.", folder)
@@ -279,6 +274,16 @@ def read_snapshot(folder: Path) -> Snapshot:
     if problem:
         raise SessionDamaged(f"The session file has an unexpected shape: {problem}.", folder)
     return Snapshot(generation, tables)
+
+
+def check_schema(schema: int, folder: Path | None) -> None:
+    """Refuse what a newer mognad wrote: reading it could lose what this version doesn't know."""
+    if schema > SCHEMA_VERSION:
+        raise StoreError(
+            f"The session was written by a newer mognad (schema {schema}); "
+            f"this version reads schema {SCHEMA_VERSION}. Upgrade mognad to open it.",
+            folder,
+        )
 
 
 def _is_int(value: Any) -> bool:
@@ -358,12 +363,7 @@ def parse_journal(data: bytes, folder: Path | None = None) -> JournalScan:
         or not _is_int(header.get("schema"))
     ):
         raise SessionDamaged("The journal does not start with a valid header.", folder)
-    if header["schema"] > SCHEMA_VERSION:
-        raise StoreError(
-            f"The journal was written by a newer mognad (schema {header['schema']}); "
-            f"this version reads schema {SCHEMA_VERSION}.",
-            folder,
-        )
+    check_schema(header["schema"], folder)
     scan.generation = header["generation"]
     for n, (_, _, payload) in enumerate(good[1:], start=2):
         problem = _check_batch(payload)
@@ -439,9 +439,16 @@ class RetryRead(Exception):
 
 
 def load(folder: Path, limit: int | None = None) -> Loaded:
-    """Snapshot plus journal, as one consistent state; raises ``RetryRead`` on a race."""
-    snap = read_snapshot(folder)
+    """Snapshot plus journal, as one consistent state; raises ``RetryRead`` on a race.
+
+    The journal is read before the snapshot. A fold renames the new snapshot into place before
+    the new journal, so whatever journal a reader got, the snapshot it reads next is of the same
+    generation (apply the journal) or newer (it already holds that journal): no retry is needed
+    however often a live writer folds. Snapshot first could starve a reader of a big session
+    while folds keep coming (an export in the middle of a busy meeting).
+    """
     scan = read_journal(folder, limit)
+    snap = read_snapshot(folder)
     tables = snap.tables
     current = scan.generation == snap.generation
     if scan.generation is not None and scan.generation > snap.generation:

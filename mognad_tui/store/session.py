@@ -121,12 +121,8 @@ def build_index(tables: files.Tables, folder: Path | None) -> Index:
             raise ValueError("expected exactly one meta record")
         meta_key, meta = next(iter(meta_docs.items()))
         schema = meta["schema"]
-        if isinstance(schema, int) and schema > files.SCHEMA_VERSION:
-            raise StoreError(
-                f"The session was written by a newer mognad (schema {schema}); "
-                f"this version reads schema {files.SCHEMA_VERSION}.",
-                folder,
-            )
+        if isinstance(schema, int):
+            files.check_schema(schema, folder)
         secret = bytes.fromhex(_str(meta["secret"]))
         if len(secret) < 16:
             raise ValueError("the session secret is too short")
