@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from store_crash_child import make_info, make_question_set
 
-from mognad_tui.store import SessionLocked, SessionStore, create_session, list_sessions, lock
+from mognad_tui.store import (
+    SessionLocked,
+    SessionStore,
+    StoreError,
+    create_session,
+    list_sessions,
+    lock,
+)
 from mognad_tui.store.lock import is_locked
 
 TESTS = Path(__file__).resolve().parent
@@ -211,3 +218,16 @@ def test_a_lock_file_replaced_between_open_and_lock_is_not_trusted(
             SessionStore.open(session)
     finally:
         others[0].close()
+
+
+def test_a_lock_file_that_is_a_symbolic_link_is_refused(session: Path, tmp_path: Path) -> None:
+    """A link could make the writer create or lock a file wherever it points."""
+    elsewhere = tmp_path / "elsewhere"
+    remove_lock_file(session)
+    (session / "writer.lock").symlink_to(elsewhere)
+    with pytest.raises(StoreError, match="lock file") as refused:
+        SessionStore.open(session)
+    assert not isinstance(refused.value, SessionLocked)
+    assert not elsewhere.exists()
+    with SessionStore.open(session, readonly=True) as reader:  # reading needs no lock
+        assert reader.info.name == session.name

@@ -52,6 +52,10 @@ from .errors import SessionLocked, StoreError, from_os_error
 _EXCLUSIVE = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 _SHARED = portalocker.LockFlags.SHARED | portalocker.LockFlags.NON_BLOCKING
 
+#: A lock file that is a symbolic link is refused: it could make us create or lock a file
+#: anywhere the link points.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
 #: A writer retries this often, ``RETRY_DELAY`` apart, while a probe holds the lock briefly.
 RETRIES = 12
 RETRY_DELAY = 0.025
@@ -90,7 +94,7 @@ def _unlock(fd: int) -> None:
 
 def _same_file(fd: int, path: Path) -> bool:
     try:
-        now = os.stat(path)
+        now = os.lstat(path)
     except OSError:
         return False
     held = os.fstat(fd)
@@ -135,7 +139,7 @@ class WriterLock:
         lock_path = path / files.LOCK
         for _ in range(RETRIES):
             try:
-                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
+                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, files.FILE_MODE)
             except OSError as exc:
                 raise from_os_error(exc, path, "open the session's lock file") from exc
             fds.append(fd)
@@ -177,7 +181,7 @@ def is_locked(path: Path) -> bool:
     """Whether a live process holds the session for writing (probed, never waited for)."""
     candidates = [_open_folder(path)]
     with contextlib.suppress(OSError):  # no lock file: nobody who left it there holds it
-        candidates.append(os.open(path / files.LOCK, os.O_RDONLY))
+        candidates.append(os.open(path / files.LOCK, os.O_RDONLY | _NOFOLLOW))
     try:
         return any(fd is not None and _probe(fd) for fd in candidates)
     finally:
