@@ -126,7 +126,7 @@ class SseEvent:
 
         try:
             return json.loads(self.data) if self.data else None
-        except ValueError:
+        except (ValueError, RecursionError):  # a hostile server's [[[[...]]]]
             return None
 
 
@@ -343,7 +343,7 @@ class ParticipantClient:
     async def _json(resp: aiohttp.ClientResponse) -> Any:
         try:
             return await resp.json(content_type=None)
-        except (ValueError, aiohttp.ClientError):
+        except (ValueError, RecursionError, aiohttp.ClientError):  # RecursionError: [[[[...]]]]
             return None
 
     async def _error(self, resp: aiohttp.ClientResponse, context: str) -> ApiError:

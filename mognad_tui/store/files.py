@@ -12,7 +12,7 @@ A session folder holds:
   torn by a crash is recognised and dropped, while a bad line with good lines after it (which
   no crash can produce, because a line is written only after the one before it is durable) is
   reported as damage instead of being silently skipped.
-- ``writer.lock``: the file the single writer holds an exclusive ``flock`` on.
+- ``writer.lock``: the file the single writer holds an exclusive lock on (see ``lock``).
 
 Operations are absolute (put this document under this id, delete this id, drop this table), so
 replaying them is deterministic and needs nothing but the snapshot.
@@ -59,6 +59,15 @@ _write = os.write
 _fsync = os.fsync
 
 _LINE = re.compile(rb"([0-9a-f]{8}) (.*)\Z", re.DOTALL)
+
+#: How deeply a session file's JSON may nest. The store's own documents reach about a dozen
+#: levels (a frozen question set); anything deeper was not written by mognad. Without a bound,
+#: ``[[[[...]]]]`` 100,000 deep raises ``RecursionError`` in the parser, and a few hundred
+#: levels, which the parser still takes, do so later in any copy or export of the value.
+MAX_DEPTH = 64
+#: How deeply a value the store is asked to write may nest: well inside ``MAX_DEPTH``, so the
+#: documents and lines around it never make a file the store would refuse to read back.
+MAX_VALUE_DEPTH = MAX_DEPTH // 2
 
 
 # ---------------------------------------------------------------- low-level writing
@@ -110,6 +119,42 @@ def replace_atomically(folder: Path, name: str, data: bytes) -> None:
 def encode_line(payload: str) -> bytes:
     data = payload.encode("ascii")
     return b"%08x " % zlib.crc32(data) + data + b"\n"
+
+
+def nested_too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests lists and objects more than ``limit`` levels (no recursion)."""
+    level = [value] if isinstance(value, (list, tuple, dict)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        children: list[Any] = []
+        for item in level:
+            for child in item.values() if isinstance(item, dict) else item:
+                if isinstance(child, (list, tuple, dict)):
+                    children.append(child)
+        level = children
+    return False
+
+
+class TooDeep(ValueError):
+    """JSON nested more deeply than ``MAX_DEPTH``."""
+
+
+def loads(data: bytes | str) -> Any:
+    """The journal's and snapshot's JSON, read back: ``ValueError`` for anything malformed,
+    nesting deeper than ``MAX_DEPTH`` included (never ``RecursionError``)."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        value = None
+        too_deep = True
+    else:
+        too_deep = nested_too_deep(value)
+    if too_deep:
+        raise TooDeep(f"it nests more than {MAX_DEPTH} levels deep")
+    return value
 
 
 def dumps(obj: Any) -> str:
@@ -257,9 +302,11 @@ def read_snapshot(folder: Path) -> Snapshot:
     except OSError as exc:
         raise from_os_error(exc, folder, "read the session file") from exc
     try:
-        data = json.loads(raw)
+        data = loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise SessionDamaged(f"The session file is not valid JSON ({exc}).", folder) from None
+        raise SessionDamaged(
+            f"The session file {SNAPSHOT} is not valid JSON ({exc}).", folder
+        ) from None
     if not isinstance(data, dict) or data.get("format") != SNAPSHOT_FORMAT:
         raise SessionDamaged("The session file is not a mognad session.", folder)
     schema = data.get("schema")
@@ -344,6 +391,11 @@ def parse_journal(data: bytes, folder: Path | None = None) -> JournalScan:
             break
         lines.append((pos, nl + 1, _decode(data[pos:nl])))
         pos = nl + 1
+    for n, (_, _, payload) in enumerate(lines, start=1):
+        if payload is _DEEP:  # whole, with a good checksum: written so, not torn by a crash
+            raise SessionDamaged(
+                f"Journal line {n} of {JOURNAL} nests more than {MAX_DEPTH} levels deep.", folder
+            )
     first_bad = next((i for i, line in enumerate(lines) if line[2] is _BAD), len(lines))
     if any(line[2] is not _BAD for line in lines[first_bad + 1 :]):
         raise SessionDamaged(
@@ -375,6 +427,7 @@ def parse_journal(data: bytes, folder: Path | None = None) -> JournalScan:
 
 
 _BAD = object()
+_DEEP = object()
 
 
 def _decode(line: bytes) -> Any:
@@ -385,7 +438,9 @@ def _decode(line: bytes) -> Any:
     if int(m.group(1), 16) != zlib.crc32(body):
         return _BAD
     try:
-        return json.loads(body)
+        return loads(body)
+    except TooDeep:
+        return _DEEP
     except ValueError:
         return _BAD
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import fcntl
 import json
 import logging
 import os
@@ -46,8 +45,10 @@ from ..model import (
     item_to_dict,
 )
 from . import files
-from .errors import SessionDamaged, SessionLocked, SessionNotFound, StoreError, from_os_error
+from .errors import SessionDamaged, SessionNotFound, StoreError, from_os_error
 from .live import LiveTable, SessionDB, open_db
+from .lock import WriterLock
+from .lock import is_locked as is_locked  # re-exported: callers import it from here too
 from .snapshot import SnapshotText
 from .writer import JournalWriter, new_future
 
@@ -205,6 +206,8 @@ def initial_tables(info: SessionInfo, question_set: QuestionSet, secret: str) ->
 def _json_copy(value: Any, what: str = "value") -> Any:
     """A private copy of JSON data, or ``TypeError``: the journal can hold nothing else, and
     a caller mutating its own list later must not change what the store holds."""
+    if files.nested_too_deep(value, files.MAX_VALUE_DEPTH):  # the file would not read back
+        raise TypeError(f"the {what} nests more than {files.MAX_VALUE_DEPTH} levels deep")
     try:
         return json.loads(files.dumps(value))
     except (TypeError, ValueError) as exc:
@@ -231,42 +234,6 @@ def _replace_with(doc: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
 
 def _is_session_dir(path: Path) -> bool:
     return path.is_dir() and ((path / files.SNAPSHOT).exists() or (path / files.JOURNAL).exists())
-
-
-def _acquire_lock(path: Path) -> int:
-    try:
-        fd = os.open(path / files.LOCK, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
-    except OSError as exc:
-        raise from_os_error(exc, path, "open the session's lock file") from exc
-    # A few tries: `list_sessions` probes the lock with a brief shared lock of its own.
-    for _ in range(12):
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except BlockingIOError:
-            time.sleep(0.025)
-        except OSError as exc:
-            os.close(fd)
-            raise from_os_error(exc, path, "lock the session") from exc
-    os.close(fd)
-    raise SessionLocked("The session is open for writing in another mognad process.", path)
-
-
-def is_locked(path: Path) -> bool:
-    """Whether a live process holds the session for writing (probed, never waited for)."""
-    try:
-        fd = os.open(path / files.LOCK, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
 
 
 def _load_readonly(path: Path) -> files.Loaded:
@@ -407,17 +374,17 @@ class SessionStore:
         self._closed = False
         self._rollback_pending = False
         self._writer: JournalWriter | None = None
-        self._lock_fd: int | None = None
+        self._writer_lock: WriterLock | None = None
         if readonly:
             loaded = _load_readonly(path)
             self._setup(loaded.tables, build_index(loaded.tables, path))
             return self
-        self._lock_fd = _acquire_lock(path)
+        self._writer_lock = WriterLock.acquire(path)
         try:
             self._open_writer()
         except BaseException:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+            self._writer_lock.release()
+            self._writer_lock = None
             raise
         return self
 
@@ -540,9 +507,9 @@ class SessionStore:
                     # journal's replacement failed); the next open folds it.
                     log.warning("could not fold %s on close: %s", self.path, exc)
         finally:
-            if self._lock_fd is not None:
-                os.close(self._lock_fd)
-                self._lock_fd = None
+            if self._writer_lock is not None:
+                self._writer_lock.release()
+                self._writer_lock = None
 
     def __enter__(self) -> SessionStore:
         return self

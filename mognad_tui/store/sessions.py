@@ -18,7 +18,8 @@ from pathlib import Path
 from ..model import QuestionSet, SessionInfo
 from . import files
 from .errors import SessionExists, SessionNotFound, StoreError, from_os_error
-from .session import SessionStore, build_index, initial_tables, is_locked
+from .lock import is_locked
+from .session import SessionStore, build_index, initial_tables
 
 MAX_SLUG = 60
 

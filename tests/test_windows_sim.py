@@ -1,0 +1,73 @@
+"""mognad with no POSIX-only module and Windows' locking primitive (see ``windows_sim.py``):
+every module imports, and a facilitator can create, list, validate and export.
+
+This proves what the simulation covers and no more: a real Windows laptop also differs in
+paths, folder fsync, signals and the terminal (see issue 14).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from test_store_lock import Contender
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+
+def sim(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS)]),
+        "MOGNAD_LANG": "en",
+    }
+    result = subprocess.run(
+        [sys.executable, "windows_sim.py", *args],
+        capture_output=True,
+        text=True,
+        cwd=TESTS,
+        env=env,
+        timeout=120,
+    )
+    assert "refused import" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_every_module_imports_without_posix_only_modules() -> None:
+    result = sim("import-all")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("imported ")
+
+
+def test_new_list_validate_and_export_work_without_posix_only_modules(tmp_path: Path) -> None:
+    data = str(tmp_path / "sessions")
+    made = sim("mognad", "new", "--name", "Enhet Nord", "--data-dir", data)
+    assert made.returncode == 0, made.stderr
+    name = made.stdout.strip()
+    assert name == "enhet-nord"
+
+    listed = sim("mognad", "list", "--data-dir", data)
+    assert listed.returncode == 0 and "enhet-nord" in listed.stdout and "new" in listed.stdout
+
+    sets = sorted(str(p) for p in (ROOT / "mognad_tui" / "question_sets").glob("*.yaml"))
+    validated = sim("mognad", "validate", *sets)
+    assert validated.returncode == 0, validated.stderr
+
+    writer = Contender(tmp_path / "sessions" / name, windows=True)
+    try:
+        assert writer.ask("open") == "won"
+        assert writer.ask("answer 1") == "ok 1"
+        running = sim("mognad", "list", "--data-dir", data)
+        assert "running" in running.stdout, running.stdout
+        exported = sim("mognad", "export", name, "--format", "json", "--data-dir", data)
+        assert exported.returncode == 0, exported.stderr  # beside the live writer
+        assert json.loads(exported.stdout)["session"]["name"] == name
+    finally:
+        writer.stop()
+    markdown = sim("mognad", "export", name, "--format", "md", "--data-dir", data)
+    assert markdown.returncode == 0 and "Enhet Nord" in markdown.stdout

@@ -1,0 +1,142 @@
+"""Run mognad on Linux with Windows' primitives in place of POSIX ones, as far as it can go.
+
+No Windows machine runs these tests, so this claims no more than it simulates:
+
+- ``fcntl``, ``termios``, ``pwd``, ``grp`` and ``resource`` cannot be imported by any module
+  of ``mognad_tui`` (at module level or in a function that runs): every import is seen
+  through ``builtins.__import__``, which hands over the importing module's globals, so even a
+  module some library already loaded is refused. Libraries import what their own platform
+  checks choose (Textual's drivers, prompt_toolkit): that is their maintainers' business.
+- ``portalocker`` is imported as on Windows (``os.name == "nt"`` while it loads) over a
+  stand-in ``msvcrt`` whose ``locking`` behaves like the real one for what mognad asks of it:
+  an exclusive, non-blocking lock per open file, refused with ``EACCES`` while another open
+  file holds it, dropped when the file is closed or the process dies. (It is built on
+  ``flock``, captured before the blocker is installed.) No ``pywin32``: a shared lock raises
+  ``ImportError`` exactly as portalocker does there.
+- The writer lock cannot open a folder, as on Windows (the store's folder fsync still can:
+  that durability branch is a separate item).
+
+Use: ``python windows_sim.py mognad ARGS...`` runs the command line; ``python windows_sim.py
+import-all`` imports every module of ``mognad_tui``; ``python windows_sim.py lock_child ...``
+runs ``lock_child.py`` under the simulation. Each prints what the simulation refused on stderr.
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import fcntl
+import importlib
+import os
+import pathlib
+import sys
+import types
+
+PORTALOCKER_NEEDS = ("abc", "atexit", "collections.abc", "contextlib", "enum", "inspect", "io",
+                     "logging", "random", "tempfile", "threading", "time", "typing", "warnings",
+                     "weakref")  # fmt: skip
+POSIX_ONLY = frozenset({"fcntl", "termios", "pwd", "grp", "resource"})
+msvcrt_calls: list[int] = []
+
+
+def _fake_msvcrt() -> types.ModuleType:
+    flock = fcntl.flock
+    mod = types.ModuleType("msvcrt")
+    mod.LK_UNLCK, mod.LK_LOCK, mod.LK_NBLCK, mod.LK_RLCK, mod.LK_NBRLCK = range(5)
+
+    def locking(fd: int, mode: int, nbytes: int) -> None:
+        msvcrt_calls.append(mode)
+        if not os.path.isfile(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.EACCES, "Permission denied")  # Windows locks files only
+        if mode == mod.LK_UNLCK:
+            flock(fd, fcntl.LOCK_UN)
+            return
+        try:
+            flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OSError(errno.EACCES, "Permission denied") from None
+
+    def get_osfhandle(fd: int) -> int:
+        return fd
+
+    mod.locking = locking
+    mod.get_osfhandle = get_osfhandle
+    return mod
+
+
+def _import_portalocker_as_on_windows() -> None:
+    # What portalocker imports, loaded first as on this platform, so that only portalocker's
+    # own platform checks see "nt".
+    for name in PORTALOCKER_NEEDS:
+        importlib.import_module(name)
+
+    sys.modules["msvcrt"] = _fake_msvcrt()
+    real_name, real_windows_path = os.name, pathlib.WindowsPath
+    os.name = "nt"
+    pathlib.WindowsPath = pathlib.PosixPath  # type: ignore[misc]  # Path() asks os.name too
+    try:
+        import portalocker
+        import portalocker.portalocker as backend
+    finally:
+        os.name, pathlib.WindowsPath = real_name, real_windows_path
+        # Only portalocker holds the stand-in: subprocess, for one, decides it runs on Windows
+        # by whether ``import msvcrt`` works.
+        del sys.modules["msvcrt"]
+    assert backend.LOCKER is backend.MsvcrtLocker, "portalocker did not take its Windows branch"
+    del portalocker
+
+
+def _block_posix_modules() -> None:
+    real_import = builtins.__import__
+
+    def guarded(name, globals=None, locals=None, fromlist=(), level=0):
+        importer = (globals or {}).get("__name__") or ""
+        if (
+            level == 0
+            and name.partition(".")[0] in POSIX_ONLY
+            and importer.partition(".")[0] == "mognad_tui"
+        ):
+            print(f"windows_sim: refused import of {name} by {importer}", file=sys.stderr)
+            raise ModuleNotFoundError(f"No module named {name!r} (simulated Windows)", name=name)
+        return real_import(name, globals, locals, fromlist, level)
+
+    builtins.__import__ = guarded
+
+
+def install() -> None:
+    _import_portalocker_as_on_windows()
+    _block_posix_modules()
+    from mognad_tui.store import lock
+
+    def no_folder(path: os.PathLike[str]) -> None:
+        return None  # os.open refuses every folder on Windows
+
+    lock._open_folder = no_folder
+
+
+def import_all() -> None:
+    import pkgutil
+
+    import mognad_tui
+
+    names = [m.name for m in pkgutil.walk_packages(mognad_tui.__path__, "mognad_tui.")]
+    for name in names:
+        importlib.import_module(name)
+    print(f"imported {len(names)} modules", flush=True)
+
+
+if __name__ == "__main__":
+    install()
+    what, args = sys.argv[1], sys.argv[2:]
+    if what == "import-all":
+        import_all()
+    elif what == "mognad":
+        from mognad_tui.__main__ import main
+
+        sys.exit(main(args))
+    elif what == "lock_child":
+        import lock_child
+
+        lock_child.main(args)
+    else:
+        raise SystemExit(f"unknown: {what}")
