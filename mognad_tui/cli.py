@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from mognad_tui import __version__
 from mognad_tui.cli_text import ARGPARSE_SV, T
 from mognad_tui.i18n import resolve_lang
-from mognad_tui.model import DEFAULT_PORT
+from mognad_tui.model import DEFAULT_PORT, TERMINAL_LIMIT, clean_text
 
 DEFAULT_DATA_DIR = "sessions"
 
@@ -55,10 +55,16 @@ def _translate_argparse(lang: str) -> None:
         argparse._ = translate  # type: ignore[attr-defined]
 
 
+def safe(text: object) -> str:
+    """What this command prints of text it did not write itself (a session's title, a file's
+    content, a typed argument): escape sequences and bidi overrides removed, lines kept."""
+    return clean_text(str(text), TERMINAL_LIMIT, multiline=True)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"mognad: {message}\n")
+        self.exit(2, f"mognad: {safe(message)}\n")  # it may quote the argument as typed
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
@@ -151,7 +157,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         return handler(args)
     except UserError as exc:
-        print(f"mognad: {exc}", file=sys.stderr)
+        print(f"mognad: {safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -350,9 +356,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 when = format_date(s.created, lang)
             except ValueError:
                 when = str(s.created)
-        table.add_row(
-            *(Text(str(x)) for x in (s.name, s.title or "", when, s.set_id or "", s.answers, state))
-        )
+        cells = (s.name, s.title or "", when, s.set_id or "", s.answers, state)
+        table.add_row(*(Text(clean_text(str(x), TERMINAL_LIMIT)) for x in cells))
     # On a terminal the table fits the window; piped into a script, nothing is cut or wrapped.
     Console(width=None if sys.stdout.isatty() else 1000).print(table)
     return 0
@@ -367,7 +372,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if problems:
             failed += 1
             for problem in problems:
-                print(str(problem), file=sys.stderr)
+                print(safe(problem), file=sys.stderr)  # problems quote the file's content
         else:
             print(T("valid", args.lang, path=name))
     return 1 if failed else 0
@@ -590,7 +595,8 @@ def cmd_start(args: argparse.Namespace) -> int:
     sessions = [s for s in store.list_sessions(data_dir(args)) if not s.error and not s.locked]
     new = "\0new"
     choices = [questionary.Choice(T("start_new", lang), value=new)] + [
-        questionary.Choice(f"{s.title} ({s.name}, {s.created})", value=s.name) for s in sessions
+        questionary.Choice(safe(f"{s.title} ({s.name}, {s.created})"), value=s.name)
+        for s in sessions
     ]
     picked = questionary.select(T("start_pick", lang), choices=choices).ask()
     if picked is None:
