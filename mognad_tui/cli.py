@@ -142,6 +142,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
     p.add_argument("--charts", action="store_true", help=t("opt_charts"))
 
+    p = command("close")
+    p.add_argument("session", metavar="SESSION", help=t("arg_session"))
+    p.add_argument("--yes", action="store_true", help=t("opt_yes"))
+
     p = command("validate")
     p.add_argument("files", nargs="+", metavar="FILE", help=t("arg_files"))
     return parser
@@ -203,6 +207,15 @@ def open_store(args: argparse.Namespace, name: str, *, readonly: bool = False) -
         raise UserError(T("err_not_found", args.lang, name=name)) from None
     except store.StoreError as exc:
         raise _store_error(exc, args.lang) from None
+
+
+def open_live(args: argparse.Namespace, name: str) -> Any:
+    """A session opened for a meeting: refused once ``mognad close`` deleted its answers."""
+    session = open_store(args, name)
+    if session.is_closed_for_good():
+        session.close()
+        raise UserError(T("err_closed", args.lang, name=session.path.name))
+    return session
 
 
 def _is_interactive() -> bool:
@@ -346,6 +359,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             state = T("state_damaged", lang, reason=s.error)
         elif s.locked:
             state = T("state_running", lang)
+        elif s.closed:
+            state = T("state_closed", lang)
         elif s.answers:
             state = T("state_started", lang)
         else:
@@ -376,6 +391,44 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             print(T("valid", args.lang, path=name))
     return 1 if failed else 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    """Keep the plan, delete the raw answers and free texts for good (issue 9, item 15)."""
+    from mognad_tui import store
+    from mognad_tui.results import kept_figures
+
+    lang = args.lang
+    try:
+        path = store.resolve_session(data_dir(args), args.session)
+    except store.SessionNotFound:
+        raise UserError(T("err_not_found", lang, name=args.session)) from None
+    except store.StoreError as exc:
+        raise _store_error(exc, lang) from None
+    if store.sessions.is_locked(path):
+        raise UserError(T("err_locked", lang, path=path))
+    if not args.yes:
+        info = open_store(args, str(path), readonly=True)
+        with info:
+            title = info.info.title
+        if not _is_interactive():
+            raise UserError(T("close_needs_yes", lang))
+        import questionary
+
+        print(T("close_explain", lang, title=title, name=path.name, exports=path / "exports"))
+        choices = [
+            questionary.Choice(T("close_no", lang), value=False),
+            questionary.Choice(T("close_yes", lang), value=True),
+        ]
+        if not questionary.select(T("close_ask", lang), choices=choices).ask():
+            print(T("close_cancelled", lang))
+            return 1
+    try:
+        store.close_session(path, kept_figures)
+    except store.StoreError as exc:
+        raise _store_error(exc, lang) from None
+    print(T("closed_done", lang, name=path.name))
+    return 0
 
 
 # ------------------------------------------------------------------ export
@@ -501,7 +554,7 @@ def _export_from_app(args: argparse.Namespace, name: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_app(args, open_store(args, args.session))
+    return _run_app(args, open_live(args, args.session))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -536,7 +589,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mognad_tui.meeting import Meeting
     from mognad_tui.web.server import serve_headless
 
-    session = open_store(args, args.session)
+    session = open_live(args, args.session)
     with session:
         meeting = Meeting(session, self_paced=args.self_paced)
 
@@ -592,7 +645,9 @@ def cmd_start(args: argparse.Namespace) -> int:
     lang = args.lang
     for attr in ("host", "port"):
         setattr(args, attr, getattr(args, attr, None))
-    sessions = [s for s in store.list_sessions(data_dir(args)) if not s.error and not s.locked]
+    sessions = [
+        s for s in store.list_sessions(data_dir(args)) if not (s.error or s.locked or s.closed)
+    ]
     new = "\0new"
     choices = [questionary.Choice(T("start_new", lang), value=new)] + [
         questionary.Choice(safe(f"{s.title} ({s.name}, {s.created})"), value=s.name)
@@ -619,4 +674,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "simulate": cmd_simulate,
     "export": cmd_export,
     "validate": cmd_validate,
+    "close": cmd_close,
 }

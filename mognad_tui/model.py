@@ -469,6 +469,10 @@ class SessionRecord:
     approved: dict[str, list[str]] = field(default_factory=dict)  # text question -> shown texts
     polls: list[Question] = field(default_factory=list)  # quick polls made during the meeting
     voting: dict[str, Voting] = field(default_factory=dict)  # question id -> state
+    #: ``mognad close`` deleted the raw answers and free texts for good; ``kept`` holds, per
+    #: question, the figures the plan showed then (see ``results.kept_figures``).
+    closed: bool = False
+    kept: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question | None:
         return self.question_set.question(question_id) or next(

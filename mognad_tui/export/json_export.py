@@ -148,6 +148,9 @@ def export_json(record: SessionRecord, previous: SessionRecord | None = None) ->
             "threshold": ov.threshold,
             "follow_up": info.follow_up,
             "set": {"id": qset.id, "version": qset.version, "title": qset.title},
+            # `mognad close` deleted every raw answer and free text: `answers` lists are empty
+            # and the figures are the ones the plan showed when the session was closed.
+            "raw_answers_deleted": record.closed,
         },
         "questions": [_question(record, q, ov.questions[q.id]) for q in qset.questions],
         "polls": [_question(record, q, ov.questions[q.id]) for q in record.polls],

@@ -5,6 +5,7 @@ group commit, folded into an atomically replaced snapshot on open and close. See
 the format, ``live`` for how TinyDB is plugged in, ``writer`` for the group commit.
 """
 
+from .closing import close_session
 from .errors import (
     SessionDamaged,
     SessionExists,
@@ -34,6 +35,7 @@ __all__ = [
     "SessionSummary",
     "StoreError",
     "StoreFull",
+    "close_session",
     "create_session",
     "list_sessions",
     "resolve_session",
