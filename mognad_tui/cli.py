@@ -455,7 +455,6 @@ def export_session(
     args: argparse.Namespace, name: str, fmt: str, output: str | None, *, charts: bool = False
 ) -> list[Path]:
     """Write an export; returns the files written (empty when it went to standard output)."""
-    import json
 
     from mognad_tui.export import csv_export, json_export, markdown
 
@@ -473,8 +472,7 @@ def export_session(
     written: list[Path] = []
     try:
         if fmt == "json":
-            data = json_export.export_json(record, previous=previous)
-            text = json.dumps(data, ensure_ascii=False, indent=2)
+            text = json_export.to_text(json_export.export_json(record, previous=previous))
             written += _emit(out, text + "\n")
         elif fmt == "csv":
             summary, raw = csv_export.export_csv(record)

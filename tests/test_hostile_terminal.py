@@ -219,3 +219,23 @@ def test_validate_and_argument_errors_quote_hostile_text_cleaned(tmp_path: Path)
     code, out, err = run_mognad("export", "\x1b]0;PWNED\x07nowhere", "--data-dir", str(tmp_path))
     assert code == 1
     assert "nowhere" in err and control_chars(out + err) == []
+
+
+def test_json_export_on_a_terminal_escapes_controls_it_keeps(tmp_path: Path) -> None:
+    """A note and a raw answer in an edited session folder can hold C1 controls or a bidi
+    override; the JSON export keeps the values (a script gets them back) but never as raw
+    bytes on the terminal."""
+    path = hostile_session(tmp_path)
+    note = "Anteckning \u009b31m\u202e med åäö"
+    with SessionStore.open(path) as store:
+        store.set_note("s-skala", note).wait()
+        store.put_answer("s-skala", "slot-a", EVIL).wait()
+    code, out, err = run_mognad(
+        "export", "fientlig", "--format", "json", "--data-dir", str(tmp_path)
+    )
+    assert code == 0, err
+    assert control_chars(out) == []
+    assert "åäö" in out  # still readable
+    data = json.loads(out)
+    assert data["notes"][0]["text"] == note
+    assert data["questions"][0]["answers"] == [EVIL]
