@@ -156,3 +156,77 @@ def test_close_an_unknown_session_says_so(tmp_path: Path) -> None:
     result = mognad("close", "finns-inte", "--yes", data_dir=tmp_path)
     assert result.returncode == 1 and "finns-inte" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+class Terminal:
+    """``mognad`` on a pseudo-terminal, so questionary asks as it does for a facilitator; every
+    read waits for the text it expects (with a deadline), never for a fixed time."""
+
+    def __init__(self, *args: str) -> None:
+        import pty
+
+        self.master, slave = pty.openpty()
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "MOGNAD_LANG": "",
+            "TERM": "xterm",
+            "PROMPT_TOOLKIT_NO_CPR": "1",  # nobody answers cursor-position requests here
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mognad_tui", *args],
+            cwd=ROOT,
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            close_fds=True,
+        )
+        os.close(slave)
+        self.seen = b""
+
+    def expect(self, text: str, timeout: float = 30) -> None:
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.seen:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.master], [], [], max(0, left))
+            if not ready:
+                pytest.fail(f"{text!r} never came; the terminal showed:\n{self.seen!r}")
+            try:
+                self.seen += os.read(self.master, 65536)
+            except OSError:  # the program ended and the terminal closed
+                pytest.fail(f"{text!r} never came; the terminal showed:\n{self.seen!r}")
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def finish(self) -> int:
+        code = self.proc.wait(30)
+        os.close(self.master)
+        return code
+
+
+async def test_close_on_a_terminal_says_what_goes_and_asks_first(held) -> None:
+    session, _ = held
+    data = str(session.parent)
+    term = Terminal("close", session.name, "--data-dir", data)
+    term.expect("även de som är godkända")  # approved free texts go too, and it says so
+    term.expect("Vill du stänga mötet och radera svaren?")
+    term.send("\r")  # the first choice, "no", is the default
+    term.expect("Mötet är inte stängt. Inget har raderats.")
+    assert term.finish() == 1
+    assert (
+        SECRETS[0].encode()
+        in (session / "session.json").read_bytes() + (session / "journal.log").read_bytes()
+    )
+
+    term = Terminal("close", session.name, "--data-dir", data)
+    term.expect("Vill du stänga mötet och radera svaren?")
+    term.send("j\r")  # down to "yes" (j: no escape sequence to split), and choose it
+    term.expect(f"Mötet {session.name} är stängt.")
+    assert term.finish() == 0
+    everything = b"".join(p.read_bytes() for p in session.rglob("*") if p.is_file())
+    assert not any(text.encode() in everything for text in SECRETS)
