@@ -26,6 +26,7 @@ from mognad_tui.model import (
     DONT_KNOW,
     Kind,
     Option,
+    Prompt,
     Question,
     QuestionSet,
     SessionInfo,
@@ -61,7 +62,11 @@ def hostile_set() -> QuestionSet:
             Step(
                 2,
                 EVIL + "Självskattning",
-                (Question("s-skala", Kind.SCALE, QUESTION, (*points, Option(DONT_KNOW, "Ej"))),),
+                (
+                    Prompt("s-prat", EVIL + "Prata om det"),
+                    Question("s-skala", Kind.SCALE, QUESTION, (*points, Option(DONT_KNOW, "Ej"))),
+                    Question("s-fritt", Kind.TEXT, EVIL + "Något mer?"),
+                ),
             ),
         ),
     )
@@ -102,16 +107,34 @@ def test_list_prints_a_hostile_title_without_its_escape_sequences(tmp_path: Path
 
 
 async def test_run_header_and_screen_show_the_cleaned_title_and_texts(tmp_path: Path) -> None:
-    meeting = Meeting(SessionStore.open(hostile_session(tmp_path)))
+    path = hostile_session(tmp_path)
+    # What no participant or facilitator could type, written straight into the store as
+    # someone editing the folder could: a note and approved free texts with escape sequences.
+    with SessionStore.open(path) as store:
+        store.set_note("s-prat", EVIL + "Anteckning").wait()
+        for n in range(3):
+            store.put_answer("s-fritt", f"slot-{n}", EVIL + f"Fritext {n}").wait()
+            store.set_moderation("s-fritt", EVIL + f"Fritext {n}", "approved").wait()
+    meeting = Meeting(SessionStore.open(path))
     try:
         app = make_app(meeting)
         async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert control_chars(text) == []
+            assert "Enhet Nord" in text and "Prata om det" in text and "Anteckning" in text
+            assert "\x1b" not in app.title and "Enhet Nord" in app.title
             await meeting.go_to("s-skala")
             await pilot.pause()
             text = screen_text(app)
             assert control_chars(text) == []
-            assert "Enhet Nord" in text and "Vi hittar information" in text
-            assert "\x1b" not in app.title and "Enhet Nord" in app.title
+            assert "Vi hittar information" in text
+            await meeting.go_to("s-fritt")
+            await meeting.set_voting("s-fritt", Voting.REVEALED)
+            await pilot.pause()
+            text = screen_text(app)
+            assert control_chars(text) == []
+            assert "Fritext 1" in text
     finally:
         meeting.store.close()
 
