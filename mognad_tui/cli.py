@@ -415,7 +415,7 @@ def cmd_close(args: argparse.Namespace) -> int:
             raise UserError(T("close_needs_yes", lang))
         import questionary
 
-        print(T("close_explain", lang, title=title, name=path.name, exports=path / "exports"))
+        print(T("close_explain", lang, title=title, name=path.name, exports=path / store.EXPORTS))
         choices = [
             questionary.Choice(T("close_no", lang), value=False),
             questionary.Choice(T("close_yes", lang), value=True),
@@ -545,8 +545,10 @@ def _run_app(
 def _export_from_app(args: argparse.Namespace, name: str) -> str:
     """The app's export key: Markdown with charts beside the session, read without disturbing
     the live meeting. Runs in a worker thread."""
+    from mognad_tui.store import EXPORTS
+
     folder = Path(name)
-    out = folder / "exports" / f"{folder.name}-{date.today().isoformat()}.md"
+    out = folder / EXPORTS / f"{folder.name}-{date.today().isoformat()}.md"
     export_session(args, name, "md", str(out), charts=True)
     return str(out)
 

@@ -82,8 +82,18 @@ def clean_text(text: str, limit: int = MAX_FREE_TEXT, *, multiline: bool = False
     Newlines and tabs survive only where ``multiline`` allows (notes); elsewhere they become a
     space. The result is capped at ``limit`` characters.
     """
+    text = str(text)
+    # The common case at C speed: nothing to remove (isprintable is false for category C and
+    # for every separator but the ASCII space, the only whitespace left to fold or strip).
+    if (
+        text.isprintable()
+        and len(text) <= limit
+        and text == text.strip()
+        and (multiline or "  " not in text)
+    ):
+        return text
     out: list[str] = []
-    for ch in str(text):
+    for ch in text:
         if ch in "\n\t" and multiline:
             out.append(ch)
         elif ch in "\r\n\t\v\f":
