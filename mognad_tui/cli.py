@@ -326,7 +326,7 @@ def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> d
         )
         choices = [
             questionary.Choice(
-                f"{s.title} ({s.id} {s.version}{'' if s.builtin else ', ' + str(s.path)})",
+                safe(f"{s.title} ({s.id} {s.version}{'' if s.builtin else ', ' + str(s.path)})"),
                 value=s.id,
             )
             for s in sets
@@ -408,11 +408,10 @@ def cmd_close(args: argparse.Namespace) -> int:
     if store.sessions.is_locked(path):
         raise UserError(T("err_locked", lang, path=path))
     if not args.yes:
-        info = open_store(args, str(path), readonly=True)
-        with info:
-            title = info.info.title
         if not _is_interactive():
             raise UserError(T("close_needs_yes", lang))
+        with open_store(args, str(path), readonly=True) as session:
+            title = session.info.title
         import questionary
 
         print(T("close_explain", lang, title=title, name=path.name, exports=path / store.EXPORTS))
@@ -455,7 +454,6 @@ def export_session(
     args: argparse.Namespace, name: str, fmt: str, output: str | None, *, charts: bool = False
 ) -> list[Path]:
     """Write an export; returns the files written (empty when it went to standard output)."""
-
     from mognad_tui.export import csv_export, json_export, markdown
 
     record = _read_record(args, name)
