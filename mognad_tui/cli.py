@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from mognad_tui import __version__
 from mognad_tui.cli_text import ARGPARSE_SV, T
 from mognad_tui.i18n import resolve_lang
-from mognad_tui.model import DEFAULT_PORT
+from mognad_tui.model import DEFAULT_PORT, TERMINAL_LIMIT, clean_text
 
 DEFAULT_DATA_DIR = "sessions"
 
@@ -55,10 +55,16 @@ def _translate_argparse(lang: str) -> None:
         argparse._ = translate  # type: ignore[attr-defined]
 
 
+def safe(text: object) -> str:
+    """What this command prints of text it did not write itself (a session's title, a file's
+    content, a typed argument): escape sequences and bidi overrides removed, lines kept."""
+    return clean_text(str(text), TERMINAL_LIMIT, multiline=True)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"mognad: {message}\n")
+        self.exit(2, f"mognad: {safe(message)}\n")  # it may quote the argument as typed
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
@@ -136,6 +142,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
     p.add_argument("--charts", action="store_true", help=t("opt_charts"))
 
+    p = command("close")
+    p.add_argument("session", metavar="SESSION", help=t("arg_session"))
+    p.add_argument("--yes", action="store_true", help=t("opt_yes"))
+
     p = command("validate")
     p.add_argument("files", nargs="+", metavar="FILE", help=t("arg_files"))
     return parser
@@ -151,7 +161,7 @@ def main(argv: Sequence[str]) -> int:
     try:
         return handler(args)
     except UserError as exc:
-        print(f"mognad: {exc}", file=sys.stderr)
+        print(f"mognad: {safe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -197,6 +207,15 @@ def open_store(args: argparse.Namespace, name: str, *, readonly: bool = False) -
         raise UserError(T("err_not_found", args.lang, name=name)) from None
     except store.StoreError as exc:
         raise _store_error(exc, args.lang) from None
+
+
+def open_live(args: argparse.Namespace, name: str) -> Any:
+    """A session opened for a meeting: refused once ``mognad close`` deleted its answers."""
+    session = open_store(args, name)
+    if session.is_closed_for_good():
+        session.close()
+        raise UserError(T("err_closed", args.lang, name=session.path.name))
+    return session
 
 
 def _is_interactive() -> bool:
@@ -307,7 +326,7 @@ def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> d
         )
         choices = [
             questionary.Choice(
-                f"{s.title} ({s.id} {s.version}{'' if s.builtin else ', ' + str(s.path)})",
+                safe(f"{s.title} ({s.id} {s.version}{'' if s.builtin else ', ' + str(s.path)})"),
                 value=s.id,
             )
             for s in sets
@@ -340,6 +359,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             state = T("state_damaged", lang, reason=s.error)
         elif s.locked:
             state = T("state_running", lang)
+        elif s.closed:
+            state = T("state_closed", lang)
         elif s.answers:
             state = T("state_started", lang)
         else:
@@ -350,9 +371,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 when = format_date(s.created, lang)
             except ValueError:
                 when = str(s.created)
-        table.add_row(
-            *(Text(str(x)) for x in (s.name, s.title or "", when, s.set_id or "", s.answers, state))
-        )
+        cells = (s.name, s.title or "", when, s.set_id or "", s.answers, state)
+        table.add_row(*(Text(clean_text(str(x), TERMINAL_LIMIT)) for x in cells))
     # On a terminal the table fits the window; piped into a script, nothing is cut or wrapped.
     Console(width=None if sys.stdout.isatty() else 1000).print(table)
     return 0
@@ -367,10 +387,47 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if problems:
             failed += 1
             for problem in problems:
-                print(str(problem), file=sys.stderr)
+                print(safe(problem), file=sys.stderr)  # problems quote the file's content
         else:
             print(T("valid", args.lang, path=name))
     return 1 if failed else 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    """Keep the plan, delete the raw answers and free texts for good (issue 9, item 15)."""
+    from mognad_tui import store
+    from mognad_tui.results import kept_figures
+
+    lang = args.lang
+    try:
+        path = store.resolve_session(data_dir(args), args.session)
+    except store.SessionNotFound:
+        raise UserError(T("err_not_found", lang, name=args.session)) from None
+    except store.StoreError as exc:
+        raise _store_error(exc, lang) from None
+    if store.sessions.is_locked(path):
+        raise UserError(T("err_locked", lang, path=path))
+    if not args.yes:
+        if not _is_interactive():
+            raise UserError(T("close_needs_yes", lang))
+        with open_store(args, str(path), readonly=True) as session:
+            title = session.info.title
+        import questionary
+
+        print(T("close_explain", lang, title=title, name=path.name, exports=path / store.EXPORTS))
+        choices = [
+            questionary.Choice(T("close_no", lang), value=False),
+            questionary.Choice(T("close_yes", lang), value=True),
+        ]
+        if not questionary.select(T("close_ask", lang), choices=choices).ask():
+            print(T("close_cancelled", lang))
+            return 1
+    try:
+        store.close_session(path, kept_figures)
+    except store.StoreError as exc:
+        raise _store_error(exc, lang) from None
+    print(T("closed_done", lang, name=path.name))
+    return 0
 
 
 # ------------------------------------------------------------------ export
@@ -397,8 +454,6 @@ def export_session(
     args: argparse.Namespace, name: str, fmt: str, output: str | None, *, charts: bool = False
 ) -> list[Path]:
     """Write an export; returns the files written (empty when it went to standard output)."""
-    import json
-
     from mognad_tui.export import csv_export, json_export, markdown
 
     record = _read_record(args, name)
@@ -415,8 +470,7 @@ def export_session(
     written: list[Path] = []
     try:
         if fmt == "json":
-            data = json_export.export_json(record, previous=previous)
-            text = json.dumps(data, ensure_ascii=False, indent=2)
+            text = json_export.to_text(json_export.export_json(record, previous=previous))
             written += _emit(out, text + "\n")
         elif fmt == "csv":
             summary, raw = csv_export.export_csv(record)
@@ -489,14 +543,16 @@ def _run_app(
 def _export_from_app(args: argparse.Namespace, name: str) -> str:
     """The app's export key: Markdown with charts beside the session, read without disturbing
     the live meeting. Runs in a worker thread."""
+    from mognad_tui.store import EXPORTS
+
     folder = Path(name)
-    out = folder / "exports" / f"{folder.name}-{date.today().isoformat()}.md"
+    out = folder / EXPORTS / f"{folder.name}-{date.today().isoformat()}.md"
     export_session(args, name, "md", str(out), charts=True)
     return str(out)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_app(args, open_store(args, args.session))
+    return _run_app(args, open_live(args, args.session))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -531,7 +587,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mognad_tui.meeting import Meeting
     from mognad_tui.web.server import serve_headless
 
-    session = open_store(args, args.session)
+    session = open_live(args, args.session)
     with session:
         meeting = Meeting(session, self_paced=args.self_paced)
 
@@ -587,10 +643,13 @@ def cmd_start(args: argparse.Namespace) -> int:
     lang = args.lang
     for attr in ("host", "port"):
         setattr(args, attr, getattr(args, attr, None))
-    sessions = [s for s in store.list_sessions(data_dir(args)) if not s.error and not s.locked]
+    sessions = [
+        s for s in store.list_sessions(data_dir(args)) if not (s.error or s.locked or s.closed)
+    ]
     new = "\0new"
     choices = [questionary.Choice(T("start_new", lang), value=new)] + [
-        questionary.Choice(f"{s.title} ({s.name}, {s.created})", value=s.name) for s in sessions
+        questionary.Choice(safe(f"{s.title} ({s.name}, {s.created})"), value=s.name)
+        for s in sessions
     ]
     picked = questionary.select(T("start_pick", lang), choices=choices).ask()
     if picked is None:
@@ -613,4 +672,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "simulate": cmd_simulate,
     "export": cmd_export,
     "validate": cmd_validate,
+    "close": cmd_close,
 }

@@ -105,6 +105,29 @@ T = Catalog(
             "state_running": "pågår nu",
             "state_started": "påbörjat",
             "state_new": "nytt",
+            "state_closed": "stängt",
+            "cmd_close": "stäng ett möte: behåll planen, radera enskilda svar och fritexter",
+            "cmd_close_long": "Stänger mötet för gott. Siffrorna som planen visar, anteckningar,\n"
+            "behov och åtgärder sparas. Alla enskilda svar och alla fritexter raderas, även\n"
+            "godkända. Det går inte att ångra.",
+            "opt_yes": "fråga inte först",
+            "close_explain": "Mötet {title} ({name}) stängs för gott.\n"
+            "Det här sparas: siffrorna som planen visar (under anonymitetsgränsen bara antalet "
+            "svar), anteckningar, behov och åtgärder.\n"
+            "Det här raderas: alla enskilda svar och alla fritexter, även de som är godkända, "
+            "och exporterna i mötets mapp ({exports}).\n"
+            "Det går inte att ångra. Kopior och säkerhetskopior som redan finns kan mognad "
+            "inte radera.",
+            "close_ask": "Vill du stänga mötet och radera svaren?",
+            "close_yes": "Ja, stäng och radera",
+            "close_no": "Nej, avbryt",
+            "close_cancelled": "Mötet är inte stängt. Inget har raderats.",
+            "close_needs_yes": "mognad close frågar först, och här finns ingen terminal att "
+            "fråga i. Lägg till --yes om du vill stänga mötet.",
+            "closed_done": "Mötet {name} är stängt. Enskilda svar och fritexter är raderade. "
+            "Planen får du med: mognad export {name}",
+            "err_closed": "mötet {name} är stängt: svaren är raderade och mötet tar inte emot "
+            "nya. Planen får du med: mognad export {name}",
             "valid": "{path}: inga fel",
             "exported": "Skrev {path}",
             "port_moved": "Port {old} var upptagen, så deltagarsidan använde port {new}.",
@@ -213,6 +236,29 @@ T = Catalog(
             "state_running": "running now",
             "state_started": "started",
             "state_new": "new",
+            "state_closed": "closed",
+            "cmd_close": "close a meeting: keep the plan, delete single answers and free texts",
+            "cmd_close_long": "Closes the meeting for good. The figures the plan shows, notes,\n"
+            "needs and actions are kept. Every single answer and every free text is deleted,\n"
+            "approved ones too. This cannot be undone.",
+            "opt_yes": "do not ask first",
+            "close_explain": "The meeting {title} ({name}) will be closed for good.\n"
+            "Kept: the figures the plan shows (below the anonymity threshold only the number "
+            "of answers), notes, needs and actions.\n"
+            "Deleted: every single answer and every free text, approved ones too, and the "
+            "exports in the meeting's folder ({exports}).\n"
+            "This cannot be undone. Copies and backups that already exist are out of "
+            "mognad's reach.",
+            "close_ask": "Close the meeting and delete the answers?",
+            "close_yes": "Yes, close and delete",
+            "close_no": "No, cancel",
+            "close_cancelled": "The meeting is not closed. Nothing was deleted.",
+            "close_needs_yes": "mognad close asks first, and there is no terminal to ask in. "
+            "Add --yes to close the meeting.",
+            "closed_done": "The meeting {name} is closed. Single answers and free texts are "
+            "deleted. Get the plan with: mognad export {name}",
+            "err_closed": "the meeting {name} is closed: its answers are deleted and it takes "
+            "no new ones. Get the plan with: mognad export {name}",
             "valid": "{path}: no errors",
             "exported": "Wrote {path}",
             "port_moved": "Port {old} was taken, so the participants' page used port {new}.",

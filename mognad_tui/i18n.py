@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from mognad_tui.model import LANGS, Lang
+from mognad_tui.model import LANGS, TERMINAL_LIMIT, Lang, clean_text
 
 DEFAULT_LANG: Lang = "sv"
 _LOCALES = {"sv": "sv_SE", "en": "en_GB"}
@@ -42,13 +42,22 @@ class Catalog:
     def __call__(self, key: str, lang: str = DEFAULT_LANG, **fields: Any) -> str:
         table = self.messages.get(lang) or self.messages[DEFAULT_LANG]
         text = table[key]
-        return text.format(**fields) if fields else text
+        return text.format(**{k: _safe(v) for k, v in fields.items()}) if fields else text
 
     def missing(self) -> dict[str, set[str]]:
         """Keys present in one language and not the other (for the completeness test)."""
         keys = {lang: set(table) for lang, table in self.messages.items()}
         every = set().union(*keys.values())
         return {lang: every - have for lang, have in keys.items() if every - have}
+
+
+def _safe(value: Any) -> Any:
+    """A message's field as the terminal may print it: a name, path, reason or server text can
+    hold escape sequences (a session folder, a typed argument, a hostile server), so every
+    field that is text goes through ``clean_text``; numbers and dates keep their format specs."""
+    if isinstance(value, str | os.PathLike | BaseException):
+        return clean_text(str(value), TERMINAL_LIMIT, multiline=True)
+    return value
 
 
 def format_number(value: float, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:

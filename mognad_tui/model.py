@@ -82,8 +82,18 @@ def clean_text(text: str, limit: int = MAX_FREE_TEXT, *, multiline: bool = False
     Newlines and tabs survive only where ``multiline`` allows (notes); elsewhere they become a
     space. The result is capped at ``limit`` characters.
     """
+    text = str(text)
+    # The common case at C speed: nothing to remove (isprintable is false for category C and
+    # for every separator but the ASCII space, the only whitespace left to fold or strip).
+    if (
+        text.isprintable()
+        and len(text) <= limit
+        and text == text.strip()
+        and (multiline or "  " not in text)
+    ):
+        return text
     out: list[str] = []
-    for ch in str(text):
+    for ch in text:
         if ch in "\n\t" and multiline:
             out.append(ch)
         elif ch in "\r\n\t\v\f":
@@ -96,6 +106,32 @@ def clean_text(text: str, limit: int = MAX_FREE_TEXT, *, multiline: bool = False
     if not multiline:
         cleaned = " ".join(cleaned.split())
     return cleaned.strip()[:limit].rstrip()  # cleaning twice gives the same text
+
+
+#: Long enough for any text a session or a server may legitimately hold; ``clean_tree`` and
+#: the catalogues clean for the terminal's sake, not to shorten anything.
+TERMINAL_LIMIT = 100_000
+
+
+def clean_tree(data: Any, *, multiline: bool = True, limit: int = TERMINAL_LIMIT) -> Any:
+    """``clean_text`` applied to every string (keys included) of plain JSON data.
+
+    A session folder or a participant server is as hostile as a participant: a title or a
+    question text holding ``ESC ]0;...`` would retitle or wipe the facilitator's terminal. Data
+    read from either passes through here before any face sees it; clean data comes back equal.
+    """
+    if isinstance(data, str):
+        return clean_text(data, limit, multiline=multiline)
+    if isinstance(data, dict):
+        return {
+            (clean_tree(k, multiline=multiline, limit=limit) if isinstance(k, str) else k): (
+                clean_tree(v, multiline=multiline, limit=limit)
+            )
+            for k, v in data.items()
+        }
+    if isinstance(data, list | tuple):
+        return [clean_tree(v, multiline=multiline, limit=limit) for v in data]
+    return data
 
 
 # ---------------------------------------------------------------- question sets
@@ -304,6 +340,7 @@ class QuestionSet:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QuestionSet:
+        data = clean_tree(data)  # the frozen copy in a session folder may have been edited
         return cls(
             id=data["id"],
             version=str(data.get("version", "")),
@@ -332,7 +369,7 @@ def item_to_dict(item: Item) -> dict[str, Any]:
 
 
 def item_from_dict(data: dict[str, Any]) -> Item:
-    data = dict(data)
+    data = dict(clean_tree(data))
     if data.pop("type") == "prompt":
         return Prompt(**data)
     data["kind"] = Kind(data["kind"])
@@ -357,6 +394,7 @@ class Need:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Need:
+        data = clean_tree(data)
         return cls(**{**data, "kind": NeedKind(data["kind"])})
 
 
@@ -379,6 +417,7 @@ class ActionItem:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ActionItem:
+        data = clean_tree(data)
         return cls(
             **{
                 **data,
@@ -410,7 +449,8 @@ class SessionInfo:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SessionInfo:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        # One line each: the title is what `mognad list` and the run header print.
+        return cls(**{k: clean_tree(v, multiline=False) for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -439,6 +479,10 @@ class SessionRecord:
     approved: dict[str, list[str]] = field(default_factory=dict)  # text question -> shown texts
     polls: list[Question] = field(default_factory=list)  # quick polls made during the meeting
     voting: dict[str, Voting] = field(default_factory=dict)  # question id -> state
+    #: ``mognad close`` deleted the raw answers and free texts for good; ``kept`` holds, per
+    #: question, the figures the plan showed then (see ``results.kept_figures``).
+    closed: bool = False
+    kept: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question | None:
         return self.question_set.question(question_id) or next(

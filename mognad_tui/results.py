@@ -454,6 +454,7 @@ def question_result(record: SessionRecord, question: Question | str) -> Question
     """The figures of one question, tallies added, hidden below the threshold.
 
     Answers that match no option (a question set edited after the meeting) are not counted.
+    A closed session has no answers left: its figures are the ones kept when it was closed.
     """
     if isinstance(question, str):
         found = record.question(question)
@@ -461,6 +462,8 @@ def question_result(record: SessionRecord, question: Question | str) -> Question
             raise KeyError(question)
         question = found
     threshold = threshold_of(record)
+    if record.closed:
+        return _kept_result(question, record.kept.get(question.id), threshold)
     answers = list(record.answers.get(question.id) or [])
     tallies = _tally_counts(record, question)
     if question.kind in (Kind.SCALE, Kind.SINGLE):
@@ -479,6 +482,52 @@ def question_result(record: SessionRecord, question: Question | str) -> Question
         threshold=threshold,
         shown=True,
         texts=tuple(stable_shuffle(texts, shuffle_seed(record, question.id))),
+    )
+
+
+#: What ``kept_figures`` keeps of a result: everything but the question, the threshold (the
+#: session's, read again) and the free texts (deleted).
+_KEPT_FIELDS = (
+    "n", "shown", "dont_know", "valued", "median", "mean", "spread", "disagreement",
+    "disagrees", "all_alike",
+)  # fmt: skip
+
+
+def kept_figures(record: SessionRecord) -> dict[str, dict[str, Any]]:
+    """What a closed session keeps of each question: the figures the plan shows, as plain data.
+
+    ``mognad close`` stores this in place of the raw answers. It is computed by
+    :func:`question_result`, so the threshold is already applied: a question below it keeps
+    only its count. Approved free texts are not kept (closing deletes every free text).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for question in record.all_questions:
+        result = question_result(record, question)
+        data = {name: getattr(result, name) for name in _KEPT_FIELDS}
+        if result.shown and result.distribution is not None:
+            data["distribution"] = [vars(c) for c in result.distribution]
+        out[question.id] = data
+    return out
+
+
+def _kept_result(question: Question, kept: Any, threshold: int) -> QuestionResult:
+    kept = kept if isinstance(kept, dict) else {}
+    n = kept.get("n")
+    n = n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else 0
+    if not kept.get("shown") or not is_shown(n, threshold):
+        return _hidden(question, n, threshold)
+    distribution = kept.get("distribution")
+    return QuestionResult(
+        question=question,
+        threshold=threshold,
+        **{name: kept.get(name) for name in _KEPT_FIELDS if name != "n"},
+        n=n,
+        distribution=(
+            tuple(OptionCount(**c) for c in distribution)
+            if isinstance(distribution, list)
+            else None
+        ),
+        texts=() if question.kind is Kind.TEXT else None,
     )
 
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from mognad_tui.client.messages import MESSAGES
-from mognad_tui.model import MAX_SHORT_TEXT, clean_text
+from mognad_tui.model import MAX_SHORT_TEXT, clean_text, clean_tree
 
 #: Error codes the server sends as ``{"error": CODE}`` (see web/messages.py), mapped to the key
 #: of our own sentence. A code not listed here falls back to the server's own ``message`` (it
@@ -247,6 +247,9 @@ class ParticipantClient:
             body = await self._json(resp)
         if not isinstance(body, dict) or not isinstance(body.get("open", []), list):
             raise ApiError(resp.status, "bad_response", MESSAGES("bad_response", self.lang))
+        # Question texts, labels and titles end up on a terminal: a hostile server's escape
+        # sequences are removed here, once, for the terminal client and the simulator alike.
+        body = clean_tree(body)
         body.setdefault("open", [])
         if not isinstance(body.get("answered"), dict):
             body["answered"] = {}

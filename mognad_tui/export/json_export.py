@@ -10,6 +10,9 @@ figures at all. Nothing identifies a device or a person: no join code, no token,
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from typing import Any
 
 from mognad_tui.model import Question, SessionRecord
@@ -130,6 +133,25 @@ def _summary(ov: Overview) -> dict[str, Any]:
     return out
 
 
+_NON_ASCII = re.compile("[^\x00-\x7e]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    # Category C, as clean_text judges it; json.dumps gives the right escape (pairs included).
+    return json.dumps(char)[1:-1] if unicodedata.category(char).startswith("C") else char
+
+
+def to_text(data: dict[str, Any]) -> str:
+    """The export as JSON text, readable (å, ä, ö as they are) and safe to print on a terminal.
+
+    ``ensure_ascii=False`` escapes only U+0000-U+001F: a raw answer or a note in an edited
+    session folder may also hold a C1 control or a bidi override. Those are written as
+    ``\\uXXXX`` escapes, so the parsed values stay exactly what the session holds.
+    """
+    return _NON_ASCII.sub(_escape_control, json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def export_json(record: SessionRecord, previous: SessionRecord | None = None) -> dict[str, Any]:
     """The session as a JSON-ready dict (``json.dumps(..., ensure_ascii=False)`` it).
 
@@ -148,6 +170,9 @@ def export_json(record: SessionRecord, previous: SessionRecord | None = None) ->
             "threshold": ov.threshold,
             "follow_up": info.follow_up,
             "set": {"id": qset.id, "version": qset.version, "title": qset.title},
+            # `mognad close` deleted every raw answer and free text: `answers` lists are empty
+            # and the figures are the ones the plan showed when the session was closed.
+            "raw_answers_deleted": record.closed,
         },
         "questions": [_question(record, q, ov.questions[q.id]) for q in qset.questions],
         "polls": [_question(record, q, ov.questions[q.id]) for q in record.polls],

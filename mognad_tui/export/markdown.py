@@ -178,6 +178,8 @@ class _Renderer:
                 set=set_name,
             )
         )
+        if self.record.closed:
+            self.doc.para(self.t("closed_note"))
 
     def summary(self) -> None:
         ov = self.ov

@@ -13,6 +13,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sv": {
         "title": "Digital mognad: {group}",
         "byline": "{date} · {participants} · frågeset {set}",
+        "closed_note": (
+            "Mötet är stängt: enskilda svar och fritexter är raderade. Siffrorna är de som "
+            "planen visade när mötet stängdes."
+        ),
         "participants_one": "{n} deltagare",
         "participants_other": "{n} deltagare",
         "answers_one": "{n} svar",
@@ -157,6 +161,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "title": "Digital maturity: {group}",
         "byline": "{date} · {participants} · question set {set}",
+        "closed_note": (
+            "The meeting is closed: single answers and free texts are deleted. The figures "
+            "are those the plan showed when the meeting was closed."
+        ),
         "participants_one": "{n} participant",
         "participants_other": "{n} participants",
         "answers_one": "{n} answer",

@@ -5,6 +5,7 @@ group commit, folded into an atomically replaced snapshot on open and close. See
 the format, ``live`` for how TinyDB is plugged in, ``writer`` for the group commit.
 """
 
+from .closing import EXPORTS, close_session
 from .errors import (
     SessionDamaged,
     SessionExists,
@@ -24,6 +25,7 @@ from .sessions import (
 )
 
 __all__ = [
+    "EXPORTS",
     "SCHEMA_VERSION",
     "Durable",
     "SessionDamaged",
@@ -34,6 +36,7 @@ __all__ = [
     "SessionSummary",
     "StoreError",
     "StoreFull",
+    "close_session",
     "create_session",
     "list_sessions",
     "resolve_session",

@@ -77,6 +77,8 @@ KEYED: dict[str, Callable[[dict[str, Any]], Any]] = {
 }
 ALL_TABLES = (META, QUESTION_SET, ANSWERS, *KEYED)
 MODERATION_STATES = ("approved", "hidden")
+#: The state key ``mognad close`` sets: ``{"kept": {question id: figures}}``.
+CLOSED = "closed"
 MAX_KEY = 500  # ids, slots and keys are short; a cap keeps every journal line small
 
 #: How a snapshot lists each table's documents (then by id; tables not named: by id only).
@@ -612,13 +614,17 @@ class SessionStore:
 
     def _put_keyed(self, name: str, key: Any, doc: dict[str, Any]) -> Durable:
         with self._write() as w:
-            index = self._keys[name]
-            doc_id = index.get(key)
-            if doc_id is None:
-                index[key] = self._tables[name].insert(doc)
-            else:
-                self._tables[name].update(_replace_with(doc), doc_ids=[doc_id])
+            self._put_keyed_within(name, key, doc)
         return w.durable
+
+    def _put_keyed_within(self, name: str, key: Any, doc: dict[str, Any]) -> None:
+        """The keyed put itself, inside a write that may change more (``drop_raw``)."""
+        index = self._keys[name]
+        doc_id = index.get(key)
+        if doc_id is None:
+            index[key] = self._tables[name].insert(doc)
+        else:
+            self._tables[name].update(_replace_with(doc), doc_ids=[doc_id])
 
     def _delete_keyed(self, name: str, key: Any) -> Durable:
         with self._write() as w:
@@ -690,6 +696,26 @@ class SessionStore:
             self._tables[META].update({"info": data}, doc_ids=[self._meta_id])
             self.info = new
         return w.durable
+
+    def drop_raw(self, kept: dict[str, Any]) -> Durable:
+        """``mognad close``: delete every raw answer and every free text (moderated ones too)
+        in one write, and keep ``kept`` (the plan's figures) in their place.
+
+        The deletion reaches the files only with the next fold (``fold``), which rewrites the
+        snapshot and starts a new journal: ``store.closing`` does both and checks the result.
+        """
+        doc = {"key": CLOSED, "value": {"kept": _json_copy(kept, "kept figures")}}
+        with self._write() as w:
+            self._tables[ANSWERS].truncate()
+            self._tables[MODERATION].truncate()
+            self._answers = {}
+            self._keys[MODERATION] = {}
+            self._put_keyed_within(STATE, CLOSED, doc)
+        return w.durable
+
+    def is_closed_for_good(self) -> bool:
+        """Whether ``mognad close`` ran: no meeting may take answers here any more."""
+        return isinstance(self.state(CLOSED), dict)
 
     # ------------------------------------------------------------ reads (from memory)
 
@@ -770,6 +796,7 @@ class SessionStore:
             if d["state"] == "approved":
                 approved.setdefault(d["q"], []).append(d["text"])
         voting: dict[str, Voting] = {}
+        closed = self.state(CLOSED)
         raw_voting = self.state("voting", {})
         if isinstance(raw_voting, dict):
             for qid, value in raw_voting.items():
@@ -786,4 +813,6 @@ class SessionStore:
             approved={q: sorted(texts) for q, texts in approved.items()},
             polls=self.polls(),
             voting=voting,
+            closed=isinstance(closed, dict),
+            kept=dict(closed.get("kept") or {}) if isinstance(closed, dict) else {},
         )

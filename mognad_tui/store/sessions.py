@@ -126,6 +126,7 @@ class SessionSummary:
     locked: bool  # a live process has it open for writing
     current: str | None  # the meeting's current item (state "current")
     error: str | None  # why it cannot be opened, if it cannot
+    closed: bool = False  # `mognad close` deleted its raw answers and free texts
 
 
 def list_sessions(data_dir: Path) -> list[SessionSummary]:
@@ -157,6 +158,7 @@ def list_sessions(data_dir: Path) -> list[SessionSummary]:
                     locked=locked,
                     current=current if isinstance(current, str) else None,
                     error=None,
+                    closed=store.is_closed_for_good(),
                 )
         except (StoreError, OSError) as exc:
             reason = exc.reason if isinstance(exc, StoreError) else str(exc)

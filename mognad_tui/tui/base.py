@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 
 from mognad_tui.i18n import DEFAULT_LANG
 from mognad_tui.meeting import AnswerRefused
+from mognad_tui.model import TERMINAL_LIMIT, clean_text
 from mognad_tui.tui.catalog import T
 
 if TYPE_CHECKING:
@@ -90,10 +91,13 @@ def refusal_text(exc: BaseException, lang: str) -> str:
 
 def show_text(widget: Any, text: str) -> None:
     """Set a Label's or Static's literal text, skipping the update (and the layout pass it
-    costs) when the text is unchanged: navigation repaints a dozen labels on every key."""
+    costs) when the text is unchanged: navigation repaints a dozen labels on every key.
+
+    Literal, and cleaned: Textual passes an ESC or a bidi override through to the terminal,
+    and the text may come from a session folder someone edited."""
     if getattr(widget, "_mognad_text", None) == text:
         return
     widget._mognad_text = text
     from textual.content import Content
 
-    widget.update(Content(text))
+    widget.update(Content(clean_text(text, TERMINAL_LIMIT, multiline=True)))

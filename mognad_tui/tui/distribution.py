@@ -12,7 +12,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from mognad_tui.i18n import format_number
-from mognad_tui.model import DONT_KNOW, Kind
+from mognad_tui.model import DONT_KNOW, Kind, clean_text
 from mognad_tui.results import QuestionResult
 from mognad_tui.tui.catalog import T
 
@@ -136,7 +136,7 @@ def _render_texts(result: QuestionResult, lang: str, out: Builder) -> Builder:
         return out
     for text in texts:
         out.append("• ", style="bold")
-        out.append(text)  # literal: never markup
+        out.append(clean_text(text))  # literal: never markup; never a raw control either
         out.append("\n")
     out.append(T("question.n_people", lang, n=result.n), style="dim")
     return out

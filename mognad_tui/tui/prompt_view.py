@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
 from mognad_tui.meeting import AgendaEntry, Meeting
-from mognad_tui.model import Prompt
+from mognad_tui.model import MAX_NOTE_TEXT, Prompt, clean_text
 from mognad_tui.tui.agenda import position
 from mognad_tui.tui.base import (
     Localized,
@@ -97,8 +97,10 @@ class PromptView(Localized, VerticalScroll):
         self.query_one(CountdownTimer).show_item(item.id, item.minutes)
         if self.item is None or self.item.id != item.id:
             self.item = item
-            text = self._pending.get(item.id, self.meeting.note(item.id))
-            self._saved_text.setdefault(item.id, self.meeting.note(item.id))
+            # Cleaned as a new note is: the session folder may have been edited.
+            saved = clean_text(self.meeting.note(item.id), MAX_NOTE_TEXT, multiline=True)
+            text = self._pending.get(item.id, saved)
+            self._saved_text.setdefault(item.id, saved)
             self._loading = True
             self.query_one("#notes", NotesArea).load_text(text)
             self._loading = False
