@@ -29,6 +29,7 @@ class JoinState:
     joined: int
     answered: int | None  # for the current question, None when the item is not a question
     error: str  # a sentence when the server did not start or is missing, else ""
+    notice: str = ""  # a warning for the facilitator (typed codes paused), else ""
 
 
 def _digits_safe(code: str) -> bool:
@@ -49,6 +50,7 @@ class JoinPanel(Localized, Vertical):
         yield Label(id="join-joined", markup=False)
         yield Label(id="join-answered", markup=False)
         yield Label(id="join-error", markup=False)
+        yield Label(id="join-notice", markup=False)
 
     def on_resize(self) -> None:
         self.query_one("#join-qr", QRCode).refresh(layout=True)
@@ -75,6 +77,9 @@ class JoinPanel(Localized, Vertical):
         error = self.query_one("#join-error", Label)
         error.display = bool(state.error)
         show_text(error, state.error)
+        notice = self.query_one("#join-notice", Label)
+        notice.display = bool(state.notice)
+        show_text(notice, state.notice)
 
 
 def _short_url(url: str) -> str:

@@ -182,6 +182,12 @@ class Live:
 
     @property
     def code(self) -> str:
+        """The join key: what the QR code and the link carry, and the API's ``{code}``."""
+        return self.meeting.join_key
+
+    @property
+    def short_code(self) -> str:
+        """The short code people type on the start page."""
         return self.meeting.join_code
 
     def request(
