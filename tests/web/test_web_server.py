@@ -158,11 +158,13 @@ def test_serve_headless_prints_the_url_and_stops_on_sigterm(tmp_path: Path) -> N
     )
     try:
         line = proc.stdout.readline().strip()
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/j/[A-Za-z0-9_-]{32}", line), (line, proc.stderr.read())
+        url_shape = r"http://127\.0\.0\.1:\d+/j/[A-Za-z0-9_-]{32}"
+        assert re.fullmatch(url_shape, line), (line, proc.stderr.read())
         port = int(line.split(":")[2].split("/")[0])
         with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
             path_ = line.split(str(port), 1)[1]
-            sock.sendall(f"GET {path_} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+            head = f"GET {path_} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            sock.sendall(head.encode())
             assert sock.recv(64).startswith(b"HTTP/1.1 200")
         # An event stream is open while it stops: it must not hold the stop up.
         stream = socket.create_connection(("127.0.0.1", port), timeout=5)
