@@ -785,3 +785,45 @@ def test_catalog_is_complete_and_every_used_key_exists():
     for key in used:
         for lang in ("sv", "en"):
             T(key, lang)
+
+
+# ---------------------------------------------------------------- trust (issue 9)
+
+
+async def test_the_screen_says_when_phone_answers_outnumber_the_phones_present(session: Path):
+    before = open_meeting(session)
+    await before.go_to(SCALE)
+    await before.toggle_open(SCALE)
+    await answer(before, SCALE, [1, 2, 3])  # three phones, then the meeting restarts
+    before.store.close()
+    meeting = open_meeting(session)
+    app = make_app(meeting)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            shown = region_text(app, "QuestionView")
+            assert "fler svar från mobiler (3) än anslutna mobiler (0)" in shown
+            # Keyboard votes are no phones: they exceed the phones by design.
+            meeting.join("back-1")
+            meeting.join("back-2")
+            meeting.join("back-3")
+            await meeting.submit_private(SCALE, 4)
+            await pilot.pause()
+            shown = region_text(app, "QuestionView")
+            assert "fler svar från mobiler" not in shown and "4 har svarat" in shown
+    finally:
+        meeting.store.close()
+
+
+async def test_the_screen_says_when_typed_codes_are_paused(meeting: Meeting):
+    app = make_app(meeting, server=FakeServer())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "skriva in koden" not in region_text(app, "#join")
+        meeting.pause_typed_codes(600)
+        await pilot.pause()
+        assert (
+            "Det går inte att skriva in koden förrän om 10 min. QR-koden och länken fungerar."
+            in region_text(app, "#join")
+        )
