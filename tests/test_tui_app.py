@@ -790,27 +790,40 @@ def test_catalog_is_complete_and_every_used_key_exists():
 # ---------------------------------------------------------------- trust (issue 9)
 
 
-async def test_the_screen_says_when_phone_answers_outnumber_the_phones_present(session: Path):
+async def after_a_restart(session: Path, phones: int) -> Meeting:
+    """A meeting whose open question got ``phones`` phone answers before a restart."""
     before = open_meeting(session)
     await before.go_to(SCALE)
     await before.toggle_open(SCALE)
-    await answer(before, SCALE, [1, 2, 3])  # three phones, then the meeting restarts
+    await answer(before, SCALE, [1 + n % 5 for n in range(phones)])
     before.store.close()
-    meeting = open_meeting(session)
+    return open_meeting(session)
+
+
+async def test_the_screen_says_when_phone_answers_outnumber_the_phones_present(session: Path):
+    meeting = await after_a_restart(session, 3)
     app = make_app(meeting)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             shown = region_text(app, "QuestionView")
             assert "fler svar från mobiler (3) än anslutna mobiler (0)" in shown
-            # Keyboard votes are no phones: they exceed the phones by design.
-            meeting.join("back-1")
-            meeting.join("back-2")
-            meeting.join("back-3")
-            await meeting.submit_private(SCALE, 4)
+    finally:
+        meeting.store.close()
+
+
+async def test_keyboard_votes_do_not_count_as_phones_answering(session: Path):
+    meeting = await after_a_restart(session, 3)
+    for n in range(3):
+        meeting.join(f"back-{n}")  # the three phones come back
+    await meeting.submit_private(SCALE, 4)  # and two people vote on the keyboard
+    await meeting.submit_private(SCALE, 5)
+    app = make_app(meeting)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             shown = region_text(app, "QuestionView")
-            assert "fler svar från mobiler" not in shown and "4 har svarat" in shown
+            assert "5 har svarat" in shown and "fler svar från mobiler" not in shown
     finally:
         meeting.store.close()
 
