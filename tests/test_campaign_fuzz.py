@@ -68,7 +68,8 @@ SMALL_SET = ROOT / "tests" / "data" / "question_sets" / "valid-small.sv.yaml"
 LAUNCHER = (
     "import sys\n"
     "import mognad_tui.web.app as app\n"
-    "app.WRONG_CODES = app.ANSWERS_PER_WINDOW = 10**9\n"
+    "app.WRONG_CODES = app.ANSWERS_PER_WINDOW = app.WRONG_CODES_TOTAL = 10**9\n"
+    "app.NEW_DEVICES_BURST = 10**9\n"
     "from mognad_tui.__main__ import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )

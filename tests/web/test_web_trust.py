@@ -305,3 +305,46 @@ def test_the_pages_links_are_built_from_routes(live: Live) -> None:
         reply = live.device(join=False).get(path)
         for link in local_links(reply.text):
             assert link.startswith("/") and not link.startswith(("//", "/\\")), (path, link)
+
+
+def test_serve_answers_a_name_given_with_allowed_host(tmp_path: Any) -> None:
+    import http.client
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from web_harness import builtin_set
+
+    from mognad_tui.model import SessionInfo
+    from mognad_tui.store import create_session
+
+    info = SessionInfo(
+        name="s", title="T", created="2026-11-26", set_id="digital-mognad", lang="sv"
+    )
+    create_session(tmp_path, info, builtin_set())
+    command = [sys.executable, "-m", "mognad_tui", "serve", "s", "--data-dir", str(tmp_path)]
+    command += ["--host", "127.0.0.1", "--port", "0", "--allowed-host", "mote.kommun.example"]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ)
+    )
+    try:
+        url = proc.stdout.readline().strip()
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)(/j/[A-Za-z0-9_-]{32})", url)
+        assert match, (url, proc.stderr.read() if proc.poll() is not None else "")
+        port, path = int(match.group(1)), match.group(2)
+
+        def status(host: str) -> int:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request("GET", path, headers={"Host": host})
+                return conn.getresponse().status
+            finally:
+                conn.close()
+
+        assert status(f"mote.kommun.example:{port}") == 200
+        assert status(f"127.0.0.1:{port}") == 200
+        assert status(f"annan.example:{port}") == 400
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
