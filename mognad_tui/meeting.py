@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import hmac
 import logging
@@ -162,12 +163,13 @@ class Meeting:
     def join_code(self) -> str:
         return self.store.info.join_code
 
-    @property
+    @functools.cached_property
     def join_key(self) -> str:
         """The long secret the QR code and the link carry in place of the typed code.
 
         Derived from the session secret, so it survives restarts without being stored; at
         192 bits it cannot be guessed, which is why the link needs no guessing budget.
+        Computed once: every request compares against it, and the secret never changes.
         """
         tag = hmac.new(self.store.secret, b"join-link\0", hashlib.sha256).digest()
         return _b64(tag[:_JOIN_KEY_BYTES])
