@@ -840,3 +840,6 @@ async def test_the_screen_says_when_typed_codes_are_paused(meeting: Meeting):
             "Det går inte att skriva in koden förrän om 10 min. QR-koden och länken fungerar."
             in region_text(app, "#join")
         )
+        await pilot.press("g")  # the full-screen QR code says it too, not "type the code"
+        assert isinstance(app.screen, JoinScreen)
+        assert "QR-koden och länken fungerar" in region_text(app, "#full-hint")

@@ -126,7 +126,7 @@ class JoinScreen(Localized, Screen[None]):
         with Center():
             yield Label(id="full-joined", markup=False)
         with Center():
-            yield Label(Content(self.state.error or self.t("join.scan")), id="full-hint")
+            yield Label(id="full-hint", markup=False)
 
     def on_mount(self) -> None:
         self.show(self.state)
@@ -137,6 +137,8 @@ class JoinScreen(Localized, Screen[None]):
         if qr.url != state.url:
             qr.set_url(state.url)
         show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
+        hint = state.error or state.notice or self.t("join.scan")
+        show_text(self.query_one("#full-hint", Label), hint)
 
     def on_resize(self) -> None:
         self.query_one("#full-qr", QRCode).refresh(layout=True)
