@@ -97,6 +97,14 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         return value
 
     serving.add_argument("--port", type=port, help=t("opt_port", port=DEFAULT_PORT))
+    serving.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="allowed_hosts",
+        help=t("opt_allowed_host"),
+    )
 
     sub = parser.add_subparsers(dest="command", metavar=t("commands_metavar"), parser_class=_Parser)
 
@@ -511,7 +519,7 @@ def _emit(path: Path | None, text: str, *, bom: bool = False) -> list[Path]:
 def _make_server(meeting: Any, args: argparse.Namespace) -> Any:
     from mognad_tui.web.server import WebServer
 
-    return WebServer(meeting, host=args.host, port=args.port)
+    return WebServer(meeting, host=args.host, port=args.port, allowed_hosts=args.allowed_hosts)
 
 
 def _run_app(
@@ -574,7 +582,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             host = args.host if args.host not in (None, "", "0.0.0.0", "::") else "127.0.0.1"
 
             def local_url() -> str:
-                return f"http://{host}:{server.port}/j/{meeting.join_code}"
+                return f"http://{host}:{server.port}/j/{meeting.join_key}"
 
             return [Simulator(local_url, participants, pace=1.0)]
 
@@ -600,7 +608,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         try:
             asyncio.run(
-                serve_headless(meeting, args.host, args.port, on_url=on_url, on_moved=on_moved)
+                serve_headless(
+                    meeting,
+                    args.host,
+                    args.port,
+                    on_url=on_url,
+                    on_moved=on_moved,
+                    allowed_hosts=args.allowed_hosts,
+                )
             )
         except (OSError, UnicodeError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc

@@ -27,6 +27,10 @@ T = Catalog(
             "opt_host": "adressen som servern lyssnar på (standard: alla nätverk; "
             "adressen som telefonerna når visas på skärmen)",
             "opt_port": "porten som servern lyssnar på (standard: {port}; 0 väljer en ledig port)",
+            "opt_allowed_host": (
+                "ett värdnamn till som servern svarar på, till exempel ett namn i kommunens DNS "
+                "(kan anges flera gånger; datorns egna adresser och localhost gäller alltid)"
+            ),
             "opt_name": 'gruppens namn, till exempel "Enhet Socialtjänst Nord"',
             "opt_set": "frågeset: ett namn (standard: digital-mognad) eller en fil",
             "opt_follow_up": "ett tidigare möte med samma grupp att jämföra med",
@@ -159,6 +163,11 @@ T = Catalog(
             "opt_host": "the address the server listens on (default: all networks; the "
             "address phones reach is shown on screen)",
             "opt_port": "the port the server listens on (default: {port}; 0 picks a free port)",
+            "opt_allowed_host": (
+                "one more host name the server answers to, such as a name in the "
+                "municipality's DNS (repeatable; the machine's own addresses and localhost "
+                "always work)"
+            ),
             "opt_name": 'the group\'s name, for example "Social Services Unit North"',
             "opt_set": "question set: a name (default: digital-mognad) or a file",
             "opt_follow_up": "an earlier meeting of the same group to compare with",

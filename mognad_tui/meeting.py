@@ -13,10 +13,13 @@ can replace its own answer while nothing stored links one person's answers acros
 from __future__ import annotations
 
 import asyncio
+import base64
+import functools
 import hashlib
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -44,6 +47,16 @@ from mognad_tui.store import SessionStore, StoreError, StoreFull
 
 #: Step number under which quick polls made during the meeting appear in the agenda.
 POLL_STEP = 0
+#: A device token is a random nonce and its HMAC tag with the session secret, both 16 bytes
+#: (128 bits) in unpadded base64url: 22 + 22 characters. Only the server can make a valid one,
+#: and it stays valid after a restart because the secret is stored with the session.
+_NONCE_BYTES = 16
+_TAG_BYTES = 16
+_NONCE_CHARS = 22
+DEVICE_TOKEN_LENGTH = 44
+#: The join link's secret: 24 bytes (192 bits) of an HMAC with the session secret, unpadded
+#: base64url (32 characters). Stable across restarts, never typed by anyone.
+_JOIN_KEY_BYTES = 24
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +77,8 @@ class Event:
     kinds: ``agenda`` (the current item changed), ``voting`` (a question opened, closed, was
     revealed or hidden), ``count`` (how many answered ``question`` changed), ``joined`` (a new
     device joined), ``poll`` (a quick poll was added), ``moderation`` (free text to review),
-    ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal).
+    ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal),
+    ``typed_codes`` (typed join codes paused or resumed after too many wrong guesses).
     """
 
     kind: str
@@ -113,6 +127,11 @@ class Meeting:
         # Devices present in this run: join marker -> token, in memory only (never stored), so
         # auto-reveal can check that every device present has answered.
         self._joined: dict[str, str] = {}
+        # Keyboard (private) answers per question in this run, so that phone answers can be
+        # told apart from them without marking anything in the store.
+        self._private: dict[str, int] = {}
+        # Until when typed join codes are paused (time.monotonic()), set by the web face.
+        self._typed_paused_until = 0.0
         self._tasks: set[asyncio.Task] = set()
         self._record: SessionRecord | None = None
         # Every phone's page and state read asks for the agenda and what is open; both change
@@ -143,6 +162,17 @@ class Meeting:
     @property
     def join_code(self) -> str:
         return self.store.info.join_code
+
+    @functools.cached_property
+    def join_key(self) -> str:
+        """The long secret the QR code and the link carry in place of the typed code.
+
+        Derived from the session secret, so it survives restarts without being stored; at
+        192 bits it cannot be guessed, which is why the link needs no guessing budget.
+        Computed once: every request compares against it, and the secret never changes.
+        """
+        tag = hmac.new(self.store.secret, b"join-link\0", hashlib.sha256).digest()
+        return _b64(tag[:_JOIN_KEY_BYTES])
 
     @property
     def threshold(self) -> int:
@@ -307,6 +337,25 @@ class Meeting:
         message = f"{question_id}\0{token}".encode()
         return hmac.new(self.store.secret, message, hashlib.sha256).hexdigest()[:32]
 
+    def issue_device(self) -> str:
+        """A new device token that ``device`` will recognise, now and after a restart."""
+        nonce = _b64(secrets.token_bytes(_NONCE_BYTES))
+        return nonce + self._device_tag(nonce)
+
+    def device(self, token: str | None) -> str | None:
+        """``token`` if this session issued it, else ``None``: a made-up or old unsigned
+        cookie is no device, so it can neither vote nor be counted as present."""
+        if not token or len(token) != DEVICE_TOKEN_LENGTH:
+            return None
+        nonce, tag = token[:_NONCE_CHARS], token[_NONCE_CHARS:]
+        if hmac.compare_digest(tag.encode(), self._device_tag(nonce).encode()):
+            return token
+        return None
+
+    def _device_tag(self, nonce: str) -> str:
+        message = b"device\0" + nonce.encode()
+        return _b64(hmac.new(self.store.secret, message, hashlib.sha256).digest()[:_TAG_BYTES])
+
     def join(self, token: str) -> None:
         """Count a device as present (in memory only: who joined is never stored)."""
         marker = self.slot(token, "\0joined")
@@ -320,6 +369,32 @@ class Meeting:
 
     def answer_count(self, question_id: str) -> int:
         return self.store.answer_count(question_id)
+
+    def phone_answers_exceed_present(self, question_id: str) -> int:
+        """How many more phone answers ``question_id`` has than phones present, or 0.
+
+        Keyboard answers (private mode) and typed-in tallies are not phones and do not count:
+        they exceed the phones by design. More phone answers than phones present means answers
+        from phones that are gone (before a restart) or from devices nobody in the room holds,
+        and the facilitator should know before trusting the figures.
+        """
+        phones = self.store.answer_count(question_id) - self._private.get(question_id, 0)
+        return max(0, phones - len(self._joined))
+
+    # ------------------------------------------------------------ typed join codes
+
+    @property
+    def typed_codes_paused(self) -> float:
+        """Seconds until typed join codes work again (0 when they work)."""
+        return max(0.0, self._typed_paused_until - time.monotonic())
+
+    def pause_typed_codes(self, seconds: float) -> None:
+        """The web face spent the server's budget of wrong typed codes: typed codes stop for
+        ``seconds`` (the QR code and the link still work) and the facilitator is told."""
+        was_paused = self.typed_codes_paused > 0
+        self._typed_paused_until = max(self._typed_paused_until, time.monotonic() + seconds)
+        if not was_paused:
+            self._publish(Event("typed_codes"))
 
     def answers_of(self, token: str, questions: list[Question] | None = None) -> dict[str, Any]:
         """What this device has answered among ``questions`` (default: those open now)."""
@@ -353,6 +428,7 @@ class Meeting:
         question = self._open_question(question_id)
         stored = self._checked(question, value)
         await self._durable(self.store.put_answer(question.id, secrets.token_hex(16), stored))
+        self._private[question.id] = self._private.get(question.id, 0) + 1
         self._after_answer(question)
         return stored
 
@@ -566,3 +642,7 @@ class Meeting:
         if self._record is None:
             self._record = self.store.record()
         return self._record
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")

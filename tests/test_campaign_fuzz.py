@@ -68,7 +68,8 @@ SMALL_SET = ROOT / "tests" / "data" / "question_sets" / "valid-small.sv.yaml"
 LAUNCHER = (
     "import sys\n"
     "import mognad_tui.web.app as app\n"
-    "app.WRONG_CODES = app.ANSWERS_PER_WINDOW = 10**9\n"
+    "app.WRONG_CODES = app.ANSWERS_PER_WINDOW = app.WRONG_CODES_TOTAL = 10**9\n"
+    "app.NEW_DEVICES_BURST = 10**9\n"
     "from mognad_tui.__main__ import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
@@ -737,10 +738,13 @@ def test_server_with_its_real_limits(tmp_path: Path) -> None:
             seen[status] += 1
 
         check()
-        for _ in range(web_app.WRONG_CODES + 1):  # more wrong codes than a minute allows
-            live.request("GET", "/api/000000/state", {}, None)
+        for _ in range(web_app.WRONG_CODES + 1):  # more wrong typed codes than a minute allows
+            live.request("GET", "/j?code=000000x", {}, None)
+        status, headers, _ = live.request("GET", "/j?code=000000x", {}, None)
+        assert status == 429 and "text/html" in headers["content-type"]
+        # The API takes only the join key: a guess there is a plain 404, never counted.
         status, _, body = live.request("GET", "/api/000000/state", {}, None)
-        assert status == 429 and json.loads(body)["error"] == "rate_limited"
+        assert status == 404 and json.loads(body)["error"] == "unknown_code"
     finally:
         assert live.server.stop() == 0, live.server.output
     assert_no_traceback(live.server.output)

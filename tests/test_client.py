@@ -216,6 +216,15 @@ async def test_client_joins_reads_state_answers_and_is_refused_clearly(room: Any
             await client.join()
     assert (caught.value.status, caught.value.code) == (404, "wrong_code")
 
+    # An address with the short typed code works too: the page leads on to the link's key,
+    # and the client's API calls follow it there (the API takes only the key).
+    typed = url.rsplit("/", 1)[0] + "/" + meeting.join_code
+    async with ParticipantClient(typed) as client:
+        await client.join()
+        assert client.url.code == meeting.join_key
+        assert await client.answer(scale.id, 5) is True
+    assert sorted(meeting.store.answers(scale.id)) == [2, 5]
+
     async with ParticipantClient(f"http://127.0.0.1:{free_port()}/j/1234") as client:
         with pytest.raises(ApiError) as down:
             await client.state()

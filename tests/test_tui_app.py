@@ -785,3 +785,61 @@ def test_catalog_is_complete_and_every_used_key_exists():
     for key in used:
         for lang in ("sv", "en"):
             T(key, lang)
+
+
+# ---------------------------------------------------------------- trust (issue 9)
+
+
+async def after_a_restart(session: Path, phones: int) -> Meeting:
+    """A meeting whose open question got ``phones`` phone answers before a restart."""
+    before = open_meeting(session)
+    await before.go_to(SCALE)
+    await before.toggle_open(SCALE)
+    await answer(before, SCALE, [1 + n % 5 for n in range(phones)])
+    before.store.close()
+    return open_meeting(session)
+
+
+async def test_the_screen_says_when_phone_answers_outnumber_the_phones_present(session: Path):
+    meeting = await after_a_restart(session, 3)
+    app = make_app(meeting)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            shown = region_text(app, "QuestionView")
+            assert "fler svar från mobiler (3) än anslutna mobiler (0)" in shown
+    finally:
+        meeting.store.close()
+
+
+async def test_keyboard_votes_do_not_count_as_phones_answering(session: Path):
+    meeting = await after_a_restart(session, 3)
+    for n in range(3):
+        meeting.join(f"back-{n}")  # the three phones come back
+    await meeting.submit_private(SCALE, 4)  # and two people vote on the keyboard
+    await meeting.submit_private(SCALE, 5)
+    app = make_app(meeting)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            shown = region_text(app, "QuestionView")
+            assert "5 har svarat" in shown and "fler svar från mobiler" not in shown
+    finally:
+        meeting.store.close()
+
+
+async def test_the_screen_says_when_typed_codes_are_paused(meeting: Meeting):
+    app = make_app(meeting, server=FakeServer())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "skriva in koden" not in region_text(app, "#join")
+        meeting.pause_typed_codes(600)
+        await pilot.pause()
+        assert (
+            "Det går inte att skriva in koden förrän om 10 min. QR-koden och länken fungerar."
+            in region_text(app, "#join")
+        )
+        await pilot.press("g")  # the full-screen QR code says it too, not "type the code"
+        assert isinstance(app.screen, JoinScreen)
+        assert "QR-koden och länken fungerar" in region_text(app, "#full-hint")

@@ -15,7 +15,7 @@ import contextlib
 import random
 import re
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,6 +40,8 @@ _SERVER_CODES = {
     "unknown_code": "wrong_code",
     "wrong_code": "wrong_code",
     "rate_limited": "too_many_requests",
+    "typed_paused": "too_many_requests",
+    "too_many_devices": "too_many_requests",
     "no_device": "forbidden",
     "foreign_origin": "forbidden",
     "csrf": "forbidden",
@@ -233,11 +235,24 @@ class ParticipantClient:
     # ------------------------------------------------------------ the four calls
 
     async def join(self) -> None:
-        """Open the participant page once, as a phone does: that is what hands out the token."""
+        """Open the participant page once, as a phone does: that is what hands out the token.
+
+        An address with the short typed code leads on to the meeting's own link; the API
+        answers only under that link's key, so the calls that follow use where we landed.
+        """
         async with self._request("GET", self.url.page) as resp:
             if resp.status != 200:
                 raise await self._error(resp, "join")
             await resp.read()
+            landed = re.fullmatch(r"/j/([A-Za-z0-9_-]+)", resp.url.path)
+            asked = urlsplit(self.url.page)
+            same_server = (resp.url.scheme, resp.url.host, resp.url.port) == (
+                asked.scheme,
+                asked.hostname,
+                asked.port or resp.url.port,
+            )
+            if landed and same_server:
+                self.url = replace(self.url, code=landed.group(1))
 
     async def state(self) -> dict[str, Any]:
         """What is open now and what this device has answered (``open``, ``answered``...)."""

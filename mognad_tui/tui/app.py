@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -206,6 +207,16 @@ class MognadApp(App[None]):
     def _on_meeting_event(self, event: Event) -> None:
         """Called synchronously by the meeting: note what changed, repaint soon."""
         self._mark({event.kind})
+        if event.kind == "typed_codes":
+            self._typed_codes_check()
+
+    def _typed_codes_check(self) -> None:
+        """While typed codes are paused, look again when the pause should end: nothing is
+        published when it ends by itself."""
+        paused = self.meeting.typed_codes_paused
+        if paused > 0:
+            self.set_timer(min(paused, 60.0) + 0.1, self._typed_codes_check)
+        self._mark({"typed_codes"})
 
     def _mark(self, kinds: set[str]) -> None:
         self._dirty |= kinds
@@ -232,7 +243,16 @@ class MognadApp(App[None]):
             main.show_current()
         elif "voting" in kinds:
             main.refresh_voting()
-        if kinds & {"count", "joined", "moderation", "voting", "settings", "agenda", "poll"}:
+        if kinds & {
+            "count",
+            "joined",
+            "moderation",
+            "voting",
+            "settings",
+            "agenda",
+            "poll",
+            "typed_codes",
+        }:
             main.refresh_counts()
         if "settings" in kinds:
             main.refresh_status()
@@ -294,12 +314,15 @@ class MognadApp(App[None]):
             error = T("join.starting", self.lang)
         else:
             error = ""
+        paused = self.meeting.typed_codes_paused
+        notice = T("join.typed_paused", self.lang, minutes=math.ceil(paused / 60)) if paused else ""
         return JoinState(
             url=self.join_url,
             code=self.meeting.join_code,
             joined=self.meeting.joined_count,
             answered=answered,
             error=error,
+            notice=notice,
         )
 
     # ------------------------------------------------------------ helpers

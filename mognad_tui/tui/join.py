@@ -29,6 +29,7 @@ class JoinState:
     joined: int
     answered: int | None  # for the current question, None when the item is not a question
     error: str  # a sentence when the server did not start or is missing, else ""
+    notice: str = ""  # a warning for the facilitator (typed codes paused), else ""
 
 
 def _digits_safe(code: str) -> bool:
@@ -49,6 +50,7 @@ class JoinPanel(Localized, Vertical):
         yield Label(id="join-joined", markup=False)
         yield Label(id="join-answered", markup=False)
         yield Label(id="join-error", markup=False)
+        yield Label(id="join-notice", markup=False)
 
     def on_resize(self) -> None:
         self.query_one("#join-qr", QRCode).refresh(layout=True)
@@ -75,6 +77,9 @@ class JoinPanel(Localized, Vertical):
         error = self.query_one("#join-error", Label)
         error.display = bool(state.error)
         show_text(error, state.error)
+        notice = self.query_one("#join-notice", Label)
+        notice.display = bool(state.notice)
+        show_text(notice, state.notice)
 
 
 def _short_url(url: str) -> str:
@@ -121,7 +126,7 @@ class JoinScreen(Localized, Screen[None]):
         with Center():
             yield Label(id="full-joined", markup=False)
         with Center():
-            yield Label(Content(self.state.error or self.t("join.scan")), id="full-hint")
+            yield Label(id="full-hint", markup=False)
 
     def on_mount(self) -> None:
         self.show(self.state)
@@ -132,6 +137,8 @@ class JoinScreen(Localized, Screen[None]):
         if qr.url != state.url:
             qr.set_url(state.url)
         show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
+        hint = state.error or state.notice or self.t("join.scan")
+        show_text(self.query_one("#full-hint", Label), hint)
 
     def on_resize(self) -> None:
         self.query_one("#full-qr", QRCode).refresh(layout=True)

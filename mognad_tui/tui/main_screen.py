@@ -140,6 +140,8 @@ class MainScreen(Localized, Screen[None]):
             text = state.error
         if state.error and state.code:
             text = f"{text} · {state.error}"
+        if state.notice:
+            text = f"{text} · {state.notice}"
         show_text(compact, text)
 
     def refresh_status(self) -> None:

@@ -67,6 +67,7 @@ class QuestionView(Localized, VerticalScroll):
                 total=1, show_eta=False, show_percentage=False, id="question-progress"
             )
         yield Label(id="question-tallied", classes="muted", markup=False)
+        yield Label(id="question-excess", markup=False)
         yield ResultView(id="question-result")
         yield Label(id="question-hint", classes="hint", markup=False)
 
@@ -138,6 +139,12 @@ class QuestionView(Localized, VerticalScroll):
             bar = self.query_one("#question-progress", ProgressBar)
             if (bar.total, bar.progress) != (total, answered):
                 bar.update(total=total, progress=answered)
+        excess = self.meeting.phone_answers_exceed_present(item.id)
+        warning = self.query_one("#question-excess", Label)
+        warning.display = excess > 0
+        if excess:
+            phones = self.t("question.excess", answers=joined + excess, joined=joined)
+            show_text(warning, phones)
         tallied = self.query_one("#question-tallied", Label)
         has_tally = item.kind in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE) and bool(
             self.meeting.tally(item.id)

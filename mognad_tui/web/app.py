@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
@@ -35,9 +36,12 @@ from mognad_tui.web.security import (
     LANG_COOKIE,
     RATE_SLOT,
     SECURITY_HEADERS,
+    HostCheck,
     RateLimit,
+    TokenBucket,
     is_json,
     origin_allowed,
+    retry_after_header,
     same_token,
     valid_token,
 )
@@ -50,11 +54,28 @@ STATIC = HERE / "static"
 
 #: Largest request body taken (answers are small; a free text is at most a few KiB of UTF-8).
 MAX_BODY = 16 * 1024
-#: Wrong join codes one address may try per minute before every code lookup answers 429.
+#: Wrong typed join codes one address may try per minute before its typed codes answer 429.
 #: Generous, because a whole room behind one guest-network address shares the count while
-#: people type the code; still a million codes take weeks to walk at this rate.
+#: people type the code. Only typed codes count: the QR code and the link carry the join key
+#: (192 bits), which nobody can guess and which is never refused.
 WRONG_CODES = 30
 WRONG_CODES_WINDOW = 60.0
+#: Wrong typed codes the whole server takes per hour, from all addresses together; when they
+#: are spent, typed codes pause (the facilitator's screen says so) until the oldest leaves the
+#: hour. Against a 6-digit code (1,000,000 values) that is at most 4,800 guesses a day: under
+#: 0.5 % a day for a survey that stays open for days.
+WRONG_CODES_TOTAL = 200
+WRONG_CODES_TOTAL_WINDOW = 3600.0
+#: New devices (cookies) one address may get: a burst for a whole room behind one shared
+#: address (a guest network; a rehearsal of 1,000 simulated phones from one machine), then a
+#: steady rate that still lets a room of 300 join within a minute with the burst spent. A
+#: script minting devices to vote many times gets no more than this.
+NEW_DEVICES_BURST = 1200
+NEW_DEVICES_PER_SECOND = 10.0
+#: Retry-After on a 503 from the store (disk full, write failed): no limiter's window says
+#: when that ends (the facilitator frees space), so a short fixed figure lets a phone try again
+#: soon after, while a room of phones waiting it out costs the server little.
+STORE_RETRY_AFTER = 5.0
 #: Answers one device may post per window (generous: a person taps, a script is throttled).
 ANSWERS_PER_WINDOW = 30
 ANSWERS_WINDOW = 10.0
@@ -74,14 +95,16 @@ PARTICIPANT: web.AppKey[ParticipantApp] = web.AppKey("participant")
 class Refused(Exception):
     """Answer the request with an error code from the catalogue (``messages.ERROR_STATUS``)."""
 
-    def __init__(self, code: str, status: int | None = None):
+    def __init__(self, code: str, status: int | None = None, retry_after: float | None = None):
         super().__init__(code)
         self.code = code
         self.status = status or ERROR_STATUS.get(code, 400)
+        #: Seconds until trying again will work, for ``Retry-After`` on a 429 or 503.
+        self.retry_after = retry_after
 
 
-def _refuse(code: str, status: int | None = None) -> NoReturn:
-    raise Refused(code, status)
+def _refuse(code: str, status: int | None = None, *, retry_after: float | None = None) -> NoReturn:
+    raise Refused(code, status, retry_after)
 
 
 def normalize_code(code: str) -> str:
@@ -99,10 +122,13 @@ def _param(request: web.Request, name: str) -> str | None:
 class ParticipantApp:
     """The handlers and their shared state for one meeting."""
 
-    def __init__(self, meeting: Meeting):
+    def __init__(self, meeting: Meeting, allowed_hosts: Iterable[str] = ()):
         self.meeting = meeting
         self.hub = EventHub(meeting)
+        self.hosts = HostCheck(allowed_hosts)
         self.wrong_codes = RateLimit(WRONG_CODES, WRONG_CODES_WINDOW)
+        self.wrong_codes_total = RateLimit(WRONG_CODES_TOTAL, WRONG_CODES_TOTAL_WINDOW)
+        self.new_devices = TokenBucket(NEW_DEVICES_BURST, NEW_DEVICES_PER_SECOND)
         self.answer_rate = RateLimit(ANSWERS_PER_WINDOW, ANSWERS_WINDOW)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -126,12 +152,13 @@ class ParticipantApp:
 
     def build(self) -> web.Application:
         app = web.Application(
-            client_max_size=MAX_BODY, middlewares=[self.errors_middleware, self.size_middleware]
+            client_max_size=MAX_BODY,
+            middlewares=[self.errors_middleware, self.host_middleware, self.size_middleware],
         )
         app[PARTICIPANT] = self
-        app.router.add_get("/", self.start_page)
+        app.router.add_get("/", self.start_page, name="start")
         app.router.add_get("/j", self.join_redirect)
-        app.router.add_get("/j/{code}", self.page)
+        app.router.add_get("/j/{code}", self.page, name="page")
         app.router.add_post("/j/{code}/answer", self.form_answer)
         app.router.add_get("/api/{code}/state", self.api_state)
         app.router.add_post("/api/{code}/answers", self.api_answer)
@@ -167,8 +194,10 @@ class ParticipantApp:
         except Refused as exc:
             response = self.error_response(request, exc.code, exc.status)
             if response.status in (429, 503):
-                # Tells the phone's page and the simulator when trying again makes sense.
-                response.headers["Retry-After"] = "5"
+                # Tells the phone's page and the simulator when trying again will work: the
+                # limiter's own figure, else (the store) a short fixed one.
+                wait = STORE_RETRY_AFTER if exc.retry_after is None else exc.retry_after
+                response.headers["Retry-After"] = retry_after_header(wait)
             return response
         except web.HTTPException as exc:
             if exc.status < 400:
@@ -189,6 +218,16 @@ class ParticipantApp:
             return self.error_response(request, "bad_request", 400)
 
     @web.middleware
+    async def host_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Answer only under the names this server is reachable by (DNS rebinding: a foreign
+        name pointed at this machine would otherwise make its page same-origin with ours)."""
+        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        arrived_on = str(sockname[0]) if isinstance(sockname, tuple) and sockname else None
+        if not self.hosts.allowed(request.headers.get("Host"), arrived_on):
+            _refuse("foreign_host")
+        return await handler(request)
+
+    @web.middleware
     async def size_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         """Refuse a declared oversize body before reading any of it (413)."""
         length = request.content_length
@@ -201,18 +240,19 @@ class ParticipantApp:
         if request.path.startswith("/api/"):
             return self.json({"error": code, "message": error_message(code, lang)}, status=status)
         path_code = request.match_info.get("code") if request.match_info else None
-        known = path_code is not None and self.code_matches(path_code)
+        # The join key goes only to someone who already has it (never on a wrong code's page).
+        known = path_code is not None and self.is_key(path_code)
         context: dict[str, Any] = {
             "heading": MESSAGES("error_title", lang),
             "message": error_message(code, lang),
             "join_form": False,
             "code_value": "",
-            "back_url": f"/j/{self.meeting.join_code}" if known else "/",
+            "back_url": self.page_url() if known else "/",
             "back_label": MESSAGES("try_again" if known else "back_to_start", lang),
         }
         if code == "unknown_code":
             context.update(heading=MESSAGES("unknown_code_title", lang), join_form=True)
-        elif code == "rate_limited":
+        elif code in ("rate_limited", "typed_paused", "too_many_devices"):
             context["heading"] = MESSAGES("rate_limited_title", lang)
         html = self.render("error.html", request, lang, context)
         return web.Response(text=html, status=status, content_type="text/html")
@@ -243,17 +283,43 @@ class ParticipantApp:
             normalize_code(code).encode(), expected.encode()
         )
 
-    def check_code(self, request: web.Request, code: str) -> None:
-        """The join code must match; wrong guesses are counted per address, in memory only."""
-        address = request.remote or "?"
-        if self.wrong_codes.blocked(address):
-            _refuse("rate_limited")
-        if not self.code_matches(code):
-            self.wrong_codes.hit(address)
+    def is_key(self, code: str) -> bool:
+        """Whether ``code`` is the join key the QR code and the link carry."""
+        return secrets.compare_digest(code.encode(), self.meeting.join_key.encode())
+
+    def check_key(self, code: str) -> None:
+        """The API and the form take only the join key: no budget, as it cannot be guessed."""
+        if not self.is_key(code):
             _refuse("unknown_code")
 
-    def token(self, request: web.Request) -> str | None:
-        return valid_token(request.cookies.get(DEVICE_COOKIE))
+    def typed_code(self, request: web.Request, code: str) -> NoReturn:
+        """A code someone typed: to the meeting's page when right, else counted as a wrong
+        guess against this address's budget and the whole server's (in memory only)."""
+        address = request.remote or "?"
+        wait = self.wrong_codes.retry_after(address)
+        if wait > 0:
+            _refuse("rate_limited", retry_after=wait)
+        paused = self.meeting.typed_codes_paused
+        if paused > 0:
+            _refuse("typed_paused", retry_after=paused)
+        if not self.code_matches(code):
+            self.wrong_codes.hit(address)
+            self.wrong_codes_total.hit("*")
+            spent = self.wrong_codes_total.retry_after("*")
+            if spent > 0:
+                self.meeting.pause_typed_codes(spent)
+            _refuse("unknown_code")
+        rest = {k: v for k, v in request.query.items() if k != "code"}
+        raise web.HTTPSeeOther(self.page_url() + (f"?{urlencode(rest)}" if rest else ""))
+
+    def page_url(self) -> str:
+        return f"/j/{self.meeting.join_key}"
+
+    def device(self, request: web.Request) -> tuple[str | None, bool]:
+        """This device's token when the meeting issued it, and whether a cookie was sent at
+        all (one that was sent but not issued here is made up, or from before signed tokens)."""
+        raw = request.cookies.get(DEVICE_COOKIE)
+        return self.meeting.device(valid_token(raw)), raw is not None
 
     def csrf(self, token: str) -> str:
         return self.meeting.slot(token, CSRF_SLOT)
@@ -267,7 +333,7 @@ class ParticipantApp:
         def lang_url(code: str) -> str:
             query = {k: v for k, v in request.query.items() if k not in ("lang", "error", "saved")}
             query["lang"] = code
-            return f"{request.path}?{urlencode(query)}"
+            return f"{_local_path(request)}?{urlencode(query)}"
 
         base = {
             "lang": lang,
@@ -307,27 +373,29 @@ class ParticipantApp:
     async def join_redirect(self, request: web.Request) -> web.Response:
         """The start page's form (``GET /j?code=...``) leads to the meeting's page."""
         code = request.query.get("code", "")
-        if not code:
+        if not normalize_code(code):
             raise web.HTTPSeeOther("/")
-        self.check_code(request, code)
-        raise web.HTTPSeeOther(f"/j/{self.meeting.join_code}")
+        self.typed_code(request, code)
 
     async def page(self, request: web.Request) -> web.Response:
         code = request.match_info["code"]
-        self.check_code(request, code)
-        if code != self.meeting.join_code:
-            # Typed with spaces or dashes: go to the one true address.
-            raise web.HTTPSeeOther(f"/j/{self.meeting.join_code}{_query(request)}")
+        if not self.is_key(code):
+            # A short code typed into the address bar: treated as typed, and on to the link.
+            self.typed_code(request, code)
         lang, chosen = self.device_lang(request)
-        token = self.token(request)
+        token = self.device(request)[0]
         new_token = None
         if token is None:
             if request.headers.get("Sec-Fetch-Site") == "cross-site":
                 # A link from another site: a SameSite=Strict cookie is not sent on it, so a
                 # new token would replace this phone's key. One same-site click fixes that.
-                html = self.render("enter.html", request, lang, {"enter_url": request.path_qs})
+                enter_url = self.page_url() + _query(request)
+                html = self.render("enter.html", request, lang, {"enter_url": enter_url})
                 return web.Response(text=html, content_type="text/html")
-            token = new_token = secrets.token_urlsafe(24)
+            address = request.remote or "?"
+            if not self.new_devices.take(address):
+                _refuse("too_many_devices", retry_after=self.new_devices.retry_after(address))
+            token = new_token = self.meeting.issue_device()
         self.meeting.join(token)
         error = _param(request, "error")
         view = views.build_view(
@@ -360,7 +428,7 @@ class ParticipantApp:
         return response
 
     def page_context(self, view: views.View, token: str, lang: str) -> dict[str, Any]:
-        code = self.meeting.join_code
+        code = self.meeting.join_key
         pages = views.pages_of(self.meeting.open_questions())
 
         def view_url(**params: str | None) -> str:
@@ -389,11 +457,10 @@ class ParticipantApp:
 
     async def form_answer(self, request: web.Request) -> web.Response:
         """The plain form's post (no JavaScript): answer, then 303 back to the page."""
-        code = request.match_info["code"]
-        self.check_code(request, code)
+        self.check_key(request.match_info["code"])
         if not origin_allowed(request):
             _refuse("foreign_origin")
-        token = self.token(request)
+        token = self.device(request)[0]
         if token is None:
             _refuse("no_device")
         try:
@@ -408,14 +475,13 @@ class ParticipantApp:
         if not ids:
             _refuse("bad_request")
         main = ids[0]
-        back = f"/j/{self.meeting.join_code}"
+        back = self.page_url()
 
         def again(error: str) -> NoReturn:
             raise web.HTTPSeeOther(f"{back}?{urlencode({'q': main, 'error': error})}")
 
         advance = form.get("advance") == "1"
-        if self.answer_rate.hit(self.meeting.slot(token, RATE_SLOT)):
-            _refuse("rate_limited")
+        self.count_answer(token)
         saved = main
         for index, qid in enumerate(ids):
             question = self.meeting.question(qid)
@@ -449,19 +515,27 @@ class ParticipantApp:
 
     # ------------------------------------------------------------ participant API
 
+    def count_answer(self, token: str) -> None:
+        """Per device, ``ANSWERS_PER_WINDOW`` answers per ``ANSWERS_WINDOW`` seconds."""
+        key = self.meeting.slot(token, RATE_SLOT)
+        if self.answer_rate.hit(key):
+            _refuse("rate_limited", retry_after=self.answer_rate.retry_after(key))
+
     async def api_state(self, request: web.Request) -> web.Response:
-        self.check_code(request, request.match_info["code"])
-        token = self.token(request)
+        self.check_key(request.match_info["code"])
+        token, sent = self.device(request)
         if token is not None:
             self.meeting.join(token)
+        elif sent:
+            _refuse("no_device")  # a made-up cookie is no device, and never counts as present
         lang = self.device_lang(request)[0]
         return web.Response(text=self.state_text(token, lang), content_type="application/json")
 
     async def api_answer(self, request: web.Request) -> web.Response:
-        self.check_code(request, request.match_info["code"])
+        self.check_key(request.match_info["code"])
         if not origin_allowed(request):
             _refuse("foreign_origin")
-        token = self.token(request)
+        token = self.device(request)[0]
         # Without the JSON type only a valid CSRF token shows the post came from our page.
         if not is_json(request) and (
             token is None or not same_token(request.headers.get("X-CSRF-Token"), self.csrf(token))
@@ -480,8 +554,7 @@ class ParticipantApp:
             or "value" not in data
         ):
             _refuse("bad_request")
-        if self.answer_rate.hit(self.meeting.slot(token, RATE_SLOT)):
-            _refuse("rate_limited")
+        self.count_answer(token)
         try:
             await self.meeting.submit(token, data["question"], data["value"])
         except AnswerRefused as exc:
@@ -489,12 +562,14 @@ class ParticipantApp:
         return self.json({"ok": True})
 
     async def api_events(self, request: web.Request) -> web.StreamResponse:
-        self.check_code(request, request.match_info["code"])
+        self.check_key(request.match_info["code"])
         if request.method == "HEAD":
             return web.Response(content_type="text/event-stream")
         queue = self.hub.open()
         if queue is None:
-            _refuse("rate_limited")
+            # Streams free up as phones leave, which no window predicts: the browser's own
+            # reconnection delay is the honest figure.
+            _refuse("rate_limited", retry_after=RETRY_MS / 1000)
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "X-Accel-Buffering": "no"}
         )
@@ -526,6 +601,20 @@ def _translate(lang: str, key: str, **fields: Any) -> str:
 
 def _query(request: web.Request) -> str:
     return f"?{request.query_string}" if request.query_string else ""
+
+
+#: Routes whose own address a page may link back to (the language links).
+_LOCAL_ROUTES = ("start", "page")
+
+
+def _local_path(request: web.Request) -> str:
+    """The shown page's path rebuilt from its route, never the raw request path: a request
+    for ``//evil.example/x`` would otherwise give links to another site."""
+    route = request.match_info.route if request.match_info else None
+    resource = route.resource if route is not None else None
+    if resource is not None and resource.name in _LOCAL_ROUTES:
+        return str(resource.url_for(**request.match_info).path)
+    return "/"
 
 
 def _accept_language(header: str, fallback: str) -> tuple[str, bool]:
@@ -588,6 +677,10 @@ def _form_value(form: Any, question: Question) -> Any:
     return value
 
 
-def create_app(meeting: Meeting) -> web.Application:
-    """The participant application for one meeting (the ``WebServer`` runs it)."""
-    return ParticipantApp(meeting).build()
+def create_app(meeting: Meeting, allowed_hosts: Iterable[str] = ()) -> web.Application:
+    """The participant application for one meeting (the ``WebServer`` runs it).
+
+    ``allowed_hosts``: names and addresses the server answers to besides ``localhost``,
+    loopback and the address a request arrived on (see ``security.HostCheck``).
+    """
+    return ParticipantApp(meeting, allowed_hosts).build()

@@ -110,6 +110,19 @@ MESSAGES = Catalog(
             "empty": "Skriv något först.",
             "rate_limited": "För många försök på kort tid. Vänta en minut och försök igen.",
             "rate_limited_title": "Vänta en stund",
+            "typed_paused": (
+                "Det går inte att skriva in koden just nu, eftersom någon har gissat fel "
+                "för många gånger. Skanna QR-koden på skärmen i stället, eller försök "
+                "igen om en stund."
+            ),
+            "too_many_devices": (
+                "Väldigt många telefoner har gått med från ditt nätverk på kort tid. "
+                "Vänta en liten stund och ladda om sidan."
+            ),
+            "foreign_host": (
+                "Den här adressen hör inte till mötets server. Använd adressen eller "
+                "QR-koden som visas på skärmen i rummet."
+            ),
             "store_full": (
                 "Svaret kunde inte sparas eftersom datorns disk är full. "
                 "Säg till den som leder mötet."
@@ -211,6 +224,18 @@ MESSAGES = Catalog(
             "empty": "Write something first.",
             "rate_limited": "Too many tries in a short time. Wait a minute and try again.",
             "rate_limited_title": "Wait a moment",
+            "typed_paused": (
+                "The code cannot be typed in right now, because someone has guessed wrong "
+                "too many times. Scan the QR code on the screen instead, or try again later."
+            ),
+            "too_many_devices": (
+                "A great many phones have joined from your network in a short time. "
+                "Wait a moment and reload the page."
+            ),
+            "foreign_host": (
+                "This address does not belong to the meeting's server. Use the address or "
+                "the QR code shown on the screen in the room."
+            ),
             "store_full": (
                 "The answer could not be saved because the computer's disk is full. "
                 "Tell the person leading the meeting."
@@ -223,6 +248,7 @@ MESSAGES = Catalog(
 #: Error codes the participant API can answer with, and their HTTP status.
 ERROR_STATUS: dict[str, int] = {
     "bad_request": 400,
+    "foreign_host": 400,
     "no_device": 403,
     "foreign_origin": 403,
     "csrf": 403,
@@ -239,6 +265,8 @@ ERROR_STATUS: dict[str, int] = {
     "too_many_dots": 422,
     "empty": 422,
     "rate_limited": 429,
+    "typed_paused": 429,
+    "too_many_devices": 429,
     "store_full": 503,
     "store_error": 503,
 }

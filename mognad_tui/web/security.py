@@ -11,9 +11,12 @@ address.
 from __future__ import annotations
 
 import hmac
+import ipaddress
+import math
 import re
 import time
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -29,14 +32,15 @@ SECURITY_HEADERS: dict[str, str] = {
     "X-Frame-Options": "DENY",
 }
 
-#: The device cookie. Its value is a random token that the server never stores: the meeting
-#: derives a per-question slot from it with the session secret.
+#: The device cookie. Its value is a token the meeting issued and signed (``Meeting.issue_device``)
+#: that the server never stores: the meeting derives a per-question slot from it with the
+#: session secret.
 DEVICE_COOKIE = "mognad_device"
 #: The remembered language choice (``?lang=en``).
 LANG_COOKIE = "mognad_lang"
 #: About a year: long enough for a survey answered before the meeting and the meeting itself.
 COOKIE_MAX_AGE = 365 * 24 * 3600
-#: ``secrets.token_urlsafe(24)`` gives 32 characters (192 bits); accept 22+ (>= 128 bits).
+#: The shape of a token (its signature is checked by the meeting); 22+ url-safe characters.
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{22,86}")
 #: The pseudo question id whose slot is the device's CSRF token. It contains a NUL, so no real
 #: question can have it; like every slot it is an HMAC with the session secret, so the token
@@ -118,6 +122,15 @@ class RateLimit:
         hits = self._recent(key, time.monotonic())
         return hits is not None and len(hits) >= self.limit
 
+    def retry_after(self, key: str) -> float:
+        """Seconds until ``key`` may count one more event: when its oldest counted event
+        leaves the window (0 when it may now)."""
+        now = time.monotonic()
+        hits = self._recent(key, now)
+        if hits is None or len(hits) < self.limit:
+            return 0.0
+        return max(0.0, hits[0] + self.window - now)
+
     def hit(self, key: str) -> bool:
         """Count one event; returns whether the key is now over the limit."""
         now = time.monotonic()
@@ -135,3 +148,105 @@ class RateLimit:
 
     def clear(self) -> None:
         self._hits.clear()
+
+
+class TokenBucket:
+    """Per key, a burst of ``burst`` events, then ``rate`` events a second, in memory only.
+
+    Used for new devices per address: a whole room behind one guest-network address joins in
+    a burst, while a script minting devices is held to the steady rate once the burst is spent.
+    The table is capped at ``max_keys`` (oldest forgotten first, which only ever gives a key a
+    full bucket back).
+    """
+
+    def __init__(self, burst: int, rate: float, *, max_keys: int = 10_000):
+        self.burst = burst
+        self.rate = rate
+        self.max_keys = max_keys
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def _level(self, key: str, now: float) -> float:
+        level, since = self._buckets.get(key, (float(self.burst), now))
+        return min(float(self.burst), level + (now - since) * self.rate)
+
+    def take(self, key: str) -> bool:
+        """Take one event for ``key``; returns whether it was allowed."""
+        now = time.monotonic()
+        level = self._level(key, now)
+        if level < 1.0:
+            return False
+        self._buckets[key] = (level - 1.0, now)
+        self._buckets.move_to_end(key)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
+        return True
+
+    def retry_after(self, key: str) -> float:
+        """Seconds until ``key`` has one event again."""
+        level = self._level(key, time.monotonic())
+        return 0.0 if level >= 1.0 else (1.0 - level) / self.rate
+
+
+def retry_after_header(seconds: float) -> str:
+    """``Retry-After`` in whole seconds, rounded up so that trying then does work (at least 1)."""
+    return str(max(1, math.ceil(seconds)))
+
+
+# ---------------------------------------------------------------- hosts
+
+
+def host_name(header: str | None) -> str | None:
+    """The name or address in a ``Host`` header, lower case, without port, brackets or a
+    trailing dot; ``None`` when it cannot be read."""
+    text = (header or "").strip().lower()
+    if not text or any(c.isspace() or c in "/\\@?#" for c in text):
+        return None
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0 or (text[end + 1 :] and not re.fullmatch(r":\d{1,5}", text[end + 1 :])):
+            return None
+        return text[1:end]
+    name, _, port = text.partition(":")
+    if port and not port.isdigit():
+        return None
+    return name.rstrip(".") or None
+
+
+def canonical_host(name: str) -> str:
+    """One spelling per host, so ``::1`` and ``0:0::1`` or ``Example.org.`` compare equal."""
+    name = name.strip().lower().rstrip(".")
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    try:
+        return str(ipaddress.ip_address(name))
+    except ValueError:
+        return name
+
+
+class HostCheck:
+    """Which ``Host`` names the server answers to (DNS rebinding: a foreign name that resolves
+    to this machine must not reach the API from a page on that foreign site).
+
+    Allowed: ``localhost``, loopback addresses, the address the request arrived on (asked of
+    its socket, so it holds whatever the server is bound to), the addresses given (the
+    machine's own when bound to every interface) and the names the facilitator added with
+    ``--allowed-host``.
+    """
+
+    def __init__(self, names: Iterable[str] = ()):
+        self.names = {canonical_host(n) for n in names if n and n.strip()} | {"localhost"}
+
+    def allowed(self, header: str | None, arrived_on: str | None) -> bool:
+        name = host_name(header)
+        if name is None:
+            return False
+        name = canonical_host(name)
+        if name in self.names:
+            return True
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        if address.is_loopback:
+            return True
+        return arrived_on is not None and canonical_host(arrived_on.split("%")[0]) == name

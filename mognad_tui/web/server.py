@@ -15,7 +15,7 @@ import ipaddress
 import logging
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -96,11 +96,22 @@ class WebServer:
     the server moves to a free port (``moved_from`` then says 8765, for the caller to tell the
     facilitator). ``port=0`` picks a free port. A port that was asked for and is taken raises
     ``OSError``: the user named it, so the user hears it.
+
+    ``allowed_hosts`` are the names (``--allowed-host``) the server answers to besides its own
+    addresses and ``localhost``; any other ``Host`` is refused (DNS rebinding).
     """
 
-    def __init__(self, meeting: Meeting, host: str | None = None, port: int | None = None):
+    def __init__(
+        self,
+        meeting: Meeting,
+        host: str | None = None,
+        port: int | None = None,
+        *,
+        allowed_hosts: Iterable[str] = (),
+    ):
         self.meeting = meeting
         self.host = host
+        self.allowed_hosts = tuple(allowed_hosts)
         self.requested_port = port
         self.url = ""
         self.port = 0
@@ -108,18 +119,23 @@ class WebServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> str:
-        """Start listening; returns the join URL ``http://ADDR:PORT/j/CODE``."""
+        """Start listening; returns the join URL ``http://ADDR:PORT/j/KEY`` (the join key,
+        never the short code: the URL goes into the QR code and onto links)."""
         if self._runner is not None:
             return self.url
+        bind = self.host or "0.0.0.0"
+        shown = lan_address() if bind in _ANY else bind
+        # The request's own socket address covers any interface it arrived on; the names
+        # shown and bound are added for a Host that names them (a host name given to --host).
+        hosts = (*self.allowed_hosts, shown, *([] if bind in _ANY else [bind]))
         # access_log=None: no log line with a phone's address or user agent, ever.
         runner = web.AppRunner(
-            create_app(self.meeting),
+            create_app(self.meeting, hosts),
             access_log=None,
             logger=_protocol_log,
             shutdown_timeout=SHUTDOWN_TIMEOUT,
         )
         await runner.setup()
-        bind = self.host or "0.0.0.0"
         port = DEFAULT_PORT if self.requested_port is None else self.requested_port
         try:
             try:
@@ -134,8 +150,7 @@ class WebServer:
             raise
         self._runner = runner
         self.port = int(runner.addresses[0][1])
-        shown = lan_address() if bind in _ANY else bind
-        self.url = f"http://{_url_host(shown)}:{self.port}/j/{self.meeting.join_code}"
+        self.url = f"http://{_url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
         return self.url
 
     async def stop(self) -> None:
@@ -156,6 +171,7 @@ async def serve_headless(
     *,
     on_url: Callable[[str], None],
     on_moved: Callable[[int, int], None] | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> None:
     """Serve the participants until SIGINT or SIGTERM, then stop cleanly (``mognad serve``).
 
@@ -163,7 +179,7 @@ async def serve_headless(
     a line); ``on_moved(default_port, actual_port)`` is called first when the default port was
     taken (without it, a warning is logged).
     """
-    server = WebServer(meeting, host, port)
+    server = WebServer(meeting, host, port, allowed_hosts=allowed_hosts)
     url = await server.start()
     try:
         if server.moved_from is not None:

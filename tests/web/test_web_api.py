@@ -112,9 +112,12 @@ def test_static_files_only_no_listing_no_traversal(live: Live) -> None:
 def test_start_page_and_join_by_typed_code(live: Live) -> None:
     start = live.request("GET", "/")
     assert start.status == 200 and 'name="code"' in start.text
-    spaced = " ".join(live.code[i : i + 3] for i in range(0, len(live.code), 3))
+    typed = live.short_code
+    spaced = " ".join(typed[i : i + 3] for i in range(0, len(typed), 3))
     reply = live.request("GET", "/j?code=" + spaced.replace(" ", "+"))
+    # On to the link's long key: the short code is only for typing.
     assert reply.status == 303 and reply.headers["Location"] == f"/j/{live.code}"
+    assert live.request("GET", f"/j/{typed}").headers["Location"] == f"/j/{live.code}"
     wrong = live.request("GET", "/j?code=abc")
     assert wrong.status == 404 and "text/html" in wrong.headers["Content-Type"]
     assert 'name="code"' in wrong.text  # the friendly page lets one type again
@@ -335,17 +338,20 @@ def test_422_values_that_do_not_fit(live: Live) -> None:
 
 def test_429_join_code_guessing_is_rate_limited_in_memory(live: Live) -> None:
     for n in range(web_app.WRONG_CODES):
-        assert live.request("GET", f"/api/{100000 + n}/state").status == 404
-    assert_error(live.request("GET", f"/api/{live.code}/state"), 429, "rate_limited")
-    page = live.request("GET", f"/j/{live.code}")
-    assert page.status == 429 and "text/html" in page.headers["Content-Type"]
+        assert live.request("GET", f"/j?code={100000 + n}").status == 404
+    typed = live.request("GET", f"/j?code={live.short_code}")
+    assert typed.status == 429 and "text/html" in typed.headers["Content-Type"]
+    assert live.request("GET", f"/j/{live.short_code}").status == 429
+    # The link's key is never refused, and the API never counted the guesses.
+    assert live.request("GET", f"/j/{live.code}").status == 200
+    assert live.request("GET", f"/api/{live.code}/state").status == 200
     # Counted in memory only: nothing about addresses in the session folder.
     for path in live.path.rglob("*"):
         if path.is_file():
             assert b"127.0.0.1" not in path.read_bytes()
     # A restart (or a minute) forgets it.
     live.restart()
-    assert live.request("GET", f"/api/{live.code}/state").status == 200
+    assert live.request("GET", f"/j?code={live.short_code}").status == 303
 
 
 def test_429_answer_flood_from_one_device(live: Live) -> None:

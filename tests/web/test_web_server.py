@@ -49,7 +49,7 @@ async def test_port_zero_shows_the_real_port(meeting: Meeting) -> None:
     assert isinstance(server, WebServer)
     url = await server.start()
     try:
-        assert url == server.url == f"http://127.0.0.1:{server.port}/j/{meeting.join_code}"
+        assert url == server.url == f"http://127.0.0.1:{server.port}/j/{meeting.join_key}"
         assert server.port > 0 and server.moved_from is None
         assert await server.start() == url  # idempotent
         assert await fetch(url) == 200
@@ -97,7 +97,7 @@ async def test_default_host_listens_everywhere_and_shows_the_lan_address(
         assert host == lan_address()
         ipaddress.ip_address(host)
         # Bound on all interfaces: loopback reaches it too.
-        assert await fetch(f"http://127.0.0.1:{server.port}/j/{meeting.join_code}") == 200
+        assert await fetch(f"http://127.0.0.1:{server.port}/j/{meeting.join_key}") == 200
     finally:
         await server.stop()
 
@@ -158,16 +158,18 @@ def test_serve_headless_prints_the_url_and_stops_on_sigterm(tmp_path: Path) -> N
     )
     try:
         line = proc.stdout.readline().strip()
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/j/\d+", line), (line, proc.stderr.read())
+        url_shape = r"http://127\.0\.0\.1:\d+/j/[A-Za-z0-9_-]{32}"
+        assert re.fullmatch(url_shape, line), (line, proc.stderr.read())
         port = int(line.split(":")[2].split("/")[0])
         with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
             path_ = line.split(str(port), 1)[1]
-            sock.sendall(f"GET {path_} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+            head = f"GET {path_} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            sock.sendall(head.encode())
             assert sock.recv(64).startswith(b"HTTP/1.1 200")
         # An event stream is open while it stops: it must not hold the stop up.
         stream = socket.create_connection(("127.0.0.1", port), timeout=5)
         code = line.rsplit("/", 1)[1]
-        stream.sendall(f"GET /api/{code}/events HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        stream.sendall(f"GET /api/{code}/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         stream.recv(256)
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)

@@ -106,9 +106,17 @@ class Device:
 class Live:
     """A session on disk, its store and meeting, and the server, restartable."""
 
-    def __init__(self, data_dir: Path, *, self_paced: bool = False, threshold: int = 3):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        self_paced: bool = False,
+        threshold: int = 3,
+        allowed_hosts: tuple[str, ...] = (),
+    ):
         self.data_dir = data_dir
         self.self_paced = self_paced
+        self.allowed_hosts = allowed_hosts
         qs = builtin_set("sv")
         info = SessionInfo(
             name="enhet-nord",
@@ -144,7 +152,7 @@ class Live:
     def open(self, port: int = 0) -> None:
         self.store = self.call(lambda: SessionStore.open(self.path))
         self.meeting = self.call(lambda: Meeting(self.store, self_paced=self.self_paced))
-        self.server = WebServer(self.meeting, "127.0.0.1", port)
+        self.server = WebServer(self.meeting, "127.0.0.1", port, allowed_hosts=self.allowed_hosts)
         self.url = self.call(self.server.start())
 
     def stop(self) -> None:
@@ -182,6 +190,12 @@ class Live:
 
     @property
     def code(self) -> str:
+        """The join key: what the QR code and the link carry, and the API's ``{code}``."""
+        return self.meeting.join_key
+
+    @property
+    def short_code(self) -> str:
+        """The short code people type on the start page."""
         return self.meeting.join_code
 
     def request(
@@ -191,8 +205,16 @@ class Live:
         body: bytes | str | None = None,
         headers: dict[str, str] | None = None,
         timeout: float = 10,
+        source: str | None = None,
     ) -> Reply:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        """One request on a new connection; ``source`` is the client's own address (another
+        loopback address such as ``127.0.0.2`` plays another phone's network)."""
+        conn = http.client.HTTPConnection(
+            "127.0.0.1",
+            self.port,
+            timeout=timeout,
+            source_address=(source, 0) if source else None,
+        )
         try:
             if isinstance(body, str):
                 body = body.encode()
