@@ -91,6 +91,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         return value
 
     serving.add_argument("--port", type=port, help=t("opt_port", port=DEFAULT_PORT))
+    serving.add_argument("--cert", metavar="FILE", help=t("opt_cert"))
+    serving.add_argument("--key", metavar="FILE", help=t("opt_key"))
 
     sub = parser.add_subparsers(dest="command", metavar=t("commands_metavar"), parser_class=_Parser)
 
@@ -454,10 +456,26 @@ def _emit(path: Path | None, text: str, *, bom: bool = False) -> list[Path]:
 # ------------------------------------------------------------------ live: run, demo, serve
 
 
-def _make_server(meeting: Any, args: argparse.Namespace) -> Any:
+def _tls(args: argparse.Namespace) -> Any:
+    """The HTTPS context for ``--cert``/``--key``, checked before anything starts."""
+    if args.cert is None and args.key is None:
+        return None
+    if args.cert is None or args.key is None:
+        raise UserError(T("err_cert_pair", args.lang))
+    from mognad_tui.web.server import CertificateError, tls_context
+
+    try:
+        return tls_context(args.cert, args.key)
+    except CertificateError as exc:
+        raise UserError(
+            T(f"err_cert_{exc.problem}", args.lang, path=exc.path, reason=exc.reason)
+        ) from None
+
+
+def _make_server(meeting: Any, args: argparse.Namespace, tls: Any = None) -> Any:
     from mognad_tui.web.server import WebServer
 
-    return WebServer(meeting, host=args.host, port=args.port)
+    return WebServer(meeting, host=args.host, port=args.port, ssl_context=tls)
 
 
 def _run_app(
@@ -466,9 +484,10 @@ def _run_app(
     from mognad_tui.meeting import Meeting
     from mognad_tui.tui.app import MognadApp
 
+    tls = _tls(args)
     with session:
         meeting = Meeting(session)
-        server = _make_server(meeting, args)
+        server = _make_server(meeting, args, tls)
         services = services_factory(server, meeting) if services_factory else ()
         name = str(session.path)
         app = MognadApp(
@@ -505,6 +524,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mognad_tui.client.simulate import Simulator
 
     lang = args.lang
+    _tls(args)  # a wrong --cert/--key is reported before the demo session is made
     with tempfile.TemporaryDirectory(prefix="mognad-demo-") as tmp:
         if not args.data_dir and not os.environ.get("MOGNAD_DATA_DIR"):
             args.data_dir = tmp
@@ -518,9 +538,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             host = args.host if args.host not in (None, "", "0.0.0.0", "::") else "127.0.0.1"
 
             def local_url() -> str:
-                return f"http://{host}:{server.port}/j/{meeting.join_code}"
+                return f"{server.scheme}://{host}:{server.port}/j/{meeting.join_code}"
 
-            return [Simulator(local_url, participants, pace=1.0)]
+            return [Simulator(local_url, participants, pace=1.0, verify_tls=False)]
 
         return _run_app(args, open_store(args, str(path)), services)
 
@@ -531,6 +551,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mognad_tui.meeting import Meeting
     from mognad_tui.web.server import serve_headless
 
+    tls = _tls(args)
     session = open_store(args, args.session)
     with session:
         meeting = Meeting(session, self_paced=args.self_paced)
@@ -544,7 +565,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         try:
             asyncio.run(
-                serve_headless(meeting, args.host, args.port, on_url=on_url, on_moved=on_moved)
+                serve_headless(
+                    meeting,
+                    args.host,
+                    args.port,
+                    on_url=on_url,
+                    on_moved=on_moved,
+                    ssl_context=tls,
+                )
             )
         except (OSError, UnicodeError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc

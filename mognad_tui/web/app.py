@@ -297,7 +297,12 @@ class ParticipantApp:
 
     async def start_page(self, request: web.Request) -> web.Response:
         lang, chosen = self.device_lang(request)
-        context = {"heading": MESSAGES("join_title", lang), "message": "", "code_value": ""}
+        context = {
+            "heading": MESSAGES("join_title", lang),
+            "message": "",
+            "code_value": "",
+            "plain_http": not request.secure,
+        }
         response = web.Response(
             text=self.render("start.html", request, lang, context), content_type="text/html"
         )
@@ -492,7 +497,7 @@ class ParticipantApp:
         self.check_code(request, request.match_info["code"])
         if request.method == "HEAD":
             return web.Response(content_type="text/event-stream")
-        queue = self.hub.open()
+        queue = self.hub.open(request.remote)
         if queue is None:
             _refuse("rate_limited")
         response = web.StreamResponse(
