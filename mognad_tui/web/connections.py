@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 #: Seconds a connection may stay without a complete request header: after it opens, and after
 #: each answer on a kept-alive connection. Browsers open a new connection when one was closed.
 IDLE_TIMEOUT = 15.0
+#: Seconds a request body (at most 16 KiB) may take to arrive once its header is in.
+BODY_TIMEOUT = 15.0
 #: Descriptors kept free for everything that is not a connection (store, templates, logs).
 FD_RESERVE = 128
 #: Connections held at most, whatever the platform allows (memory: an idle connection costs a

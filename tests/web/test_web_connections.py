@@ -25,7 +25,7 @@ from web_harness import builtin_set
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import SessionInfo
 from mognad_tui.store import SessionStore, create_session
-from mognad_tui.web import WebServer, events
+from mognad_tui.web import WebServer, connections, events
 from mognad_tui.web import server as web_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -399,3 +399,26 @@ def test_bad_certificate_files_are_clear_errors(tmp_path: Path, certificate) -> 
         assert result.returncode == 1, (flags, result.stderr)
         assert result.stderr.startswith("mognad: ") and words in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+
+
+async def test_a_slow_body_is_cut_off(meeting: Meeting, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An answer whose body never finishes arriving gets 400 after the body timeout, and its
+    connection is to close, instead of being held for as long as the sender likes."""
+    monkeypatch.setattr(connections, "BODY_TIMEOUT", 0.5)
+    async with running(meeting) as server:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+            async with client.get(server.url) as response:  # a real device cookie
+                assert response.status == 200
+            cookie = "; ".join(f"{c.key}={c.value}" for c in client.cookie_jar)
+        reader, writer = await raw(server)
+        writer.write(
+            f"POST /api/{meeting.join_code}/answers HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Cookie: {cookie}\r\nContent-Type: application/json\r\n"
+            "Content-Length: 100\r\n\r\n{".encode()
+        )
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 60)
+        assert head.startswith(b"HTTP/1.1 400")
+        assert b"Connection: close" in head
+        length = int(re.search(rb"Content-Length: (\d+)", head)[1])
+        assert b'"error": "bad_request"' in await reader.readexactly(length)
+        writer.close()
