@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import logging
 import os
 import re
 import ssl
@@ -259,6 +261,32 @@ async def test_the_server_survives_more_connections_than_its_descriptor_limit(
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def test_accept_failures_are_logged_once_without_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When ``accept()`` runs out of descriptors the loop reports it on every retry, with a
+    traceback; the server says it once, then a summary, and passes other errors on."""
+    guard = connections.ConnectionGuard(10)
+    passed_on: list[dict] = []
+    handle = guard.loop_exception_handler(lambda loop, context: passed_on.append(context))
+    loop = asyncio.get_running_loop()
+    failure = {
+        "message": "socket.accept() out of system resource",
+        "exception": OSError(errno.EMFILE, "Too many open files"),
+    }
+    with caplog.at_level(logging.WARNING):
+        for _ in range(1000):
+            handle(loop, failure)
+        handle(loop, {"message": "something else"})
+    guard.close()
+    assert [r.getMessage() for r in caplog.records if "full" in r.getMessage()] and len(
+        caplog.records
+    ) == 1
+    assert not any(r.exc_info for r in caplog.records)
+    assert guard.refused == 1000
+    assert passed_on == [{"message": "something else"}]
 
 
 # ---------------------------------------------------------------- item 7: fair streams
