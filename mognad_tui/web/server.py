@@ -174,7 +174,7 @@ class WebServer:
         return self._guard
 
     async def start(self) -> str:
-        """Start listening; returns the join URL ``http://ADDR:PORT/j/CODE``."""
+        """Start listening; returns the join URL ``http(s)://ADDR:PORT/j/CODE``."""
         if self._runner is not None:
             return self.url
         # access_log=None: no log line with a phone's address or user agent, ever.
