@@ -14,8 +14,9 @@ and over, and the store itself could fail to open a file. So:
   when the server is full, a connection from an address holding less than its fair share takes
   the oldest connection of the busiest address, and any other new connection is closed at once;
 - a connection that has not delivered a complete request header within ``IDLE_TIMEOUT`` of
-  opening or of its previous answer is closed (aiohttp's keep-alive timer, which is armed when
-  the connection is made and is not pushed back by bytes that do not finish a header);
+  opening or of its previous answer is closed: the first header by a watchdog here, later ones
+  by aiohttp's keep-alive timer (it closes a connection still waiting for a complete request
+  when the timeout has passed since the previous answer, whatever bytes came meanwhile);
 - an overload is logged once, then summarised once a minute while it lasts; never per
   connection, and never with an address.
 """
@@ -262,6 +263,10 @@ class _Counted(asyncio.Protocol):
         self._inner: Any = None
         self._key = ""
         self._transport: asyncio.BaseTransport | None = None
+        # Until the first request header is complete: aiohttp before 3.14 arms its keep-alive
+        # timer only after a first answer, so a connection that never finishes one would stay.
+        self._first_header: asyncio.TimerHandle | None = None
+        self._tail = b""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         peer = transport.get_extra_info("peername")
@@ -272,6 +277,7 @@ class _Counted(asyncio.Protocol):
             return
         self._inner = self._make()
         self._inner.connection_made(transport)
+        self._first_header = asyncio.get_running_loop().call_later(IDLE_TIMEOUT, self.abort)
 
     def abort(self) -> None:
         if self._transport is not None:
@@ -279,6 +285,7 @@ class _Counted(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._transport = None
+        self._header_done()
         if self._inner is None:
             return
         self._guard.release(self)
@@ -286,8 +293,19 @@ class _Counted(asyncio.Protocol):
         inner.connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._first_header is not None:
+            seen = self._tail + data
+            if b"\r\n\r\n" in seen or b"\n\n" in seen:
+                self._header_done()
+            else:
+                self._tail = seen[-3:]
         if self._inner is not None:
             self._inner.data_received(data)
+
+    def _header_done(self) -> None:
+        if self._first_header is not None:
+            self._first_header.cancel()
+            self._first_header = None
 
     def eof_received(self) -> bool | None:
         return self._inner.eof_received() if self._inner is not None else None

@@ -24,14 +24,9 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import DEFAULT_PORT
+from mognad_tui.web import connections
 from mognad_tui.web.app import create_app
-from mognad_tui.web.connections import (
-    IDLE_TIMEOUT,
-    ConnectionGuard,
-    GuardedSite,
-    capacity_for,
-    fd_limit,
-)
+from mognad_tui.web.connections import ConnectionGuard, GuardedSite, capacity_for, fd_limit
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +180,7 @@ class WebServer:
             access_log=None,
             logger=_protocol_log,
             shutdown_timeout=SHUTDOWN_TIMEOUT,
-            keepalive_timeout=IDLE_TIMEOUT,
+            keepalive_timeout=connections.IDLE_TIMEOUT,
         )
         await runner.setup()
         guard = ConnectionGuard(capacity_for(fd_limit()))

@@ -91,7 +91,7 @@ async def test_a_slowloris_header_is_cut_off(
 ) -> None:
     """A header sent a line at a time, never finished, is closed after the idle timeout; the
     sender would have gone on for 40 times as long."""
-    monkeypatch.setattr(web_server, "IDLE_TIMEOUT", 0.5)
+    monkeypatch.setattr(connections, "IDLE_TIMEOUT", 0.5)
     async with running(meeting) as server:
         reader, writer = await raw(server)
         writer.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
@@ -118,7 +118,7 @@ async def test_idle_connections_are_closed(
     meeting: Meeting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A connection that says nothing, and a kept-alive one after its answer, are closed."""
-    monkeypatch.setattr(web_server, "IDLE_TIMEOUT", 0.5)
+    monkeypatch.setattr(connections, "IDLE_TIMEOUT", 0.5)
     async with running(meeting) as server:
         silent_reader, silent = await raw(server)
         kept_reader, kept = await raw(server)
