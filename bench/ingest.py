@@ -68,9 +68,15 @@ class Server:
     """A server subprocess that prints its join URL alone on a line once it accepts
     connections (``mognad serve`` does, and so does the bare endpoint below)."""
 
-    def __init__(self, argv: list[str], log: Path):
+    def __init__(self, argv: list[str], log: Path, *, fd_limit: int | None = None):
         self.log_path = log
         self._log = open(log, "w+", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+
+        def limit_fds() -> None:  # runs in the child: a laptop whose limit cannot be raised
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, fd_limit))
+
         self.proc = subprocess.Popen(
             argv,
             cwd=ROOT,
@@ -78,6 +84,7 @@ class Server:
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             start_new_session=True,
+            preexec_fn=limit_fds if fd_limit else None,
         )
         self.url = self._wait_url()
 
@@ -118,8 +125,11 @@ class Server:
         self._log.close()
 
 
-def start_real_server(tmp: Path, *, self_paced: bool = True, name: str = "bench") -> Server:
-    """``mognad new`` a fresh session of the built-in set, then ``mognad serve`` it."""
+def start_real_server(
+    tmp: Path, *, self_paced: bool = True, name: str = "bench", fd_limit: int | None = None
+) -> Server:
+    """``mognad new`` a fresh session of the built-in set, then ``mognad serve`` it (with
+    ``fd_limit``, under that descriptor limit, soft and hard)."""
     data = tmp / "sessions"
     made = mognad(
         "new", "--name", name, "--set", "digital-mognad", "--lang", "sv", "--data-dir", str(data)
@@ -130,7 +140,7 @@ def start_real_server(tmp: Path, *, self_paced: bool = True, name: str = "bench"
     argv = [sys.executable, "-m", "mognad_tui", "serve", session]
     argv += ["--self-paced"] if self_paced else []
     argv += ["--host", "127.0.0.1", "--port", "0", "--data-dir", str(data)]
-    return Server(argv, tmp / f"serve-{name}.log")
+    return Server(argv, tmp / f"serve-{name}.log", fd_limit=fd_limit)
 
 
 # ---------------------------------------------------------------- the bare endpoint

@@ -52,6 +52,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("store", "store.py", "one answer costs the same in a 20,000-answer session; group commit"),
     ("ingest", "ingest.py", "answers/s and p99 of the real server next to a bare endpoint"),
     ("streams", "streams.py", "server memory with 1,000 open event streams"),
+    ("conns", "conns.py", "a phone answers normally while 1,100 idle connections are held"),
     ("keys", "keys.py", "facilitator's key press to screen update while 300 phones answer"),
     ("startup", "startup.py", "time until the command is usable"),
     ("export", "export.py", "Markdown with charts of a 500-person session"),

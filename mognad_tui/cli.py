@@ -105,6 +105,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
         dest="allowed_hosts",
         help=t("opt_allowed_host"),
     )
+    serving.add_argument("--cert", metavar="FILE", help=t("opt_cert"))
+    serving.add_argument("--key", metavar="FILE", help=t("opt_key"))
 
     sub = parser.add_subparsers(dest="command", metavar=t("commands_metavar"), parser_class=_Parser)
 
@@ -516,10 +518,28 @@ def _emit(path: Path | None, text: str, *, bom: bool = False) -> list[Path]:
 # ------------------------------------------------------------------ live: run, demo, serve
 
 
-def _make_server(meeting: Any, args: argparse.Namespace) -> Any:
+def _tls(args: argparse.Namespace) -> Any:
+    """The HTTPS context for ``--cert``/``--key``, checked before anything starts."""
+    if args.cert is None and args.key is None:
+        return None
+    if args.cert is None or args.key is None:
+        raise UserError(T("err_cert_pair", args.lang))
+    from mognad_tui.web.server import CertificateError, tls_context
+
+    try:
+        return tls_context(args.cert, args.key)
+    except CertificateError as exc:
+        raise UserError(
+            T(f"err_cert_{exc.problem}", args.lang, path=exc.path, reason=exc.reason)
+        ) from None
+
+
+def _make_server(meeting: Any, args: argparse.Namespace, tls: Any = None) -> Any:
     from mognad_tui.web.server import WebServer
 
-    return WebServer(meeting, host=args.host, port=args.port, allowed_hosts=args.allowed_hosts)
+    return WebServer(
+        meeting, host=args.host, port=args.port, allowed_hosts=args.allowed_hosts, ssl_context=tls
+    )
 
 
 def _run_app(
@@ -528,9 +548,10 @@ def _run_app(
     from mognad_tui.meeting import Meeting
     from mognad_tui.tui.app import MognadApp
 
+    tls = _tls(args)
     with session:
         meeting = Meeting(session)
-        server = _make_server(meeting, args)
+        server = _make_server(meeting, args, tls)
         services = services_factory(server, meeting) if services_factory else ()
         name = str(session.path)
         app = MognadApp(
@@ -569,6 +590,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from mognad_tui.client.simulate import Simulator
 
     lang = args.lang
+    _tls(args)  # a wrong --cert/--key is reported before the demo session is made
     with tempfile.TemporaryDirectory(prefix="mognad-demo-") as tmp:
         if not args.data_dir and not os.environ.get("MOGNAD_DATA_DIR"):
             args.data_dir = tmp
@@ -582,9 +604,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             host = args.host if args.host not in (None, "", "0.0.0.0", "::") else "127.0.0.1"
 
             def local_url() -> str:
-                return f"http://{host}:{server.port}/j/{meeting.join_key}"
+                return f"{server.scheme}://{host}:{server.port}/j/{meeting.join_key}"
 
-            return [Simulator(local_url, participants, pace=1.0)]
+            return [Simulator(local_url, participants, pace=1.0, verify_tls=False)]
 
         return _run_app(args, open_store(args, str(path)), services)
 
@@ -595,6 +617,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mognad_tui.meeting import Meeting
     from mognad_tui.web.server import serve_headless
 
+    tls = _tls(args)
     session = open_live(args, args.session)
     with session:
         meeting = Meeting(session, self_paced=args.self_paced)
@@ -615,6 +638,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                     on_url=on_url,
                     on_moved=on_moved,
                     allowed_hosts=args.allowed_hosts,
+                    ssl_context=tls,
                 )
             )
         except (OSError, UnicodeError, ValueError) as exc:

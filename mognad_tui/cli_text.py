@@ -31,6 +31,8 @@ T = Catalog(
                 "ett värdnamn till som servern svarar på, till exempel ett namn i kommunens DNS "
                 "(kan anges flera gånger; datorns egna adresser och localhost gäller alltid)"
             ),
+            "opt_cert": "kommunens certifikat (PEM) för https; kräver --key",
+            "opt_key": "certifikatets privata nyckel (PEM, utan lösenord); kräver --cert",
             "opt_name": 'gruppens namn, till exempel "Enhet Socialtjänst Nord"',
             "opt_set": "frågeset: ett namn (standard: digital-mognad) eller en fil",
             "opt_follow_up": "ett tidigare möte med samma grupp att jämföra med",
@@ -95,6 +97,12 @@ T = Catalog(
             "err_charts_md_only": "--charts fungerar bara med --format md.",
             "err_participants": "--participants måste vara minst 1.",
             "err_serve": "kunde inte starta deltagarsidan ({reason}).",
+            "err_cert_pair": "--cert och --key hör ihop: ange båda eller ingen.",
+            "err_cert_missing": "hittar ingen fil {path}.",
+            "err_cert_unreadable": "kan inte läsa {path} ({reason}).",
+            "err_cert_invalid": "{path} är inte ett certifikat eller en nyckel i PEM-format, "
+            "eller så är nyckeln skyddad med lösenord.",
+            "err_cert_mismatch": "nyckeln hör inte till certifikatet {path}.",
             "warn_follow_up": "mognad: jämförelsen med förra mötet hoppas över: {reason}",
             "ask_title": "Vad heter gruppen?",
             "ask_set": "Vilket frågeset?",
@@ -168,6 +176,8 @@ T = Catalog(
                 "municipality's DNS (repeatable; the machine's own addresses and localhost "
                 "always work)"
             ),
+            "opt_cert": "the municipality's certificate (PEM) for https; needs --key",
+            "opt_key": "the certificate's private key (PEM, without a password); needs --cert",
             "opt_name": 'the group\'s name, for example "Social Services Unit North"',
             "opt_set": "question set: a name (default: digital-mognad) or a file",
             "opt_follow_up": "an earlier meeting of the same group to compare with",
@@ -231,6 +241,12 @@ T = Catalog(
             "err_charts_md_only": "--charts works only with --format md.",
             "err_participants": "--participants must be at least 1.",
             "err_serve": "could not start the participants' page ({reason}).",
+            "err_cert_pair": "--cert and --key go together: give both or neither.",
+            "err_cert_missing": "there is no file {path}.",
+            "err_cert_unreadable": "cannot read {path} ({reason}).",
+            "err_cert_invalid": "{path} is not a PEM certificate or key, or the key is "
+            "protected by a password.",
+            "err_cert_mismatch": "the key does not belong to the certificate {path}.",
             "warn_follow_up": "mognad: the comparison with last time is left out: {reason}",
             "ask_title": "What is the group called?",
             "ask_set": "Which question set?",

@@ -26,7 +26,7 @@ from aiohttp import web
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import LANGS, Kind, Question
-from mognad_tui.web import views
+from mognad_tui.web import connections, views
 from mognad_tui.web.events import EventHub
 from mognad_tui.web.messages import ERROR_STATUS, MESSAGES, error_message
 from mognad_tui.web.security import (
@@ -229,10 +229,20 @@ class ParticipantApp:
 
     @web.middleware
     async def size_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Refuse a declared oversize body before reading any of it (413)."""
+        """Refuse a declared oversize body before reading any of it (413), and read the body
+        within ``BODY_TIMEOUT``: one sent a byte at a time would hold its connection for as long
+        as the sender likes (the handlers then read it from aiohttp's cache)."""
         length = request.content_length
         if length is not None and length > MAX_BODY:
             _refuse("too_large")
+        if request.body_exists:
+            try:
+                async with asyncio.timeout(connections.BODY_TIMEOUT):
+                    await request.read()
+            except TimeoutError:
+                response = self.error_response(request, "bad_request", 400)
+                response.force_close()
+                return response
         return await handler(request)
 
     def error_response(self, request: web.Request, code: str, status: int) -> web.Response:
@@ -363,7 +373,12 @@ class ParticipantApp:
 
     async def start_page(self, request: web.Request) -> web.Response:
         lang, chosen = self.device_lang(request)
-        context = {"heading": MESSAGES("join_title", lang), "message": "", "code_value": ""}
+        context = {
+            "heading": MESSAGES("join_title", lang),
+            "message": "",
+            "code_value": "",
+            "plain_http": not request.secure,
+        }
         response = web.Response(
             text=self.render("start.html", request, lang, context), content_type="text/html"
         )
@@ -565,7 +580,7 @@ class ParticipantApp:
         self.check_key(request.match_info["code"])
         if request.method == "HEAD":
             return web.Response(content_type="text/event-stream")
-        queue = self.hub.open()
+        queue = self.hub.open(request.remote)
         if queue is None:
             # Streams free up as phones leave, which no window predicts: the browser's own
             # reconnection delay is the honest figure.

@@ -14,6 +14,7 @@ import json
 
 from mognad_tui.meeting import Event, Meeting
 from mognad_tui.model import Voting
+from mognad_tui.web.connections import FairShare, address_key
 
 #: Meeting events that change what a phone shows. ``count`` and ``moderation`` matter only for
 #: a revealed question (a tally typed in, a text approved); forwarding them while a question is
@@ -22,8 +23,13 @@ FORWARDED = frozenset({"voting", "agenda", "poll", "settings"})
 WHEN_REVEALED = frozenset({"count", "moderation"})
 #: Frames queued per stream before further ones are dropped (each only says "refresh").
 QUEUE_SIZE = 8
-#: Open streams the server keeps at once; more are refused with 429. A room is 3 to 30 phones;
-#: the tested room limit is 1,000 (bench/streams.py holds 1,000 in about 70 MB).
+#: Open streams the server keeps at once. A room is 3 to 30 phones; the tested room limit is
+#: 1,000 (bench/streams.py holds 1,000 in about 70 MB). One address may hold them all while
+#: nobody else wants one; when they are all taken, a stream from an address holding less than
+#: its fair share (MAX_STREAMS / addresses) ends the oldest stream of the busiest address, and
+#: any other new stream is refused with 429. A room of 300 behind one address therefore keeps
+#: its streams unless more than six addresses each fill a share (2,000 / 7 > 285 is the least
+#: any of them keeps).
 MAX_STREAMS = 2000
 
 
@@ -32,7 +38,7 @@ class EventHub:
 
     def __init__(self, meeting: Meeting):
         self.meeting = meeting
-        self._streams: set[asyncio.Queue[bytes | None]] = set()
+        self._streams: FairShare[asyncio.Queue[bytes | None]] = FairShare(MAX_STREAMS)
         self._unsubscribe = None
         self.closed = False
 
@@ -47,23 +53,34 @@ class EventHub:
             self._unsubscribe()
             self._unsubscribe = None
         self.closed = True
-        for queue in list(self._streams):
+        for queue in self._streams:
             _offer(queue, None, force=True)
 
     @property
     def count(self) -> int:
         return len(self._streams)
 
-    def open(self) -> asyncio.Queue[bytes | None] | None:
-        """A new stream's queue, or ``None`` when the server is full or closing."""
-        if self.closed or len(self._streams) >= MAX_STREAMS:
+    def count_from(self, address: str | None) -> int:
+        return self._streams.count(address_key(address))
+
+    def open(self, address: str | None = None) -> asyncio.Queue[bytes | None] | None:
+        """A new stream's queue for a device at ``address``, or ``None`` when the streams are
+        all taken fairly or the server is closing."""
+        if self.closed:
             return None
+        key = address_key(address)
+        self._streams.capacity = MAX_STREAMS  # read at each open, so tests may lower it
+        if self._streams.full():
+            oldest = self._streams.victim_for(key)
+            if oldest is None:
+                return None
+            _offer(oldest, None, force=True)  # its handler ends the stream; the browser retries
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE_SIZE)
-        self._streams.add(queue)
+        self._streams.add(key, queue)
         return queue
 
     def release(self, queue: asyncio.Queue[bytes | None]) -> None:
-        self._streams.discard(queue)
+        self._streams.remove(queue)
 
     def on_event(self, event: Event) -> None:
         if event.kind in WHEN_REVEALED:
@@ -74,7 +91,7 @@ class EventHub:
         self.publish(frame("update", {"kind": event.kind, "question": event.question}))
 
     def publish(self, data: bytes) -> None:
-        for queue in list(self._streams):
+        for queue in self._streams:
             _offer(queue, data)
 
 

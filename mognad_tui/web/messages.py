@@ -26,6 +26,10 @@ MESSAGES = Catalog(
             "join_help": "Skriv koden som visas på skärmen i rummet.",
             "join_label": "Kod",
             "join_button": "Gå med",
+            "plain_http": (
+                "Anslutningen är inte krypterad: den som är på samma wifi kan se vilka sidor "
+                "och svar den här enheten skickar, men inte vem du är."
+            ),
             "open_meeting": "Öppna mötet",
             "open_meeting_help": "Tryck på knappen för att öppna mötets sida.",
             # questions
@@ -141,6 +145,10 @@ MESSAGES = Catalog(
             "join_help": "Type the code shown on the screen in the room.",
             "join_label": "Code",
             "join_button": "Join",
+            "plain_http": (
+                "The connection is not encrypted: anyone on the same Wi-Fi can see which pages "
+                "and answers this device sends, but not who you are."
+            ),
             "open_meeting": "Open the meeting",
             "open_meeting_help": "Press the button to open the meeting's page.",
             "progress": "Question {n} of {total}",

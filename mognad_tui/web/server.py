@@ -15,14 +15,18 @@ import ipaddress
 import logging
 import signal
 import socket
+import ssl
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import DEFAULT_PORT
+from mognad_tui.web import connections
 from mognad_tui.web.app import create_app
+from mognad_tui.web.connections import ConnectionGuard, GuardedSite, capacity_for, fd_limit
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,43 @@ def _usable(address: str) -> bool:
     return not (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
 
 
+class CertificateError(Exception):
+    """``--cert``/``--key`` cannot be used; ``problem`` is ``missing``, ``unreadable``,
+    ``invalid`` (not PEM, or a key behind a password) or ``mismatch`` (the key is not the
+    certificate's)."""
+
+    def __init__(self, problem: str, path: str, reason: str = ""):
+        super().__init__(f"{problem}: {path} {reason}".strip())
+        self.problem = problem
+        self.path = path
+        self.reason = reason
+
+
+def tls_context(cert: str | Path, key: str | Path) -> ssl.SSLContext:
+    """A server TLS context from a PEM certificate (chain) and its private key.
+
+    Checked at once, so that a wrong file is reported before anything starts. A key behind a
+    password is refused rather than asked for: the terminal belongs to the meeting.
+    """
+    for path in (cert, key):
+        if not Path(path).is_file():
+            raise CertificateError("missing", str(path))
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            raise CertificateError("unreadable", str(path), exc.strerror or str(exc)) from None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(cert, key, password=lambda: b"")
+    except ssl.SSLError as exc:
+        problem = "mismatch" if "KEY_VALUES_MISMATCH" in str(exc) else "invalid"
+        raise CertificateError(problem, str(cert if problem == "mismatch" else key)) from None
+    except OSError as exc:
+        raise CertificateError("unreadable", str(cert), exc.strerror or str(exc)) from None
+    return context
+
+
 def _url_host(host: str) -> str:
     with contextlib.suppress(ValueError):
         if ipaddress.ip_address(host).version == 6:
@@ -95,7 +136,8 @@ class WebServer:
     bound and shown as it is. ``port=None`` means the default, 8765; when the default is taken
     the server moves to a free port (``moved_from`` then says 8765, for the caller to tell the
     facilitator). ``port=0`` picks a free port. A port that was asked for and is taken raises
-    ``OSError``: the user named it, so the user hears it.
+    ``OSError``: the user named it, so the user hears it. With ``ssl_context`` (see
+    ``tls_context``) it serves HTTPS and the join URL says ``https://``.
 
     ``allowed_hosts`` are the names (``--allowed-host``) the server answers to besides its own
     addresses and ``localhost``; any other ``Host`` is refused (DNS rebinding).
@@ -108,18 +150,31 @@ class WebServer:
         port: int | None = None,
         *,
         allowed_hosts: Iterable[str] = (),
+        ssl_context: ssl.SSLContext | None = None,
     ):
         self.meeting = meeting
         self.host = host
         self.allowed_hosts = tuple(allowed_hosts)
         self.requested_port = port
+        self.ssl_context = ssl_context
         self.url = ""
         self.port = 0
         self.moved_from: int | None = None
         self._runner: web.AppRunner | None = None
+        self._guard: ConnectionGuard | None = None
+        self._previous_handler: object = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.ssl_context is not None else "http"
+
+    @property
+    def guard(self) -> ConnectionGuard | None:
+        """Connection counts while running (for tests and the benchmark)."""
+        return self._guard
 
     async def start(self) -> str:
-        """Start listening; returns the join URL ``http://ADDR:PORT/j/KEY`` (the join key,
+        """Start listening; returns the join URL ``http(s)://ADDR:PORT/j/KEY`` (the join key,
         never the short code: the URL goes into the QR code and onto links)."""
         if self._runner is not None:
             return self.url
@@ -129,35 +184,52 @@ class WebServer:
         # shown and bound are added for a Host that names them (a host name given to --host).
         hosts = (*self.allowed_hosts, shown, *([] if bind in _ANY else [bind]))
         # access_log=None: no log line with a phone's address or user agent, ever.
+        # keepalive_timeout: an idle connection, or one whose request header is not complete,
+        # is closed after IDLE_TIMEOUT (see connections).
         runner = web.AppRunner(
             create_app(self.meeting, hosts),
             access_log=None,
             logger=_protocol_log,
             shutdown_timeout=SHUTDOWN_TIMEOUT,
+            keepalive_timeout=connections.IDLE_TIMEOUT,
         )
         await runner.setup()
+        guard = ConnectionGuard(capacity_for(fd_limit()))
         port = DEFAULT_PORT if self.requested_port is None else self.requested_port
+
+        def site(port: int) -> GuardedSite:
+            return GuardedSite(runner, bind, port, guard, ssl_context=self.ssl_context)
+
         try:
             try:
-                await web.TCPSite(runner, bind, port).start()
+                await site(port).start()
             except OSError as exc:
                 if self.requested_port is not None or exc.errno != errno.EADDRINUSE:
                     raise
-                await web.TCPSite(runner, bind, 0).start()
+                await site(0).start()
                 self.moved_from = port
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
+        self._guard = guard
+        loop = asyncio.get_running_loop()
+        self._previous_handler = loop.get_exception_handler()
+        loop.set_exception_handler(guard.loop_exception_handler(loop.get_exception_handler()))
         self.port = int(runner.addresses[0][1])
-        self.url = f"http://{_url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
+        self.url = f"{self.scheme}://{_url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
         return self.url
 
     async def stop(self) -> None:
         """Stop listening, end the phones' event streams and wait briefly for answers in flight."""
         runner, self._runner = self._runner, None
+        guard, self._guard = self._guard, None
         if runner is not None:
             await runner.cleanup()
+        if guard is not None:
+            guard.close()
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().set_exception_handler(self._previous_handler)  # type: ignore[arg-type]
 
     @property
     def running(self) -> bool:
@@ -172,6 +244,7 @@ async def serve_headless(
     on_url: Callable[[str], None],
     on_moved: Callable[[int, int], None] | None = None,
     allowed_hosts: Iterable[str] = (),
+    ssl_context: ssl.SSLContext | None = None,
 ) -> None:
     """Serve the participants until SIGINT or SIGTERM, then stop cleanly (``mognad serve``).
 
@@ -179,7 +252,7 @@ async def serve_headless(
     a line); ``on_moved(default_port, actual_port)`` is called first when the default port was
     taken (without it, a warning is logged).
     """
-    server = WebServer(meeting, host, port, allowed_hosts=allowed_hosts)
+    server = WebServer(meeting, host, port, allowed_hosts=allowed_hosts, ssl_context=ssl_context)
     url = await server.start()
     try:
         if server.moved_from is not None:
