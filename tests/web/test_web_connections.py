@@ -221,7 +221,7 @@ async def test_the_server_survives_more_connections_than_its_descriptor_limit(
         # Read all along, so that a flood of messages can never block the server on a full pipe.
         errors = asyncio.create_task(proc.stderr.read())
         line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
-        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)(/j/\d+)", line)
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)(/j/[A-Za-z0-9_-]+)", line)
         assert match, line
         port, page = int(match[1]), match[2]
 
@@ -308,7 +308,7 @@ async def test_event_streams_are_shared_fairly_between_addresses(
     oldest stream ends), and the hog's next stream is refused with 429."""
     monkeypatch.setattr(events, "MAX_STREAMS", 4)
     async with running(meeting) as server:
-        url = f"http://127.0.0.1:{server.port}/api/{meeting.join_code}/events"
+        url = f"http://127.0.0.1:{server.port}/api/{meeting.join_key}/events"
         hog = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
         other = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(OTHER, 0)))
         try:
@@ -354,7 +354,7 @@ async def test_https_with_the_municipality_certificate(meeting: Meeting, certifi
     context = web_server.tls_context(chain, key)
     async with running(meeting, ssl_context=context) as server:
         assert server.url.startswith(f"https://127.0.0.1:{server.port}/j/")
-        assert await get(server, f"/j/{meeting.join_code}", ssl=client_context) == 200
+        assert await get(server, f"/j/{meeting.join_key}", ssl=client_context) == 200
         connector = aiohttp.TCPConnector(ssl=client_context)
         async with (
             aiohttp.ClientSession(connector=connector) as client,
@@ -440,7 +440,7 @@ async def test_a_slow_body_is_cut_off(meeting: Meeting, monkeypatch: pytest.Monk
             cookie = "; ".join(f"{c.key}={c.value}" for c in client.cookie_jar)
         reader, writer = await raw(server)
         writer.write(
-            f"POST /api/{meeting.join_code}/answers HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"POST /api/{meeting.join_key}/answers HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             f"Cookie: {cookie}\r\nContent-Type: application/json\r\n"
             "Content-Length: 100\r\n\r\n{".encode()
         )
