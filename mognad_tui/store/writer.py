@@ -79,10 +79,14 @@ class JournalWriter:
     """Appends group commits to an open journal and folds it; public methods need ``lock``.
 
     ``lock`` is the store's own lock: the store applies a write in memory and queues it under
-    the same lock the writer takes to fail everything queued, so a write is either in the
-    failed group or applied after the rollback, never in between. For the same reason a fold's
-    copy of the tables (``snapshot_of``, called with the lock held; None means "not now": a
-    rollback is pending) matches the queue exactly.
+    the same lock the writer takes to fail everything queued and install the rollback, so a
+    write is either dropped with the failed group or applied after the rollback, never in
+    between. For the same reason a fold's copy of the tables (``snapshot_of``, called with the
+    lock held) matches the queue exactly.
+
+    ``prepare_rollback(durable_end)`` is called on this thread without the lock after a commit
+    failed: it reads the durable state back and returns what installs it, which is called with
+    the lock held, before any failed write's future fails.
     """
 
     def __init__(
@@ -95,8 +99,8 @@ class JournalWriter:
         clean_end: int,
         text: SnapshotText,
         lock: threading.Lock,
-        on_failure: Callable[[], None],
-        snapshot_of: Callable[[], Tables | None],
+        prepare_rollback: Callable[[int], Callable[[], None]],
+        snapshot_of: Callable[[], Tables],
         counted_table: str,
         fold_every: int,
     ) -> None:
@@ -113,7 +117,7 @@ class JournalWriter:
         self._cond = threading.Condition(lock)
         self._queue: deque[_Batch | _Fold] = deque()
         self._closing = False
-        self._on_failure = on_failure
+        self._prepare_rollback = prepare_rollback
         self._snapshot_of = snapshot_of
         self._counted_table = counted_table
         self._fold_every = fold_every
@@ -177,8 +181,8 @@ class JournalWriter:
         self._cond.notify()
         return batch.future
 
-    def request_fold(self, *, auto: bool = False) -> Future[None] | None:
-        """Queue a fold after everything queued so far; None if a rollback must come first.
+    def request_fold(self, *, auto: bool = False) -> Future[None]:
+        """Queue a fold after everything queued so far.
 
         With nothing written since the last fold, this queues nothing: the future is that
         fold's (or a resolved one).
@@ -186,8 +190,6 @@ class JournalWriter:
         if not self._unfolded:
             return self._last_fold.future if self._last_fold is not None else _resolved()
         tables = self._snapshot_of()
-        if tables is None:
-            return None
         fold = _Fold(tables, self._touched, auto)
         self._touched = {}
         self._counted = 0
@@ -266,6 +268,7 @@ class JournalWriter:
             # only the durable bytes anyway.
             with contextlib.suppress(OSError):
                 self._truncate()
+        install = self._prepare_rollback(self._durable_end)
         with self._cond:
             queued = list(self._queue)
             self._queue.clear()
@@ -276,8 +279,8 @@ class JournalWriter:
                     self._unfolded = True
                     if self._last_fold is item:
                         self._last_fold = None
-            # The store rolls back to the durable state before anyone can see these fail.
-            self._on_failure()
+            # Rolled back to the durable state before anyone can see these fail.
+            install()
         batch.future.set_exception(err)
         for item in queued:
             if isinstance(item, _Fold) or item.waiters:
