@@ -13,6 +13,7 @@ can replace its own answer while nothing stored links one person's answers acros
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -64,7 +65,9 @@ class Event:
     kinds: ``agenda`` (the current item changed), ``voting`` (a question opened, closed, was
     revealed or hidden), ``count`` (how many answered ``question`` changed), ``joined`` (a new
     device joined), ``poll`` (a quick poll was added), ``moderation`` (free text to review),
-    ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal).
+    ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal),
+    ``disk`` (``Meeting.disk_problem`` changed: the store could, or could again, clear the
+    order answers arrived in from the session folder).
     """
 
     kind: str
@@ -114,6 +117,9 @@ class Meeting:
         # auto-reveal can check that every device present has answered.
         self._joined: dict[str, str] = {}
         self._tasks: set[asyncio.Task] = set()
+        # The loop the listeners run on: the store reports from its writer thread.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        store.watch_order(self._order_changed)
         self._record: SessionRecord | None = None
         # Every phone's page and state read asks for the agenda and what is open; both change
         # only with the polls or the voting, so they are built once per change, not per request.
@@ -166,7 +172,11 @@ class Meeting:
         """Call ``listener`` on every event; returns the function that unsubscribes.
 
         Listeners run synchronously on the loop and must be quick (post a message, set a flag).
+        Subscribe from the loop: events that start off it (the store's writer thread) are
+        delivered on the loop of the latest subscription.
         """
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
@@ -178,6 +188,23 @@ class Meeting:
             except Exception:
                 # A face's bug must not turn a durable answer into an error for the phone.
                 log.exception("listener failed on %s", event)
+
+    @property
+    def disk_problem(self) -> str | None:
+        """``store_full`` or ``store_error`` while the store cannot reorder what it saved, so
+        the session folder shows in which order answers arrived (it keeps trying, with a
+        back-off); None when all is well. Faces say so to the facilitator."""
+        problem = self.store.order_problem
+        if problem is None:
+            return None
+        return "store_full" if isinstance(problem, StoreFull) else "store_error"
+
+    def _order_changed(self, problem: StoreError | None) -> None:
+        """From the store's writer thread: hand the change to the loop."""
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+                loop.call_soon_threadsafe(self._publish, Event("disk"))
 
     # ------------------------------------------------------------ agenda
 

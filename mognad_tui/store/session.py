@@ -30,9 +30,15 @@ the other and that order would link its answers:
 - the snapshot lists answers in (question, slot) order, and the fold on open and close
   renumbers them in that order;
 - a new answer gets a random document id (see ``live``), so ids say nothing between folds;
-- the journal does keep arrival order, line by line, until it is folded: so the store also
-  folds while open, by itself every ``FOLD_EVERY`` answer writes and whenever the meeting asks
-  (``fold``, when a question closes or is revealed), on the writer thread (see ``writer``).
+- the journal does keep arrival order, line by line, until it is folded or reordered: so the
+  store also folds while open, by itself every ``FOLD_EVERY`` answer writes and whenever the
+  meeting asks (``fold``, when a question closes or is revealed), and in between reorders the
+  journal (rewrites it as its net changes in (question, slot) order) once ``REORDER_EVERY``
+  answers came in or ``REORDER_IDLE`` seconds passed without a write, on the writer thread
+  (see ``writer``). So one read of the folder shows the arrival order of at most
+  ``REORDER_EVERY`` answers (plus those saved in the same group commit), and of none once
+  the room has been quiet for ``REORDER_IDLE`` seconds. Someone who copies the folder again
+  and again (a sync tool that keeps every version) can still see order: see ``synced_folder``.
 """
 
 from __future__ import annotations
@@ -110,6 +116,15 @@ SNAPSHOT_ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
 #: JSON plus writing the snapshot, so 200 keeps a 20,000-answer session's per-answer cost in
 #: ``bench/store.py``'s target.
 FOLD_EVERY = 200
+
+#: The journal is reordered once this many answers came in since the last reorder or fold:
+#: fewer than one person's survey (about 30 questions). A reorder costs about what the journal
+#: holds (at most ``FOLD_EVERY`` answers' worth) plus two fsyncs.
+REORDER_EVERY = 25
+
+#: ... and once the journal has had no write for this many seconds (a self-paced survey
+#: closes no question, so nothing else would order the last person's answers).
+REORDER_IDLE = 2.0
 
 
 def _str(value: Any) -> str:
@@ -439,6 +454,8 @@ class SessionStore:
         self._lock = threading.RLock()
         self._closed = False
         self._broken: StoreError | None = None
+        self._order_listeners: list[Callable[[StoreError | None], None]] = []
+        self.order_problem: StoreError | None = None
         self._writer: JournalWriter | None = None
         self._lock_fd: int | None = None
         if readonly:
@@ -518,6 +535,9 @@ class SessionStore:
                 snapshot_of=self._snapshot_for_fold,
                 counted_table=ANSWERS,
                 fold_every=FOLD_EVERY,
+                reorder_every=REORDER_EVERY,
+                reorder_idle=REORDER_IDLE,
+                on_order=self._order_changed,
             )
         except BaseException:
             os.close(fd)
@@ -607,6 +627,34 @@ class SessionStore:
             assert self._writer is not None
             future = self._writer.request_fold()
         return Durable(future, self)
+
+    def reorder(self) -> Durable:
+        """Reorder the journal now, as the writer does by itself after ``REORDER_IDLE`` quiet
+        seconds: resolves once no file of the session holds arrival order (after every
+        write queued before it), or raises as ``fold`` does."""
+        with self._lock:
+            self._check_writable()
+            assert self._writer is not None
+            future = self._writer.request_reorder()
+        return Durable(future, self)
+
+    def watch_order(self, listener: Callable[[StoreError | None], None]) -> Callable[[], None]:
+        """Hear when the journal could not be reordered (the error: its answers' arrival order
+        stays on disk while the writer tries again) and when it could again (None).
+
+        The listener runs on the writer thread and must be quick; returns the unsubscriber.
+        """
+        with self._lock:
+            self._order_listeners.append(listener)
+        return lambda: self._order_listeners.remove(listener)
+
+    def _order_changed(self, err: StoreError | None) -> None:
+        self.order_problem = err
+        for listener in list(self._order_listeners):
+            try:
+                listener(err)
+            except Exception:
+                log.exception("an order listener failed")
 
     def _snapshot_for_fold(self) -> files.Tables:
         """For the writer, with the lock held: the tables as the queue leaves them."""
