@@ -41,7 +41,7 @@ from mognad_tui.model import (
     clean_text,
 )
 from mognad_tui.results import shown_texts
-from mognad_tui.store import SessionStore, StoreError, StoreFull
+from mognad_tui.store import SessionStore, StoreError, StoreFull, synced_folder
 
 #: Step number under which quick polls made during the meeting appear in the agenda.
 POLL_STEP = 0
@@ -198,6 +198,11 @@ class Meeting:
         if problem is None:
             return None
         return "store_full" if isinstance(problem, StoreFull) else "store_error"
+
+    @property
+    def synced_folder(self) -> str | None:
+        """The sync service whose folder holds the session, if any (see ``synced_folder``)."""
+        return synced_folder(self.store.path)
 
     def _order_changed(self, problem: StoreError | None) -> None:
         """From the store's writer thread: hand the change to the loop."""

@@ -21,6 +21,7 @@ from .sessions import (
     list_sessions,
     resolve_session,
     slugify,
+    synced_folder,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "list_sessions",
     "resolve_session",
     "slugify",
+    "synced_folder",
 ]
