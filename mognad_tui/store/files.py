@@ -22,6 +22,10 @@ the snapshot into place, fsyncs the folder, and renames the journal: so the file
 always a snapshot with its own journal, or a new snapshot beside the previous generation's
 journal (which readers ignore: the snapshot holds all of it), never a journal newer than its
 snapshot.
+
+A reorder (``replace_journal`` with ``net_ops``) renames a journal of the same generation over
+the journal: the same changes, as one line in an order that says nothing about arrival. A
+reader gets the old journal or the new one, and either gives the same tables.
 """
 
 from __future__ import annotations
