@@ -520,11 +520,12 @@ class JournalWriter:
             self._retry_delay = REORDER_RETRY
             if self._order_error is not None:
                 self._order_error = None
-                log.warning("the journal of %s is reordered again", self._folder)
+                log.info("the journal of %s is reordered again", self._folder)
                 self._tell(None)
             return
         self._retry_at = time.monotonic() + self._retry_delay
-        log.warning(
+        # Info, not a warning: the faces tell the facilitator, in their language (``on_order``).
+        log.info(
             "could not reorder %s (next try in %.0f s): %s", self._folder, self._retry_delay, err
         )
         self._retry_delay = min(self._retry_delay * 2, REORDER_RETRY_MAX)
