@@ -218,3 +218,38 @@ def test_a_writer_opening_on_a_full_disk_orders_the_journal_if_it_cannot_fold(
     with SessionStore.open(session, readonly=True) as store:
         for question, slot, value in survey_answers():
             assert store.answer_for(question, slot) == value
+
+
+def test_a_writer_whose_open_fold_stops_half_way_replaces_the_stale_journal_first(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new snapshot went in but the journal naming it did not: the old journal, still in
+    arrival order, is stale. The session opens anyway, and the writer's first step (tried
+    again while the disk refuses) puts a fresh journal in its place."""
+    child = Child("survey", session, start=0)
+    assert child.ready.wait(60), child.proc.stderr and child.proc.stderr.read()
+    child.kill()
+    real = store_files.finish_generation
+    full = {"on": True}
+
+    def flaky(folder: Path, renamed: bool) -> None:
+        if full["on"]:
+            raise OSError(errno.ENOSPC, "simulated")
+        real(folder, renamed)
+
+    monkeypatch.setattr(store_files, "finish_generation", flaky)
+    with SessionStore.open(session) as store:
+        with pytest.raises(StoreFull):
+            store.reorder().wait(30)
+        assert isinstance(store.order_problem, StoreFull)
+        assert in_arrival_order(session)  # the stale journal, until there is room
+        full["on"] = False
+        store.reorder().wait(30)
+        assert in_arrival_order(session) == []
+        assert store.order_problem is None
+        store.put_answer("q0", "late", 2).wait(30)
+    monkeypatch.undo()
+    with SessionStore.open(session, readonly=True) as store:
+        for question, slot, value in survey_answers():
+            assert store.answer_for(question, slot) == value
+        assert store.answer_for("q0", "late") == 2

@@ -487,6 +487,7 @@ class SessionStore:
         generation = loaded.snapshot_generation
         scan = loaded.journal
         fd: int | None = None
+        install_pending: bool | None = None
         if loaded.journal_current and not scan.ops and not scan.torn:
             clean_end = scan.valid_end  # nothing to fold
             text = SnapshotText(tables, SNAPSHOT_ORDER)
@@ -498,10 +499,17 @@ class SessionStore:
                     path, generation + 1, text.render(generation + 1, folded), keep_open=True
                 )
             except files.HalfFold as half:
-                # The new snapshot is in place: the old journal must not be appended to.
-                if half.fd is not None:
-                    os.close(half.fd)
-                raise from_os_error(half, path, "fold the journal into the snapshot") from half
+                # The new snapshot is in place and the old journal is stale (it still lists
+                # the answers as they arrived): the writer installs the new journal before
+                # anything else, and keeps trying while the disk refuses (see ``writer``).
+                log.warning("could not finish folding %s on open: %s", path, half)
+                assert half.fd is not None
+                fd = half.fd
+                install_pending = half.renamed
+                generation += 1
+                tables = folded
+                index = build_index(tables, path)
+                clean_end = len(files.journal_header(generation))
             except OSError as exc:
                 if not loaded.journal_current:
                     raise from_os_error(exc, path, "fold the journal into the snapshot") from exc
@@ -538,6 +546,7 @@ class SessionStore:
                 reorder_every=REORDER_EVERY,
                 reorder_idle=REORDER_IDLE,
                 on_order=self._order_changed,
+                install_pending=install_pending,
             )
         except BaseException:
             os.close(fd)

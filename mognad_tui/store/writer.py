@@ -131,6 +131,7 @@ class JournalWriter:
         reorder_every: int,
         reorder_idle: float,
         on_order: Callable[[StoreError | None], None],
+        install_pending: bool | None = None,
     ) -> None:
         self._folder = folder
         self._fd = fd
@@ -138,7 +139,7 @@ class JournalWriter:
         self._dirty_tail = False
         self._generation = generation
         self._clean_end = clean_end  # the journal's size right after its header
-        self._install_pending: bool | None = None  # after a HalfFold: whether renamed
+        self._install_pending = install_pending  # after a HalfFold: whether renamed
         self._live_folds = 0
         self._text: SnapshotText | None = text
         self._order = text.order
