@@ -551,6 +551,8 @@ def _run_app(
     tls = _tls(args)
     with session:
         meeting = Meeting(session)
+        if services_factory is None:  # not the demo's throwaway folder
+            _warn_if_synced(args, meeting)
         server = _make_server(meeting, args, tls)
         services = services_factory(server, meeting) if services_factory else ()
         name = str(session.path)
@@ -567,6 +569,21 @@ def _run_app(
                 T("port_moved", args.lang, old=server.moved_from, new=server.port), file=sys.stderr
             )
     return int(app.return_code or 0)
+
+
+def _warn_if_synced(args: argparse.Namespace, meeting: Any) -> None:
+    service = meeting.synced_folder
+    if service:
+        path = meeting.store.path
+        print(T("warn_synced", args.lang, path=path, service=service), file=sys.stderr, flush=True)
+
+
+def _report_disk(args: argparse.Namespace, meeting: Any) -> None:
+    """For ``serve``: a line on stderr when the store cannot (or can again) clear the order
+    answers arrived in from the session folder."""
+    keys = {"store_full": "disk_order_full", "store_error": "disk_order_error"}
+    key = keys.get(meeting.disk_problem, "disk_order_ok")
+    print(T(key, args.lang), file=sys.stderr, flush=True)
 
 
 def _export_from_app(args: argparse.Namespace, name: str) -> str:
@@ -621,6 +638,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     session = open_live(args, args.session)
     with session:
         meeting = Meeting(session, self_paced=args.self_paced)
+        _warn_if_synced(args, meeting)
 
         def on_url(url: str) -> None:
             print(url, flush=True)
@@ -629,18 +647,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def on_moved(old: int, new: int) -> None:
             print(T("port_moved", args.lang, old=old, new=new), file=sys.stderr, flush=True)
 
-        try:
-            asyncio.run(
-                serve_headless(
-                    meeting,
-                    args.host,
-                    args.port,
-                    on_url=on_url,
-                    on_moved=on_moved,
-                    allowed_hosts=args.allowed_hosts,
-                    ssl_context=tls,
-                )
+        async def serve() -> None:
+            # On the loop: see Meeting.subscribe. A problem found at open is told at once.
+            meeting.subscribe(lambda e: _report_disk(args, meeting) if e.kind == "disk" else None)
+            if meeting.disk_problem is not None:
+                _report_disk(args, meeting)
+            await serve_headless(
+                meeting,
+                args.host,
+                args.port,
+                on_url=on_url,
+                on_moved=on_moved,
+                allowed_hosts=args.allowed_hosts,
+                ssl_context=tls,
             )
+
+        try:
+            asyncio.run(serve())
         except (OSError, UnicodeError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise UserError(T("err_serve", args.lang, reason=reason)) from None

@@ -146,6 +146,20 @@ T = Catalog(
             "demo_title": "Demo Enhet Exempel",
             "serve_running": "Deltagarsidan är igång. Stoppa med Ctrl-C.",
             "serve_stopped": "Deltagarsidan har stoppats.",
+            "warn_synced": (
+                "Varning: sessionsmappen {path} ligger i en mapp som synkas ({service}). "
+                "Om tjänsten sparar varje version av filerna går det att se i vilken ordning "
+                "svaren kom. Välj en mapp som inte synkas med --data-dir."
+            ),
+            "disk_order_full": (
+                "Disken är full: svaren ligger kvar i den ordning de kom i sessionsmappen. "
+                "Mognad försöker igen. Frigör utrymme."
+            ),
+            "disk_order_error": (
+                "Det gick inte att blanda om de sparade svaren, så de ligger kvar i den "
+                "ordning de kom. Mognad försöker igen."
+            ),
+            "disk_order_ok": "De sparade svaren är omblandade igen.",
             "start_pick": "Vilket möte vill du leda?",
             "start_new": "Skapa ett nytt möte",
         },
@@ -290,6 +304,20 @@ T = Catalog(
             "demo_title": "Demo Example Unit",
             "serve_running": "The participants' page is running. Stop with Ctrl-C.",
             "serve_stopped": "The participants' page has stopped.",
+            "warn_synced": (
+                "Warning: the session folder {path} is in a synced folder ({service}). "
+                "If the service keeps every version of the files, the order the answers "
+                "arrived in can be seen. Choose a folder that is not synced with --data-dir."
+            ),
+            "disk_order_full": (
+                "The disk is full: the answers stay in the order they arrived in the session "
+                "folder. Mognad keeps trying. Free some space."
+            ),
+            "disk_order_error": (
+                "The saved answers could not be shuffled, so they stay in the order they "
+                "arrived. Mognad keeps trying."
+            ),
+            "disk_order_ok": "The saved answers are shuffled again.",
             "start_pick": "Which meeting do you want to run?",
             "start_new": "Create a new meeting",
         },

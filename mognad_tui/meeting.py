@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -43,7 +44,7 @@ from mognad_tui.model import (
     clean_text,
 )
 from mognad_tui.results import shown_texts
-from mognad_tui.store import SessionStore, StoreError, StoreFull
+from mognad_tui.store import SessionStore, StoreError, StoreFull, synced_folder
 
 #: Step number under which quick polls made during the meeting appear in the agenda.
 POLL_STEP = 0
@@ -78,7 +79,9 @@ class Event:
     revealed or hidden), ``count`` (how many answered ``question`` changed), ``joined`` (a new
     device joined), ``poll`` (a quick poll was added), ``moderation`` (free text to review),
     ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal),
-    ``typed_codes`` (typed join codes paused or resumed after too many wrong guesses).
+    ``typed_codes`` (typed join codes paused or resumed after too many wrong guesses),
+    ``disk`` (``Meeting.disk_problem`` changed: the store could, or could again, clear the
+    order answers arrived in from the session folder).
     """
 
     kind: str
@@ -133,6 +136,9 @@ class Meeting:
         # Until when typed join codes are paused (time.monotonic()), set by the web face.
         self._typed_paused_until = 0.0
         self._tasks: set[asyncio.Task] = set()
+        # The loop the listeners run on: the store reports from its writer thread.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        store.watch_order(self._order_changed)
         self._record: SessionRecord | None = None
         # Every phone's page and state read asks for the agenda and what is open; both change
         # only with the polls or the voting, so they are built once per change, not per request.
@@ -196,7 +202,11 @@ class Meeting:
         """Call ``listener`` on every event; returns the function that unsubscribes.
 
         Listeners run synchronously on the loop and must be quick (post a message, set a flag).
+        Subscribe from the loop: events that start off it (the store's writer thread) are
+        delivered on the loop of the latest subscription.
         """
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
@@ -208,6 +218,28 @@ class Meeting:
             except Exception:
                 # A face's bug must not turn a durable answer into an error for the phone.
                 log.exception("listener failed on %s", event)
+
+    @property
+    def disk_problem(self) -> str | None:
+        """``store_full`` or ``store_error`` while the store cannot reorder what it saved, so
+        the session folder shows in which order answers arrived (it keeps trying, with a
+        back-off); None when all is well. Faces say so to the facilitator."""
+        problem = self.store.order_problem
+        if problem is None:
+            return None
+        return "store_full" if isinstance(problem, StoreFull) else "store_error"
+
+    @property
+    def synced_folder(self) -> str | None:
+        """The sync service whose folder holds the session, if any (see ``synced_folder``)."""
+        return synced_folder(self.store.path)
+
+    def _order_changed(self, problem: StoreError | None) -> None:
+        """From the store's writer thread: hand the change to the loop."""
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+                loop.call_soon_threadsafe(self._publish, Event("disk"))
 
     # ------------------------------------------------------------ agenda
 

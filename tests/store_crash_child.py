@@ -164,7 +164,35 @@ def run_fsize(path: Path, start: int) -> None:
     )
 
 
+SURVEY_DEVICES = 3
+
+
+def survey_answers() -> list[tuple[str, str, int]]:
+    """Three people answering the whole survey one after another: (question, slot, value)."""
+    return [
+        (f"q{q}", f"device{d}-q{q}", 1 + (d + q) % 5)
+        for d in range(SURVEY_DEVICES)
+        for q in range(QUESTIONS)
+    ]
+
+
+def run_survey(path: Path, start: int) -> None:
+    """Answer ``survey_answers`` one by one, then say "ready" and wait to be killed.
+
+    The idle reorder is put off, so the kill finds the journal in arrival order."""
+    from mognad_tui.store import session as store_session
+
+    store_session.REORDER_IDLE = 3600.0
+    store = _open(path)
+    for question, slot, value in survey_answers():
+        store.put_answer(question, slot, value).wait()
+        print(f"{question} {slot} {value}", flush=True)
+    print("ready", flush=True)
+    signal.pause()
+
+
 MODES = {
+    "survey": run_survey,
     "seq": run_seq,
     "cycle": run_cycle,
     "async": run_async,

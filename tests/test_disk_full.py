@@ -220,3 +220,44 @@ async def test_disk_full_under_the_server(small_disk: Path) -> None:
     assert [s.error for s in list_sessions(data_dir)] == [None]
     with contextlib.suppress(FileNotFoundError):
         filler.unlink()
+
+
+@pytest.mark.timeout(180)
+async def test_a_real_full_disk_keeps_the_order_only_until_space_returns(
+    small_disk: Path,
+) -> None:
+    """Three people answer a self-paced survey; the server dies (kill -9) and starts again on a
+    disk that is now full: it cannot fold or reorder, says so on stderr, keeps trying, and
+    once space is freed the folder shows no arrival order and every answer is there."""
+    from test_order_faces import three_people_answer_the_survey, wait_for_line
+    from test_store_order import in_arrival_order
+
+    from mognad_tui.cli_text import T
+
+    data_dir = small_disk / "sessions"
+    created = mognad("new", "--name", "Ordning", data_dir=data_dir)
+    assert created.returncode == 0, created.stderr
+    name = created.stdout.strip()
+    folder = data_dir / name
+    server = ServeProcess(data_dir, name)
+    try:
+        await asyncio.to_thread(server.wait_url)
+        await three_people_answer_the_survey(server)
+        server.kill()
+        with SessionStore.open(folder, readonly=True) as store:
+            answered = store.total_answers()
+        filler = small_disk / "filler"
+        fill(filler)
+        server = ServeProcess(data_dir, name)
+        await asyncio.to_thread(server.wait_url)
+        await asyncio.to_thread(wait_for_line, server, T("disk_order_full", "en"))
+        filler.unlink()
+        await asyncio.to_thread(wait_for_line, server, T("disk_order_ok", "en"))
+        assert in_arrival_order(folder) == []
+        assert server.stop() == 0, server.output
+        assert_no_traceback(server.output)
+    finally:
+        server.kill()
+    assert in_arrival_order(folder) == []
+    with SessionStore.open(folder, readonly=True) as store:
+        assert store.total_answers() == answered > 0

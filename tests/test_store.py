@@ -9,6 +9,7 @@ import hmac
 import json
 import re
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -400,12 +401,28 @@ def test_a_crash_between_snapshot_and_journal_replacement_loses_nothing(
 
 
 class FailingDisk:
-    """Stands in for os.write / os.fsync; fails while ``full`` is set."""
+    """Stands in for os.write / os.fsync; fails while ``full`` is set.
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, where: str, err: int = errno.ENOSPC):
+    With ``hold``, a failing call first waits until the test calls ``release()``: the test,
+    not the writer thread's timing, decides when the commit fails (``failing`` tells it that
+    the writer is inside the failing call).
+    """
+
+    def __init__(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        where: str,
+        err: int = errno.ENOSPC,
+        *,
+        hold: bool = False,
+    ):
         self.full = False
         self.calls = 0
         self.err = err
+        self.failing = threading.Event()
+        self._gate = threading.Event()
+        if not hold:
+            self._gate.set()
         real = getattr(store_files, where)
 
         def fake(fd, data=None):
@@ -413,10 +430,15 @@ class FailingDisk:
             if self.full:
                 if where == "_write" and len(data) > 4:  # half of it lands, then the disk fills
                     real(fd, bytes(data[: len(data) // 2]))
+                self.failing.set()
+                assert self._gate.wait(30), "the test never released the failing call"
                 raise OSError(self.err, "simulated")
             return real(fd) if data is None else real(fd, data)
 
         monkeypatch.setattr(store_files, where, fake)
+
+    def release(self) -> None:
+        self._gate.set()
 
 
 @pytest.mark.parametrize(
@@ -431,22 +453,38 @@ class FailingDisk:
 def test_a_full_disk_is_reported_rolled_back_and_recovered_from(
     session: Path, monkeypatch: pytest.MonkeyPatch, where: str, err: int, kind: type
 ) -> None:
-    disk = FailingDisk(monkeypatch, where, err)
+    disk = FailingDisk(monkeypatch, where, err, hold=True)
+    real_load = store_files.load
+    loads_by_thread: list[str] = []
+
+    def load(*args, **kwargs):
+        loads_by_thread.append(threading.current_thread().name)
+        return real_load(*args, **kwargs)
+
     with SessionStore.open(session) as store:
         store.put_answer("q0", "a", 1).wait()
         store.set_note("p1", "före").wait()
         durable_size = (session / "journal.log").stat().st_size
+        monkeypatch.setattr(store_files, "load", load)
         disk.full = True
-        failing = [
-            store.put_answer("q0", "a", 5),  # a replacement ...
-            store.put_answer("q0", "b", 2),  # ... and a new answer
+        failing = [store.put_answer("q0", "a", 5)]  # a replacement: its commit fails ...
+        assert disk.failing.wait(10)
+        failing += [
+            store.put_answer("q0", "b", 2),  # ... and writes queued behind it are dropped too
             store.set_note("p1", "efter"),
         ]
-        assert store.answer_for("q0", "a") == 5  # visible at once, before it is durable
+        # Every change shows at once, before it is durable, until the commit fails.
+        assert store.answer_for("q0", "a") == 5
+        assert store.answer_for("q0", "b") == 2
+        assert store.note("p1") == "efter"
+        assert not any(d.done for d in failing)
+        disk.release()
         for d in failing:
             with pytest.raises(kind) as info:
                 d.wait(timeout=10)
             assert info.value.reason
+        # The rollback was the writer's own step after the failed commit, not a read's.
+        assert loads_by_thread and all(n.startswith("mognad-journal") for n in loads_by_thread)
         assert store.answer_for("q0", "a") == 1  # rolled back to what is on disk
         assert store.answer_for("q0", "b") is None
         assert store.note("p1") == "före"

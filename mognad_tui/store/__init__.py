@@ -1,8 +1,10 @@
 """The session store: the only code that touches disk for sessions.
 
 One TinyDB per session, kept in memory and made durable by an fsync'd append-only journal with
-group commit, folded into an atomically replaced snapshot on open and close. See ``files`` for
-the format, ``live`` for how TinyDB is plugged in, ``writer`` for the group commit.
+group commit, folded into an atomically replaced snapshot on open and close (and while live),
+and reordered in between so that no file keeps the order answers arrived in for long. See
+``files`` for the format, ``live`` for how TinyDB is plugged in, ``writer`` for the group
+commit, the folds and the reorders.
 """
 
 from .closing import EXPORTS, close_session
@@ -22,6 +24,7 @@ from .sessions import (
     list_sessions,
     resolve_session,
     slugify,
+    synced_folder,
 )
 
 __all__ = [
@@ -41,4 +44,5 @@ __all__ = [
     "list_sessions",
     "resolve_session",
     "slugify",
+    "synced_folder",
 ]

@@ -22,6 +22,10 @@ the snapshot into place, fsyncs the folder, and renames the journal: so the file
 always a snapshot with its own journal, or a new snapshot beside the previous generation's
 journal (which readers ignore: the snapshot holds all of it), never a journal newer than its
 snapshot.
+
+A reorder (``replace_journal`` with ``net_ops``) renames a journal of the same generation over
+the journal: the same changes, as one line in an order that says nothing about arrival. A
+reader gets the old journal or the new one, and either gives the same tables.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import json
 import os
 import re
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,6 +237,36 @@ def install_journal(folder: Path, generation: int) -> int:
             tmp.unlink()
         raise
     return fd
+
+
+def replace_journal(folder: Path, generation: int, ops: list[Op]) -> tuple[int, int]:
+    """Replace the journal by one of the same generation holding ``ops`` as one line.
+
+    Written and fsynced under a temporary name, then renamed over the journal: a crash
+    leaves the old journal or the new one, whole. Returns the new journal open for appending
+    and its size. Raises ``OSError`` (the temporary file removed, the old journal as it was)
+    or, once the rename is done and only the folder's fsync failed, ``HalfFold`` with
+    ``renamed`` set: nothing may be appended until ``finish_generation`` succeeds.
+    """
+    data = journal_header(generation)
+    if ops:
+        data += encode_line("[" + ",".join(dumps(op) for op in ops) + "]")
+    tmp = folder / f".{JOURNAL}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
+    try:
+        write_all(fd, data)
+        _fsync(fd)
+        os.replace(tmp, folder / JOURNAL)
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    try:
+        fsync_dir(folder)
+    except OSError as exc:
+        raise HalfFold(exc, fd, renamed=True) from exc
+    return fd, len(data)
 
 
 def write_generation(
@@ -477,6 +512,41 @@ def apply_ops(tables: Tables, ops: list[Op]) -> None:
                 table.pop(str(op[2]), None)
         else:
             tables[name] = {}
+
+
+def net_ops(batches: list[list[Op]], order: Mapping[str, Callable[[Doc], Any]]) -> list[Op]:
+    """What ``batches`` change, as operations in an order that says nothing about arrival.
+
+    Replaying the result on the snapshot gives the same tables as replaying ``batches``: per
+    document only the last operation counts, and a dropped table is dropped first. Tables
+    come by name; within one, the documents put come in ``order``'s key (then by id), and the
+    ids deleted come after them by number.
+    """
+    changed: dict[str, tuple[list[bool], dict[int, Doc | None]]] = {}
+    for batch in batches:
+        for op in batch:
+            dropped, docs = changed.setdefault(op[1], ([False], {}))
+            if op[0] == "p":
+                docs[op[2]] = op[3]
+            elif op[0] == "d":
+                docs[op[2]] = None
+            else:
+                dropped[0] = True
+                docs.clear()
+    out: list[Op] = []
+    for name in sorted(changed):
+        dropped, docs = changed[name]
+        if dropped[0]:
+            out.append(["x", name])
+        key = order.get(name)
+        puts = sorted(
+            ((key(doc) if key else (), doc_id) for doc_id, doc in docs.items() if doc is not None)
+        )
+        out.extend(["p", name, doc_id, docs[doc_id]] for _, doc_id in puts)
+        out.extend(
+            ["d", name, doc_id] for doc_id in sorted(i for i, d in docs.items() if d is None)
+        )
+    return out
 
 
 @dataclass

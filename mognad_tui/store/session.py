@@ -2,8 +2,25 @@
 
 Writes change the in-memory tables at once (so the screen shows them) and return a ``Durable``,
 the promise that the change is on disk; the participant API answers 200 only after awaiting it.
-If the disk refuses, the promise raises and the store rolls back to what is on disk, so nothing
-the room can see was ever at risk of vanishing on a crash.
+
+A commit the disk refuses is rolled back explicitly, at once, on the writer thread; no read
+ever rolls anything back. The semantics:
+
+- Between the failed commit and its rollback, memory still shows the failed writes, as it
+  did while they were queued: every change is visible before it is durable. That window lasts
+  as long as reading the durable files back takes.
+- The rollback drops the failed group and every write queued after it up to the rollback
+  (including writes made while the durable state was being read back, and any fold queued
+  among them): under the store's lock it empties the writer's queue and installs the state
+  read from the durable bytes of the files. Writes made after that apply to that state.
+- Every dropped write's ``Durable`` raises (``StoreFull`` for a full disk, else
+  ``StoreError``), and only after the rollback is installed: a caller that sees the error
+  reads the rolled-back state. A write that resolved was durable and is never rolled back.
+- If even the durable files cannot be read back, the store refuses every later write with
+  that error, so memory never silently differs from the disk again.
+
+Reads take the store's lock, so a reader on any thread sees a state from before or after a
+rollback, never half of each.
 
 Anonymity is built into the shape: an answer record is exactly ``{"q", "k", "v"}``, where ``k``
 is an opaque slot the caller derives from the device token with the session secret. Nothing
@@ -13,9 +30,15 @@ the other and that order would link its answers:
 - the snapshot lists answers in (question, slot) order, and the fold on open and close
   renumbers them in that order;
 - a new answer gets a random document id (see ``live``), so ids say nothing between folds;
-- the journal does keep arrival order, line by line, until it is folded: so the store also
-  folds while open, by itself every ``FOLD_EVERY`` answer writes and whenever the meeting asks
-  (``fold``, when a question closes or is revealed), on the writer thread (see ``writer``).
+- the journal does keep arrival order, line by line, until it is folded or reordered: so the
+  store also folds while open, by itself every ``FOLD_EVERY`` answer writes and whenever the
+  meeting asks (``fold``, when a question closes or is revealed), and in between reorders the
+  journal (rewrites it as its net changes in (question, slot) order) once ``REORDER_EVERY``
+  answers came in or ``REORDER_IDLE`` seconds passed without a write, on the writer thread
+  (see ``writer``). So one read of the folder shows the arrival order of at most
+  ``REORDER_EVERY`` answers (plus those saved in the same group commit), and of none once
+  the room has been quiet for ``REORDER_IDLE`` seconds. Someone who copies the folder again
+  and again (a sync tool that keeps every version) can still see order: see ``synced_folder``.
 """
 
 from __future__ import annotations
@@ -23,6 +46,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import functools
 import json
 import logging
 import os
@@ -31,7 +55,7 @@ import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ..model import (
     ActionItem,
@@ -53,6 +77,9 @@ from .snapshot import SnapshotText
 from .writer import JournalWriter, new_future
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 META = "meta"
 QUESTION_SET = "question_set"
@@ -92,6 +119,15 @@ SNAPSHOT_ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
 #: JSON plus writing the snapshot, so 200 keeps a 20,000-answer session's per-answer cost in
 #: ``bench/store.py``'s target.
 FOLD_EVERY = 200
+
+#: The journal is reordered once this many answers came in since the last reorder or fold:
+#: fewer than one person's survey (about 30 questions). A reorder costs about what the journal
+#: holds (at most ``FOLD_EVERY`` answers' worth) plus two fsyncs.
+REORDER_EVERY = 25
+
+#: ... and once the journal has had no write for this many seconds (a self-paced survey
+#: closes no question, so nothing else would order the last person's answers).
+REORDER_IDLE = 2.0
 
 
 def _str(value: Any) -> str:
@@ -260,14 +296,28 @@ def _load_readonly(path: Path) -> files.Loaded:
         delay = min(delay * 2, 0.05)
 
 
+def _locked(
+    method: Callable[Concatenate[SessionStore, P], R],
+) -> Callable[Concatenate[SessionStore, P], R]:
+    """A read under the store's lock: a rollback on the writer thread swaps the tables and
+    their indexes together, and a read must see all of one state."""
+
+    @functools.wraps(method)
+    def read(self: SessionStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return read
+
+
 # ---------------------------------------------------------------- Durable
 
 
 class Durable:
     """The promise that a write is on disk: ``wait()`` from plain code, ``await`` on the loop.
 
-    Writes that share a group commit share one future. If the commit failed, the store has
-    rolled back (or does so now, on the caller's thread) before the error reaches the caller.
+    Writes that share a group commit share one future. If the commit failed, the store had
+    rolled back before the future failed (see the module docstring).
     """
 
     __slots__ = ("_future", "_store")
@@ -298,8 +348,6 @@ class Durable:
             self._raise(exc)
 
     def _raise(self, exc: BaseException) -> None:
-        if self._store is not None:
-            self._store._rollback_if_needed()
         if isinstance(exc, StoreError):
             raise exc.clone()
         raise exc
@@ -331,7 +379,6 @@ class _Write:
         store._lock.acquire()
         try:
             store._check_writable()
-            store._rollback_locked()
             store._db.live.begin()
         except BaseException:
             store._lock.release()
@@ -372,9 +419,12 @@ class SessionStore:
         self = object.__new__(cls)
         self.path = path
         self.readonly = readonly
-        self._lock = threading.Lock()
+        # Reentrant: ``record`` reads under it through the other reads.
+        self._lock = threading.RLock()
         self._closed = False
-        self._rollback_pending = False
+        self._broken: StoreError | None = None
+        self._order_listeners: list[Callable[[StoreError | None], None]] = []
+        self.order_problem: StoreError | None = None
         self._writer: JournalWriter | None = None
         self._writer_lock: WriterLock | None = None
         if readonly:
@@ -406,6 +456,7 @@ class SessionStore:
         generation = loaded.snapshot_generation
         scan = loaded.journal
         fd: int | None = None
+        install_pending: bool | None = None
         if loaded.journal_current and not scan.ops and not scan.torn:
             clean_end = scan.valid_end  # nothing to fold
             text = SnapshotText(tables, SNAPSHOT_ORDER)
@@ -417,10 +468,17 @@ class SessionStore:
                     path, generation + 1, text.render(generation + 1, folded), keep_open=True
                 )
             except files.HalfFold as half:
-                # The new snapshot is in place: the old journal must not be appended to.
-                if half.fd is not None:
-                    os.close(half.fd)
-                raise from_os_error(half, path, "fold the journal into the snapshot") from half
+                # The new snapshot is in place and the old journal is stale (it still lists
+                # the answers as they arrived): the writer installs the new journal before
+                # anything else, and keeps trying while the disk refuses (see ``writer``).
+                log.warning("could not finish folding %s on open: %s", path, half)
+                assert half.fd is not None
+                fd = half.fd
+                install_pending = half.renamed
+                generation += 1
+                tables = folded
+                index = build_index(tables, path)
+                clean_end = len(files.journal_header(generation))
             except OSError as exc:
                 if not loaded.journal_current:
                     raise from_os_error(exc, path, "fold the journal into the snapshot") from exc
@@ -450,10 +508,14 @@ class SessionStore:
                 clean_end=clean_end,
                 text=text,
                 lock=self._lock,
-                on_failure=self._mark_rollback,
+                prepare_rollback=self._prepare_rollback,
                 snapshot_of=self._snapshot_for_fold,
                 counted_table=ANSWERS,
                 fold_every=FOLD_EVERY,
+                reorder_every=REORDER_EVERY,
+                reorder_idle=REORDER_IDLE,
+                on_order=self._order_changed,
+                install_pending=install_pending,
             )
         except BaseException:
             os.close(fd)
@@ -499,7 +561,6 @@ class SessionStore:
             writer = self._writer
             assert writer is not None
             writer.close()
-            self._rollback_if_needed()
             if writer.needs_final_fold:
                 tables = canonical(self._db.live.read())
                 try:
@@ -541,39 +602,66 @@ class SessionStore:
         """
         with self._lock:
             self._check_writable()
-            self._rollback_locked()
             assert self._writer is not None
             future = self._writer.request_fold()
-        assert future is not None  # no rollback can be pending: it was just done
         return Durable(future, self)
 
-    def _snapshot_for_fold(self) -> files.Tables | None:
+    def reorder(self) -> Durable:
+        """Reorder the journal now, as the writer does by itself after ``REORDER_IDLE`` quiet
+        seconds: resolves once no file of the session holds arrival order (after every
+        write queued before it), or raises as ``fold`` does."""
+        with self._lock:
+            self._check_writable()
+            assert self._writer is not None
+            future = self._writer.request_reorder()
+        return Durable(future, self)
+
+    def watch_order(self, listener: Callable[[StoreError | None], None]) -> Callable[[], None]:
+        """Hear when the journal could not be reordered (the error: its answers' arrival order
+        stays on disk while the writer tries again) and when it could again (None).
+
+        The listener runs on the writer thread and must be quick; returns the unsubscriber.
+        """
+        with self._lock:
+            self._order_listeners.append(listener)
+        return lambda: self._order_listeners.remove(listener)
+
+    def _order_changed(self, err: StoreError | None) -> None:
+        self.order_problem = err
+        for listener in list(self._order_listeners):
+            try:
+                listener(err)
+            except Exception:
+                log.exception("an order listener failed")
+
+    def _snapshot_for_fold(self) -> files.Tables:
         """For the writer, with the lock held: the tables as the queue leaves them."""
-        if self._rollback_pending:
-            return None
         return self._db.live.snapshot()
 
     # ------------------------------------------------------------ rollback
 
-    def _mark_rollback(self) -> None:
-        self._rollback_pending = True  # called by the writer thread with the lock held
-
-    def _rollback_if_needed(self) -> None:
-        if self._rollback_pending:
-            with self._lock:
-                self._rollback_locked()
-
-    def _rollback_locked(self) -> None:
-        """Drop every change that did not reach the disk: reload the durable bytes only."""
-        if not self._rollback_pending:
-            return
-        assert self._writer is not None
+    def _prepare_rollback(self, durable_end: int) -> Callable[[], None]:
+        """On the writer thread, after a failed commit and without the lock: read back the
+        durable state, and return what installs it (the writer calls that under the lock)."""
         try:
-            loaded = files.load(self.path, limit=self._writer.durable_end)
-        except files.RetryRead:  # pragma: no cover - only this process writes these files
-            raise SessionDamaged("The journal changed under the writer.", self.path) from None
-        self._install(loaded.tables, build_index(loaded.tables, self.path))
-        self._rollback_pending = False
+            try:
+                loaded = files.load(self.path, limit=durable_end)
+            except files.RetryRead:  # pragma: no cover - only this process writes these files
+                raise SessionDamaged("The journal changed under the writer.", self.path) from None
+            index = build_index(loaded.tables, self.path)
+        except (StoreError, OSError) as exc:
+            err = (
+                exc
+                if isinstance(exc, StoreError)
+                else from_os_error(exc, self.path, "read the session back after a failed write")
+            )
+            log.error("could not roll %s back after a failed write: %s", self.path, err)
+
+            def refuse_writes() -> None:
+                self._broken = err
+
+            return refuse_writes
+        return lambda: self._install(loaded.tables, index)
 
     # ------------------------------------------------------------ writes
 
@@ -582,6 +670,8 @@ class SessionStore:
             raise StoreError("The session is open read-only.", self.path)
         if self._closed:
             raise StoreError("The session is closed.", self.path)
+        if self._broken is not None:
+            raise self._broken.clone()
 
     def _write(self) -> _Write:
         return _Write(self)
@@ -720,77 +810,87 @@ class SessionStore:
     # ------------------------------------------------------------ reads (from memory)
 
     def _docs(self, name: str) -> dict[str, dict[str, Any]]:
-        self._rollback_if_needed()
         return self._db.live.read().get(name, {})
 
     def _ordered(self, name: str) -> list[dict[str, Any]]:
         docs = self._docs(name)
         return [docs[k] for k in sorted(docs, key=int)]
 
+    @_locked
     def answer_for(self, question: str, slot: str) -> Any | None:
-        self._rollback_if_needed()
         doc_id = self._answers.get(question, {}).get(slot)
         if doc_id is None:
             return None
         doc = self._tables[ANSWERS].get(doc_id=doc_id)
         return None if doc is None else _copy_value(doc["v"])
 
+    @_locked
     def answers(self, question: str) -> list[Any]:
         """Every device's answer, in slot order: an order that says nothing about who or when."""
         docs = self._docs(ANSWERS)
         by_slot = self._answers.get(question, {})
         return [_copy_value(docs[str(by_slot[k])]["v"]) for k in sorted(by_slot)]
 
+    @_locked
     def answer_count(self, question: str) -> int:
-        self._rollback_if_needed()
         return len(self._answers.get(question, ()))
 
+    @_locked
     def total_answers(self) -> int:
-        self._rollback_if_needed()
         return sum(len(by_slot) for by_slot in self._answers.values())
 
+    @_locked
     def tally(self, question: str) -> dict[str, int]:
         doc_id = self._keys[TALLIES].get(question)
         docs = self._docs(TALLIES)
         return dict(docs[str(doc_id)]["counts"]) if doc_id is not None else {}
 
+    @_locked
     def tallies(self) -> dict[str, dict[str, int]]:
         return {d["q"]: dict(d["counts"]) for d in self._ordered(TALLIES)}
 
+    @_locked
     def moderation(self, question: str) -> dict[str, str]:
         return {d["text"]: d["state"] for d in self._ordered(MODERATION) if d["q"] == question}
 
+    @_locked
     def note(self, item_id: str) -> str:
         doc_id = self._keys[NOTES].get(item_id)
         docs = self._docs(NOTES)
         return docs[str(doc_id)]["text"] if doc_id is not None else ""
 
+    @_locked
     def notes(self) -> dict[str, str]:
         return {d["item"]: d["text"] for d in self._ordered(NOTES)}
 
+    @_locked
     def needs(self) -> list[Need]:
         return [Need.from_dict(copy.deepcopy(d)) for d in self._ordered(NEEDS)]
 
+    @_locked
     def actions(self) -> list[ActionItem]:
         return [ActionItem.from_dict(copy.deepcopy(d)) for d in self._ordered(ACTIONS)]
 
+    @_locked
     def polls_key(self) -> tuple[Any, ...]:
         """The poll documents as they are now: a different tuple (element by element, by
         identity) whenever a poll is added, changed or removed, because documents are replaced,
         never changed in place (see ``live``)."""
         return tuple(self._docs(POLLS).values())
 
+    @_locked
     def polls(self) -> list[Question]:
         return [item_from_dict(copy.deepcopy(d)) for d in self._ordered(POLLS)]  # type: ignore[misc]
 
+    @_locked
     def state(self, key: str, default: Any = None) -> Any:
         doc_id = self._keys[STATE].get(key)
         docs = self._docs(STATE)
         return _copy_value(docs[str(doc_id)]["value"]) if doc_id is not None else default
 
+    @_locked
     def record(self) -> SessionRecord:
         """A plain-data copy of the whole session, for results and exports."""
-        self._rollback_if_needed()
         approved: dict[str, list[str]] = {}
         for d in self._ordered(MODERATION):
             if d["state"] == "approved":

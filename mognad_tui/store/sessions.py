@@ -170,3 +170,59 @@ def list_sessions(data_dir: Path) -> list[SessionSummary]:
     out.sort(key=lambda s: s.name)
     out.sort(key=lambda s: s.created, reverse=True)
     return out
+
+
+# ---------------------------------------------------------------- synced folders
+
+#: Folder names that sync clients create, lower-cased: a session folder below one is copied
+#: to a cloud that may keep every version of its files.
+_SYNCED_NAMES = {
+    "dropbox": "Dropbox",
+    "icloud drive": "iCloud Drive",
+    "iclouddrive": "iCloud Drive",
+    "mobile documents": "iCloud Drive",
+    "google drive": "Google Drive",
+    "googledrive": "Google Drive",
+    "my drive": "Google Drive",
+    "nextcloud": "Nextcloud",
+    "owncloud": "ownCloud",
+    "box": "Box",
+    "box sync": "Box",
+    "pcloud drive": "pCloud",
+    "pclouddrive": "pCloud",
+    "sync.com": "Sync.com",
+    "tresorit": "Tresorit",
+    "mega": "MEGA",
+    "megasync": "MEGA",
+    "seafile": "Seafile",
+    "synologydrive": "Synology Drive",
+    "cloudstorage": "a cloud service",  # macOS ~/Library/CloudStorage holds all of them
+}
+#: Windows sets these to the OneDrive folders.
+_SYNCED_ENV = ("OneDrive", "OneDriveCommercial", "OneDriveConsumer")
+
+
+def synced_folder(path: Path, environ: dict[str, str] | None = None) -> str | None:
+    """The sync service whose folder holds ``path`` (by folder names and Windows' OneDrive
+    variables), or None.
+
+    Someone who keeps every version of the session's files can put answers back in the order
+    they arrived, whatever the store does between versions: the facilitator should be warned.
+    Decided by names only (nothing is asked of the system), so a name can mislead either way.
+    """
+    env = os.environ if environ is None else environ
+    full = Path(os.path.abspath(path))
+    for var in _SYNCED_ENV:
+        root = env.get(var)
+        if root and (full == Path(root) or Path(root) in full.parents):
+            return "OneDrive"
+    home = Path(env.get("HOME") or env.get("USERPROFILE") or "~").expanduser()
+    for part in full.parts:
+        name = part.lower()
+        if name == "onedrive" or name.startswith("onedrive - "):
+            return "OneDrive"
+        if name in _SYNCED_NAMES:
+            return _SYNCED_NAMES[name]
+    if home / "Sync" in (full, *full.parents):  # Sync.com's (and Syncthing's) default folder
+        return "Sync"
+    return None

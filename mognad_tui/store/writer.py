@@ -20,7 +20,18 @@ the old generation as it was and the writer appends to it as before.
 
 The journal keeps the order writes arrived in, which links one device's answers to each other;
 the snapshot does not (see ``snapshot``). So besides the folds the meeting asks for, the writer
-folds by itself once the journal holds ``fold_every`` answer operations.
+folds by itself once the journal holds ``fold_every`` answer operations. A fold rewrites the
+whole snapshot, too costly to do every few answers in a big session, so in between the writer
+*reorders* the journal: it rewrites the journal's own content as one line of its net changes
+in an order that says nothing about arrival (``files.net_ops``: answers by question and slot)
+and renames it over the journal. That costs what the journal holds, whatever the session.
+It runs once ``reorder_every`` answers came in since the last reorder or fold, once
+``reorder_idle`` seconds passed without a write, on close, and before anything else when the
+writer starts on a journal that holds operations (the open fold found no room). The rename is
+atomic, and nothing is appended meanwhile (this thread does both): a crash leaves the old
+journal or the new one, each holding every acknowledged write. A reorder that fails (a full
+disk) is retried after a back-off that doubles from ``REORDER_RETRY`` up to
+``REORDER_RETRY_MAX`` seconds; ``on_order`` hears of the first failure and of the recovery.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -40,6 +52,11 @@ from .files import Op, Tables
 from .snapshot import SnapshotText, Touched
 
 log = logging.getLogger(__name__)
+
+
+#: Seconds before a failed reorder is tried again; doubled after each failure, up to the max.
+REORDER_RETRY = 1.0
+REORDER_RETRY_MAX = 30.0
 
 
 def new_future() -> Future[None]:
@@ -57,11 +74,19 @@ def _resolved() -> Future[None]:
 
 
 class _Batch:
-    __slots__ = ("fragments", "future", "waiters")
+    __slots__ = ("counted", "fragments", "future", "waiters")
 
     def __init__(self) -> None:
         self.fragments: list[str] = []
         self.waiters = 0
+        self.counted = 0
+        self.future = new_future()
+
+
+class _Reorder:
+    __slots__ = ("future",)
+
+    def __init__(self) -> None:
         self.future = new_future()
 
 
@@ -79,10 +104,14 @@ class JournalWriter:
     """Appends group commits to an open journal and folds it; public methods need ``lock``.
 
     ``lock`` is the store's own lock: the store applies a write in memory and queues it under
-    the same lock the writer takes to fail everything queued, so a write is either in the
-    failed group or applied after the rollback, never in between. For the same reason a fold's
-    copy of the tables (``snapshot_of``, called with the lock held; None means "not now": a
-    rollback is pending) matches the queue exactly.
+    the same lock the writer takes to fail everything queued and install the rollback, so a
+    write is either dropped with the failed group or applied after the rollback, never in
+    between. For the same reason a fold's copy of the tables (``snapshot_of``, called with the
+    lock held) matches the queue exactly.
+
+    ``prepare_rollback(durable_end)`` is called on this thread without the lock after a commit
+    failed: it reads the durable state back and returns what installs it, which is called with
+    the lock held, before any failed write's future fails.
     """
 
     def __init__(
@@ -95,10 +124,14 @@ class JournalWriter:
         clean_end: int,
         text: SnapshotText,
         lock: threading.Lock,
-        on_failure: Callable[[], None],
-        snapshot_of: Callable[[], Tables | None],
+        prepare_rollback: Callable[[int], Callable[[], None]],
+        snapshot_of: Callable[[], Tables],
         counted_table: str,
         fold_every: int,
+        reorder_every: int,
+        reorder_idle: float,
+        on_order: Callable[[StoreError | None], None],
+        install_pending: bool | None = None,
     ) -> None:
         self._folder = folder
         self._fd = fd
@@ -106,14 +139,14 @@ class JournalWriter:
         self._dirty_tail = False
         self._generation = generation
         self._clean_end = clean_end  # the journal's size right after its header
-        self._install_pending: bool | None = None  # after a HalfFold: whether renamed
+        self._install_pending = install_pending  # after a HalfFold: whether renamed
         self._live_folds = 0
         self._text: SnapshotText | None = text
         self._order = text.order
         self._cond = threading.Condition(lock)
-        self._queue: deque[_Batch | _Fold] = deque()
+        self._queue: deque[_Batch | _Fold | _Reorder] = deque()
         self._closing = False
-        self._on_failure = on_failure
+        self._prepare_rollback = prepare_rollback
         self._snapshot_of = snapshot_of
         self._counted_table = counted_table
         self._fold_every = fold_every
@@ -122,6 +155,17 @@ class JournalWriter:
         self._touched: Touched = {}
         self._counted = 0
         self._last_fold: _Fold | None = None  # queued and not yet done
+        # Thread-only: the journal's bytes that hold no arrival order (its header, or all of
+        # it right after a reorder), answers appended since, and when the last line went in.
+        self._reorder_every = reorder_every
+        self._reorder_idle = reorder_idle
+        self._on_order = on_order
+        self._ordered_end = clean_end
+        self._unordered_answers = 0
+        self._last_append: float | None = None  # None: reorder at once (just opened)
+        self._retry_at: float | None = None
+        self._retry_delay = REORDER_RETRY
+        self._order_error: StoreError | None = None
         self._thread = threading.Thread(
             target=self._run, name=f"mognad-journal-{folder.name}", daemon=True
         )
@@ -165,6 +209,7 @@ class JournalWriter:
                 name = op[1]
                 if name == self._counted_table:
                     self._counted += 1
+                    batch.counted += 1
                 if op[0] == "x":
                     touched[name] = None
                 else:
@@ -177,8 +222,8 @@ class JournalWriter:
         self._cond.notify()
         return batch.future
 
-    def request_fold(self, *, auto: bool = False) -> Future[None] | None:
-        """Queue a fold after everything queued so far; None if a rollback must come first.
+    def request_fold(self, *, auto: bool = False) -> Future[None]:
+        """Queue a fold after everything queued so far.
 
         With nothing written since the last fold, this queues nothing: the future is that
         fold's (or a resolved one).
@@ -186,8 +231,6 @@ class JournalWriter:
         if not self._unfolded:
             return self._last_fold.future if self._last_fold is not None else _resolved()
         tables = self._snapshot_of()
-        if tables is None:
-            return None
         fold = _Fold(tables, self._touched, auto)
         self._touched = {}
         self._counted = 0
@@ -196,6 +239,17 @@ class JournalWriter:
         self._queue.append(fold)
         self._cond.notify()
         return fold.future
+
+    def request_reorder(self) -> Future[None]:
+        """Queue a reorder after everything queued so far: what the idle timer does, on demand.
+
+        Resolves once the journal holds no arrival order, or fails as the reorder did (no
+        back-off for this one; a failure also schedules the usual retry).
+        """
+        item = _Reorder()
+        self._queue.append(item)
+        self._cond.notify()
+        return item.future
 
     def close(self) -> None:
         """Drain the queue, stop the thread and close the journal. Call without the lock."""
@@ -207,16 +261,45 @@ class JournalWriter:
 
     # ------------------------------------------------------------ the thread
 
+    @property
+    def _unordered(self) -> bool:
+        """Whether the journal on disk may hold arrival order (or is a stale one)."""
+        return self._install_pending is not None or self._durable_end > self._ordered_end
+
+    def _reorder_due_in(self) -> float | None:
+        if not self._unordered:
+            return None
+        now = time.monotonic()
+        due = now if self._last_append is None else self._last_append + self._reorder_idle
+        if self._retry_at is not None:
+            due = max(due, self._retry_at)
+        return due - now
+
     def _run(self) -> None:
+        if self._unordered:  # opened on a journal the open fold could not fold: before any write
+            self._reorder()
         while True:
             with self._cond:
                 while not self._queue and not self._closing:
-                    self._cond.wait()
-                if not self._queue:
+                    due = self._reorder_due_in()
+                    if due is not None and due <= 0:
+                        break
+                    self._cond.wait(due)
+                item = self._queue.popleft() if self._queue else None
+                closing = self._closing
+            if item is None:
+                if self._unordered:  # idle long enough, or closing
+                    self._reorder()
+                if closing:
                     return
-                item = self._queue.popleft()
-            if isinstance(item, _Fold):
+            elif isinstance(item, _Fold):
                 self._fold(item)
+            elif isinstance(item, _Reorder):
+                err = self._reorder() if self._unordered else None
+                if err is None:
+                    item.future.set_result(None)
+                else:
+                    item.future.set_exception(err)
             else:
                 self._commit(item)
 
@@ -247,6 +330,14 @@ class JournalWriter:
                 ):
                     self.request_fold(auto=True)
             batch.future.set_result(None)
+            self._unordered_answers += batch.counted
+            self._last_append = time.monotonic()
+            if (
+                self._unordered_answers >= self._reorder_every
+                and self._last_fold is None  # a fold is coming, which orders it anyway
+                and (self._retry_at is None or self._last_append >= self._retry_at)
+            ):
+                self._reorder()
 
     def _append(self, line: bytes) -> None:
         if self._dirty_tail:
@@ -266,6 +357,7 @@ class JournalWriter:
             # only the durable bytes anyway.
             with contextlib.suppress(OSError):
                 self._truncate()
+        install = self._prepare_rollback(self._durable_end)
         with self._cond:
             queued = list(self._queue)
             self._queue.clear()
@@ -276,11 +368,11 @@ class JournalWriter:
                     self._unfolded = True
                     if self._last_fold is item:
                         self._last_fold = None
-            # The store rolls back to the durable state before anyone can see these fail.
-            self._on_failure()
+            # Rolled back to the durable state before anyone can see these fail.
+            install()
         batch.future.set_exception(err)
         for item in queued:
-            if isinstance(item, _Fold) or item.waiters:
+            if not isinstance(item, _Batch) or item.waiters:
                 item.future.set_exception(err)
 
     def _merge_touched(self, touched: Touched) -> None:
@@ -345,6 +437,8 @@ class JournalWriter:
         self._fd = fd
         self._generation = generation
         self._durable_end = self._clean_end = len(files.journal_header(generation))
+        self._ordered_end = self._clean_end
+        self._unordered_answers = 0
         self._dirty_tail = False
         self._live_folds += 1
 
@@ -360,6 +454,8 @@ class JournalWriter:
                 os.close(self._fd)
             self._fd = fd
             self._durable_end = self._clean_end = len(files.journal_header(self._generation))
+            self._ordered_end = self._clean_end
+            self._unordered_answers = 0
             self._dirty_tail = False
         self._install_pending = None
 
@@ -375,3 +471,71 @@ class JournalWriter:
         if fold.auto:
             log.warning("could not fold %s: %s", self._folder, err)
         fold.future.set_exception(err)
+
+    # ------------------------------------------------------------ reordering
+
+    def _reorder(self) -> StoreError | None:
+        """Leave no arrival order in the journal on disk; on failure, schedule a retry."""
+        try:
+            if self._install_pending is not None:
+                self._install()  # the journal on disk is stale: a fresh one holds nothing
+            elif self._durable_end > self._ordered_end:
+                self._rewrite()
+        except files.HalfFold as half:
+            # The reordered journal is in place; only the folder's fsync is missing, and
+            # every append first tries it again.
+            assert half.fd is not None
+            self._take_journal(half.fd, os.fstat(half.fd).st_size)
+            self._install_pending = True
+            err = from_os_error(half, self._folder, "reorder the journal")
+        except OSError as exc:
+            err = from_os_error(exc, self._folder, "reorder the journal")
+        except Exception as exc:  # a bug: the journal on disk is still the old, whole one
+            log.exception("could not reorder the journal of %s", self._folder)
+            err = StoreError(f"Could not reorder the journal: {exc!r}.", self._folder)
+            err.__cause__ = exc
+        else:
+            err = None
+        self._order_done(err)
+        return err
+
+    def _rewrite(self) -> None:
+        scan = files.read_journal(self._folder, self._durable_end)
+        if scan.generation != self._generation or scan.valid_end != self._durable_end:
+            raise RuntimeError("the journal on disk is not the one this writer appends to")
+        ops = files.net_ops(scan.batches, self._order)
+        fd, size = files.replace_journal(self._folder, self._generation, ops)
+        self._take_journal(fd, size)
+
+    def _take_journal(self, fd: int, size: int) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._fd = fd
+        self._durable_end = self._ordered_end = size
+        self._unordered_answers = 0
+        self._dirty_tail = False
+
+    def _order_done(self, err: StoreError | None) -> None:
+        if err is None:
+            self._retry_at = None
+            self._retry_delay = REORDER_RETRY
+            if self._order_error is not None:
+                self._order_error = None
+                log.info("the journal of %s is reordered again", self._folder)
+                self._tell(None)
+            return
+        self._retry_at = time.monotonic() + self._retry_delay
+        # Info, not a warning: the faces tell the facilitator, in their language (``on_order``).
+        log.info(
+            "could not reorder %s (next try in %.0f s): %s", self._folder, self._retry_delay, err
+        )
+        self._retry_delay = min(self._retry_delay * 2, REORDER_RETRY_MAX)
+        if self._order_error is None:
+            self._order_error = err
+            self._tell(err)
+
+    def _tell(self, err: StoreError | None) -> None:
+        try:
+            self._on_order(err)
+        except Exception:  # a listener's bug must not stop the writer
+            log.exception("the order listener failed")

@@ -148,6 +148,16 @@ class MognadApp(App[None]):
 
     async def on_mount(self) -> None:
         self._unsubscribe = self.meeting.subscribe(self._on_meeting_event)
+        service = None if self.demo else self.meeting.synced_folder
+        if service:
+            self.notify(
+                T("warn.synced", self.lang, service=service),
+                severity="warning",
+                markup=False,
+                timeout=20,
+            )
+        if self.meeting.disk_problem is not None:
+            self._say_disk()
         self.run_worker(self._start_outside(), group="startup", exit_on_error=False)
         self.call_after_refresh(self._freeze_startup_objects)
 
@@ -206,6 +216,8 @@ class MognadApp(App[None]):
 
     def _on_meeting_event(self, event: Event) -> None:
         """Called synchronously by the meeting: note what changed, repaint soon."""
+        if event.kind == "disk":
+            self._say_disk()
         self._mark({event.kind})
         if event.kind == "typed_codes":
             self._typed_codes_check()
@@ -217,6 +229,16 @@ class MognadApp(App[None]):
         if paused > 0:
             self.set_timer(min(paused, 60.0) + 0.1, self._typed_codes_check)
         self._mark({"typed_codes"})
+
+    def _say_disk(self) -> None:
+        """Whether the session folder still shows the order answers arrived in (a full
+        disk keeps the store from reordering it; it keeps trying)."""
+        problem = self.meeting.disk_problem
+        if problem is None:
+            self.say(T("disk.order_ok", self.lang))
+        else:
+            key = "disk.order_full" if problem == "store_full" else "disk.order_error"
+            self.notify(T(key, self.lang), severity="warning", markup=False, timeout=30)
 
     def _mark(self, kinds: set[str]) -> None:
         self._dirty |= kinds

@@ -245,6 +245,19 @@ _SV: dict[str, str] = {
     "theme.light": "Ljust tema.",
     "theme.dark": "Mörkt tema.",
     "error.store_full": "Disken är full. Det gick inte att spara. Frigör utrymme och försök igen.",
+    "disk.order_full": (
+        "Disken är full: svaren ligger kvar i den ordning de kom i sessionsmappen. "
+        "Mognad försöker igen. Frigör utrymme."
+    ),
+    "disk.order_error": (
+        "Det gick inte att blanda om de sparade svaren, så de ligger kvar i den ordning de kom. "
+        "Mognad försöker igen."
+    ),
+    "disk.order_ok": "De sparade svaren är omblandade igen.",
+    "warn.synced": (
+        "Sessionsmappen ligger i en mapp som synkas ({service}). Om tjänsten sparar varje "
+        "version av filerna går det att se i vilken ordning svaren kom."
+    ),
     "error.store": "Det gick inte att spara: {error}",
     "error.refused": "Det gick inte: {reason}",
     "error.not_question": "Det här är ingen fråga.",
@@ -514,6 +527,19 @@ _EN: dict[str, str] = {
     "theme.light": "Light theme.",
     "theme.dark": "Dark theme.",
     "error.store_full": "The disk is full. Nothing could be saved. Free some space and try again.",
+    "disk.order_full": (
+        "The disk is full: the answers stay in the order they arrived in the session folder. "
+        "Mognad keeps trying. Free some space."
+    ),
+    "disk.order_error": (
+        "The saved answers could not be shuffled, so they stay in the order they arrived. "
+        "Mognad keeps trying."
+    ),
+    "disk.order_ok": "The saved answers are shuffled again.",
+    "warn.synced": (
+        "The session folder is in a synced folder ({service}). If the service keeps every "
+        "version of the files, the order the answers arrived in can be seen."
+    ),
     "error.store": "Could not save: {error}",
     "error.refused": "That did not work: {reason}",
     "error.not_question": "This is not a question.",
