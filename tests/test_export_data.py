@@ -167,6 +167,44 @@ def test_csv_hostile_text_cannot_run_formulas() -> None:
     assert "'=HYPERLINK" in raw
 
 
+#: Formula starts a spreadsheet runs, full-width forms included (some locales take them too).
+_FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_OTHER_SEPARATOR_TEXTS = [
+    "Bra möte,=4+4",
+    "ok;=4+4",
+    'ok; =HYPERLINK("http://evil")',
+    'a,"+1',
+    'a;"@SUM(A1)',
+    "x, -2, y",
+    "ett\u00a0;\u00a0＝1+1",
+    "＋1",
+]
+
+
+def test_csv_formula_after_the_other_separator_is_neutralised() -> None:
+    """Opened with ``,``, ``;`` or tabs as separator, no cell of either file starts a formula."""
+    for lang in ("sv", "en"):
+        record = hostile_record(lang)
+        record.approved["poll.3"] = list(_OTHER_SEPARATOR_TEXTS)
+        record.answers["poll.3"] = list(_OTHER_SEPARATOR_TEXTS)
+        record.approved["t1"] = list(_OTHER_SEPARATOR_TEXTS)
+        record.answers["t1"] = list(_OTHER_SEPARATOR_TEXTS)
+        summary, raw = export_csv(record)
+        assert "Bra möte,'=4+4" in raw and "ok;'=4+4" in raw
+        for text in (summary, raw):
+            assert text.startswith('"')  # every field quoted
+            # No field holds a line break, so each line is read alone, as a spreadsheet set to
+            # the wrong separator does (a whole-text parse would let a stray quote run on).
+            for delimiter in (";", ",", "\t"):
+                for line in text.splitlines():
+                    for cell in next(csv.reader([line], delimiter=delimiter)):
+                        assert not cell.lstrip(' "\u00a0').startswith(_FORMULA_CHARS), (
+                            lang,
+                            delimiter,
+                            cell,
+                        )
+
+
 # ---------------------------------------------------------------- threshold, any session
 
 
