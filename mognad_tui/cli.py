@@ -12,6 +12,7 @@ Every failure a user can cause ends as one clear sentence in their language and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -388,7 +389,28 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _read_record(args: argparse.Namespace, name: str) -> Any:
-    """A consistent copy of a session, read without disturbing a live meeting on it."""
+    """A consistent copy of a session, read without disturbing a live meeting on it.
+
+    An export is a showing: no two showings of a question may differ by fewer answers than the
+    threshold (``results.question_result``). So when no meeting has the session open, the
+    export first keeps what it is about to show, as the meeting does; while one runs, the
+    meeting keeps its own showings (the app's export key asks it to) and the export shows only
+    those.
+    """
+    import asyncio
+
+    from mognad_tui import store
+    from mognad_tui.meeting import AnswerRefused, Meeting
+
+    try:
+        writable = store.SessionStore.open(store.resolve_session(data_dir(args), name))
+    except store.StoreError:  # open in a live meeting, or a folder we may not write to
+        writable = None
+    if writable is not None:
+        with writable:
+            with contextlib.suppress(AnswerRefused):  # a full disk: show what was kept
+                asyncio.run(Meeting(writable).remember_shown())
+            return writable.record()
     with open_store(args, name, readonly=True) as s:
         return s.record()
 

@@ -17,10 +17,11 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from mognad_tui import results
 from mognad_tui.model import (
     DONT_KNOW,
     MAX_FREE_TEXT,
@@ -115,6 +116,9 @@ class Meeting:
         self._joined: dict[str, str] = {}
         self._tasks: set[asyncio.Task] = set()
         self._record: SessionRecord | None = None
+        # One showing kept at a time: two at once could each pass against the same kept list
+        # and together differ by fewer answers than the threshold.
+        self._remembering = asyncio.Lock()
         # Every phone's page and state read asks for the agenda and what is open; both change
         # only with the polls or the voting, so they are built once per change, not per request.
         self._agenda_key: tuple[Any, ...] | None = None
@@ -150,6 +154,9 @@ class Meeting:
 
     async def set_threshold(self, value: int) -> None:
         await self._durable(self.store.update_info(threshold=max(MIN_THRESHOLD, int(value))))
+        self._record = None
+        # Revealed results are re-judged under the new threshold before anyone redraws them.
+        await self.remember_shown(self.revealed_questions())
         self._publish(Event("settings"))
 
     @property
@@ -266,6 +273,8 @@ class Meeting:
     async def set_voting(self, question_id: str, state: Voting) -> None:
         if self.question(question_id) is None or self.voting(question_id) is state:
             return
+        if state is Voting.REVEALED:
+            await self.remember_shown([self.question(question_id)])  # type: ignore[list-item]
         previous = self._voting.get(question_id)
         was_open = self.voting(question_id) is Voting.OPEN
         self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
@@ -364,6 +373,9 @@ class Meeting:
         allowed = {str(o.value) for o in question.options}
         clean = {k: int(n) for k, n in counts.items() if k in allowed and int(n) > 0}
         await self._durable(self.store.set_tally(question.id, clean))
+        self._record = None
+        if self.voting(question.id) is Voting.REVEALED:
+            await self.remember_shown([question])
         self._publish(Event("count", question.id))
 
     def tally(self, question_id: str) -> dict[str, int]:
@@ -555,6 +567,30 @@ class Meeting:
         return poll
 
     # ------------------------------------------------------------ results
+
+    async def remember_shown(self, questions: Iterable[Question] | None = None) -> None:
+        """Keep, durably, today's counts of ``questions`` (``None``: all) as shown, where the
+        rule allows it, before a face shows them.
+
+        Results show only counts the session has kept (``results.question_result``: no two
+        showings of a question differ by fewer answers than the threshold), so everything that
+        shows results calls this first: a reveal, a tally or threshold change under a revealed
+        result, the overview, an export. Only aggregates are kept, never a device or an order.
+        Counting runs in a thread so a big session does not hold up the projected screen.
+        """
+        async with self._remembering:
+            record = self.record()
+            wanted = list(record.all_questions if questions is None else questions)
+            new = await asyncio.to_thread(results.to_remember, record, wanted)
+            if not new:
+                return
+            kept = self.store.state("shown", {})
+            kept = kept if isinstance(kept, dict) else {}
+            for question_id, signature in new.items():
+                earlier = kept.get(question_id)
+                kept[question_id] = [*(earlier if isinstance(earlier, list) else []), signature]
+            await self._durable(self.store.set_state("shown", kept))
+            self._record = None
 
     def record(self) -> SessionRecord:
         """A plain-data copy for results and exports (``results.py`` does every number).

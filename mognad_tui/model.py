@@ -439,6 +439,9 @@ class SessionRecord:
     approved: dict[str, list[str]] = field(default_factory=dict)  # text question -> shown texts
     polls: list[Question] = field(default_factory=list)  # quick polls made during the meeting
     voting: dict[str, Voting] = field(default_factory=dict)  # question id -> state
+    # Question id -> the counts shown so far (aggregates, see results.question_result); None
+    # for a record not read from a session, which then shows today's counts.
+    shown: dict[str, list[Any]] | None = None
 
     def question(self, question_id: str) -> Question | None:
         return self.question_set.question(question_id) or next(

@@ -819,4 +819,5 @@ class SessionStore:
             approved={q: sorted(texts) for q, texts in approved.items()},
             polls=self.polls(),
             voting=voting,
+            shown=shown if isinstance(shown := self.state("shown", {}), dict) else {},
         )

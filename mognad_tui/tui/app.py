@@ -506,7 +506,13 @@ class MognadApp(App[None]):
             return
         self.main.prompt_view.flush()
         self.say(T("export.started", self.lang))
-        self.run_worker(self._export, thread=True, group="export", exit_on_error=False)
+        self.run_worker(self._keep_then_export(), group="export", exit_on_error=False)
+
+    async def _keep_then_export(self) -> None:
+        """An export is a showing: the meeting keeps what it is about to show first, and the
+        export (which reads the session beside the meeting) shows only what was kept."""
+        if await self.run_meeting(self.meeting.remember_shown()):
+            self.run_worker(self._export, thread=True, group="export", exit_on_error=False)
 
     def _export(self) -> None:
         assert self.exporter is not None
