@@ -388,6 +388,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_raw_below_threshold(args: argparse.Namespace, record: Any) -> None:
+    """One line when a raw export (JSON, CSV) lists answers below the threshold."""
+    from mognad_tui.results import raw_answers_below_threshold, threshold_of
+
+    below = raw_answers_below_threshold(record)
+    if below:
+        threshold = threshold_of(record)
+        text = T("warn_raw_below_threshold", args.lang, count=len(below), threshold=threshold)
+        print(text, file=sys.stderr)
+
+
 def _read_record(args: argparse.Namespace, name: str) -> Any:
     """A consistent copy of a session, read without disturbing a live meeting on it.
 
@@ -459,6 +470,8 @@ def export_session(
             written = _emit(out, text) + written
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
+    if fmt in ("json", "csv"):
+        _warn_raw_below_threshold(args, record)
     return written
 
 

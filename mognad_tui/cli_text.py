@@ -107,6 +107,11 @@ T = Catalog(
             "state_new": "nytt",
             "valid": "{path}: inga fel",
             "exported": "Skrev {path}",
+            "warn_raw_below_threshold": (
+                "mognad: obs, filen har enskilda svar på frågor som färre än {threshold} har"
+                " svarat på (antal frågor: {count}). De svaren kan gå att koppla till personer:"
+                " dela dem inte."
+            ),
             "port_moved": "Port {old} var upptagen, så deltagarsidan använde port {new}.",
             "demo_title": "Demo Enhet Exempel",
             "serve_running": "Deltagarsidan är igång. Stoppa med Ctrl-C.",
@@ -215,6 +220,11 @@ T = Catalog(
             "state_new": "new",
             "valid": "{path}: no errors",
             "exported": "Wrote {path}",
+            "warn_raw_below_threshold": (
+                "mognad: note, the file lists single answers to questions that fewer than"
+                " {threshold} answered (questions: {count}). Those answers may be traced to"
+                " people: do not share them."
+            ),
             "port_moved": "Port {old} was taken, so the participants' page used port {new}.",
             "demo_title": "Demo Example Unit",
             "serve_running": "The participants' page is running. Stop with Ctrl-C.",

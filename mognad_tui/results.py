@@ -715,6 +715,14 @@ def raw_below_threshold(record: SessionRecord, question: Question) -> bool:
     return not is_shown(n, threshold_of(record))
 
 
+def raw_answers_below_threshold(record: SessionRecord) -> list[Question]:
+    """The questions whose raw answers a raw export lists although they are below the
+    threshold: what ``mognad export`` warns about."""
+    return [
+        q for q in record.all_questions if raw_below_threshold(record, q) and raw_answers(record, q)
+    ]
+
+
 def importance_result(record: SessionRecord, item_id: str) -> Importance | None:
     """The importance the group gave an item, or ``None`` when the item has no companion."""
     question = record.question(item_id + IMPORTANCE_SUFFIX)

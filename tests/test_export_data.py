@@ -90,6 +90,21 @@ def test_json_single_answer_is_present_but_no_figures() -> None:
     assert not FIGURE_KEYS & set(out)
 
 
+def test_raw_answers_below_the_threshold_are_marked_in_json_and_raw_csv() -> None:
+    q = scale_question()
+    few = tiny_record(q, {"q": [4, 2]}, threshold=3)
+    (out,) = export_json(few)["questions"]
+    assert out["answers"] and out["below_threshold"] is True
+    enough = tiny_record(q, {"q": [4, 2, 5]}, threshold=3)
+    assert export_json(enough)["questions"][0]["below_threshold"] is False
+    for lang, yes, no in (("sv", "ja", "nej"), ("en", "yes", "no")):
+        rows = _rows(export_csv(few, lang=lang)[1], lang)
+        assert rows[0][2] == ("under_gränsen" if lang == "sv" else "below_threshold")
+        assert [r[2] for r in rows[1:]] == [yes, yes]
+        rows = _rows(export_csv(enough, lang=lang)[1], lang)
+        assert [r[2] for r in rows[1:]] == [no, no, no]
+
+
 def test_json_answers_not_in_arrival_order() -> None:
     q = scale_question()
     answers = [1, 2, 3, 4, 5, DONT_KNOW, 1, 2, 3, 4, 5, 2, 3]
@@ -134,7 +149,7 @@ def test_csv_swedish_excel() -> None:
     hidden = next(r for r in ov.questions.values() if not r.shown)
     assert by_id[hidden.id][5] == "nej" and by_id[hidden.id][6:] == [""] * 7
     raw_rows = _rows(raw, "sv")
-    assert raw_rows[0] == ["fråga", "svar"]
+    assert raw_rows[0] == ["fråga", "svar", "under_gränsen"]
     unapproved = sum(
         1
         for q, texts in record.answers.items()

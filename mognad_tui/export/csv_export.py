@@ -24,7 +24,7 @@ from mognad_tui.export.messages import messages
 from mognad_tui.export.numbers import csv_number
 from mognad_tui.i18n import resolve_lang
 from mognad_tui.model import SessionRecord, clean_text
-from mognad_tui.results import overview, raw_answers
+from mognad_tui.results import overview, raw_answers, raw_below_threshold
 
 #: What the CLI encodes the CSV text with: UTF-8 with a BOM, so Excel keeps å, ä and ö.
 ENCODING = "utf-8-sig"
@@ -63,8 +63,9 @@ def export_csv(record: SessionRecord, *, lang: str | None = None) -> tuple[str, 
     """``(summary, raw)`` CSV texts, without the BOM (see :data:`ENCODING`).
 
     Summary: one row per question (quick polls included) with its figures; below the
-    threshold only the count. Raw: ``question, value`` per answer, shuffled per question so
-    the order tells nothing about who answered when.
+    threshold only the count. Raw: ``question, value, below_threshold`` per answer, shuffled
+    per question so the order tells nothing about who answered when; the last column says
+    "yes" where fewer answered than the threshold (answers that may be traced to people).
     """
     chosen = resolve_lang(lang or record.info.lang)
     ov = overview(record)
@@ -112,7 +113,8 @@ def export_csv(record: SessionRecord, *, lang: str | None = None) -> tuple[str, 
                 _text(distribution),
             ]
         )
-    raw = [[t("csv_question"), t("csv_value")]]
+    raw = [[t("csv_question"), t("csv_value"), t("csv_below_threshold")]]
     for q in record.all_questions:
-        raw.extend([_text(q.id), _value(v)] for v in raw_answers(record, q))
+        below = yes if raw_below_threshold(record, q) else no
+        raw.extend([_text(q.id), _value(v), below] for v in raw_answers(record, q))
     return _write(summary, chosen), _write(raw, chosen)
