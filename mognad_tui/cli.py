@@ -388,6 +388,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_held(args: argparse.Namespace, record: Any) -> None:
+    """One line when figures are held at what was shown before (no differencing)."""
+    from mognad_tui.results import question_result
+
+    held = sum(1 for q in record.all_questions if question_result(record, q).held)
+    if held:
+        print(T("warn_held", args.lang, count=held), file=sys.stderr)
+
+
 def _warn_raw_below_threshold(args: argparse.Namespace, record: Any) -> None:
     """One line when a raw export (JSON, CSV) lists answers below the threshold."""
     from mognad_tui.results import raw_answers_below_threshold, threshold_of
@@ -427,9 +436,17 @@ def _read_record(args: argparse.Namespace, name: str) -> Any:
 
 
 def export_session(
-    args: argparse.Namespace, name: str, fmt: str, output: str | None, *, charts: bool = False
+    args: argparse.Namespace,
+    name: str,
+    fmt: str,
+    output: str | None,
+    *,
+    charts: bool = False,
+    warn: bool = True,
 ) -> list[Path]:
-    """Write an export; returns the files written (empty when it went to standard output)."""
+    """Write an export; returns the files written (empty when it went to standard output).
+
+    ``warn`` prints the export's warnings on stderr (not from inside the terminal app)."""
     import json
 
     from mognad_tui.export import csv_export, json_export, markdown
@@ -470,8 +487,10 @@ def export_session(
             written = _emit(out, text) + written
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
-    if fmt in ("json", "csv"):
-        _warn_raw_below_threshold(args, record)
+    if warn:
+        if fmt in ("json", "csv"):
+            _warn_raw_below_threshold(args, record)
+        _warn_held(args, record)
     return written
 
 
@@ -526,7 +545,7 @@ def _export_from_app(args: argparse.Namespace, name: str) -> str:
     the live meeting. Runs in a worker thread."""
     folder = Path(name)
     out = folder / "exports" / f"{folder.name}-{date.today().isoformat()}.md"
-    export_session(args, name, "md", str(out), charts=True)
+    export_session(args, name, "md", str(out), charts=True, warn=False)
     return str(out)
 
 
@@ -563,7 +582,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from mognad_tui.meeting import Meeting
+    from mognad_tui.meeting import AnswerRefused, Meeting
     from mognad_tui.web.server import serve_headless
 
     session = open_store(args, args.session)
@@ -577,10 +596,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         def on_moved(old: int, new: int) -> None:
             print(T("port_moved", args.lang, old=old, new=new), file=sys.stderr, flush=True)
 
+        async def serve() -> None:
+            # Results revealed before this run (a session from an older version) are kept as
+            # shown before a phone asks for them.
+            with contextlib.suppress(AnswerRefused):  # a full disk: they stay held
+                await meeting.remember_shown(meeting.revealed_questions())
+            await serve_headless(meeting, args.host, args.port, on_url=on_url, on_moved=on_moved)
+
         try:
-            asyncio.run(
-                serve_headless(meeting, args.host, args.port, on_url=on_url, on_moved=on_moved)
-            )
+            asyncio.run(serve())
         except (OSError, UnicodeError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise UserError(T("err_serve", args.lang, reason=reason)) from None

@@ -107,6 +107,11 @@ T = Catalog(
             "state_new": "nytt",
             "valid": "{path}: inga fel",
             "exported": "Skrev {path}",
+            "warn_held": (
+                "mognad: några resultat visas som de visades förut, eller inte alls, så att ingen"
+                " kan räkna ut vad de senaste svarade (antal frågor: {count}). Pågår mötet i ett"
+                " annat fönster visar exporten bara det som redan har visats där."
+            ),
             "warn_raw_below_threshold": (
                 "mognad: obs, filen har enskilda svar på frågor som färre än {threshold} har"
                 " svarat på (antal frågor: {count}). De svaren kan gå att koppla till personer:"
@@ -220,6 +225,11 @@ T = Catalog(
             "state_new": "new",
             "valid": "{path}: no errors",
             "exported": "Wrote {path}",
+            "warn_held": (
+                "mognad: some results are shown as they were shown before, or not at all, so"
+                " nobody can work out what the latest people answered (questions: {count}). While"
+                " the meeting runs in another window, the export shows only what was shown there."
+            ),
             "warn_raw_below_threshold": (
                 "mognad: note, the file lists single answers to questions that fewer than"
                 " {threshold} answered (questions: {count}). Those answers may be traced to"

@@ -318,16 +318,21 @@ def test_exports_do_not_single_out_a_latecomer(tmp_path):
     name = mognad("new", "--name", "Team C", "--data-dir", str(data)).stdout.strip()
     _answer(data, name, "vardag-information", [2, 3, 3])
 
+    said = []
+
     def figures():
         done = mognad("export", name, "--format", "json", "--data-dir", str(data))
         assert done.returncode == 0, done.stderr
+        said.append(done.stderr)
         questions = json.loads(done.stdout)["questions"]
         item = next(q for q in questions if q["id"] == "vardag-information")
         return item["n"], [(r["value"], r["count"]) for r in item.get("distribution", [])]
 
     first = figures()
     assert first[0] == 3 and first[1]
+    assert "visades förut" not in said[-1]
     _answer(data, name, "vardag-information", [5])
     assert figures() == first
+    assert "visas som de visades förut" in said[-1] and "antal frågor: 1)" in said[-1]
     _answer(data, name, "vardag-information", [1, 1])
     assert figures()[0] == 6

@@ -160,6 +160,9 @@ class MognadApp(App[None]):
 
     async def _start_outside(self) -> None:
         """Start the phones' server, then the services; a failure is shown, never fatal."""
+        # Results revealed before this run (a session from an older version) are kept as shown
+        # before a phone asks for them; a full disk leaves them held, and says so on screen.
+        await self.run_meeting(self.meeting.remember_shown(self.meeting.revealed_questions()))
         if self.server is not None:
             try:
                 url = await self.server.start()
