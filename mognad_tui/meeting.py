@@ -116,9 +116,6 @@ class Meeting:
         self._joined: dict[str, str] = {}
         self._tasks: set[asyncio.Task] = set()
         self._record: SessionRecord | None = None
-        # One showing kept at a time: two at once could each pass against the same kept list
-        # and together differ by fewer answers than the threshold.
-        self._remembering = asyncio.Lock()
         # Every phone's page and state read asks for the agenda and what is open; both change
         # only with the polls or the voting, so they are built once per change, not per request.
         self._agenda_key: tuple[Any, ...] | None = None
@@ -156,8 +153,10 @@ class Meeting:
         await self._durable(self.store.update_info(threshold=max(MIN_THRESHOLD, int(value))))
         self._record = None
         # Revealed results are re-judged under the new threshold before anyone redraws them.
-        await self.remember_shown(self.revealed_questions())
+        keep = self._keep(self.revealed_questions())
         self._publish(Event("settings"))
+        if keep is not None:
+            await self._durable(keep)
 
     @property
     def auto_reveal(self) -> bool:
@@ -273,8 +272,9 @@ class Meeting:
     async def set_voting(self, question_id: str, state: Voting) -> None:
         if self.question(question_id) is None or self.voting(question_id) is state:
             return
+        keep = None
         if state is Voting.REVEALED:
-            await self.remember_shown([self.question(question_id)])  # type: ignore[list-item]
+            keep = self._keep([self.question(question_id)])  # type: ignore[list-item]
         previous = self._voting.get(question_id)
         was_open = self.voting(question_id) is Voting.OPEN
         self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
@@ -282,7 +282,10 @@ class Meeting:
         self._publish(Event("voting", question_id))
         try:
             stored = {q: v.value for q, v in self._voting.items()}
-            await self._durable(self.store.set_state("voting", stored))
+            write = self.store.set_state("voting", stored)
+            if keep is not None:
+                await self._durable(keep)
+            await self._durable(write)
         except AnswerRefused:
             if self._voting.get(question_id) is state:
                 if previous is None:
@@ -374,9 +377,10 @@ class Meeting:
         clean = {k: int(n) for k, n in counts.items() if k in allowed and int(n) > 0}
         await self._durable(self.store.set_tally(question.id, clean))
         self._record = None
-        if self.voting(question.id) is Voting.REVEALED:
-            await self.remember_shown([question])
+        keep = self._keep([question]) if self.voting(question.id) is Voting.REVEALED else None
         self._publish(Event("count", question.id))
+        if keep is not None:
+            await self._durable(keep)
 
     def tally(self, question_id: str) -> dict[str, int]:
         return self.store.tally(question_id)
@@ -574,23 +578,37 @@ class Meeting:
 
         Results show only counts the session has kept (``results.question_result``: no two
         showings of a question differ by fewer answers than the threshold), so everything that
-        shows results calls this first: a reveal, a tally or threshold change under a revealed
-        result, the overview, an export. Only aggregates are kept, never a device or an order.
-        Counting runs in a thread so a big session does not hold up the projected screen.
+        shows results keeps them first: a reveal, a tally or threshold change under a revealed
+        result (those through :meth:`_keep`, at once), the overview and an export (here).
+        Only aggregates are kept, never a device or an order. Counting every question runs in
+        a thread so a big session does not hold up the projected screen.
         """
-        async with self._remembering:
-            record = self.record()
-            wanted = list(record.all_questions if questions is None else questions)
-            new = await asyncio.to_thread(results.to_remember, record, wanted)
-            if not new:
-                return
-            kept = self.store.state("shown", {})
-            kept = kept if isinstance(kept, dict) else {}
-            for question_id, signature in new.items():
-                earlier = kept.get(question_id)
-                kept[question_id] = [*(earlier if isinstance(earlier, list) else []), signature]
-            await self._durable(self.store.set_state("shown", kept))
-            self._record = None
+        record = self.record()
+        wanted = list(record.all_questions if questions is None else questions)
+        new = await asyncio.to_thread(results.to_remember, record, wanted)
+        if (record.shown or {}) != self.store.state("shown", {}):
+            # Something else was kept meanwhile: judged against it, on the loop (rare).
+            new = results.to_remember(self.record(), wanted)
+        write = self._keep_new(new)
+        if write is not None:
+            await self._durable(write)
+
+    def _keep(self, questions: Iterable[Question]) -> Awaitable[None] | None:
+        """Keep the counts of a few revealed questions, in memory at once (as the voting
+        state itself is), returning the write to wait for; ``None`` when nothing is new."""
+        return self._keep_new(results.to_remember(self.record(), list(questions)))
+
+    def _keep_new(self, new: dict[str, Any]) -> Awaitable[None] | None:
+        if not new:
+            return None
+        kept = self.store.state("shown", {})
+        kept = kept if isinstance(kept, dict) else {}
+        for question_id, signature in new.items():
+            earlier = kept.get(question_id)
+            kept[question_id] = [*(earlier if isinstance(earlier, list) else []), signature]
+        write = self.store.set_state("shown", kept)
+        self._record = None
+        return write
 
     def record(self) -> SessionRecord:
         """A plain-data copy for results and exports (``results.py`` does every number).

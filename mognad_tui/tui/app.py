@@ -28,7 +28,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
-from mognad_tui.meeting import BackgroundService, Event, Meeting, ParticipantServer
+from mognad_tui.meeting import (
+    AnswerRefused,
+    BackgroundService,
+    Event,
+    Meeting,
+    ParticipantServer,
+)
 from mognad_tui.model import ActionItem, Kind, Question
 from mognad_tui.tui.base import localize_bindings, refusal_text
 from mognad_tui.tui.catalog import T
@@ -162,7 +168,10 @@ class MognadApp(App[None]):
         """Start the phones' server, then the services; a failure is shown, never fatal."""
         # Results revealed before this run (a session from an older version) are kept as shown
         # before a phone asks for them; a full disk leaves them held, and says so on screen.
-        await self.run_meeting(self.meeting.remember_shown(self.meeting.revealed_questions()))
+        revealed = self.meeting.revealed_questions()
+        if revealed:
+            with contextlib.suppress(AnswerRefused):
+                await self.meeting.remember_shown(revealed)
         if self.server is not None:
             try:
                 url = await self.server.start()
