@@ -281,11 +281,10 @@ class Meeting:
         self._voting_gen += 1
         self._publish(Event("voting", question_id))
         try:
-            stored = {q: v.value for q, v in self._voting.items()}
-            write = self.store.set_state("voting", stored)
-            if keep is not None:
+            if keep is not None:  # what the reveal shows is kept before the reveal itself
                 await self._durable(keep)
-            await self._durable(write)
+            stored = {q: v.value for q, v in self._voting.items()}
+            await self._durable(self.store.set_state("voting", stored))
         except AnswerRefused:
             if self._voting.get(question_id) is state:
                 if previous is None:
