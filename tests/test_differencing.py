@@ -19,16 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mognad_tui import results
 from mognad_tui.export.csv_export import export_csv
 from mognad_tui.export.json_export import export_json
+from mognad_tui.export.markdown import render_markdown
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import (
     DONT_KNOW,
     Kind,
+    NeedKind,
     Option,
     Question,
     QuestionSet,
@@ -50,6 +52,8 @@ QSET = QuestionSet(
     steps=(Step(2, "Enkät", (Question("q1", Kind.SCALE, "Vi hittar information", SCALE),)),),
 )
 
+DOTS = 3
+
 #: A shown distribution, as a user reads it: how many answered, and the count per label.
 Shown = tuple[int, frozenset[tuple[str, int]]]
 
@@ -69,6 +73,9 @@ def people_between(kind: str, a: Shown, b: Shown) -> int:
     deltas = [cb.get(k, 0) - ca.get(k, 0) for k in set(ca) | set(cb)]
     if kind == "multiple":  # one person moves each option's count and n by at most one
         return max([abs(b[0] - a[0]), *(abs(d) for d in deltas)])
+    if kind == "dots":  # one person moves at most DOTS dots away and DOTS dots elsewhere
+        moved = sum(abs(d) for d in deltas)
+        return max(abs(b[0] - a[0]), -(-moved // (2 * DOTS)), 1 if a != b else 0)
     return max(sum(d for d in deltas if d > 0), -sum(d for d in deltas if d < 0))
 
 
@@ -79,16 +86,21 @@ class Watcher:
         self.seen: dict[str, list[tuple[Shown, int, str]]] = {}
 
     def saw(self, question: Question, shown: Shown, threshold: int, where: str) -> None:
+        """Check a showing against every different one before it. The threshold is the lower
+        of the two in force when each first appeared: a facilitator who lowers it to 2 accepts
+        that two showings may differ by 2."""
         earlier = self.seen.setdefault(question.id, [])
+        if any(before == shown for before, _, _ in earlier):
+            return  # shown before: showing it again tells nothing new
         for before, then, place in earlier:
-            if before == shown:
-                continue
             people = people_between(question.kind.value, before, shown)
             limit = min(threshold, then)
             assert people >= limit, (
                 f"{question.id}: {place} showed {sorted(before[1])} (n={before[0]}), then "
                 f"{where} showed {sorted(shown[1])} (n={shown[0]}): {people} answer(s) apart"
             )
+        if earlier:
+            event("a question showed a second, different result")
         earlier.append((shown, threshold, where))
 
     def result(self, result: results.QuestionResult, threshold: int, where: str) -> None:
@@ -107,6 +119,8 @@ def look_at_every_view(meeting: Meeting, watcher: Watcher, questions: list[Quest
         result = results.question_result(record, q)  # the projected question view
         render_result(result, "sv", 80)
         watcher.result(result, threshold, "screen")
+        if result.held:
+            event("the screen held a result")
         page = views.build_view(meeting, "tok-0", "sv", r=q.id)
         if page.result is not None and page.result.shown:
             rows = [{"label": r.label, "count": r.count} for r in page.result.rows]
@@ -139,13 +153,14 @@ def look_at_exports(path: Path, watcher: Watcher, questions: list[Question], whe
         watcher.saw(by_id[row[0]], _from_rows(int(row[4]), rows), threshold, where + " csv")
     for result in results.overview(record).questions.values():
         watcher.result(result, threshold, where + " markdown/overview")
+    render_markdown(record)  # draws from the same overview
 
 
 ACTIONS = (
-    "answer",
-    "answer",
-    "answer",
+    *("answer",) * 5,
     "open",
+    "open",
+    "reveal",
     "reveal",
     "hide",
     "tally",
@@ -165,7 +180,11 @@ async def play(actions: list[tuple[str, int, int, int]]) -> None:
             meeting = Meeting(store)
             single = await meeting.add_poll("Fika?", Kind.SINGLE, ["Ja", "Nej", "Kanske"])
             multi = await meeting.add_poll("Vad?", Kind.MULTIPLE, ["Te", "Kaffe", "Saft"])
-            questions = [meeting.question("q1"), single, multi]
+            for text in ("Mer tid", "Bättre wifi", "Kurs i Teams"):
+                await meeting.add_need(NeedKind.COMPETENCE, text)
+            dots = await meeting.start_needs_dot_vote("Prioritera", dots=DOTS)
+            questions = [meeting.question("q1"), single, multi, dots]
+            await meeting.set_voting("q1", Voting.OPEN)
             watcher = Watcher()
             for name, which, who, what in actions:
                 q = questions[which % len(questions)]
@@ -179,6 +198,15 @@ async def play(actions: list[tuple[str, int, int, int]]) -> None:
             store.close()
 
 
+def _value(q: Question, who: int, what: int) -> Any:
+    if q.kind is Kind.MULTIPLE:
+        return [o.value for i, o in enumerate(q.options) if (what + 1) >> i & 1]
+    if q.kind is Kind.DOTS:
+        first, second = q.options[what % 3].value, q.options[who % 3].value
+        return {first: 2, second: 1} if first != second else {first: DOTS}
+    return q.options[(what + who) % len(q.options)].value
+
+
 async def act(
     meeting: Meeting,
     path: Path,
@@ -189,19 +217,16 @@ async def act(
     who: int,
     what: int,
 ) -> None:
-    if name == "answer":
-        if q.kind is Kind.MULTIPLE:
-            value: Any = [o.value for i, o in enumerate(q.options) if (what + 1) >> i & 1]
-        else:
-            value = q.options[(what + who) % len(q.options)].value
-        await meeting.submit(f"tok-{who}", q.id, value)
+    if name == "answer":  # one person (new, or changing their answer) answers what is open
+        for q in meeting.open_questions():
+            await meeting.submit(f"tok-{who}", q.id, _value(q, who, what))
     elif name == "open":
         await meeting.set_voting(q.id, Voting.OPEN)
     elif name == "reveal":
         await meeting.set_voting(q.id, Voting.REVEALED)
     elif name == "hide":
         await meeting.set_voting(q.id, Voting.CLOSED)
-    elif name == "tally":
+    elif name == "tally" and q.kind is not Kind.DOTS:  # hands are not counted in dots
         await meeting.set_tally(q.id, {str(q.options[what % len(q.options)].value): who % 3})
     elif name == "threshold":
         await meeting.set_threshold(2 + who % 3)
@@ -220,7 +245,7 @@ async def act(
 
 
 @settings(
-    max_examples=60,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -228,12 +253,12 @@ async def act(
     st.lists(
         st.tuples(
             st.sampled_from(ACTIONS),
-            st.integers(0, 2),
+            st.integers(0, 3),
             st.integers(0, 7),
             st.integers(0, 6),
         ),
-        min_size=1,
-        max_size=40,
+        min_size=12,
+        max_size=60,
     )
 )
 def test_no_two_showings_differ_by_fewer_than_the_threshold(actions) -> None:
