@@ -707,12 +707,14 @@ def _text_result(record: SessionRecord, question: Question, threshold: int) -> Q
 
 def raw_below_threshold(record: SessionRecord, question: Question) -> bool:
     """Whether an export's raw answers to ``question`` are fewer than the threshold allows
-    to show: the owner keeps them for analysis, but must be told they are that few."""
-    if question.kind is Kind.TEXT:
-        n = len(record.answers.get(question.id) or [])
-    else:
-        n = count(record, question).n
-    return not is_shown(n, threshold_of(record))
+    to show: the owner keeps them for analysis, but must be told they are that few.
+
+    Counted both ways, the safe side wins: the answers recorded (a show of hands lists no raw
+    answers, so 2 phones beside 10 hands are still 2 raw answers) and the figures' ``n``.
+    """
+    answered = len(record.answers.get(question.id) or [])
+    n = answered if question.kind is Kind.TEXT else count(record, question).n
+    return not is_shown(min(answered, n), threshold_of(record))
 
 
 def raw_answers_below_threshold(record: SessionRecord) -> list[Question]:

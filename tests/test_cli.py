@@ -326,13 +326,15 @@ def test_exports_do_not_single_out_a_latecomer(tmp_path):
         said.append(done.stderr)
         questions = json.loads(done.stdout)["questions"]
         item = next(q for q in questions if q["id"] == "vardag-information")
+        said.append(item.get("held", False))
         return item["n"], [(r["value"], r["count"]) for r in item.get("distribution", [])]
 
     first = figures()
     assert first[0] == 3 and first[1]
-    assert "visades förut" not in said[-1]
+    assert "visades förut" not in said[-2] and said[-1] is False
     _answer(data, name, "vardag-information", [5])
     assert figures() == first
-    assert "visas som de visades förut" in said[-1] and "antal frågor: 1)" in said[-1]
+    assert "visas som de visades förut" in said[-2] and "antal frågor: 1)" in said[-2]
+    assert said[-1] is True  # the JSON says the figures are the ones shown before
     _answer(data, name, "vardag-information", [1, 1])
     assert figures()[0] == 6

@@ -97,6 +97,10 @@ def test_raw_answers_below_the_threshold_are_marked_in_json_and_raw_csv() -> Non
     assert out["answers"] and out["below_threshold"] is True
     enough = tiny_record(q, {"q": [4, 2, 5]}, threshold=3)
     assert export_json(enough)["questions"][0]["below_threshold"] is False
+    # Two phones beside a show of hands: the figures have 12, the raw list still 2 answers.
+    hands = tiny_record(q, {"q": [4, 2]}, threshold=3, tallies={"q": {"3": 10}})
+    (out,) = export_json(hands)["questions"]
+    assert out["shown"] and out["below_threshold"] is True
     for lang, yes, no in (("sv", "ja", "nej"), ("en", "yes", "no")):
         rows = _rows(export_csv(few, lang=lang)[1], lang)
         assert rows[0][2] == ("under_gränsen" if lang == "sv" else "below_threshold")

@@ -37,6 +37,8 @@ def _round(value: float | None) -> float | None:
 def figures(result: QuestionResult) -> dict[str, Any]:
     """The figures of one question as plain data; only ``n`` and ``shown`` when hidden."""
     out: dict[str, Any] = {"n": result.n, "shown": result.shown, "threshold": result.threshold}
+    if result.held:  # the figures shown before: newer answers would single people out
+        out["held"] = True
     if not result.shown:
         return out
     if result.distribution is not None:
