@@ -664,9 +664,13 @@ def question_result(record: SessionRecord, question: Question | str) -> Question
     shown (the meeting keeps them before it shows them, see ``Meeting.remember_shown``), and
     any two ever kept differ by 0 answers or by at least the threshold: counts that differ
     less from one shown before are held (``held``), and the last showing kept stays on view.
-    Tallies count like answers: paper ballots are as secret as a phone's vote. Free text is
-    shown only once approved, one text at a time, so it is not held. A record not from a
-    store (``shown`` is ``None``: examples, tests) shows today's counts.
+    Tallies count like answers: paper ballots are as secret as a phone's vote. Showings are
+    kept by question id, so a quick poll deleted and made again under the same id (its answers
+    are filed under that id too) is held against what it showed before; an importance
+    companion is a question of its own and held on its own. The threshold applied is the one
+    in force when a showing is kept. Free text is shown only once approved, one text at a time,
+    so it is not held. A record not from a store (``shown`` is ``None``: examples, tests)
+    shows today's counts.
 
     Answers that match no option (a question set edited after the meeting) are not counted.
     """
