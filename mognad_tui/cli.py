@@ -12,6 +12,7 @@ Every failure a user can cause ends as one clear sentence in their language and 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -454,16 +455,66 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_held(args: argparse.Namespace, record: Any) -> None:
+    """One line when figures are held at what was shown before (no differencing)."""
+    from mognad_tui.results import question_result
+
+    held = sum(1 for q in record.all_questions if question_result(record, q).held)
+    if held:
+        print(T("warn_held", args.lang, count=held), file=sys.stderr)
+
+
+def _warn_raw_below_threshold(args: argparse.Namespace, record: Any) -> None:
+    """One line when a raw export (JSON, CSV) lists answers below the threshold."""
+    from mognad_tui.results import raw_answers_below_threshold, threshold_of
+
+    below = raw_answers_below_threshold(record)
+    if below:
+        threshold = threshold_of(record)
+        text = T("warn_raw_below_threshold", args.lang, count=len(below), threshold=threshold)
+        print(text, file=sys.stderr)
+
+
 def _read_record(args: argparse.Namespace, name: str) -> Any:
-    """A consistent copy of a session, read without disturbing a live meeting on it."""
+    """A consistent copy of a session, read without disturbing a live meeting on it.
+
+    An export is a showing: no two showings of a question may differ by fewer answers than the
+    threshold (``results.question_result``). So when no meeting has the session open, the
+    export first keeps what it is about to show, as the meeting does; while one runs, the
+    meeting keeps its own showings (the app's export key asks it to) and the export shows only
+    those.
+    """
+    import asyncio
+
+    from mognad_tui import store
+    from mognad_tui.meeting import AnswerRefused, Meeting
+
+    try:
+        writable = store.SessionStore.open(store.resolve_session(data_dir(args), name))
+    except store.StoreError:  # open in a live meeting, or a folder we may not write to
+        writable = None
+    if writable is not None:
+        with writable:
+            with contextlib.suppress(AnswerRefused):  # a full disk: show what was kept
+                asyncio.run(Meeting(writable).remember_shown())
+            return writable.record()
     with open_store(args, name, readonly=True) as s:
         return s.record()
 
 
 def export_session(
-    args: argparse.Namespace, name: str, fmt: str, output: str | None, *, charts: bool = False
+    args: argparse.Namespace,
+    name: str,
+    fmt: str,
+    output: str | None,
+    *,
+    charts: bool = False,
+    warn: bool = True,
 ) -> list[Path]:
-    """Write an export; returns the files written (empty when it went to standard output)."""
+    """Write an export; returns the files written (empty when it went to standard output).
+
+    ``warn`` prints the export's warnings on stderr (not from inside the terminal app)."""
+
     from mognad_tui.export import csv_export, json_export, markdown
 
     record = _read_record(args, name)
@@ -501,6 +552,10 @@ def export_session(
             written = _emit(out, text) + written
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
+    if warn:
+        if fmt in ("json", "csv"):
+            _warn_raw_below_threshold(args, record)
+        _warn_held(args, record)
     return written
 
 
@@ -593,7 +648,7 @@ def _export_from_app(args: argparse.Namespace, name: str) -> str:
 
     folder = Path(name)
     out = folder / EXPORTS / f"{folder.name}-{date.today().isoformat()}.md"
-    export_session(args, name, "md", str(out), charts=True)
+    export_session(args, name, "md", str(out), charts=True, warn=False)
     return str(out)
 
 
@@ -631,7 +686,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from mognad_tui.meeting import Meeting
+    from mognad_tui.meeting import AnswerRefused, Meeting
     from mognad_tui.web.server import serve_headless
 
     tls = _tls(args)
@@ -652,6 +707,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             meeting.subscribe(lambda e: _report_disk(args, meeting) if e.kind == "disk" else None)
             if meeting.disk_problem is not None:
                 _report_disk(args, meeting)
+            # Results revealed before this run (a session from an older version) are kept as
+            # shown before a phone asks for them.
+            with contextlib.suppress(AnswerRefused):  # a full disk: they stay held
+                await meeting.remember_shown(meeting.revealed_questions())
             await serve_headless(
                 meeting,
                 args.host,

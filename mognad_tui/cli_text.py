@@ -142,6 +142,16 @@ T = Catalog(
             "nya. Planen får du med: mognad export {name}",
             "valid": "{path}: inga fel",
             "exported": "Skrev {path}",
+            "warn_held": (
+                "mognad: några resultat visas som de visades förut, eller inte alls, så att ingen"
+                " kan räkna ut vad de senaste svarade (antal frågor: {count}). Pågår mötet i ett"
+                " annat fönster visar exporten bara det som redan har visats där."
+            ),
+            "warn_raw_below_threshold": (
+                "mognad: obs, filen har enskilda svar på frågor som färre än {threshold} har"
+                " svarat på (antal frågor: {count}). De svaren kan gå att koppla till personer:"
+                " dela dem inte."
+            ),
             "port_moved": "Port {old} var upptagen, så deltagarsidan använde port {new}.",
             "demo_title": "Demo Enhet Exempel",
             "serve_running": "Deltagarsidan är igång. Stoppa med Ctrl-C.",
@@ -300,6 +310,16 @@ T = Catalog(
             "no new ones. Get the plan with: mognad export {name}",
             "valid": "{path}: no errors",
             "exported": "Wrote {path}",
+            "warn_held": (
+                "mognad: some results are shown as they were shown before, or not at all, so"
+                " nobody can work out what the latest people answered (questions: {count}). While"
+                " the meeting runs in another window, the export shows only what was shown there."
+            ),
+            "warn_raw_below_threshold": (
+                "mognad: note, the file lists single answers to questions that fewer than"
+                " {threshold} answered (questions: {count}). Those answers may be traced to"
+                " people: do not share them."
+            ),
             "port_moved": "Port {old} was taken, so the participants' page used port {new}.",
             "demo_title": "Demo Example Unit",
             "serve_running": "The participants' page is running. Stop with Ctrl-C.",

@@ -21,10 +21,11 @@ import hmac
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from mognad_tui import results
 from mognad_tui.model import (
     DONT_KNOW,
     MAX_FREE_TEXT,
@@ -186,7 +187,12 @@ class Meeting:
 
     async def set_threshold(self, value: int) -> None:
         await self._durable(self.store.update_info(threshold=max(MIN_THRESHOLD, int(value))))
+        self._record = None
+        # Revealed results are re-judged under the new threshold before anyone redraws them.
+        keep = self._keep(self.revealed_questions())
         self._publish(Event("settings"))
+        if keep is not None:
+            await self._durable(keep)
 
     @property
     def auto_reveal(self) -> bool:
@@ -328,12 +334,17 @@ class Meeting:
     async def set_voting(self, question_id: str, state: Voting) -> None:
         if self.question(question_id) is None or self.voting(question_id) is state:
             return
+        keep = None
+        if state is Voting.REVEALED:
+            keep = self._keep([self.question(question_id)])  # type: ignore[list-item]
         previous = self._voting.get(question_id)
         was_open = self.voting(question_id) is Voting.OPEN
         self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
         self._voting_gen += 1
         self._publish(Event("voting", question_id))
         try:
+            if keep is not None:  # what the reveal shows is kept before the reveal itself
+                await self._durable(keep)
             stored = {q: v.value for q, v in self._voting.items()}
             await self._durable(self.store.set_state("voting", stored))
         except AnswerRefused:
@@ -472,7 +483,11 @@ class Meeting:
         allowed = {str(o.value) for o in question.options}
         clean = {k: int(n) for k, n in counts.items() if k in allowed and int(n) > 0}
         await self._durable(self.store.set_tally(question.id, clean))
+        self._record = None
+        keep = self._keep([question]) if self.voting(question.id) is Voting.REVEALED else None
         self._publish(Event("count", question.id))
+        if keep is not None:
+            await self._durable(keep)
 
     def tally(self, question_id: str) -> dict[str, int]:
         return self.store.tally(question_id)
@@ -663,6 +678,57 @@ class Meeting:
         return poll
 
     # ------------------------------------------------------------ results
+
+    async def remember_shown(self, questions: Iterable[Question] | None = None) -> None:
+        """Keep, durably, today's counts of ``questions`` (``None``: all) as shown, where the
+        rule allows it, before a face shows them.
+
+        Results show only counts the session has kept (``results.question_result``: no two
+        showings of a question differ by fewer answers than the threshold), so everything that
+        shows results keeps them first: a reveal, a tally or threshold change under a revealed
+        result (those through :meth:`_keep`, at once), the overview and an export (here).
+        Only aggregates are kept, never a device or an order. Counting every question runs in
+        a thread so a big session does not hold up the projected screen.
+        """
+        record = self.record()
+        wanted = list(record.all_questions if questions is None else questions)
+        new = await asyncio.to_thread(results.to_remember, record, wanted)
+        if (record.shown or {}) != self.store.state("shown", {}):
+            # Something else was kept meanwhile: judged against it, on the loop (rare).
+            new = results.to_remember(self.record(), wanted)
+        write = self._keep_new(new)
+        if write is not None:
+            await self._durable(write)
+
+    def _keep(self, questions: Iterable[Question]) -> Awaitable[None] | None:
+        """Keep the counts of a few revealed questions, in memory at once (as the voting
+        state itself is), returning the write to wait for; ``None`` when nothing is new.
+
+        Counted from a record of just these questions: a copy of a whole big session would
+        hold up the loop on every reveal (18 ms for 15,500 answers here).
+        """
+        wanted = list(questions)
+        kept = self.store.state("shown", {})
+        record = SessionRecord(
+            info=self.store.info,
+            question_set=self.question_set,
+            answers={q.id: self.store.answers(q.id) for q in wanted},
+            tallies={q.id: self.store.tally(q.id) for q in wanted},
+            shown=kept if isinstance(kept, dict) else {},
+        )
+        return self._keep_new(results.to_remember(record, wanted))
+
+    def _keep_new(self, new: dict[str, Any]) -> Awaitable[None] | None:
+        if not new:
+            return None
+        kept = self.store.state("shown", {})
+        kept = kept if isinstance(kept, dict) else {}
+        for question_id, signature in new.items():
+            earlier = kept.get(question_id)
+            kept[question_id] = [*(earlier if isinstance(earlier, list) else []), signature]
+        write = self.store.set_state("shown", kept)
+        self._record = None
+        return write
 
     def record(self) -> SessionRecord:
         """A plain-data copy for results and exports (``results.py`` does every number).

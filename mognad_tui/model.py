@@ -483,6 +483,9 @@ class SessionRecord:
     #: question, the figures the plan showed then (see ``results.kept_figures``).
     closed: bool = False
     kept: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Question id -> the counts shown so far (aggregates, see results.question_result); None
+    # for a record not read from a session, which then shows today's counts.
+    shown: dict[str, list[Any]] | None = None
 
     def question(self, question_id: str) -> Question | None:
         return self.question_set.question(question_id) or next(

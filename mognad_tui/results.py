@@ -11,7 +11,9 @@ API (all pure, no I/O):
 - :func:`threshold_of` the session's anonymity threshold (the ONE place it is decided).
 - :func:`question_result` -> :class:`QuestionResult` for any question (survey item, prompt
   question, quick poll): ``n``, ``shown``, ``distribution`` (:class:`OptionCount`), ``dont_know``,
-  ``median``, ``mean``, ``spread``, ``all_alike``, ``disagreement``, ``texts``.
+  ``median``, ``mean``, ``spread``, ``all_alike``, ``disagreement``, ``texts``, ``held``.
+- :func:`to_remember` the showings a face must have the session keep before it shows them (no
+  differencing across reveals and exports); :func:`raw_below_threshold` for raw exports.
 - :func:`dimension_results` -> :class:`DimensionResult` per dimension of the set.
 - :func:`importance_result` -> :class:`Importance` of an item (its ``.importance`` companion).
 - :func:`overview` -> :class:`Overview`: all of the above plus strengths, weaknesses,
@@ -31,7 +33,7 @@ import math
 import random
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from mognad_tui.model import (
@@ -129,6 +131,9 @@ class QuestionResult:
     - ``all_alike``: everyone who answered with a value gave the same one (or everyone said
       "don't know"): the screen must say that the result reveals each person's answer.
     - ``texts``: free text, the approved texts only, in :func:`stable_shuffle` order.
+    - ``held``: the figures are the ones shown before, not today's (see :func:`question_result`
+      on differencing); ``held_for`` is how many more answers it takes at least before today's
+      figures may be shown (0: they may be, but nobody has recorded them as shown yet).
     """
 
     question: Question
@@ -145,6 +150,8 @@ class QuestionResult:
     disagrees: bool | None = None
     all_alike: bool | None = None
     texts: tuple[str, ...] | None = None
+    held: bool = False
+    held_for: int = 0
 
     @property
     def id(self) -> str:
@@ -450,99 +457,83 @@ def _hidden(question: Question, n: int, threshold: int) -> QuestionResult:
 # ---------------------------------------------------------------- per question
 
 
-def question_result(record: SessionRecord, question: Question | str) -> QuestionResult:
-    """The figures of one question, tallies added, hidden below the threshold.
+@dataclass(frozen=True)
+class Counted:
+    """The counts a question's figures are made of: everything a view can show, and no more.
 
-    Answers that match no option (a question set edited after the meeting) are not counted.
-    A closed session has no answers left: its figures are the ones kept when it was closed.
+    ``counts`` per option value (tallies added; dots for dot voting); ``alike`` only for dot
+    voting, where "everyone spent their dots alike" cannot be told from the counts.
     """
-    if isinstance(question, str):
-        found = record.question(question)
-        if found is None:
-            raise KeyError(question)
-        question = found
-    threshold = threshold_of(record)
-    if record.closed:
-        return _kept_result(question, record.kept.get(question.id), threshold)
+
+    n: int
+    counts: dict[str | int, int]
+    alike: bool | None = None
+
+
+def count(record: SessionRecord, question: Question) -> Counted:
+    """Today's counts of a choice, scale, multiple-choice or dot-voting question."""
     answers = list(record.answers.get(question.id) or [])
     tallies = _tally_counts(record, question)
-    if question.kind in (Kind.SCALE, Kind.SINGLE):
-        return _choice_result(question, answers, tallies, threshold)
-    if question.kind is Kind.MULTIPLE:
-        return _multiple_result(question, answers, tallies, threshold)
-    if question.kind is Kind.DOTS:
-        return _dots_result(question, answers, tallies, threshold)
-    texts = shown_texts(record.approved.get(question.id) or [], answers)
-    n = len(answers)
-    if not is_shown(n, threshold):
-        return _hidden(question, n, threshold)
-    return QuestionResult(
-        question=question,
-        n=n,
-        threshold=threshold,
-        shown=True,
-        texts=tuple(stable_shuffle(texts, shuffle_seed(record, question.id))),
-    )
-
-
-#: What ``kept_figures`` keeps of a result: everything but the question, the threshold (the
-#: session's, read again) and the free texts (deleted).
-_KEPT_FIELDS = (
-    "n", "shown", "dont_know", "valued", "median", "mean", "spread", "disagreement",
-    "disagrees", "all_alike",
-)  # fmt: skip
-
-
-def kept_figures(record: SessionRecord) -> dict[str, dict[str, Any]]:
-    """What a closed session keeps of each question: the figures the plan shows, as plain data.
-
-    ``mognad close`` stores this in place of the raw answers. It is computed by
-    :func:`question_result`, so the threshold is already applied: a question below it keeps
-    only its count. Approved free texts are not kept (closing deletes every free text).
-    """
-    out: dict[str, dict[str, Any]] = {}
-    for question in record.all_questions:
-        result = question_result(record, question)
-        data = {name: getattr(result, name) for name in _KEPT_FIELDS}
-        if result.shown and result.distribution is not None:
-            data["distribution"] = [vars(c) for c in result.distribution]
-        out[question.id] = data
-    return out
-
-
-def _kept_result(question: Question, kept: Any, threshold: int) -> QuestionResult:
-    kept = kept if isinstance(kept, dict) else {}
-    n = kept.get("n")
-    n = n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else 0
-    if not kept.get("shown") or not is_shown(n, threshold):
-        return _hidden(question, n, threshold)
-    distribution = kept.get("distribution")
-    return QuestionResult(
-        question=question,
-        threshold=threshold,
-        **{name: kept.get(name) for name in _KEPT_FIELDS if name != "n"},
-        n=n,
-        distribution=(
-            tuple(OptionCount(**c) for c in distribution)
-            if isinstance(distribution, list)
-            else None
-        ),
-        texts=() if question.kind is Kind.TEXT else None,
-    )
-
-
-def _choice_result(
-    question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
-) -> QuestionResult:
-    counts = dict(tallies)
     lookup = _option_lookup(question)
+    counts: dict[str | int, int] = dict(tallies)
+    if question.kind in (Kind.SCALE, Kind.SINGLE):
+        for value in answers:
+            option = _match_option(question, value, lookup)
+            if option is not None:
+                counts[option] = counts.get(option, 0) + 1
+        return Counted(sum(counts.values()), counts)
+    respondents = 0
+    if question.kind is Kind.MULTIPLE:
+        for value in answers:
+            if not isinstance(value, list | tuple):
+                continue
+            respondents += 1
+            for option in {_match_option(question, v, lookup) for v in value} - {None}:
+                counts[option] = counts.get(option, 0) + 1  # type: ignore[index]
+        return Counted(respondents + max(tallies.values(), default=0), counts)
+    allocations: set[str] = set()
     for value in answers:
-        option = _match_option(question, value, lookup)
-        if option is not None:
-            counts[option] = counts.get(option, 0) + 1
-    n = sum(counts.values())
+        if not isinstance(value, dict):
+            continue
+        respondents += 1
+        spent: dict[str, int] = {}
+        for key, raw in value.items():
+            option = _match_option(question, key, lookup)
+            if option is None or isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+                continue
+            counts[option] = counts.get(option, 0) + raw
+            spent[str(option)] = spent.get(str(option), 0) + raw
+        allocations.add(_canonical(spent))
+    tallied = sum(tallies.values())
+    n = respondents + (math.ceil(tallied / question.dots) if question.dots > 0 else 0)
+    return Counted(n, counts, alike=not tallies and len(allocations) == 1)
+
+
+def _figures(question: Question, counted: Counted, threshold: int) -> QuestionResult:
+    """The figures of counts, or only ``n`` below the threshold."""
+    n, counts = counted.n, counted.counts
     if not is_shown(n, threshold):
         return _hidden(question, n, threshold)
+    if question.kind is Kind.MULTIPLE:
+        distribution = _distribution(_ordered_options(question), counts, n)
+        return QuestionResult(
+            question=question,
+            n=n,
+            threshold=threshold,
+            shown=True,
+            distribution=distribution,
+            # Every option chosen by all or by none: the result tells what each person picked.
+            all_alike=all(c.count in (0, n) for c in distribution),
+        )
+    if question.kind is Kind.DOTS:
+        return QuestionResult(
+            question=question,
+            n=n,
+            threshold=threshold,
+            shown=True,
+            distribution=_distribution(_ordered_options(question), counts, sum(counts.values())),
+            all_alike=bool(counted.alike),
+        )
     distribution = _distribution(_ordered_options(question), counts, n)
     if question.kind is Kind.SINGLE:
         return QuestionResult(
@@ -580,65 +571,221 @@ def _choice_result(
     )
 
 
-def _multiple_result(
-    question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
-) -> QuestionResult:
-    counts: dict[str | int, int] = dict(tallies)
-    lookup = _option_lookup(question)
-    respondents = 0
-    for value in answers:
-        if not isinstance(value, list | tuple):
+# ---------------------------------------------------------------- no differencing across showings
+
+
+def signature(counted: Counted) -> dict[str, Any]:
+    """Counts as the JSON the session keeps of a showing: aggregates only, no device, no order."""
+    pairs = sorted(([v, c] for v, c in counted.counts.items() if c > 0), key=_canonical)
+    return {"n": counted.n, "counts": pairs, "alike": counted.alike}
+
+
+def _from_signature(data: Any) -> Counted | None:
+    """A kept showing back as counts; ``None`` for anything malformed (a hand-edited file)."""
+    try:
+        counts: dict[str | int, int] = {}
+        for value, c in data["counts"]:
+            if isinstance(value, bool) or not isinstance(value, str | int) or type(c) is not int:
+                return None
+            counts[value] = c
+        n, alike = data["n"], data.get("alike")
+        if type(n) is not int or alike not in (None, True, False):
+            return None
+        return Counted(n, counts, alike)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def distance(question: Question, a: Counted, b: Counted) -> int:
+    """The fewest people whose answers could turn one showing into the other.
+
+    Counted on the safe side: the fewer people it could be, the more a comparison of the two
+    could tell about each of them. One person adding, removing or changing an answer moves each
+    option's count by at most one (by at most ``dots`` in a dot vote) and ``n`` by at most one,
+    and a changed single answer moves one count up and another down. Any difference at all is
+    at least one person (a dot vote's ``alike`` can change with equal counts).
+    """
+    keys = set(a.counts) | set(b.counts)
+    deltas = [b.counts.get(k, 0) - a.counts.get(k, 0) for k in keys]
+    dn = abs(b.n - a.n)
+    if question.kind in (Kind.SCALE, Kind.SINGLE):
+        people = max(sum(d for d in deltas if d > 0), -sum(d for d in deltas if d < 0))
+    elif question.kind is Kind.DOTS and question.dots > 0:
+        moved = sum(abs(d) for d in deltas)
+        people = max(dn, math.ceil(moved / (2 * question.dots)))
+    else:
+        people = max([dn, *(abs(d) for d in deltas)])
+    if people == 0 and (a.counts != b.counts or a.n != b.n or a.alike != b.alike):
+        people = 1
+    return people
+
+
+def _kept(record: SessionRecord, question: Question) -> list[Counted]:
+    kept = (record.shown or {}).get(question.id) or []
+    out = [_from_signature(s) for s in kept] if isinstance(kept, list) else []
+    return [c for c in out if c is not None]
+
+
+def _shortfall(question: Question, counted: Counted, kept: list[Counted], threshold: int) -> int:
+    """How many more people must differ before ``counted`` may be shown beside every kept
+    showing (0: it may be shown now)."""
+    limit = max(MIN_THRESHOLD, threshold)
+    gaps = [limit - d for k in kept if 0 < (d := distance(question, k, counted)) < limit]
+    return max(gaps, default=0)
+
+
+def to_remember(record: SessionRecord, questions: Iterable[Question]) -> dict[str, dict[str, Any]]:
+    """The showings a face is about to make that the session must keep first, by question id.
+
+    A question's counts of today may be shown when they are above the threshold and differ by
+    0 or by at least the threshold from every showing kept (see :func:`question_result`).
+    """
+    threshold = threshold_of(record)
+    out: dict[str, dict[str, Any]] = {}
+    for question in questions:
+        if question.kind is Kind.TEXT:
             continue
-        respondents += 1
-        for option in {_match_option(question, v, lookup) for v in value} - {None}:
-            counts[option] = counts.get(option, 0) + 1  # type: ignore[index]
-    n = respondents + max(tallies.values(), default=0)
+        counted = count(record, question)
+        if not is_shown(counted.n, threshold):
+            continue
+        kept = _kept(record, question)
+        if any(k == counted for k in kept) or _shortfall(question, counted, kept, threshold):
+            continue
+        out[question.id] = signature(counted)
+    return out
+
+
+def question_result(record: SessionRecord, question: Question | str) -> QuestionResult:
+    """The figures of one question, tallies added, hidden below the threshold.
+
+    No differencing: when the reveal at 3 answers is followed by a latecomer's answer and a
+    second reveal, comparing the two would tell the room exactly what the latecomer answered.
+    So a session read from its store (``record.shown`` set) shows only counts it has kept as
+    shown (the meeting keeps them before it shows them, see ``Meeting.remember_shown``), and
+    any two ever kept differ by 0 answers or by at least the threshold: counts that differ
+    less from one shown before are held (``held``), and the last showing kept stays on view.
+    Tallies count like answers: paper ballots are as secret as a phone's vote. Showings are
+    kept by question id, so a quick poll deleted and made again under the same id (its answers
+    are filed under that id too) is held against what it showed before; an importance
+    companion is a question of its own and held on its own. The threshold applied is the one
+    in force when a showing is kept. Free text is shown only once approved, one text at a time,
+    so it is not held. A record not from a store (``shown`` is ``None``: examples, tests)
+    shows today's counts.
+
+    Answers that match no option (a question set edited after the meeting) are not counted.
+    A closed session has no answers left: its figures are the ones kept when it was closed.
+    """
+    if isinstance(question, str):
+        found = record.question(question)
+        if found is None:
+            raise KeyError(question)
+        question = found
+    threshold = threshold_of(record)
+    if record.closed:
+        return _kept_result(question, record.kept.get(question.id), threshold)
+    if question.kind is Kind.TEXT:
+        return _text_result(record, question, threshold)
+    counted = count(record, question)
+    if record.shown is None or not is_shown(counted.n, threshold):
+        return _figures(question, counted, threshold)
+    kept = _kept(record, question)
+    if any(k == counted for k in kept):
+        return _figures(question, counted, threshold)
+    held_for = _shortfall(question, counted, kept, threshold)
+    if not kept:
+        return replace(_hidden(question, counted.n, threshold), held=True, held_for=held_for)
+    return replace(_figures(question, kept[-1], threshold), held=True, held_for=held_for)
+
+
+def _text_result(record: SessionRecord, question: Question, threshold: int) -> QuestionResult:
+    answers = list(record.answers.get(question.id) or [])
+    texts = shown_texts(record.approved.get(question.id) or [], answers)
+    n = len(answers)
     if not is_shown(n, threshold):
         return _hidden(question, n, threshold)
-    distribution = _distribution(_ordered_options(question), counts, n)
     return QuestionResult(
         question=question,
         n=n,
         threshold=threshold,
         shown=True,
-        distribution=distribution,
-        # Every option chosen by all or by none: the result tells what each person picked.
-        all_alike=all(c.count in (0, n) for c in distribution),
+        texts=tuple(stable_shuffle(texts, shuffle_seed(record, question.id))),
     )
 
 
-def _dots_result(
-    question: Question, answers: list[Any], tallies: dict[str | int, int], threshold: int
-) -> QuestionResult:
-    counts: dict[str | int, int] = dict(tallies)
-    allocations: set[str] = set()
-    lookup = _option_lookup(question)
-    respondents = 0
-    for value in answers:
-        if not isinstance(value, dict):
-            continue
-        respondents += 1
-        spent: dict[str, int] = {}
-        for key, raw in value.items():
-            option = _match_option(question, key, lookup)
-            if option is None or isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
-                continue
-            counts[option] = counts.get(option, 0) + raw
-            spent[str(option)] = spent.get(str(option), 0) + raw
-        allocations.add(_canonical(spent))
-    tallied = sum(tallies.values())
-    n = respondents + (math.ceil(tallied / question.dots) if question.dots > 0 else 0)
-    if not is_shown(n, threshold):
+#: What ``kept_figures`` keeps of a result: everything but the question, the threshold (the
+#: session's, read again) and the free texts (deleted).
+_KEPT_FIELDS = (
+    "n", "shown", "dont_know", "valued", "median", "mean", "spread", "disagreement",
+    "disagrees", "all_alike",
+)  # fmt: skip
+
+
+def kept_figures(record: SessionRecord) -> dict[str, dict[str, Any]]:
+    """What a closed session keeps of each question: the figures the plan shows, as plain data.
+
+    ``mognad close`` stores this in place of the raw answers. It is computed by
+    :func:`question_result`, so the threshold is already applied: a question below it keeps
+    only its count. Approved free texts are not kept (closing deletes every free text).
+
+    The plan is a showing like any export: what it may show now is kept as shown first
+    (:func:`to_remember`), so the kept figures differ from every earlier showing by 0 answers
+    or by at least the threshold, and a question nobody revealed keeps the figures an export
+    would show.
+    """
+    if record.shown is not None:
+        shown = {q: list(s) for q, s in record.shown.items() if isinstance(s, list)}
+        for question_id, counted in to_remember(record, record.all_questions).items():
+            shown.setdefault(question_id, []).append(counted)
+        record = replace(record, shown=shown)
+    out: dict[str, dict[str, Any]] = {}
+    for question in record.all_questions:
+        result = question_result(record, question)
+        data = {name: getattr(result, name) for name in _KEPT_FIELDS}
+        if result.shown and result.distribution is not None:
+            data["distribution"] = [vars(c) for c in result.distribution]
+        out[question.id] = data
+    return out
+
+
+def _kept_result(question: Question, kept: Any, threshold: int) -> QuestionResult:
+    kept = kept if isinstance(kept, dict) else {}
+    n = kept.get("n")
+    n = n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else 0
+    if not kept.get("shown") or not is_shown(n, threshold):
         return _hidden(question, n, threshold)
-    total = sum(counts.values())
+    distribution = kept.get("distribution")
     return QuestionResult(
         question=question,
-        n=n,
         threshold=threshold,
-        shown=True,
-        distribution=_distribution(_ordered_options(question), counts, total),
-        all_alike=not tallies and len(allocations) == 1,
+        **{name: kept.get(name) for name in _KEPT_FIELDS if name != "n"},
+        n=n,
+        distribution=(
+            tuple(OptionCount(**c) for c in distribution)
+            if isinstance(distribution, list)
+            else None
+        ),
+        texts=() if question.kind is Kind.TEXT else None,
     )
+
+
+def raw_below_threshold(record: SessionRecord, question: Question) -> bool:
+    """Whether an export's raw answers to ``question`` are fewer than the threshold allows
+    to show: the owner keeps them for analysis, but must be told they are that few.
+
+    Counted both ways, the safe side wins: the answers recorded (a show of hands lists no raw
+    answers, so 2 phones beside 10 hands are still 2 raw answers) and the figures' ``n``.
+    """
+    answered = len(record.answers.get(question.id) or [])
+    n = answered if question.kind is Kind.TEXT else count(record, question).n
+    return not is_shown(min(answered, n), threshold_of(record))
+
+
+def raw_answers_below_threshold(record: SessionRecord) -> list[Question]:
+    """The questions whose raw answers a raw export lists although they are below the
+    threshold: what ``mognad export`` warns about."""
+    return [
+        q for q in record.all_questions if raw_below_threshold(record, q) and raw_answers(record, q)
+    ]
 
 
 def importance_result(record: SessionRecord, item_id: str) -> Importance | None:

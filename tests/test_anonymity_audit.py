@@ -254,6 +254,12 @@ async def test_nothing_identifies_a_device(tmp_path: Path) -> None:
     assert positions != sorted(positions), "the plan lists free texts in arrival order"
     raw_text = (exports / "plan-answers.csv").read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(raw_text), delimiter=";" if ";" in raw_text else ","))
-    assert all(len(row) == 2 for row in rows), rows[:3]  # question, value: no respondent column
-    csv_texts = [value for qid, value in rows if qid == "q-text"]
+    # question, value, below-threshold mark: no respondent column, and the mark is the same for
+    # every answer to a question, so it tells nothing about one answer.
+    assert all(len(row) == 3 for row in rows), rows[:3]
+    marks: dict[str, set[str]] = {}
+    for qid, _, mark in rows[1:]:
+        marks.setdefault(qid, set()).add(mark)
+    assert all(len(m) == 1 for m in marks.values()), marks
+    csv_texts = [value for qid, value, _ in rows if qid == "q-text"]
     assert sorted(csv_texts) == sorted(TEXTS) and csv_texts != TEXTS, csv_texts

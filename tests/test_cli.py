@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -282,3 +283,58 @@ def test_follow_up_links_sessions_and_exports_the_change(tmp_path):
     assert md.returncode == 0 and no_traceback(md)
     missing = mognad("new", "--name", "X", "--follow-up", "nope", "--data-dir", str(data))
     assert missing.returncode == 1 and "nope" in missing.stderr
+
+
+def _answer(data: Path, name: str, question: str, values: list) -> None:
+    """Answers put straight into the session, as phones would have (no meeting running)."""
+    from mognad_tui.store import SessionStore, resolve_session
+
+    with SessionStore.open(resolve_session(data, name)) as store:
+        for value in values:
+            store.put_answer(question, secrets.token_hex(16), value).wait()
+
+
+def test_export_warns_once_when_raw_answers_are_below_the_threshold(tmp_path):
+    data = tmp_path / "d"
+    name = mognad("new", "--name", "Team B", "--data-dir", str(data)).stdout.strip()
+    _answer(data, name, "vardag-information", [2, 4])
+    for fmt, lang, words in (("json", "sv", "färre än 3"), ("csv", "en", "fewer than 3")):
+        out = tmp_path / f"x.{fmt}"
+        args = ("export", name, "--format", fmt, "-o", str(out), "--lang", lang)
+        done = mognad(*args, "--data-dir", str(data))
+        assert done.returncode == 0 and no_traceback(done), done.stderr
+        warnings = [line for line in done.stderr.splitlines() if words in line]
+        assert len(warnings) == 1 and "1)" in warnings[0], done.stderr
+    md = mognad("export", name, "--data-dir", str(data))
+    assert md.returncode == 0 and "färre än" not in md.stderr
+    _answer(data, name, "vardag-information", [3])
+    enough = mognad("export", name, "--format", "json", "--data-dir", str(data))
+    assert "färre än" not in enough.stderr
+
+
+def test_exports_do_not_single_out_a_latecomer(tmp_path):
+    """Exported at 3 answers, then one more: the next export shows the same figures."""
+    data = tmp_path / "d"
+    name = mognad("new", "--name", "Team C", "--data-dir", str(data)).stdout.strip()
+    _answer(data, name, "vardag-information", [2, 3, 3])
+
+    said = []
+
+    def figures():
+        done = mognad("export", name, "--format", "json", "--data-dir", str(data))
+        assert done.returncode == 0, done.stderr
+        said.append(done.stderr)
+        questions = json.loads(done.stdout)["questions"]
+        item = next(q for q in questions if q["id"] == "vardag-information")
+        said.append(item.get("held", False))
+        return item["n"], [(r["value"], r["count"]) for r in item.get("distribution", [])]
+
+    first = figures()
+    assert first[0] == 3 and first[1]
+    assert "visades förut" not in said[-2] and said[-1] is False
+    _answer(data, name, "vardag-information", [5])
+    assert figures() == first
+    assert "visas som de visades förut" in said[-2] and "antal frågor: 1)" in said[-2]
+    assert said[-1] is True  # the JSON says the figures are the ones shown before
+    _answer(data, name, "vardag-information", [1, 1])
+    assert figures()[0] == 6

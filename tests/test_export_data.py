@@ -90,6 +90,25 @@ def test_json_single_answer_is_present_but_no_figures() -> None:
     assert not FIGURE_KEYS & set(out)
 
 
+def test_raw_answers_below_the_threshold_are_marked_in_json_and_raw_csv() -> None:
+    q = scale_question()
+    few = tiny_record(q, {"q": [4, 2]}, threshold=3)
+    (out,) = export_json(few)["questions"]
+    assert out["answers"] and out["below_threshold"] is True
+    enough = tiny_record(q, {"q": [4, 2, 5]}, threshold=3)
+    assert export_json(enough)["questions"][0]["below_threshold"] is False
+    # Two phones beside a show of hands: the figures have 12, the raw list still 2 answers.
+    hands = tiny_record(q, {"q": [4, 2]}, threshold=3, tallies={"q": {"3": 10}})
+    (out,) = export_json(hands)["questions"]
+    assert out["shown"] and out["below_threshold"] is True
+    for lang, yes, no in (("sv", "ja", "nej"), ("en", "yes", "no")):
+        rows = _rows(export_csv(few, lang=lang)[1], lang)
+        assert rows[0][2] == ("under_gränsen" if lang == "sv" else "below_threshold")
+        assert [r[2] for r in rows[1:]] == [yes, yes]
+        rows = _rows(export_csv(enough, lang=lang)[1], lang)
+        assert [r[2] for r in rows[1:]] == [no, no, no]
+
+
 def test_json_answers_not_in_arrival_order() -> None:
     q = scale_question()
     answers = [1, 2, 3, 4, 5, DONT_KNOW, 1, 2, 3, 4, 5, 2, 3]
@@ -134,7 +153,7 @@ def test_csv_swedish_excel() -> None:
     hidden = next(r for r in ov.questions.values() if not r.shown)
     assert by_id[hidden.id][5] == "nej" and by_id[hidden.id][6:] == [""] * 7
     raw_rows = _rows(raw, "sv")
-    assert raw_rows[0] == ["fråga", "svar"]
+    assert raw_rows[0] == ["fråga", "svar", "under_gränsen"]
     unapproved = sum(
         1
         for q, texts in record.answers.items()
@@ -165,6 +184,44 @@ def test_csv_hostile_text_cannot_run_formulas() -> None:
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
                 assert "\x1b" not in cell
     assert "'=HYPERLINK" in raw
+
+
+#: Formula starts a spreadsheet runs, full-width forms included (some locales take them too).
+_FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_OTHER_SEPARATOR_TEXTS = [
+    "Bra möte,=4+4",
+    "ok;=4+4",
+    'ok; =HYPERLINK("http://evil")',
+    'a,"+1',
+    'a;"@SUM(A1)',
+    "x, -2, y",
+    "ett\u00a0;\u00a0＝1+1",
+    "＋1",
+]
+
+
+def test_csv_formula_after_the_other_separator_is_neutralised() -> None:
+    """Opened with ``,``, ``;`` or tabs as separator, no cell of either file starts a formula."""
+    for lang in ("sv", "en"):
+        record = hostile_record(lang)
+        record.approved["poll.3"] = list(_OTHER_SEPARATOR_TEXTS)
+        record.answers["poll.3"] = list(_OTHER_SEPARATOR_TEXTS)
+        record.approved["t1"] = list(_OTHER_SEPARATOR_TEXTS)
+        record.answers["t1"] = list(_OTHER_SEPARATOR_TEXTS)
+        summary, raw = export_csv(record)
+        assert "Bra möte,'=4+4" in raw and "ok;'=4+4" in raw
+        for text in (summary, raw):
+            assert text.startswith('"')  # every field quoted
+            # No field holds a line break, so each line is read alone, as a spreadsheet set to
+            # the wrong separator does (a whole-text parse would let a stray quote run on).
+            for delimiter in (";", ",", "\t"):
+                for line in text.splitlines():
+                    for cell in next(csv.reader([line], delimiter=delimiter)):
+                        assert not cell.lstrip(' "\u00a0').startswith(_FORMULA_CHARS), (
+                            lang,
+                            delimiter,
+                            cell,
+                        )
 
 
 # ---------------------------------------------------------------- threshold, any session

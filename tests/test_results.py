@@ -38,7 +38,7 @@ from mognad_tui.model import (
 FIGURES = [
     f.name
     for f in fields(R.QuestionResult)
-    if f.name not in ("question", "n", "threshold", "shown")
+    if f.name not in ("question", "n", "threshold", "shown", "held", "held_for")
 ]
 
 

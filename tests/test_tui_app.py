@@ -223,6 +223,24 @@ async def test_below_threshold_only_the_count_shows(meeting: Meeting):
         assert "Känner inte till" in centre(app)
 
 
+async def test_a_latecomer_after_a_reveal_keeps_the_first_result_on_screen(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [2, 3, 3])
+        await pilot.press("r")
+        first = centre(app)
+        assert "Median 3" in first and "3 svar" in first
+        await pilot.press("space")  # reopen: one more person answers
+        await answer(meeting, SCALE, [5], prefix="late")
+        await pilot.press("r")
+        text = centre(app)
+        assert "Resultatet står kvar som det visades förut" in text
+        assert "minst 2 till har svarat" in text
+        assert "Median 3" in text and "3 svar" in text and "4 svar" not in text
+
+
 async def test_threshold_is_set_from_the_command_palette_never_below_two(meeting: Meeting):
     app = make_app(meeting, demo=True)
     async with app.run_test(size=SIZE) as pilot:

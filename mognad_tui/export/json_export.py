@@ -3,7 +3,9 @@
 Contract (ARCHITECTURE.md): ``questions`` is a list of objects with at least ``id``, ``kind``,
 ``text`` and ``answers``, the raw anonymous answer values, one per device that answered, in no
 particular order. They are there even below the threshold: the facilitator's administration
-owns the data, and a script that checks the export must find every answer. The *figures*
+owns the data, and a script that checks the export must find every answer; such a question
+has ``below_threshold: true`` (fewer answered than the threshold, so its raw answers may be
+traced to people and must not be shared). The *figures*
 follow the threshold like every other view: below it a question has ``shown: false`` and no
 figures at all. Nothing identifies a device or a person: no join code, no token, no time.
 """
@@ -24,6 +26,7 @@ from mognad_tui.results import (
     is_importance,
     overview,
     raw_answers,
+    raw_below_threshold,
 )
 
 SCHEMA = 1
@@ -37,6 +40,8 @@ def _round(value: float | None) -> float | None:
 def figures(result: QuestionResult) -> dict[str, Any]:
     """The figures of one question as plain data; only ``n`` and ``shown`` when hidden."""
     out: dict[str, Any] = {"n": result.n, "shown": result.shown, "threshold": result.threshold}
+    if result.held:  # the figures shown before: newer answers would single people out
+        out["held"] = True
     if not result.shown:
         return out
     if result.distribution is not None:
@@ -72,6 +77,7 @@ def _question(record: SessionRecord, q: Question, result: QuestionResult) -> dic
         "importance_of": q.importance_of,
         "options": [{"value": o.value, "label": o.label} for o in q.options],
         "answers": raw_answers(record, q),
+        "below_threshold": raw_below_threshold(record, q),
         "tally": dict(record.tallies.get(q.id) or {}),
     }
     if q.dots:

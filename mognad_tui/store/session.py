@@ -915,4 +915,5 @@ class SessionStore:
             voting=voting,
             closed=isinstance(closed, dict),
             kept=dict(closed.get("kept") or {}) if isinstance(closed, dict) else {},
+            shown=shown if isinstance(shown := self.state("shown", {}), dict) else {},
         )

@@ -29,7 +29,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
-from mognad_tui.meeting import BackgroundService, Event, Meeting, ParticipantServer
+from mognad_tui.meeting import (
+    AnswerRefused,
+    BackgroundService,
+    Event,
+    Meeting,
+    ParticipantServer,
+)
 from mognad_tui.model import ActionItem, Kind, Question
 from mognad_tui.tui.base import localize_bindings, refusal_text
 from mognad_tui.tui.catalog import T
@@ -171,6 +177,12 @@ class MognadApp(App[None]):
 
     async def _start_outside(self) -> None:
         """Start the phones' server, then the services; a failure is shown, never fatal."""
+        # Results revealed before this run (a session from an older version) are kept as shown
+        # before a phone asks for them; a full disk leaves them held, and says so on screen.
+        revealed = self.meeting.revealed_questions()
+        if revealed:
+            with contextlib.suppress(AnswerRefused):
+                await self.meeting.remember_shown(revealed)
         if self.server is not None:
             try:
                 url = await self.server.start()
@@ -551,7 +563,13 @@ class MognadApp(App[None]):
             return
         self.main.prompt_view.flush()
         self.say(T("export.started", self.lang))
-        self.run_worker(self._export, thread=True, group="export", exit_on_error=False)
+        self.run_worker(self._keep_then_export(), group="export", exit_on_error=False)
+
+    async def _keep_then_export(self) -> None:
+        """An export is a showing: the meeting keeps what it is about to show first, and the
+        export (which reads the session beside the meeting) shows only what was kept."""
+        if await self.run_meeting(self.meeting.remember_shown()):
+            self.run_worker(self._export, thread=True, group="export", exit_on_error=False)
 
     def _export(self) -> None:
         assert self.exporter is not None

@@ -65,6 +65,12 @@ def render_result(result: QuestionResult, lang: str, width: int) -> Content:
 def _render(result: QuestionResult, lang: str, width: int) -> Builder:
     width = max(20, width)
     out = Builder()
+    if result.held and not result.shown and result.n >= result.threshold:
+        out.append(T("question.held_unkept", lang), style="bold $text-warning")
+        return out
+    if result.held and result.held_for > 0:
+        out.append(T("question.held", lang, count=result.held_for), style="bold $text-warning")
+        out.append("\n\n")
     if not result.shown:
         if result.n == 0:
             out.append(T("question.no_answers", lang))

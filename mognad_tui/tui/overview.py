@@ -10,6 +10,7 @@ folder.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from textual import work
@@ -22,7 +23,7 @@ from textual.widgets import Footer, Label, Sparkline, Static
 
 from mognad_tui import results
 from mognad_tui.i18n import format_number
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import SessionRecord
 from mognad_tui.tui.base import Localized, localize_bindings
 from mognad_tui.tui.distribution import bar
@@ -88,6 +89,14 @@ class OverviewScreen(Localized, Screen[None]):
         self.recompute()
 
     def recompute(self) -> None:
+        self._keep_then_compute()
+
+    @work(exclusive=True, group="overview-keep", exit_on_error=False)
+    async def _keep_then_compute(self) -> None:
+        """The overview shows every question: the meeting keeps those showings first (no two
+        showings of a question may differ by fewer answers than the threshold)."""
+        with contextlib.suppress(AnswerRefused):  # a full disk: only what was kept is shown
+            await self.meeting.remember_shown()
         self._compute(self.meeting.record())
 
     @work(thread=True, exclusive=True, group="overview")
