@@ -774,7 +774,10 @@ def raw_below_threshold(record: SessionRecord, question: Question) -> bool:
 
     Counted both ways, the safe side wins: the answers recorded (a show of hands lists no raw
     answers, so 2 phones beside 10 hands are still 2 raw answers) and the figures' ``n``.
+    A closed session lists no raw answers: the mark then follows the count it kept.
     """
+    if record.closed:
+        return not is_shown(question_result(record, question).n, threshold_of(record))
     answered = len(record.answers.get(question.id) or [])
     n = answered if question.kind is Kind.TEXT else count(record, question).n
     return not is_shown(min(answered, n), threshold_of(record))
