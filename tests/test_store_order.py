@@ -117,6 +117,22 @@ async def test_the_idle_window_in_real_time(session: Path) -> None:
         assert in_arrival_order(session) == []
 
 
+async def test_notes_typed_after_the_answers_do_not_put_off_the_idle_window(session: Path) -> None:
+    """Only answers start the window: the facilitator's notes, saved as they are typed, must
+    not keep the answers before them in arrival order."""
+    with SessionStore.open(session) as store:
+        meeting = Meeting(store, self_paced=True)
+        await answer_survey(meeting)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + store_session.REORDER_IDLE + 2.0  # the window, plus slack
+        typed = ""
+        while loop.time() < until:
+            typed += "x"
+            await meeting.set_note("step1-p1", typed)
+            await asyncio.sleep(0.2)
+        assert in_arrival_order(session) == []
+
+
 async def test_at_most_reorder_every_answers_keep_their_order_while_a_room_answers(
     session: Path,
 ) -> None:

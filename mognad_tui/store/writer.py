@@ -267,7 +267,12 @@ class JournalWriter:
         return self._install_pending is not None or self._durable_end > self._ordered_end
 
     def _reorder_due_in(self) -> float | None:
+        """Seconds until the idle reorder, or ``None`` when none is due. Only answers carry
+        an order worth hiding, and only they start the idle window: notes saved while the
+        facilitator types must not put off the reorder of the answers before them."""
         if not self._unordered:
+            return None
+        if self._unordered_answers == 0 and self._install_pending is None and self._last_append:
             return None
         now = time.monotonic()
         due = now if self._last_append is None else self._last_append + self._reorder_idle
@@ -330,12 +335,14 @@ class JournalWriter:
                 ):
                     self.request_fold(auto=True)
             batch.future.set_result(None)
+            if not batch.counted:
+                return
             self._unordered_answers += batch.counted
-            self._last_append = time.monotonic()
+            self._last_append = now = time.monotonic()
             if (
                 self._unordered_answers >= self._reorder_every
                 and self._last_fold is None  # a fold is coming, which orders it anyway
-                and (self._retry_at is None or self._last_append >= self._retry_at)
+                and (self._retry_at is None or now >= self._retry_at)
             ):
                 self._reorder()
 
