@@ -475,24 +475,26 @@ def _warn_raw_below_threshold(args: argparse.Namespace, record: Any) -> None:
         print(text, file=sys.stderr)
 
 
-def _read_record(args: argparse.Namespace, name: str) -> Any:
+def _read_record(args: argparse.Namespace, name: str, *, keep: bool = True) -> Any:
     """A consistent copy of a session, read without disturbing a live meeting on it.
 
     An export is a showing: no two showings of a question may differ by fewer answers than the
     threshold (``results.question_result``). So when no meeting has the session open, the
-    export first keeps what it is about to show, as the meeting does; while one runs, the
-    meeting keeps its own showings (the app's export key asks it to) and the export shows only
-    those.
+    export first keeps what it is about to show, as the meeting does (``keep``); while one
+    runs, the meeting keeps its own showings (the app's export key asks it to) and the export
+    shows only those. ``keep=False`` only reads: the app's own export (its meeting holds the
+    session) and an earlier meeting compared with (nothing is written into last year's folder).
     """
     import asyncio
 
     from mognad_tui import store
     from mognad_tui.meeting import AnswerRefused, Meeting
 
-    try:
-        writable = store.SessionStore.open(store.resolve_session(data_dir(args), name))
-    except store.StoreError:  # open in a live meeting, or a folder we may not write to
-        writable = None
+    writable = None
+    if keep:
+        # Refused while a live meeting has it open, or where we may not write: then read only.
+        with contextlib.suppress(store.StoreError):
+            writable = store.SessionStore.open(store.resolve_session(data_dir(args), name))
     if writable is not None:
         with writable:
             with contextlib.suppress(AnswerRefused):  # a full disk: show what was kept
@@ -510,21 +512,23 @@ def export_session(
     *,
     charts: bool = False,
     warn: bool = True,
+    keep: bool = True,
 ) -> list[Path]:
     """Write an export; returns the files written (empty when it went to standard output).
 
-    ``warn`` prints the export's warnings on stderr (not from inside the terminal app)."""
+    ``warn`` prints the export's warnings on stderr (not from inside the terminal app);
+    ``keep`` keeps what the export shows as shown (see ``_read_record``)."""
 
     from mognad_tui.export import csv_export, json_export, markdown
 
-    record = _read_record(args, name)
+    record = _read_record(args, name, keep=keep)
     previous = None
     if record.info.follow_up:
         from mognad_tui import store
 
         try:
             here = store.resolve_session(data_dir(args), name).parent
-            previous = _read_record(args, str(here / record.info.follow_up))
+            previous = _read_record(args, str(here / record.info.follow_up), keep=False)
         except UserError as exc:
             print(T("warn_follow_up", args.lang, reason=exc), file=sys.stderr)
     out = Path(output) if output else None
@@ -648,7 +652,7 @@ def _export_from_app(args: argparse.Namespace, name: str) -> str:
 
     folder = Path(name)
     out = folder / EXPORTS / f"{folder.name}-{date.today().isoformat()}.md"
-    export_session(args, name, "md", str(out), charts=True, warn=False)
+    export_session(args, name, "md", str(out), charts=True, warn=False, keep=False)
     return str(out)
 
 

@@ -279,8 +279,13 @@ def test_follow_up_links_sessions_and_exports_the_change(tmp_path):
         "new", "--name", "Enhet Nord 2027", "--follow-up", "enhet-nord", "--data-dir", str(data)
     )
     assert later.returncode == 0, later.stderr
+    earlier = data / "enhet-nord"
+    _answer(data, "enhet-nord", "vardag-information", [2, 3, 4, 4])
+    before = {p.name: p.read_bytes() for p in earlier.iterdir() if p.is_file()}
     md = mognad("export", later.stdout.strip(), "--data-dir", str(data))
     assert md.returncode == 0 and no_traceback(md)
+    # Comparing with last year reads its folder and writes nothing there.
+    assert {p.name: p.read_bytes() for p in earlier.iterdir() if p.is_file()} == before
     missing = mognad("new", "--name", "X", "--follow-up", "nope", "--data-dir", str(data))
     assert missing.returncode == 1 and "nope" in missing.stderr
 
