@@ -125,8 +125,9 @@ T = Catalog(
             "opt_yes": "fråga inte först",
             "close_explain": "Mötet {title} ({name}) stängs för gott.\n"
             "Det här sparas: siffrorna som planen visar (under anonymitetsgränsen bara antalet "
-            "svar), anteckningar, behov och åtgärder.\n"
-            "Det här raderas: alla enskilda svar och alla fritexter, även de som är godkända, "
+            "svar), anteckningar, behov, åtgärder och snabbfrågor.\n"
+            "Det här raderas: alla enskilda svar, inskrivna handuppräckningar och alla "
+            "fritexter, även de som är godkända, "
             "och exporterna i mötets mapp ({exports}).\n"
             "Det går inte att ångra. Kopior och säkerhetskopior som redan finns kan mognad "
             "inte radera.",
@@ -293,8 +294,9 @@ T = Catalog(
             "opt_yes": "do not ask first",
             "close_explain": "The meeting {title} ({name}) will be closed for good.\n"
             "Kept: the figures the plan shows (below the anonymity threshold only the number "
-            "of answers), notes, needs and actions.\n"
-            "Deleted: every single answer and every free text, approved ones too, and the "
+            "of answers), notes, needs, actions and quick polls.\n"
+            "Deleted: every single answer, every show of hands typed in and every free text, "
+            "approved ones too, and the "
             "exports in the meeting's folder ({exports}).\n"
             "This cannot be undone. Copies and backups that already exist are out of "
             "mognad's reach.",

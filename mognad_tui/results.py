@@ -47,6 +47,7 @@ from mognad_tui.model import (
     Priority,
     Question,
     SessionRecord,
+    clean_text,
 )
 
 T = TypeVar("T")
@@ -712,12 +713,21 @@ def _text_result(record: SessionRecord, question: Question, threshold: int) -> Q
     )
 
 
-#: What ``kept_figures`` keeps of a result: everything but the question, the threshold (the
-#: session's, read again) and the free texts (deleted).
-_KEPT_FIELDS = (
-    "n", "shown", "dont_know", "valued", "median", "mean", "spread", "disagreement",
-    "disagrees", "all_alike",
-)  # fmt: skip
+#: What ``kept_figures`` keeps of a result besides ``n`` and ``shown`` (everything but the
+#: question, the threshold, the session's, read again, and the free texts, deleted), with the
+#: type each must have: a kept figure edited by hand into anything else is shown as its count
+#: only (the safe side), never passed on to a face that would choke on it.
+_KEPT_TYPES: dict[str, tuple[type, ...]] = {
+    "dont_know": (int, type(None)),
+    "valued": (int, type(None)),
+    "median": (int, float, type(None)),
+    "mean": (int, float, type(None)),
+    "spread": (int, float, type(None)),
+    "disagreement": (int, float, type(None)),
+    "disagrees": (bool, type(None)),
+    "all_alike": (bool, type(None)),
+}
+_KEPT_FIELDS = ("n", "shown", *_KEPT_TYPES)
 
 
 def kept_figures(record: SessionRecord) -> dict[str, dict[str, Any]]:
@@ -753,19 +763,37 @@ def _kept_result(question: Question, kept: Any, threshold: int) -> QuestionResul
     n = n if isinstance(n, int) and not isinstance(n, bool) and n >= 0 else 0
     if not kept.get("shown") or not is_shown(n, threshold):
         return _hidden(question, n, threshold)
+    fields = {name: kept.get(name) for name in _KEPT_TYPES}
     distribution = kept.get("distribution")
+    try:
+        if any(not isinstance(fields[k], t) for k, t in _KEPT_TYPES.items()):
+            raise TypeError("a kept figure is not of its type")
+        rows = tuple(_kept_row(c) for c in distribution) if isinstance(distribution, list) else None
+    except (KeyError, TypeError, ValueError):
+        return _hidden(question, n, threshold)
     return QuestionResult(
         question=question,
         threshold=threshold,
-        **{name: kept.get(name) for name in _KEPT_FIELDS if name != "n"},
         n=n,
-        distribution=(
-            tuple(OptionCount(**c) for c in distribution)
-            if isinstance(distribution, list)
-            else None
-        ),
+        shown=True,
+        **fields,
+        distribution=rows,
         texts=() if question.kind is Kind.TEXT else None,
     )
+
+
+def _kept_row(row: Any) -> OptionCount:
+    if not isinstance(row, dict):
+        raise TypeError("a kept distribution row is not an object")
+    value, label, count, share = row["value"], row["label"], row["count"], row["share"]
+    if (
+        not isinstance(value, str | int)
+        or not isinstance(label, str)
+        or not isinstance(count, int)
+        or not isinstance(share, int | float)
+    ):
+        raise TypeError("a kept distribution row is not of its type")
+    return OptionCount(value=value, label=clean_text(label), count=count, share=float(share))
 
 
 def raw_below_threshold(record: SessionRecord, question: Question) -> bool:

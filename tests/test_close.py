@@ -52,6 +52,8 @@ async def hold_a_meeting(meeting: Meeting) -> list[str]:
         await meeting.set_voting(q.id, Voting.REVEALED)
     poll = await meeting.add_poll("Vilka verktyg?", Kind.MULTIPLE, ["A", "B", "C"])
     await answer(meeting, poll.id, [["o1"], ["o1", "o2"]], prefix="p")
+    hands = await meeting.add_poll("Räck upp handen", Kind.SINGLE, ["Ja", "Nej"])
+    await meeting.set_tally(hands.id, {"o1": 2})  # a show of hands, below the threshold
     await meeting.set_voting(FREE_TEXT, Voting.OPEN)
     await answer(meeting, FREE_TEXT, SECRETS, prefix="x")
     await meeting.moderate(FREE_TEXT, SECRETS[2], approve=True)
@@ -62,8 +64,8 @@ async def hold_a_meeting(meeting: Meeting) -> list[str]:
 
 
 def figures_of(export: dict) -> dict[str, dict]:
-    """Every figure per question (everything but the raw answers and the approved texts)."""
-    drop = {"answers", "approved_texts"}
+    """Every figure per question (everything but the raw answers, hand counts and texts)."""
+    drop = {"answers", "tally", "approved_texts"}
     return {
         q["id"]: {k: v for k, v in q.items() if k not in drop}
         for q in export["questions"] + export["polls"]
@@ -120,6 +122,7 @@ async def test_close_keeps_the_plan_and_leaves_no_raw_answer_or_free_text_on_dis
         assert slot.encode() not in everything
     snapshot = json.loads((session / "session.json").read_bytes())
     assert snapshot["tables"]["answers"] == {} and snapshot["tables"]["moderation"] == {}
+    assert snapshot["tables"]["tallies"] == {}  # the show of hands, counted in the kept figures
     assert len((session / "journal.log").read_bytes().splitlines()) == 1  # the header only
     assert not exports.exists()
     assert not [p.name for p in session.iterdir() if p.name.endswith(".tmp")]
@@ -134,6 +137,8 @@ async def test_close_keeps_the_plan_and_leaves_no_raw_answer_or_free_text_on_dis
     assert figures_of(new) == figures_of(old)
     assert new["summary"] == old["summary"] and new["dimensions"] == old["dimensions"]
     assert all(q["answers"] == [] for q in new["questions"] + new["polls"])
+    assert all(q["tally"] == {} for q in new["questions"] + new["polls"])
+    assert any(q["tally"] for q in old["polls"])
     assert new["session"]["raw_answers_deleted"] is True
     assert old["session"]["raw_answers_deleted"] is False
     poll = next(q for q in new["polls"])
@@ -230,3 +235,24 @@ async def test_close_on_a_terminal_says_what_goes_and_asks_first(held) -> None:
     assert term.finish() == 0
     everything = b"".join(p.read_bytes() for p in session.rglob("*") if p.is_file())
     assert not any(text.encode() in everything for text in SECRETS)
+
+
+async def test_a_kept_figure_edited_by_hand_shows_its_count_only(held) -> None:
+    """A closed session's kept figures are data read from disk: a damaged one is shown as its
+    count only, never as a traceback in `mognad export`."""
+    session, _ = held
+    data = session.parent
+    assert mognad("close", session.name, "--yes", data_dir=data).returncode == 0
+    with SessionStore.open(session) as store:
+        closed = store.state("closed")
+        first = next(iter(closed["kept"]))
+        closed["kept"][first].update(mean="fem", distribution=[{"value": 1}])
+        closed["kept"][next(iter(list(closed["kept"])[1:]))]["distribution"] = [7]
+        store.set_state("closed", closed).wait()
+    for fmt in ("md", "json", "csv"):
+        out = mognad("export", session.name, "--format", fmt, data_dir=data)
+        assert out.returncode == 0, out.stderr
+        assert "Traceback" not in out.stderr and "oväntat" not in out.stderr
+    exported = json.loads(mognad("export", session.name, "--format", "json", data_dir=data).stdout)
+    damaged = next(q for q in exported["questions"] + exported["polls"] if q["id"] == first)
+    assert damaged["shown"] is False and "distribution" not in damaged

@@ -788,18 +788,21 @@ class SessionStore:
         return w.durable
 
     def drop_raw(self, kept: dict[str, Any]) -> Durable:
-        """``mognad close``: delete every raw answer and every free text (moderated ones too)
-        in one write, and keep ``kept`` (the plan's figures) in their place.
+        """``mognad close``: delete every raw answer, free text (moderated ones too) and hand
+        count in one write, and keep ``kept`` (the plan's figures) in their place.
 
         The deletion reaches the files only with the next fold (``fold``), which rewrites the
         snapshot and starts a new journal: ``store.closing`` does both and checks the result.
         """
         doc = {"key": CLOSED, "value": {"kept": _json_copy(kept, "kept figures")}}
         with self._write() as w:
-            self._tables[ANSWERS].truncate()
-            self._tables[MODERATION].truncate()
+            # Hand counts go too: below the threshold they are as telling as raw answers, and
+            # the kept figures already hold them where they may be shown.
+            for name in (ANSWERS, MODERATION, TALLIES):
+                self._tables[name].truncate()
             self._answers = {}
             self._keys[MODERATION] = {}
+            self._keys[TALLIES] = {}
             self._put_keyed_within(STATE, CLOSED, doc)
         return w.durable
 

@@ -305,7 +305,7 @@ class ParticipantApp:
     def typed_code(self, request: web.Request, code: str) -> NoReturn:
         """A code someone typed: to the meeting's page when right, else counted as a wrong
         guess against this address's budget and the whole server's (in memory only)."""
-        address = request.remote or "?"
+        address = connections.address_key(request.remote)
         wait = self.wrong_codes.retry_after(address)
         if wait > 0:
             _refuse("rate_limited", retry_after=wait)
@@ -407,7 +407,7 @@ class ParticipantApp:
                 enter_url = self.page_url() + _query(request)
                 html = self.render("enter.html", request, lang, {"enter_url": enter_url})
                 return web.Response(text=html, content_type="text/html")
-            address = request.remote or "?"
+            address = connections.address_key(request.remote)
             if not self.new_devices.take(address):
                 _refuse("too_many_devices", retry_after=self.new_devices.retry_after(address))
             token = new_token = self.meeting.issue_device()
