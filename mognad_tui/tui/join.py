@@ -8,6 +8,7 @@ for scanning from the back of the room.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -83,11 +84,13 @@ class JoinPanel(Localized, Vertical):
 
 
 def _short_url(url: str) -> str:
-    """The address without the scheme: shorter to read aloud and to type."""
-    for prefix in ("http://", "https://"):
-        if url.startswith(prefix):
-            return url[len(prefix) :]
-    return url
+    """What a person without the QR code types: the server's address, whose start page asks
+    for the code shown below it. The link's own path carries the long join key, which nobody
+    types; ``http://`` is left out (browsers add it), ``https://`` is kept (they would not)."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url
+    return parts.netloc if parts.scheme == "http" else f"{parts.scheme}://{parts.netloc}"
 
 
 def joined_text(node: Localized, joined: int) -> str:
