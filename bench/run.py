@@ -244,7 +244,9 @@ def render(info: dict[str, str], outcomes: list[Outcome], total: float) -> str:
         if o.status == "MISSING":
             out += ["", f"`bench/{o.script}` does not exist yet."]
             continue
-        out += ["", f"`{shlex.join(o.command)}` ({o.seconds:.1f} s, exit code {o.exit_code})."]
+        # "python" rather than this machine's interpreter path: RESULTS.md is committed.
+        shown = shlex.join(["python", *o.command[1:]])
+        out += ["", f"`{shown}` ({o.seconds:.1f} s, exit code {o.exit_code})."]
         if not o.figures and o.notable:
             out += ["", "Lines about targets and ratios:", ""]
             out += [f"- `{line.strip()}`" for line in o.notable[:20]]

@@ -68,7 +68,9 @@ def scratch_dir() -> tuple[Path, str]:
     else:
         base = ROOT / "bench"
     path = Path(tempfile.mkdtemp(prefix="mognad-bench-", dir=base))
-    return path, f"{path} ({_fstype(path)})"
+    # Said by kind, not by path: RESULTS.md is committed and names no folder of this machine.
+    where = "the system's temporary folder" if base == tmp else "bench/"
+    return path, f"{where} ({_fstype(path)})"
 
 
 def _fstype(path: Path) -> str:
