@@ -515,8 +515,8 @@ class ParticipantApp:
             try:
                 await self.meeting.submit(token, qid, value)
             except AnswerRefused as exc:
-                if exc.status >= 500:
-                    _refuse(exc.code, exc.status)
+                if ERROR_STATUS.get(exc.code, 400) >= 500:
+                    _refuse(exc.code)
                 again(exc.code)
         if advance:
             pages = [p.id for p in views.pages_of(self.meeting.open_questions())]
@@ -573,7 +573,7 @@ class ParticipantApp:
         try:
             await self.meeting.submit(token, data["question"], data["value"])
         except AnswerRefused as exc:
-            _refuse(exc.code, exc.status)
+            _refuse(exc.code)
         return self.json({"ok": True})
 
     async def api_events(self, request: web.Request) -> web.StreamResponse:
