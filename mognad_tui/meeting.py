@@ -476,7 +476,7 @@ class Meeting:
     async def set_tally(self, question_id: str, counts: dict[str, int]) -> None:
         """Counts typed by the facilitator (hands, paper); added to the phones' votes."""
         question = self.question(question_id)
-        if question is None or question.kind not in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE):
+        if question is None or not question.kind.tallied:
             raise AnswerRefused("unknown_question")
         allowed = {str(o.value) for o in question.options}
         clean = {k: int(n) for k, n in counts.items() if k in allowed and int(n) > 0}

@@ -477,7 +477,7 @@ def count(record: SessionRecord, question: Question) -> Counted:
     tallies = _tally_counts(record, question)
     lookup = _option_lookup(question)
     counts: dict[str | int, int] = dict(tallies)
-    if question.kind in (Kind.SCALE, Kind.SINGLE):
+    if question.kind.one_choice:
         for value in answers:
             option = _match_option(question, value, lookup)
             if option is not None:
@@ -609,7 +609,7 @@ def distance(question: Question, a: Counted, b: Counted) -> int:
     keys = set(a.counts) | set(b.counts)
     deltas = [b.counts.get(k, 0) - a.counts.get(k, 0) for k in keys]
     dn = abs(b.n - a.n)
-    if question.kind in (Kind.SCALE, Kind.SINGLE):
+    if question.kind.one_choice:
         people = max(sum(d for d in deltas if d > 0), -sum(d for d in deltas if d < 0))
     elif question.kind is Kind.DOTS and question.dots > 0:
         moved = sum(abs(d) for d in deltas)
@@ -644,7 +644,7 @@ def to_remember(record: SessionRecord, questions: Iterable[Question]) -> dict[st
     threshold = threshold_of(record)
     out: dict[str, dict[str, Any]] = {}
     for question in questions:
-        if question.kind is Kind.TEXT:
+        if not question.kind.counted:
             continue
         counted = count(record, question)
         if not is_shown(counted.n, threshold):
@@ -684,7 +684,7 @@ def question_result(record: SessionRecord, question: Question | str) -> Question
     threshold = threshold_of(record)
     if record.closed:
         return _kept_result(question, record.kept.get(question.id), threshold)
-    if question.kind is Kind.TEXT:
+    if not question.kind.counted:
         return _text_result(record, question, threshold)
     counted = count(record, question)
     if record.shown is None or not is_shown(counted.n, threshold):
@@ -807,7 +807,7 @@ def raw_below_threshold(record: SessionRecord, question: Question) -> bool:
     if record.closed:
         return not is_shown(question_result(record, question).n, threshold_of(record))
     answered = len(record.answers.get(question.id) or [])
-    n = answered if question.kind is Kind.TEXT else count(record, question).n
+    n = count(record, question).n if question.kind.counted else answered
     return not is_shown(min(answered, n), threshold_of(record))
 
 
