@@ -201,8 +201,7 @@ class Meeting:
         return bool(self.store.state("auto_reveal", False))
 
     async def set_auto_reveal(self, on: bool) -> None:
-        await self._write(self.store.set_state, "auto_reveal", bool(on))
-        self._publish(Event("settings"))
+        await self._write(self.store.set_state, "auto_reveal", bool(on), publish=Event("settings"))
 
     # ------------------------------------------------------------ events
 
@@ -505,25 +504,33 @@ class Meeting:
             raise AnswerRefused(str(exc)) from None
 
     def _write(
-        self, start: Callable[..., Awaitable[None]], *args: Any, **kwargs: Any
+        self,
+        start: Callable[..., Awaitable[None]],
+        *args: Any,
+        publish: Event | None = None,
+        **kwargs: Any,
     ) -> Awaitable[None]:
         """The one way a change reaches the store: ``start(*args)`` changes memory now (in call
-        order) and the returned awaitable ends once it is on disk; callers publish only after
-        awaiting it (durable first, then published). Whatever the store refuses, at once (a
-        closed or broken store) or on disk, comes out as ``AnswerRefused`` with a code, so the
-        faces know one shape of a failed write."""
+        order) and the returned awaitable ends once it is on disk, then ``publish`` is told:
+        durable first, then published. Whatever the store refuses, at once (a closed or broken
+        store) or on disk, comes out as ``AnswerRefused`` with a code, so the faces know one
+        shape of a failed write. (``go_to`` and ``set_voting`` show a change before it is
+        durable, and take it back if the write fails: the projector must not wait for the disk.)
+        """
         self._record = None  # the cached copy is stale from the moment memory changes
         try:
             write = start(*args, **kwargs)
         except StoreError as exc:
             raise self._refused(exc) from None
-        return self._durable(write)
+        return self._durable(write, publish)
 
-    async def _durable(self, write: Awaitable[None]) -> None:
+    async def _durable(self, write: Awaitable[None], publish: Event | None) -> None:
         try:
             await write
         except StoreError as exc:  # the store rolled the write back
             raise self._refused(exc) from None
+        if publish is not None:
+            self._publish(publish)
 
     def _refused(self, exc: StoreError) -> AnswerRefused:
         self._record = None
@@ -574,8 +581,13 @@ class Meeting:
 
     async def moderate(self, question_id: str, text: str, approve: bool) -> None:
         state = "approved" if approve else "hidden"
-        await self._write(self.store.set_moderation, question_id, text, state)
-        self._publish(Event("moderation", question_id))
+        await self._write(
+            self.store.set_moderation,
+            question_id,
+            text,
+            state,
+            publish=Event("moderation", question_id),
+        )
 
     # ------------------------------------------------------------ notes, needs, actions
 
@@ -597,13 +609,11 @@ class Meeting:
         )
         if not need.text:
             raise AnswerRefused("empty")
-        await self._write(self.store.save_need, need)
-        self._publish(Event("needs"))
+        await self._write(self.store.save_need, need, publish=Event("needs"))
         return need
 
     async def remove_need(self, need_id: str) -> None:
-        await self._write(self.store.delete_need, need_id)
-        self._publish(Event("needs"))
+        await self._write(self.store.delete_need, need_id, publish=Event("needs"))
 
     def actions(self) -> list[ActionItem]:
         return self.store.actions()
@@ -620,13 +630,11 @@ class Meeting:
         )
         if not action.what:
             raise AnswerRefused("empty")
-        await self._write(self.store.save_action, action)
-        self._publish(Event("actions"))
+        await self._write(self.store.save_action, action, publish=Event("actions"))
         return action
 
     async def remove_action(self, action_id: str) -> None:
-        await self._write(self.store.delete_action, action_id)
-        self._publish(Event("actions"))
+        await self._write(self.store.delete_action, action_id, publish=Event("actions"))
 
     # ------------------------------------------------------------ quick polls and dot voting
 
@@ -678,8 +686,7 @@ class Meeting:
             dots=dots,
             **more,
         )
-        await self._write(self.store.add_poll, poll)
-        self._publish(Event("poll", poll.id))
+        await self._write(self.store.add_poll, poll, publish=Event("poll", poll.id))
         await self.go_to(poll.id)
         await self.set_voting(poll.id, Voting.OPEN)
         return poll

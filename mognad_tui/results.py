@@ -455,6 +455,10 @@ def _hidden(question: Question, n: int, threshold: int) -> QuestionResult:
     return QuestionResult(question=question, n=n, threshold=threshold, shown=False)
 
 
+def _shown(question: Question, n: int, threshold: int, **figures: Any) -> QuestionResult:
+    return QuestionResult(question=question, n=n, threshold=threshold, shown=True, **figures)
+
+
 # ---------------------------------------------------------------- per question
 
 
@@ -517,34 +521,21 @@ def _figures(question: Question, counted: Counted, threshold: int) -> QuestionRe
         return _hidden(question, n, threshold)
     if question.kind is Kind.MULTIPLE:
         distribution = _distribution(_ordered_options(question), counts, n)
-        return QuestionResult(
-            question=question,
-            n=n,
-            threshold=threshold,
-            shown=True,
+        return _shown(
+            question,
+            n,
+            threshold,
             distribution=distribution,
             # Every option chosen by all or by none: the result tells what each person picked.
             all_alike=all(c.count in (0, n) for c in distribution),
         )
     if question.kind is Kind.DOTS:
-        return QuestionResult(
-            question=question,
-            n=n,
-            threshold=threshold,
-            shown=True,
-            distribution=_distribution(_ordered_options(question), counts, sum(counts.values())),
-            all_alike=bool(counted.alike),
-        )
+        dots = _distribution(_ordered_options(question), counts, sum(counts.values()))
+        return _shown(question, n, threshold, distribution=dots, all_alike=bool(counted.alike))
     distribution = _distribution(_ordered_options(question), counts, n)
     if question.kind is Kind.SINGLE:
-        return QuestionResult(
-            question=question,
-            n=n,
-            threshold=threshold,
-            shown=True,
-            distribution=distribution,
-            all_alike=any(c.count == n for c in distribution),
-        )
+        alike = any(c.count == n for c in distribution)
+        return _shown(question, n, threshold, distribution=distribution, all_alike=alike)
     dont_know = counts.get(DONT_KNOW, 0)
     points = {v: c for v, c in counts.items() if isinstance(v, int) and c > 0}
     valued = sum(points.values())
@@ -555,11 +546,10 @@ def _figures(question: Question, counted: Counted, threshold: int) -> QuestionRe
         if scale and scale[1] > scale[0]:
             disagreement = min(1.0, spread / ((scale[1] - scale[0]) / 2))
     alike = len(points) == 1 if valued else dont_know == n
-    return QuestionResult(
-        question=question,
-        n=n,
-        threshold=threshold,
-        shown=True,
+    return _shown(
+        question,
+        n,
+        threshold,
         distribution=distribution,
         dont_know=dont_know,
         valued=valued,
@@ -704,13 +694,8 @@ def _text_result(record: SessionRecord, question: Question, threshold: int) -> Q
     n = len(answers)
     if not is_shown(n, threshold):
         return _hidden(question, n, threshold)
-    return QuestionResult(
-        question=question,
-        n=n,
-        threshold=threshold,
-        shown=True,
-        texts=tuple(stable_shuffle(texts, shuffle_seed(record, question.id))),
-    )
+    shuffled_texts = tuple(stable_shuffle(texts, shuffle_seed(record, question.id)))
+    return _shown(question, n, threshold, texts=shuffled_texts)
 
 
 #: What ``kept_figures`` keeps of a result besides ``n`` and ``shown`` (everything but the
