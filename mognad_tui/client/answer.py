@@ -581,7 +581,7 @@ class AnswerSession:
         kind = Q.kind(question)
         text = str(question.get("text", ""))
         choices = [(label, value) for value, label in Q.options(question)]
-        if kind in ("scale", "single"):
+        if kind in Q.ONE_CHOICE:
             choices.append((self.t("keep_answer" if current is not None else "skip"), SKIP))
             return await self.prompter.select(text, choices, current)
         if kind == "multiple":

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from mognad_tui.model import DONT_KNOW, MAX_FREE_TEXT
+from mognad_tui.model import DONT_KNOW, MAX_FREE_TEXT, Kind
 from mognad_tui.payloads import QuestionPayload, StatePayload
 
 DEFAULT_DOTS = 3
+#: The kinds whose answer is one option (``Kind.one_choice``), as the API spells them.
+ONE_CHOICE = frozenset(k.value for k in Kind if k.one_choice)
 
 
 def qid(question: QuestionPayload) -> str:
