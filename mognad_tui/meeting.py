@@ -529,6 +529,7 @@ class Meeting:
             await write
         except StoreError as exc:  # the store rolled the write back
             raise self._refused(exc) from None
+        self._record = None  # a copy made while the write was on its way may be stale too
         if publish is not None:
             self._publish(publish)
 
