@@ -64,12 +64,15 @@ log = logging.getLogger(__name__)
 
 
 class AnswerRefused(Exception):
-    """An answer the meeting does not take. ``code`` is a message key; ``status`` the HTTP code."""
+    """Something the meeting does not take: an answer, or any write the disk refused.
 
-    def __init__(self, code: str, status: int):
+    It carries only ``code``, a message key: each face has its own words for it, and the web
+    face its one table of HTTP statuses (``web.messages.ERROR_STATUS``).
+    """
+
+    def __init__(self, code: str):
         super().__init__(code)
         self.code = code
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -186,21 +189,19 @@ class Meeting:
         return max(MIN_THRESHOLD, self.store.info.threshold)
 
     async def set_threshold(self, value: int) -> None:
-        await self._durable(self.store.update_info(threshold=max(MIN_THRESHOLD, int(value))))
-        self._record = None
+        await self._write(self.store.update_info, threshold=max(MIN_THRESHOLD, int(value)))
         # Revealed results are re-judged under the new threshold before anyone redraws them.
         keep = self._keep(self.revealed_questions())
         self._publish(Event("settings"))
         if keep is not None:
-            await self._durable(keep)
+            await keep
 
     @property
     def auto_reveal(self) -> bool:
         return bool(self.store.state("auto_reveal", False))
 
     async def set_auto_reveal(self, on: bool) -> None:
-        await self._durable(self.store.set_state("auto_reveal", bool(on)))
-        self._publish(Event("settings"))
+        await self._write(self.store.set_state, "auto_reveal", bool(on), publish=Event("settings"))
 
     # ------------------------------------------------------------ events
 
@@ -231,9 +232,7 @@ class Meeting:
         the session folder shows in which order answers arrived (it keeps trying, with a
         back-off); None when all is well. Faces say so to the facilitator."""
         problem = self.store.order_problem
-        if problem is None:
-            return None
-        return "store_full" if isinstance(problem, StoreFull) else "store_error"
+        return None if problem is None else _store_code(problem)
 
     @property
     def synced_folder(self) -> str | None:
@@ -284,7 +283,7 @@ class Meeting:
         previous, self._current = self._current, item_id
         self._publish(Event("agenda"))
         try:
-            await self._durable(self.store.set_state("current", item_id))
+            await self._write(self.store.set_state, "current", item_id)
         except AnswerRefused:
             if self._current == item_id:
                 self._current = previous
@@ -344,9 +343,9 @@ class Meeting:
         self._publish(Event("voting", question_id))
         try:
             if keep is not None:  # what the reveal shows is kept before the reveal itself
-                await self._durable(keep)
+                await keep
             stored = {q: v.value for q, v in self._voting.items()}
-            await self._durable(self.store.set_state("voting", stored))
+            await self._write(self.store.set_state, "voting", stored)
         except AnswerRefused:
             if self._voting.get(question_id) is state:
                 if previous is None:
@@ -457,9 +456,7 @@ class Meeting:
         question = self._open_question(question_id)
         stored = self._checked(question, value)
         self.join(token)
-        await self._durable(
-            self.store.put_answer(question.id, self.slot(token, question.id), stored)
-        )
+        await self._write(self.store.put_answer, question.id, self.slot(token, question.id), stored)
         self._after_answer(question)
         return stored
 
@@ -470,7 +467,7 @@ class Meeting:
         """
         question = self._open_question(question_id)
         stored = self._checked(question, value)
-        await self._durable(self.store.put_answer(question.id, secrets.token_hex(16), stored))
+        await self._write(self.store.put_answer, question.id, secrets.token_hex(16), stored)
         self._private[question.id] = self._private.get(question.id, 0) + 1
         self._after_answer(question)
         return stored
@@ -478,16 +475,15 @@ class Meeting:
     async def set_tally(self, question_id: str, counts: dict[str, int]) -> None:
         """Counts typed by the facilitator (hands, paper); added to the phones' votes."""
         question = self.question(question_id)
-        if question is None or question.kind not in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE):
-            raise AnswerRefused("unknown_question", 404)
+        if question is None or not question.kind.tallied:
+            raise AnswerRefused("unknown_question")
         allowed = {str(o.value) for o in question.options}
         clean = {k: int(n) for k, n in counts.items() if k in allowed and int(n) > 0}
-        await self._durable(self.store.set_tally(question.id, clean))
-        self._record = None
+        await self._write(self.store.set_tally, question.id, clean)
         keep = self._keep([question]) if self.voting(question.id) is Voting.REVEALED else None
         self._publish(Event("count", question.id))
         if keep is not None:
-            await self._durable(keep)
+            await keep
 
     def tally(self, question_id: str) -> dict[str, int]:
         return self.store.tally(question_id)
@@ -495,9 +491,9 @@ class Meeting:
     def _open_question(self, question_id: Any) -> Question:
         question = self.question(question_id) if isinstance(question_id, str) else None
         if question is None:
-            raise AnswerRefused("unknown_question", 404)
+            raise AnswerRefused("unknown_question")
         if self.voting(question.id) is not Voting.OPEN:
-            raise AnswerRefused("not_open", 409)
+            raise AnswerRefused("not_open")
         return question
 
     @staticmethod
@@ -505,18 +501,41 @@ class Meeting:
         try:
             return question.validate_value(value)
         except ValueError as exc:
-            raise AnswerRefused(str(exc), 422) from None
+            raise AnswerRefused(str(exc)) from None
 
-    async def _durable(self, write: Awaitable[None]) -> None:
-        """Wait until a write is on disk; a failed one was rolled back by the store."""
+    def _write(
+        self,
+        start: Callable[..., Awaitable[None]],
+        *args: Any,
+        publish: Event | None = None,
+        **kwargs: Any,
+    ) -> Awaitable[None]:
+        """The one way a change reaches the store: ``start(*args)`` changes memory now (in call
+        order) and the returned awaitable ends once it is on disk, then ``publish`` is told:
+        durable first, then published. Whatever the store refuses, at once (a closed or broken
+        store) or on disk, comes out as ``AnswerRefused`` with a code, so the faces know one
+        shape of a failed write. (``go_to`` and ``set_voting`` show a change before it is
+        durable, and take it back if the write fails: the projector must not wait for the disk.)
+        """
+        self._record = None  # the cached copy is stale from the moment memory changes
+        try:
+            write = start(*args, **kwargs)
+        except StoreError as exc:
+            raise self._refused(exc) from None
+        return self._durable(write, publish)
+
+    async def _durable(self, write: Awaitable[None], publish: Event | None) -> None:
         try:
             await write
-        except StoreFull:
-            self._record = None
-            raise AnswerRefused("store_full", 503) from None
-        except StoreError:
-            self._record = None
-            raise AnswerRefused("store_error", 503) from None
+        except StoreError as exc:  # the store rolled the write back
+            raise self._refused(exc) from None
+        self._record = None  # a copy made while the write was on its way may be stale too
+        if publish is not None:
+            self._publish(publish)
+
+    def _refused(self, exc: StoreError) -> AnswerRefused:
+        self._record = None
+        return AnswerRefused(_store_code(exc))
 
     def _after_answer(self, question: Question) -> None:
         self._publish(Event("count", question.id))
@@ -563,8 +582,13 @@ class Meeting:
 
     async def moderate(self, question_id: str, text: str, approve: bool) -> None:
         state = "approved" if approve else "hidden"
-        await self._durable(self.store.set_moderation(question_id, text, state))
-        self._publish(Event("moderation", question_id))
+        await self._write(
+            self.store.set_moderation,
+            question_id,
+            text,
+            state,
+            publish=Event("moderation", question_id),
+        )
 
     # ------------------------------------------------------------ notes, needs, actions
 
@@ -572,10 +596,10 @@ class Meeting:
         return self.store.note(item_id)
 
     def set_note(self, item_id: str, text: str) -> Awaitable[None]:
-        """Save the facilitator's notes for an item. Returns the durable promise unawaited so
-        typing never waits for the disk; the app awaits it in a worker to report a full disk."""
-        self._record = None
-        return self.store.set_note(item_id, clean_text(text, MAX_NOTE_TEXT, multiline=True))
+        """Save the facilitator's notes for an item. Returns the write unawaited so typing
+        never waits for the disk; the app awaits it in a worker to report a full disk."""
+        text = clean_text(text, MAX_NOTE_TEXT, multiline=True)
+        return self._write(self.store.set_note, item_id, text)
 
     def needs(self) -> list[Need]:
         return self.store.needs()
@@ -585,14 +609,12 @@ class Meeting:
             f"need-{secrets.token_hex(4)}", kind, clean_text(text, MAX_SHORT_TEXT), dimension
         )
         if not need.text:
-            raise AnswerRefused("empty", 422)
-        await self._durable(self.store.save_need(need))
-        self._publish(Event("needs"))
+            raise AnswerRefused("empty")
+        await self._write(self.store.save_need, need, publish=Event("needs"))
         return need
 
     async def remove_need(self, need_id: str) -> None:
-        await self._durable(self.store.delete_need(need_id))
-        self._publish(Event("needs"))
+        await self._write(self.store.delete_need, need_id, publish=Event("needs"))
 
     def actions(self) -> list[ActionItem]:
         return self.store.actions()
@@ -608,14 +630,12 @@ class Meeting:
             due=clean_text(action.due, 10),
         )
         if not action.what:
-            raise AnswerRefused("empty", 422)
-        await self._durable(self.store.save_action(action))
-        self._publish(Event("actions"))
+            raise AnswerRefused("empty")
+        await self._write(self.store.save_action, action, publish=Event("actions"))
         return action
 
     async def remove_action(self, action_id: str) -> None:
-        await self._durable(self.store.delete_action(action_id))
-        self._publish(Event("actions"))
+        await self._write(self.store.delete_action, action_id, publish=Event("actions"))
 
     # ------------------------------------------------------------ quick polls and dot voting
 
@@ -642,37 +662,32 @@ class Meeting:
         else:
             opts = [Option(f"o{n}", label) for n, label in enumerate(labels, 1)]
         if not text or (kind is not Kind.TEXT and len(opts) < 2):
-            raise AnswerRefused("empty", 422)
-        poll = Question(
-            id=f"poll-{secrets.token_hex(4)}",
-            kind=kind,
-            text=text,
-            options=tuple(opts),
-            dots=dots,
-            max_length=MAX_FREE_TEXT,
-        )
-        await self._durable(self.store.add_poll(poll))
-        self._publish(Event("poll", poll.id))
-        await self.go_to(poll.id)
-        await self.set_voting(poll.id, Voting.OPEN)
-        return poll
+            raise AnswerRefused("empty")
+        return await self._open_poll(kind, text, opts, dots, max_length=MAX_FREE_TEXT)
 
     async def start_needs_dot_vote(self, text: str, dots: int = 3) -> Question:
         """Let the room prioritise the needs: each person spends ``dots`` dots across them."""
         needs = self.needs()
         if len(needs) < 2:
-            raise AnswerRefused("too_few_needs", 409)
-        if not clean_text(text, MAX_SHORT_TEXT) or dots < 1:
-            raise AnswerRefused("empty", 422)
+            raise AnswerRefused("too_few_needs")
+        text = clean_text(text, MAX_SHORT_TEXT)
+        if not text or dots < 1:
+            raise AnswerRefused("empty")
+        return await self._open_poll(Kind.DOTS, text, [Option(n.id, n.text) for n in needs], dots)
+
+    async def _open_poll(
+        self, kind: Kind, text: str, options: list[Option], dots: int, **more: Any
+    ) -> Question:
+        """A new poll is kept, shown in the agenda, made current and opened, in that order."""
         poll = Question(
             id=f"poll-{secrets.token_hex(4)}",
-            kind=Kind.DOTS,
-            text=clean_text(text, MAX_SHORT_TEXT),
-            options=tuple(Option(n.id, n.text) for n in needs),
+            kind=kind,
+            text=text,
+            options=tuple(options),
             dots=dots,
+            **more,
         )
-        await self._durable(self.store.add_poll(poll))
-        self._publish(Event("poll", poll.id))
+        await self._write(self.store.add_poll, poll, publish=Event("poll", poll.id))
         await self.go_to(poll.id)
         await self.set_voting(poll.id, Voting.OPEN)
         return poll
@@ -698,7 +713,7 @@ class Meeting:
             new = results.to_remember(self.record(), wanted)
         write = self._keep_new(new)
         if write is not None:
-            await self._durable(write)
+            await write
 
     def _keep(self, questions: Iterable[Question]) -> Awaitable[None] | None:
         """Keep the counts of a few revealed questions, in memory at once (as the voting
@@ -726,9 +741,7 @@ class Meeting:
         for question_id, signature in new.items():
             earlier = kept.get(question_id)
             kept[question_id] = [*(earlier if isinstance(earlier, list) else []), signature]
-        write = self.store.set_state("shown", kept)
-        self._record = None
-        return write
+        return self._write(self.store.set_state, "shown", kept)
 
     def record(self) -> SessionRecord:
         """A plain-data copy for results and exports (``results.py`` does every number).
@@ -740,6 +753,11 @@ class Meeting:
         if self._record is None:
             self._record = self.store.record()
         return self._record
+
+
+def _store_code(exc: StoreError) -> str:
+    """The refusal code of a store failure: faces tell a full disk apart from the rest."""
+    return "store_full" if isinstance(exc, StoreFull) else "store_error"
 
 
 def _b64(data: bytes) -> str:

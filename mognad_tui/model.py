@@ -46,6 +46,30 @@ class Kind(str, enum.Enum):
     TEXT = "text"
     DOTS = "dots"
 
+    # What each kind allows is decided here once, as the importance rule lives on Question,
+    # so the meeting, the results, the exports and the faces cannot disagree about it.
+
+    @property
+    def one_choice(self) -> bool:
+        """An answer is one of the options (so a changed answer moves one count to another)."""
+        return self in (Kind.SCALE, Kind.SINGLE)
+
+    @property
+    def tallied(self) -> bool:
+        """Raised hands or paper votes can be counted in: one count per option, per person."""
+        return self in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE)
+
+    @property
+    def typed_privately(self) -> bool:
+        """One person at a time can answer on the facilitator's keyboard (a dot vote cannot:
+        spending dots takes a screen of its own)."""
+        return self is not Kind.DOTS
+
+    @property
+    def counted(self) -> bool:
+        """Results are counts per option; free text is shown as the texts themselves."""
+        return self is not Kind.TEXT
+
 
 class Voting(str, enum.Enum):
     """Where a question is in the meeting. Results show only once REVEALED."""
@@ -216,7 +240,7 @@ class Question:
         messages catalogue by the faces, so the participant sees a sentence in their language.
         """
         allowed = [o.value for o in self.options]
-        if self.kind in (Kind.SCALE, Kind.SINGLE):
+        if self.kind.one_choice:
             # Phones post JSON numbers, plain forms post strings: accept "3" for 3.
             if isinstance(value, bool):
                 raise ValueError("bad_value")

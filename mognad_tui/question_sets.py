@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -618,23 +618,13 @@ class _Checker:
         self.problems.append(Problem(self.path, line, item, self.t(message, **fields)))
 
     def type_name(self, value: Any) -> str:
-        if isinstance(value, bool):
-            return self.t("type.bool")
-        if isinstance(value, int):
-            return self.t("type.int")
-        if isinstance(value, float):
-            return self.t("type.number")
-        if isinstance(value, str):
-            return self.t("type.text")
-        if isinstance(value, list):
-            return self.t("type.list")
-        if isinstance(value, dict):
-            return self.t("type.mapping")
-        if value is None:
-            return self.t("type.null")
         if hasattr(value, "isoformat"):
             return self.t("type.date")
-        return self.t("type.other")
+        # bool before int: True is an int to isinstance, but not to the person who wrote it.
+        kinds = ((bool, "bool"), (int, "int"), (float, "number"), (str, "text"), (list, "list"))
+        kinds += ((dict, "mapping"), (type(None), "null"))
+        name = next((name for t, name in kinds if isinstance(value, t)), "other")
+        return self.t(f"type.{name}")
 
     def wrong_type(
         self, node: _Node, key: str, item: str | None, expected: str, entry: int | None = None
@@ -1116,19 +1106,7 @@ class _Checker:
         value = node.value.get("dimension")
         if value is None or value.value is None:
             return None
-        if not isinstance(value.value, str):
-            self.wrong_type(value, "dimension", where, "type.text")
-            return None
-        if value.value not in self.dimensions:
-            self.report(
-                value.line,
-                where,
-                "dimension.unknown",
-                value=value.value[:MAX_ID],
-                known=self.known(self.dimensions),
-            )
-            return None
-        return value.value
+        return self.named(value, "dimension", self.dimensions, where)
 
     def scale_ref(self, node: _Node, where: str) -> tuple[Option, ...]:
         value = node.value.get("scale")
@@ -1137,19 +1115,25 @@ class _Checker:
                 return next(iter(self.scales.values()))
             self.report(node.line, where, "scale.missing", known=self.known(self.scales))
             return ()
+        name = self.named(value, "scale", self.scales, where)
+        return () if name is None else self.scales[name]
+
+    def named(self, value: _Node, key: str, known: Mapping[str, Any], where: str) -> str | None:
+        """The name ``value`` gives of one of ``known`` (a dimension, a scale), or None after
+        reporting a name that is not text or names nothing the file defines."""
         if not isinstance(value.value, str):
-            self.wrong_type(value, "scale", where, "type.text")
-            return ()
-        if value.value not in self.scales:
+            self.wrong_type(value, key, where, "type.text")
+            return None
+        if value.value not in known:
             self.report(
                 value.line,
                 where,
-                "scale.unknown",
+                f"{key}.unknown",
                 value=value.value[:MAX_ID],
-                known=self.known(self.scales),
+                known=self.known(known),
             )
-            return ()
-        return self.scales[value.value]
+            return None
+        return value.value
 
     def options(self, node: _Node, where: str) -> tuple[Option, ...]:
         value = node.value.get("options")

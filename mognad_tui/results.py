@@ -455,6 +455,10 @@ def _hidden(question: Question, n: int, threshold: int) -> QuestionResult:
     return QuestionResult(question=question, n=n, threshold=threshold, shown=False)
 
 
+def _shown(question: Question, n: int, threshold: int, **figures: Any) -> QuestionResult:
+    return QuestionResult(question=question, n=n, threshold=threshold, shown=True, **figures)
+
+
 # ---------------------------------------------------------------- per question
 
 
@@ -477,7 +481,7 @@ def count(record: SessionRecord, question: Question) -> Counted:
     tallies = _tally_counts(record, question)
     lookup = _option_lookup(question)
     counts: dict[str | int, int] = dict(tallies)
-    if question.kind in (Kind.SCALE, Kind.SINGLE):
+    if question.kind.one_choice:
         for value in answers:
             option = _match_option(question, value, lookup)
             if option is not None:
@@ -517,34 +521,21 @@ def _figures(question: Question, counted: Counted, threshold: int) -> QuestionRe
         return _hidden(question, n, threshold)
     if question.kind is Kind.MULTIPLE:
         distribution = _distribution(_ordered_options(question), counts, n)
-        return QuestionResult(
-            question=question,
-            n=n,
-            threshold=threshold,
-            shown=True,
+        return _shown(
+            question,
+            n,
+            threshold,
             distribution=distribution,
             # Every option chosen by all or by none: the result tells what each person picked.
             all_alike=all(c.count in (0, n) for c in distribution),
         )
     if question.kind is Kind.DOTS:
-        return QuestionResult(
-            question=question,
-            n=n,
-            threshold=threshold,
-            shown=True,
-            distribution=_distribution(_ordered_options(question), counts, sum(counts.values())),
-            all_alike=bool(counted.alike),
-        )
+        dots = _distribution(_ordered_options(question), counts, sum(counts.values()))
+        return _shown(question, n, threshold, distribution=dots, all_alike=bool(counted.alike))
     distribution = _distribution(_ordered_options(question), counts, n)
     if question.kind is Kind.SINGLE:
-        return QuestionResult(
-            question=question,
-            n=n,
-            threshold=threshold,
-            shown=True,
-            distribution=distribution,
-            all_alike=any(c.count == n for c in distribution),
-        )
+        alike = any(c.count == n for c in distribution)
+        return _shown(question, n, threshold, distribution=distribution, all_alike=alike)
     dont_know = counts.get(DONT_KNOW, 0)
     points = {v: c for v, c in counts.items() if isinstance(v, int) and c > 0}
     valued = sum(points.values())
@@ -555,11 +546,10 @@ def _figures(question: Question, counted: Counted, threshold: int) -> QuestionRe
         if scale and scale[1] > scale[0]:
             disagreement = min(1.0, spread / ((scale[1] - scale[0]) / 2))
     alike = len(points) == 1 if valued else dont_know == n
-    return QuestionResult(
-        question=question,
-        n=n,
-        threshold=threshold,
-        shown=True,
+    return _shown(
+        question,
+        n,
+        threshold,
         distribution=distribution,
         dont_know=dont_know,
         valued=valued,
@@ -609,7 +599,7 @@ def distance(question: Question, a: Counted, b: Counted) -> int:
     keys = set(a.counts) | set(b.counts)
     deltas = [b.counts.get(k, 0) - a.counts.get(k, 0) for k in keys]
     dn = abs(b.n - a.n)
-    if question.kind in (Kind.SCALE, Kind.SINGLE):
+    if question.kind.one_choice:
         people = max(sum(d for d in deltas if d > 0), -sum(d for d in deltas if d < 0))
     elif question.kind is Kind.DOTS and question.dots > 0:
         moved = sum(abs(d) for d in deltas)
@@ -644,7 +634,7 @@ def to_remember(record: SessionRecord, questions: Iterable[Question]) -> dict[st
     threshold = threshold_of(record)
     out: dict[str, dict[str, Any]] = {}
     for question in questions:
-        if question.kind is Kind.TEXT:
+        if not question.kind.counted:
             continue
         counted = count(record, question)
         if not is_shown(counted.n, threshold):
@@ -684,7 +674,7 @@ def question_result(record: SessionRecord, question: Question | str) -> Question
     threshold = threshold_of(record)
     if record.closed:
         return _kept_result(question, record.kept.get(question.id), threshold)
-    if question.kind is Kind.TEXT:
+    if not question.kind.counted:
         return _text_result(record, question, threshold)
     counted = count(record, question)
     if record.shown is None or not is_shown(counted.n, threshold):
@@ -704,13 +694,8 @@ def _text_result(record: SessionRecord, question: Question, threshold: int) -> Q
     n = len(answers)
     if not is_shown(n, threshold):
         return _hidden(question, n, threshold)
-    return QuestionResult(
-        question=question,
-        n=n,
-        threshold=threshold,
-        shown=True,
-        texts=tuple(stable_shuffle(texts, shuffle_seed(record, question.id))),
-    )
+    shuffled_texts = tuple(stable_shuffle(texts, shuffle_seed(record, question.id)))
+    return _shown(question, n, threshold, texts=shuffled_texts)
 
 
 #: What ``kept_figures`` keeps of a result besides ``n`` and ``shown`` (everything but the
@@ -807,7 +792,7 @@ def raw_below_threshold(record: SessionRecord, question: Question) -> bool:
     if record.closed:
         return not is_shown(question_result(record, question).n, threshold_of(record))
     answered = len(record.answers.get(question.id) or [])
-    n = answered if question.kind is Kind.TEXT else count(record, question).n
+    n = count(record, question).n if question.kind.counted else answered
     return not is_shown(min(answered, n), threshold_of(record))
 
 

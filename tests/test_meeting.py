@@ -23,6 +23,7 @@ from mognad_tui.model import (
     Voting,
 )
 from mognad_tui.store import SessionStore, create_session
+from mognad_tui.web.messages import ERROR_STATUS
 
 SCALE = (*tuple(Option(n, f"L{n}") for n in range(1, 6)), Option(DONT_KNOW, "Vet ej"))
 QSET = QuestionSet(
@@ -73,16 +74,16 @@ async def test_agenda_moves_and_clamps(meeting):
 async def test_only_open_questions_take_answers(meeting):
     with pytest.raises(AnswerRefused) as refused:
         await meeting.submit("tok-a", "q1", 3)
-    assert refused.value.status == 409
+    assert (refused.value.code, ERROR_STATUS[refused.value.code]) == ("not_open", 409)
     with pytest.raises(AnswerRefused) as unknown:
         await meeting.submit("tok-a", "nope", 3)
-    assert unknown.value.status == 404
+    assert (unknown.value.code, ERROR_STATUS[unknown.value.code]) == ("unknown_question", 404)
     await meeting.toggle_open("q1")
     assert [q.id for q in meeting.open_questions()] == ["q1"]
     await meeting.submit("tok-a", "q1", 3)
     with pytest.raises(AnswerRefused) as bad:
         await meeting.submit("tok-a", "q1", 9)
-    assert bad.value.status == 422
+    assert (bad.value.code, ERROR_STATUS[bad.value.code]) == ("bad_value", 422)
 
 
 async def test_a_device_replaces_its_own_answer(meeting):
@@ -293,6 +294,34 @@ async def test_a_failed_write_changes_nothing_on_screen(meeting, monkeypatch):
     with pytest.raises(AnswerRefused):
         await meeting.step(+1)
     assert meeting.current.item.id == "p1"
+
+
+async def test_a_note_on_a_full_disk_is_refused_like_every_other_write(meeting, monkeypatch):
+    """The facilitator's notes go through the same funnel: one shape of a full disk."""
+    import errno
+
+    from mognad_tui.store import files as store_files
+
+    await meeting.set_note("p1", "före")
+
+    def full(fd, data=None):
+        raise OSError(errno.ENOSPC, "simulated")
+
+    monkeypatch.setattr(store_files, "_fsync", full)
+    with pytest.raises(AnswerRefused) as refused:
+        await meeting.set_note("p1", "efter")
+    assert refused.value.code == "store_full"
+    assert meeting.note("p1") == "före"  # rolled back, as the store promises
+
+
+async def test_a_write_to_a_closed_store_is_a_refusal_not_a_store_error(meeting):
+    meeting.store.close()
+    with pytest.raises(AnswerRefused) as refused:
+        await meeting.add_need(NeedKind.CHANGE, "Mer tid")
+    assert refused.value.code == "store_error"
+    with pytest.raises(AnswerRefused) as note:
+        meeting.set_note("p1", "text")
+    assert note.value.code == "store_error"
 
 
 async def test_closing_a_question_folds_away_the_arrival_order(meeting, session_path):

@@ -142,3 +142,15 @@ def test_every_catalogue_is_complete_in_both_languages():
     assert catalogues
     for catalogue in catalogues:
         assert catalogue.missing() == {}, catalogue.missing()
+
+
+def test_what_each_kind_allows_is_decided_on_kind():
+    """Tallies, keyboard votes, per-option counts and one-choice answers, one table for all."""
+    by_rule = {
+        "one_choice": {Kind.SCALE, Kind.SINGLE},
+        "tallied": {Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE},
+        "typed_privately": {Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE, Kind.TEXT},
+        "counted": {Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE, Kind.DOTS},
+    }
+    for rule, kinds in by_rule.items():
+        assert {k for k in Kind if getattr(k, rule)} == kinds, rule

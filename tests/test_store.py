@@ -387,7 +387,7 @@ def test_a_crash_between_snapshot_and_journal_replacement_loses_nothing(
         crashed = crash_copy(session, data_dir / "crashed")
     # The fold wrote the new snapshot and died before replacing the journal.
     loaded = store_files.load(crashed)
-    store_files.replace_atomically(
+    store_files.replace_file(
         crashed,
         "session.json",
         store_files.snapshot_bytes(loaded.snapshot_generation + 1, loaded.tables),

@@ -456,7 +456,8 @@ async def test_notes_on_a_full_disk_warn_and_keep_the_text(meeting: Meeting, mon
     async def full(*_args):
         raise StoreFull("No space left on device.")
 
-    monkeypatch.setattr(meeting, "set_note", lambda item, text: full())
+    # The store fails, not the meeting: the meeting's one write funnel must say so.
+    monkeypatch.setattr(meeting.store, "set_note", lambda item, text: full())
     app = make_app(meeting)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "enter")

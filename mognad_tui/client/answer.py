@@ -22,6 +22,7 @@ from mognad_tui.client import questions as Q
 from mognad_tui.client.api import ApiError, ParticipantClient
 from mognad_tui.client.messages import MESSAGES
 from mognad_tui.i18n import resolve_lang
+from mognad_tui.payloads import QuestionPayload, StatePayload
 
 #: What a prompt returns when the person chooses not to answer this question.
 SKIP: Any = type("Skip", (), {"__repr__": lambda self: "SKIP"})()
@@ -288,7 +289,7 @@ class _Watcher:
         self.client = client
         self.say = say
         self.lang = lang
-        self.state: dict[str, Any] | None = None
+        self.state: StatePayload | None = None
         self.version = 0
         self.fatal: ApiError | None = None
         self._changed = asyncio.Condition()
@@ -333,7 +334,7 @@ class _Watcher:
                 self.version += 1
                 self._changed.notify_all()
 
-    async def next_state(self, after: int) -> dict[str, Any]:
+    async def next_state(self, after: int) -> StatePayload:
         """Wait for a state newer than version ``after``."""
         async with self._changed:
             await self._changed.wait_for(lambda: self.version > after)
@@ -416,7 +417,7 @@ class AnswerSession:
             await watcher.stop()
             await self.client.close()
 
-    async def _fresh_state(self) -> dict[str, Any] | None:
+    async def _fresh_state(self) -> StatePayload | None:
         """The state now, or None (said once) when the meeting cannot be reached; the event
         stream keeps trying and brings the next state when it is back."""
         try:
@@ -427,7 +428,7 @@ class AnswerSession:
             self.prompter.say(exc.message)
             return None
 
-    async def _wait(self, watcher: _Watcher) -> dict[str, Any] | None:
+    async def _wait(self, watcher: _Watcher) -> StatePayload | None:
         """Until something new is open (a state with questions left to ask), or the piped
         input has run out with nothing typed left for later questions (``None``)."""
         seen = watcher.version
@@ -451,14 +452,14 @@ class AnswerSession:
                 return None
 
     @staticmethod
-    def _pages(state: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    def _pages(state: StatePayload) -> list[tuple[int, QuestionPayload]]:
         """Open questions numbered as the phone page numbers them: a "how important is this?"
         companion shares its item's number (it is the same statement, asked a second way) and
         comes right after it."""
         open_qs = state["open"]
         ids = {Q.qid(q) for q in open_qs}
         companions = {str(q["importance_of"]): q for q in open_qs if q.get("importance_of") in ids}
-        out: list[tuple[int, dict[str, Any]]] = []
+        out: list[tuple[int, QuestionPayload]] = []
         number = 0
         for question in open_qs:
             if question.get("importance_of") in ids:
@@ -469,14 +470,14 @@ class AnswerSession:
                 out.append((number, companions[Q.qid(question)]))
         return out
 
-    def _progress(self, state: dict[str, Any]) -> tuple[int, int]:
+    def _progress(self, state: StatePayload) -> tuple[int, int]:
         """(pages answered, pages) as the phone counts them."""
         pages = self._pages(state)
         answered = state["answered"]
         done = {n for n, q in pages if not q.get("importance_of") and Q.qid(q) in answered}
         return len(done), pages[-1][0] if pages else 0
 
-    def _todo(self, state: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    def _todo(self, state: StatePayload) -> list[tuple[int, QuestionPayload]]:
         answered = state["answered"]
         out = []
         for number, question in self._pages(state):
@@ -488,7 +489,7 @@ class AnswerSession:
             out.append((number, question))
         return out
 
-    async def _ask_round(self, state: dict[str, Any], watcher: _Watcher) -> bool:
+    async def _ask_round(self, state: StatePayload, watcher: _Watcher) -> bool:
         answered = state["answered"]
         self_paced = Q.is_self_paced(state)
         total = self._progress(state)[1]
@@ -508,7 +509,7 @@ class AnswerSession:
         return bool(todo)
 
     async def _ask_until_saved(
-        self, question: dict[str, Any], current: Any, header: str | None, watcher: _Watcher
+        self, question: QuestionPayload, current: Any, header: str | None, watcher: _Watcher
     ) -> str:
         say = self.prompter.say
         qid = Q.qid(question)
@@ -555,7 +556,7 @@ class AnswerSession:
             await self.client.answer(qid, value)
 
     async def _ask_while_open(
-        self, question: dict[str, Any], current: Any, watcher: _Watcher
+        self, question: QuestionPayload, current: Any, watcher: _Watcher
     ) -> Any:
         """Ask, but give up (``None``) if the facilitator closes the question meanwhile."""
         ask = asyncio.ensure_future(self._ask(question, current))
@@ -573,14 +574,14 @@ class AnswerSession:
         closed.result()  # re-raises a fatal error from the watcher
         return None
 
-    def _describe(self, question: dict[str, Any], value: Any) -> str:
+    def _describe(self, question: QuestionPayload, value: Any) -> str:
         return Q.describe(question, value, self.t("nothing_chosen"))
 
-    async def _ask(self, question: dict[str, Any], current: Any) -> Any:
+    async def _ask(self, question: QuestionPayload, current: Any) -> Any:
         kind = Q.kind(question)
         text = str(question.get("text", ""))
         choices = [(label, value) for value, label in Q.options(question)]
-        if kind in ("scale", "single"):
+        if kind in Q.ONE_CHOICE:
             choices.append((self.t("keep_answer" if current is not None else "skip"), SKIP))
             return await self.prompter.select(text, choices, current)
         if kind == "multiple":
@@ -600,7 +601,7 @@ class AnswerSession:
         return await self.prompter.text(text, self.t("text_limit", limit=limit), validate, default)
 
     async def _ask_dots(
-        self, question: dict[str, Any], text: str, choices: list[tuple[str, Any]]
+        self, question: QuestionPayload, text: str, choices: list[tuple[str, Any]]
     ) -> Any:
         total = Q.dots_total(question)
         self.prompter.say(text)

@@ -23,6 +23,7 @@ import aiohttp
 
 from mognad_tui.client.messages import MESSAGES
 from mognad_tui.model import MAX_SHORT_TEXT, clean_text, clean_tree
+from mognad_tui.payloads import AnswerPayload, StatePayload
 
 #: Error codes the server sends as ``{"error": CODE}`` (see web/messages.py), mapped to the key
 #: of our own sentence. A code not listed here falls back to the server's own ``message`` (it
@@ -38,7 +39,6 @@ _SERVER_CODES = {
     "store_full": "store_full",
     "store_error": "store_error",
     "unknown_code": "wrong_code",
-    "wrong_code": "wrong_code",
     "rate_limited": "too_many_requests",
     "typed_paused": "too_many_requests",
     "too_many_devices": "too_many_requests",
@@ -254,7 +254,7 @@ class ParticipantClient:
             if landed and same_server:
                 self.url = replace(self.url, code=landed.group(1))
 
-    async def state(self) -> dict[str, Any]:
+    async def state(self) -> StatePayload:
         """What is open now and what this device has answered (``open``, ``answered``...)."""
         async with self._request("GET", self.url.api("state")) as resp:
             if resp.status != 200:
@@ -272,7 +272,7 @@ class ParticipantClient:
 
     async def answer(self, question_id: str, value: Any) -> bool:
         """Post one answer; returns True once the meeting says it is durable on disk."""
-        payload = {"question": question_id, "value": value}
+        payload: AnswerPayload = {"question": question_id, "value": value}
         async with self._request("POST", self.url.api("answers"), json=payload) as resp:
             if resp.status != 200:
                 raise await self._error(resp, "answer")

@@ -30,6 +30,7 @@ from mognad_tui.client import questions as Q
 from mognad_tui.client.api import ApiError, ParticipantClient, parse_join_url
 from mognad_tui.client.messages import MESSAGES
 from mognad_tui.i18n import format_number, resolve_lang
+from mognad_tui.payloads import QuestionPayload, StatePayload
 
 #: Requests in flight at once across all simulated devices (a room of phones rarely has more).
 DEFAULT_MAX_CONNECTIONS = 100
@@ -122,7 +123,7 @@ class _Values:
         self.lang = lang if lang in COMMENTS else "sv"
         self.centers: dict[str, float] = {}
 
-    def pick(self, question: dict[str, Any], bias: float, rng: random.Random) -> Any:
+    def pick(self, question: QuestionPayload, bias: float, rng: random.Random) -> Any:
         kind = Q.kind(question)
         options = [value for value, _ in Q.options(question)]
         if kind == "text":
@@ -172,7 +173,7 @@ class _Device:
         self._last_post = 0.0
         self._changed = asyncio.Event()
 
-    def _think(self, question: dict[str, Any]) -> float:
+    def _think(self, question: QuestionPayload) -> float:
         """Seconds a person takes to read and answer: a few for a scale, longer to write."""
         if self.sim.pace <= 0:
             return 0.0
@@ -255,7 +256,7 @@ class _Device:
         self.sim._touch()
         return True
 
-    async def _state(self) -> dict[str, Any] | None:
+    async def _state(self) -> StatePayload | None:
         try:
             return await self._retrying(self.client.state, attempts=8)
         except ApiError as exc:
@@ -266,7 +267,7 @@ class _Device:
             self.sim._touch()
             return None
 
-    async def _answer(self, question: dict[str, Any]) -> None:
+    async def _answer(self, question: QuestionPayload) -> None:
         stats = self.sim.stats
         qid = Q.qid(question)
         value = self.sim._values.pick(question, self.bias, self.rng)

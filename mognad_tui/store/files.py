@@ -100,25 +100,27 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def replace_atomically(folder: Path, name: str, data: bytes) -> None:
-    """Replace ``folder/name`` by ``data`` so a crash leaves the old or the new file, whole.
-
-    Raises ``OSError``; the temporary file is removed on failure.
+def _temporary(
+    folder: Path, name: str, data: bytes, then: Callable[[], object] | None = None
+) -> int:
+    """``data`` written and fsynced as ``folder/.name.tmp``, then ``then()`` (the rename that
+    puts it in place); returns it open for appending. The one place the store writes a file
+    whole: on any failure the descriptor is closed, the temporary file removed, and the
+    error raised, so a full disk never leaves half a file behind.
     """
     tmp = folder / f".{name}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
     try:
-        try:
-            write_all(fd, data)
-            _fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, folder / name)
+        write_all(fd, data)
+        _fsync(fd)
+        if then is not None:
+            then()
     except BaseException:
+        os.close(fd)
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_dir(folder)
+    return fd
 
 
 def encode_line(payload: str) -> bytes:
@@ -225,47 +227,41 @@ def finish_generation(folder: Path, renamed: bool) -> None:
 def install_journal(folder: Path, generation: int) -> int:
     """Put a fresh journal naming ``generation`` in place, after a ``HalfFold``: the snapshot
     of that generation is already there. Returns it open for appending; raises ``OSError``."""
-    tmp = folder / f".{JOURNAL}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
-    try:
-        write_all(fd, journal_header(generation))
-        _fsync(fd)
-        finish_generation(folder, renamed=False)
-    except BaseException:
+    return _temporary(
+        folder, JOURNAL, journal_header(generation), lambda: finish_generation(folder, False)
+    )
+
+
+def replace_file(folder: Path, name: str, data: bytes, *, keep_open: bool = False) -> int | None:
+    """Replace ``folder/name`` by ``data`` so a crash leaves the old or the new file, whole.
+
+    Written and fsynced under a temporary name, then renamed over the old file, then the
+    folder fsynced. Raises ``OSError`` (the temporary file removed, the old file as it was)
+    or, once the rename is done and only the folder's fsync failed, ``HalfFold`` with
+    ``renamed`` set. With ``keep_open`` the new file's descriptor, open for appending, is
+    returned (and carried by a ``HalfFold``): a journal is appended to right after.
+    """
+    fd = _temporary(folder, name, data, lambda: os.replace(folder / f".{name}.tmp", folder / name))
+    if not keep_open:
         os.close(fd)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return fd
+    try:
+        fsync_dir(folder)
+    except OSError as exc:
+        raise HalfFold(exc, fd if keep_open else None, renamed=True) from exc
+    return fd if keep_open else None
 
 
 def replace_journal(folder: Path, generation: int, ops: list[Op]) -> tuple[int, int]:
-    """Replace the journal by one of the same generation holding ``ops`` as one line.
-
-    Written and fsynced under a temporary name, then renamed over the journal: a crash
-    leaves the old journal or the new one, whole. Returns the new journal open for appending
-    and its size. Raises ``OSError`` (the temporary file removed, the old journal as it was)
-    or, once the rename is done and only the folder's fsync failed, ``HalfFold`` with
-    ``renamed`` set: nothing may be appended until ``finish_generation`` succeeds.
+    """Replace the journal by one of the same generation holding ``ops`` as one line
+    (``replace_file``: a crash leaves the old journal or the new one, whole). Returns the new
+    journal open for appending and its size; after a ``HalfFold`` nothing may be appended
+    until ``finish_generation`` succeeds.
     """
     data = journal_header(generation)
     if ops:
         data += encode_line("[" + ",".join(dumps(op) for op in ops) + "]")
-    tmp = folder / f".{JOURNAL}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
-    try:
-        write_all(fd, data)
-        _fsync(fd)
-        os.replace(tmp, folder / JOURNAL)
-    except BaseException:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    try:
-        fsync_dir(folder)
-    except OSError as exc:
-        raise HalfFold(exc, fd, renamed=True) from exc
+    fd = replace_file(folder, JOURNAL, data, keep_open=True)
+    assert fd is not None  # kept open, as asked
     return fd, len(data)
 
 
@@ -287,16 +283,9 @@ def write_generation(
     journal_tmp = folder / f".{JOURNAL}.tmp"
     snapshot_tmp = folder / f".{SNAPSHOT}.tmp"
     renamed_snapshot = False
-    fd = os.open(journal_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
+    fd = _temporary(folder, JOURNAL, journal_header(generation))
     try:
-        write_all(fd, journal_header(generation))
-        _fsync(fd)
-        sfd = os.open(snapshot_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            write_all(sfd, data)
-            _fsync(sfd)
-        finally:
-            os.close(sfd)
+        os.close(_temporary(folder, SNAPSHOT, data))
         os.replace(snapshot_tmp, folder / SNAPSHOT)
         renamed_snapshot = True
         finish_generation(folder, renamed=False)

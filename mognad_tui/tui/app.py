@@ -45,7 +45,7 @@ from mognad_tui.tui.forms import ActionForm, NeedDraft, NeedForm, PollDraft, Pol
 from mognad_tui.tui.help_screen import HelpScreen, key_rows
 from mognad_tui.tui.join import JoinScreen, JoinState
 from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
-from mognad_tui.tui.main_screen import PRIVATE_KINDS, TALLY_KINDS, MainScreen
+from mognad_tui.tui.main_screen import MainScreen
 from mognad_tui.tui.moderation import ModerationScreen
 from mognad_tui.tui.needs import NeedsScreen
 from mognad_tui.tui.overview import OverviewScreen
@@ -464,7 +464,7 @@ class MognadApp(App[None]):
 
     def action_tally(self) -> None:
         question = self.current_question()
-        if question is None or question.kind not in TALLY_KINDS:
+        if question is None or not question.kind.tallied:
             self.say(T("tally.not_possible", self.lang), severity="warning")
             return
         self._back_to_main()
@@ -481,7 +481,7 @@ class MognadApp(App[None]):
 
     def action_private(self) -> None:
         question = self.current_question()
-        if question is None or question.kind not in PRIVATE_KINDS:
+        if question is None or not question.kind.typed_privately:
             self.say(T("private.not_possible", self.lang), severity="warning")
             return
         from mognad_tui.model import Voting

@@ -62,16 +62,9 @@ class Localized:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """Whether a failed write failed because the disk is full (the store's own error or ENOSPC)."""
-    try:
-        from mognad_tui.store import StoreFull
-    except ImportError:  # pragma: no cover - the store always provides it
-        StoreFull = ()  # type: ignore[assignment]
-    if StoreFull and isinstance(exc, StoreFull):
-        return True
-    if isinstance(exc, AnswerRefused):
-        return exc.code == "store_full"
-    return isinstance(exc, OSError) and exc.errno == 28  # ENOSPC
+    """Whether a failed write failed because the disk is full: the meeting turns every failed
+    write into ``AnswerRefused``, so its code is the one place to look."""
+    return isinstance(exc, AnswerRefused) and exc.code == "store_full"
 
 
 def refusal_text(exc: BaseException, lang: str) -> str:
@@ -79,8 +72,6 @@ def refusal_text(exc: BaseException, lang: str) -> str:
     if is_disk_full(exc):
         return T("error.store_full", lang)
     if isinstance(exc, AnswerRefused):
-        if exc.code == "store_full":
-            return T("error.store_full", lang)
         try:
             reason = T(f"reason.{exc.code}", lang)
         except KeyError:

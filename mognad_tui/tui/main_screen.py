@@ -24,8 +24,6 @@ from mognad_tui.tui.question_view import QuestionView
 
 PROMPT_ACTIONS = {"notes", "timer", "timer_reset"}
 QUESTION_ACTIONS = {"toggle_open", "reveal", "tally", "private"}
-TALLY_KINDS = (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE)
-PRIVATE_KINDS = (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE, Kind.TEXT)
 
 
 class MainScreen(Localized, Screen[None]):
@@ -166,9 +164,9 @@ class MainScreen(Localized, Screen[None]):
         if action in QUESTION_ACTIONS and not isinstance(item, Question):
             return False
         if action == "tally":
-            return isinstance(item, Question) and item.kind in TALLY_KINDS
+            return isinstance(item, Question) and item.kind.tallied
         if action == "private":
-            return isinstance(item, Question) and item.kind in PRIVATE_KINDS
+            return isinstance(item, Question) and item.kind.typed_privately
         if action == "moderate":
             return isinstance(item, Question) and item.kind is Kind.TEXT
         return True

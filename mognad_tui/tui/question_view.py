@@ -146,9 +146,7 @@ class QuestionView(Localized, VerticalScroll):
             phones = self.t("question.excess", answers=joined + excess, joined=joined)
             show_text(warning, phones)
         tallied = self.query_one("#question-tallied", Label)
-        has_tally = item.kind in (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE) and bool(
-            self.meeting.tally(item.id)
-        )
+        has_tally = item.kind.tallied and bool(self.meeting.tally(item.id))
         tallied.display = has_tally and state is not Voting.REVEALED
         show_text(tallied, self.t("question.tallied"))
         hint = self.query_one("#question-hint", Label)

@@ -26,6 +26,7 @@ from aiohttp import web
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import LANGS, Kind, Question
+from mognad_tui.payloads import AnswerAccepted, ErrorPayload
 from mognad_tui.web import connections, views
 from mognad_tui.web.events import EventHub
 from mognad_tui.web.messages import ERROR_STATUS, MESSAGES, error_message
@@ -248,7 +249,8 @@ class ParticipantApp:
     def error_response(self, request: web.Request, code: str, status: int) -> web.Response:
         lang = self.device_lang(request)[0]
         if request.path.startswith("/api/"):
-            return self.json({"error": code, "message": error_message(code, lang)}, status=status)
+            body: ErrorPayload = {"error": code, "message": error_message(code, lang)}
+            return self.json(body, status=status)
         path_code = request.match_info.get("code") if request.match_info else None
         # The join key goes only to someone who already has it (never on a wrong code's page).
         known = path_code is not None and self.is_key(path_code)
@@ -515,8 +517,8 @@ class ParticipantApp:
             try:
                 await self.meeting.submit(token, qid, value)
             except AnswerRefused as exc:
-                if exc.status >= 500:
-                    _refuse(exc.code, exc.status)
+                if ERROR_STATUS.get(exc.code, 400) >= 500:
+                    _refuse(exc.code)
                 again(exc.code)
         if advance:
             pages = [p.id for p in views.pages_of(self.meeting.open_questions())]
@@ -573,8 +575,9 @@ class ParticipantApp:
         try:
             await self.meeting.submit(token, data["question"], data["value"])
         except AnswerRefused as exc:
-            _refuse(exc.code, exc.status)
-        return self.json({"ok": True})
+            _refuse(exc.code)
+        accepted: AnswerAccepted = {"ok": True}
+        return self.json(accepted)
 
     async def api_events(self, request: web.Request) -> web.StreamResponse:
         self.check_key(request.match_info["code"])

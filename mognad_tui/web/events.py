@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Mapping
 
 from mognad_tui.meeting import Event, Meeting
 from mognad_tui.model import Voting
+from mognad_tui.payloads import UpdatePayload
 from mognad_tui.web.connections import FairShare, address_key
 
 #: Meeting events that change what a phone shows. ``count`` and ``moderation`` matter only for
@@ -88,14 +90,15 @@ class EventHub:
                 return
         elif event.kind not in FORWARDED:
             return
-        self.publish(frame("update", {"kind": event.kind, "question": event.question}))
+        update: UpdatePayload = {"kind": event.kind, "question": event.question}
+        self.publish(frame("update", update))
 
     def publish(self, data: bytes) -> None:
         for queue in self._streams:
             _offer(queue, data)
 
 
-def frame(event: str, data: dict[str, object]) -> bytes:
+def frame(event: str, data: Mapping[str, object]) -> bytes:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"event: {event}\ndata: {payload}\n\n".encode()
 

@@ -17,14 +17,15 @@ from mognad_tui import results
 from mognad_tui.i18n import format_number, format_percent
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import DONT_KNOW, Kind, Prompt, Question, Voting
+from mognad_tui.payloads import QuestionPayload, ResultPayload, StatePayload
 from mognad_tui.web.messages import MESSAGES
 
 # ---------------------------------------------------------------- JSON (participant API)
 
 
-def question_json(meeting: Meeting, question: Question) -> dict[str, Any]:
+def question_json(meeting: Meeting, question: Question) -> QuestionPayload:
     """A question as the participant API describes it (docs/participant-api.md)."""
-    data: dict[str, Any] = {"id": question.id, "kind": question.kind.value, "text": question.text}
+    data: QuestionPayload = {"id": question.id, "kind": question.kind.value, "text": question.text}
     if question.kind is not Kind.TEXT:
         data["options"] = [{"value": o.value, "label": o.label} for o in question.options]
     if question.kind is Kind.DOTS:
@@ -42,10 +43,10 @@ def question_json(meeting: Meeting, question: Question) -> dict[str, Any]:
     return data
 
 
-def result_json(result: results.QuestionResult) -> dict[str, Any]:
+def result_json(result: results.QuestionResult) -> ResultPayload:
     """A revealed result: only ``n`` when below the threshold (``shown`` false)."""
     question = result.question
-    data: dict[str, Any] = {
+    data: ResultPayload = {
         "id": question.id,
         "kind": question.kind.value,
         "text": question.text,
@@ -68,7 +69,7 @@ def result_json(result: results.QuestionResult) -> dict[str, Any]:
     return data
 
 
-def state_json(meeting: Meeting, token: str | None, device_lang: str) -> dict[str, Any]:
+def state_json(meeting: Meeting, token: str | None, device_lang: str) -> StatePayload:
     """``GET /api/{code}/state``: what is open, what this device answered, what was revealed."""
     open_questions = meeting.open_questions()
     return {
