@@ -690,7 +690,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from mognad_tui.meeting import AnswerRefused, Meeting
+    from mognad_tui.meeting import AnswerRefused, Change, Meeting
     from mognad_tui.web.server import serve_headless
 
     tls = _tls(args)
@@ -708,7 +708,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         async def serve() -> None:
             # On the loop: see Meeting.subscribe. A problem found at open is told at once.
-            meeting.subscribe(lambda e: _report_disk(args, meeting) if e.kind == "disk" else None)
+            meeting.subscribe(
+                lambda e: _report_disk(args, meeting) if e.kind is Change.DISK else None
+            )
             if meeting.disk_problem is not None:
                 _report_disk(args, meeting)
             # Results revealed before this run (a session from an older version) are kept as

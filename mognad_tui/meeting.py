@@ -23,6 +23,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from mognad_tui import results
@@ -72,20 +73,43 @@ class AnswerRefused(Exception):
         self.status = status
 
 
-@dataclass(frozen=True)
-class Event:
-    """Something the screen or the phones should react to.
+class Change(StrEnum):
+    """What changed in the meeting: the one vocabulary of change notices.
 
-    kinds: ``agenda`` (the current item changed), ``voting`` (a question opened, closed, was
-    revealed or hidden), ``count`` (how many answered ``question`` changed), ``joined`` (a new
-    device joined), ``poll`` (a quick poll was added), ``moderation`` (free text to review),
-    ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal),
-    ``typed_codes`` (typed join codes paused or resumed after too many wrong guesses),
-    ``disk`` (``Meeting.disk_problem`` changed: the store could, or could again, clear the
-    order answers arrived in from the session folder).
+    Faces name members (``Change.COUNT``), never strings, so a typo fails on import instead of
+    silently matching nothing. The values are sent to the phones in server-sent events.
     """
 
-    kind: str
+    #: The current item changed.
+    AGENDA = "agenda"
+    #: A question opened, closed, was revealed or hidden.
+    VOTING = "voting"
+    #: How many answered ``Event.question`` changed.
+    COUNT = "count"
+    #: A new device joined.
+    JOINED = "joined"
+    #: A quick poll was added.
+    POLL = "poll"
+    #: Free text to review.
+    MODERATION = "moderation"
+    #: The needs list changed.
+    NEEDS = "needs"
+    #: The action list changed.
+    ACTIONS = "actions"
+    #: Threshold or auto-reveal changed.
+    SETTINGS = "settings"
+    #: Typed join codes paused or resumed after too many wrong guesses.
+    TYPED_CODES = "typed_codes"
+    #: ``Meeting.disk_problem`` changed: the store could, or could again, clear the order
+    #: answers arrived in from the session folder.
+    DISK = "disk"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the screen or the phones should react to (``question``: which one, if any)."""
+
+    kind: Change
     question: str | None = None
 
 
@@ -190,7 +214,7 @@ class Meeting:
         self._record = None
         # Revealed results are re-judged under the new threshold before anyone redraws them.
         keep = self._keep(self.revealed_questions())
-        self._publish(Event("settings"))
+        self._publish(Event(Change.SETTINGS))
         if keep is not None:
             await self._durable(keep)
 
@@ -200,7 +224,7 @@ class Meeting:
 
     async def set_auto_reveal(self, on: bool) -> None:
         await self._durable(self.store.set_state("auto_reveal", bool(on)))
-        self._publish(Event("settings"))
+        self._publish(Event(Change.SETTINGS))
 
     # ------------------------------------------------------------ events
 
@@ -245,7 +269,7 @@ class Meeting:
         loop = self._loop
         if loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
-                loop.call_soon_threadsafe(self._publish, Event("disk"))
+                loop.call_soon_threadsafe(self._publish, Event(Change.DISK))
 
     # ------------------------------------------------------------ agenda
 
@@ -282,13 +306,13 @@ class Meeting:
         # Shown at once (the projector must not wait for the disk) and taken back if the write
         # fails, so memory never holds what the disk refused and a later write cannot save it.
         previous, self._current = self._current, item_id
-        self._publish(Event("agenda"))
+        self._publish(Event(Change.AGENDA))
         try:
             await self._durable(self.store.set_state("current", item_id))
         except AnswerRefused:
             if self._current == item_id:
                 self._current = previous
-                self._publish(Event("agenda"))
+                self._publish(Event(Change.AGENDA))
             raise
 
     async def step(self, delta: int) -> None:
@@ -341,7 +365,7 @@ class Meeting:
         was_open = self.voting(question_id) is Voting.OPEN
         self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
         self._voting_gen += 1
-        self._publish(Event("voting", question_id))
+        self._publish(Event(Change.VOTING, question_id))
         try:
             if keep is not None:  # what the reveal shows is kept before the reveal itself
                 await self._durable(keep)
@@ -354,7 +378,7 @@ class Meeting:
                 else:
                     self._voting[question_id] = previous
                 self._voting_gen += 1
-                self._publish(Event("voting", question_id))
+                self._publish(Event(Change.VOTING, question_id))
             raise
         if was_open:
             # Voting on it is over: fold the journal so the order answers arrived in (which
@@ -404,7 +428,7 @@ class Meeting:
         marker = self.slot(token, "\0joined")
         if marker not in self._joined:
             self._joined[marker] = token
-            self._publish(Event("joined"))
+            self._publish(Event(Change.JOINED))
 
     @property
     def joined_count(self) -> int:
@@ -437,7 +461,7 @@ class Meeting:
         was_paused = self.typed_codes_paused > 0
         self._typed_paused_until = max(self._typed_paused_until, time.monotonic() + seconds)
         if not was_paused:
-            self._publish(Event("typed_codes"))
+            self._publish(Event(Change.TYPED_CODES))
 
     def answers_of(self, token: str, questions: list[Question] | None = None) -> dict[str, Any]:
         """What this device has answered among ``questions`` (default: those open now)."""
@@ -485,7 +509,7 @@ class Meeting:
         await self._durable(self.store.set_tally(question.id, clean))
         self._record = None
         keep = self._keep([question]) if self.voting(question.id) is Voting.REVEALED else None
-        self._publish(Event("count", question.id))
+        self._publish(Event(Change.COUNT, question.id))
         if keep is not None:
             await self._durable(keep)
 
@@ -519,9 +543,9 @@ class Meeting:
             raise AnswerRefused("store_error", 503) from None
 
     def _after_answer(self, question: Question) -> None:
-        self._publish(Event("count", question.id))
+        self._publish(Event(Change.COUNT, question.id))
         if question.kind is Kind.TEXT:
-            self._publish(Event("moderation", question.id))
+            self._publish(Event(Change.MODERATION, question.id))
         if self.auto_reveal and not self.self_paced and self.everyone_answered(question.id):
             self._background(self.set_voting(question.id, Voting.REVEALED))
 
@@ -564,7 +588,7 @@ class Meeting:
     async def moderate(self, question_id: str, text: str, approve: bool) -> None:
         state = "approved" if approve else "hidden"
         await self._durable(self.store.set_moderation(question_id, text, state))
-        self._publish(Event("moderation", question_id))
+        self._publish(Event(Change.MODERATION, question_id))
 
     # ------------------------------------------------------------ notes, needs, actions
 
@@ -587,12 +611,12 @@ class Meeting:
         if not need.text:
             raise AnswerRefused("empty", 422)
         await self._durable(self.store.save_need(need))
-        self._publish(Event("needs"))
+        self._publish(Event(Change.NEEDS))
         return need
 
     async def remove_need(self, need_id: str) -> None:
         await self._durable(self.store.delete_need(need_id))
-        self._publish(Event("needs"))
+        self._publish(Event(Change.NEEDS))
 
     def actions(self) -> list[ActionItem]:
         return self.store.actions()
@@ -610,12 +634,12 @@ class Meeting:
         if not action.what:
             raise AnswerRefused("empty", 422)
         await self._durable(self.store.save_action(action))
-        self._publish(Event("actions"))
+        self._publish(Event(Change.ACTIONS))
         return action
 
     async def remove_action(self, action_id: str) -> None:
         await self._durable(self.store.delete_action(action_id))
-        self._publish(Event("actions"))
+        self._publish(Event(Change.ACTIONS))
 
     # ------------------------------------------------------------ quick polls and dot voting
 
@@ -652,7 +676,7 @@ class Meeting:
             max_length=MAX_FREE_TEXT,
         )
         await self._durable(self.store.add_poll(poll))
-        self._publish(Event("poll", poll.id))
+        self._publish(Event(Change.POLL, poll.id))
         await self.go_to(poll.id)
         await self.set_voting(poll.id, Voting.OPEN)
         return poll
@@ -672,7 +696,7 @@ class Meeting:
             dots=dots,
         )
         await self._durable(self.store.add_poll(poll))
-        self._publish(Event("poll", poll.id))
+        self._publish(Event(Change.POLL, poll.id))
         await self.go_to(poll.id)
         await self.set_voting(poll.id, Voting.OPEN)
         return poll

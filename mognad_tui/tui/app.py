@@ -32,6 +32,7 @@ from textual.timer import Timer
 from mognad_tui.meeting import (
     AnswerRefused,
     BackgroundService,
+    Change,
     Event,
     Meeting,
     ParticipantServer,
@@ -46,12 +47,13 @@ from mognad_tui.tui.help_screen import HelpScreen, key_rows
 from mognad_tui.tui.join import JoinScreen, JoinState
 from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
 from mognad_tui.tui.main_screen import PRIVATE_KINDS, TALLY_KINDS, MainScreen
+from mognad_tui.tui.messages import MeetingChanged
 from mognad_tui.tui.moderation import ModerationScreen
 from mognad_tui.tui.needs import NeedsScreen
 from mognad_tui.tui.overview import OverviewScreen
 
 #: Event kinds that follow a phone's answer: repainted in batches.
-BATCHED = frozenset({"count", "joined", "moderation"})
+BATCHED = frozenset({Change.COUNT, Change.JOINED, Change.MODERATION})
 #: Seconds between repaints caused by phones.
 BATCH_DELAY = 0.1
 
@@ -129,7 +131,7 @@ class MognadApp(App[None]):
         self.server_error: str = ""
         self._server_started = False
         self._started_services: list[BackgroundService] = []
-        self._dirty: set[str] = set()
+        self._dirty: set[Change] = set()
         self._batch_timer: Timer | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._meeting_closed = False
@@ -196,7 +198,7 @@ class MognadApp(App[None]):
                 self._started_services.append(service)
             except Exception as exc:
                 self.say(refusal_text(exc, self.lang), severity="error")
-        self._mark({"joined"})
+        self._mark({Change.JOINED})
 
     async def _stop_outside(self) -> None:
         for service in reversed(self._started_services):
@@ -228,10 +230,10 @@ class MognadApp(App[None]):
 
     def _on_meeting_event(self, event: Event) -> None:
         """Called synchronously by the meeting: note what changed, repaint soon."""
-        if event.kind == "disk":
+        if event.kind is Change.DISK:
             self._say_disk()
         self._mark({event.kind})
-        if event.kind == "typed_codes":
+        if event.kind is Change.TYPED_CODES:
             self._typed_codes_check()
 
     def _typed_codes_check(self) -> None:
@@ -240,7 +242,7 @@ class MognadApp(App[None]):
         paused = self.meeting.typed_codes_paused
         if paused > 0:
             self.set_timer(min(paused, 60.0) + 0.1, self._typed_codes_check)
-        self._mark({"typed_codes"})
+        self._mark({Change.TYPED_CODES})
 
     def _say_disk(self) -> None:
         """Whether the session folder still shows the order answers arrived in (a full
@@ -252,7 +254,7 @@ class MognadApp(App[None]):
             key = "disk.order_full" if problem == "store_full" else "disk.order_error"
             self.notify(T(key, self.lang), severity="warning", markup=False, timeout=30)
 
-    def _mark(self, kinds: set[str]) -> None:
+    def _mark(self, kinds: set[Change]) -> None:
         self._dirty |= kinds
         if kinds - BATCHED:
             self.call_later(self.apply_changes)
@@ -265,39 +267,15 @@ class MognadApp(App[None]):
 
     def apply_changes(self) -> None:
         """Repaint what the pending events touched, on every screen that shows it."""
-        kinds, self._dirty = self._dirty, set()
+        kinds, self._dirty = frozenset(self._dirty), set()
         if not kinds or self._meeting_closed:
             return
-        with self.batch_update():
-            self._apply(kinds)
+        self._apply(kinds)
 
-    def _apply(self, kinds: set[str]) -> None:
-        main = self.main
-        if kinds & {"agenda", "poll"}:
-            main.show_current()
-        elif "voting" in kinds:
-            main.refresh_voting()
-        if kinds & {
-            "count",
-            "joined",
-            "moderation",
-            "voting",
-            "settings",
-            "agenda",
-            "poll",
-            "typed_codes",
-        }:
-            main.refresh_counts()
-        if "settings" in kinds:
-            main.refresh_status()
-            if isinstance(main.current_item, Question):
-                main.question_view.update_state()
-        for screen in self.screen_stack[1:]:
-            handler = getattr(screen, "on_meeting_change", None)
-            if handler is not None:
-                handler(kinds)
-            if isinstance(screen, JoinScreen):
-                screen.show(self.join_state())
+    def _apply(self, kinds: frozenset[Change]) -> None:
+        """Tell every screen on the stack; each repaints what it shows (``@on``)."""
+        for screen in self.screen_stack:
+            screen.post_message(MeetingChanged(kinds))
 
     async def run_meeting(self, call: Awaitable[Any], *, wait: bool = True) -> bool:
         """Run a meeting call and repaint; a refusal becomes a message, not a crash.
@@ -311,7 +289,7 @@ class MognadApp(App[None]):
         task = asyncio.ensure_future(call)
         await asyncio.sleep(0)  # the call runs up to its first wait for the disk
         if not task.done():
-            self._dirty |= {"agenda", "voting"}
+            self._dirty |= {Change.AGENDA, Change.VOTING}
             self.apply_changes()
         if not wait:
             self._background.add(task)
@@ -333,7 +311,7 @@ class MognadApp(App[None]):
         exc = task.exception()
         if exc is not None:
             self.say(refusal_text(exc, self.lang), severity="error")
-        self._mark({"voting"})
+        self._mark({Change.VOTING})
 
     def join_state(self) -> JoinState:
         entry = self.meeting.current

@@ -7,18 +7,20 @@ on a question, reveal on a prompt) are switched off and leave the footer.
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label
 
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
 from mognad_tui.tui.base import Localized, localize_bindings, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
+from mognad_tui.tui.messages import MeetingChanged
 from mognad_tui.tui.prompt_view import NotesArea, PromptView
 from mognad_tui.tui.question_view import QuestionView
 
@@ -26,6 +28,8 @@ PROMPT_ACTIONS = {"notes", "timer", "timer_reset"}
 QUESTION_ACTIONS = {"toggle_open", "reveal", "tally", "private"}
 TALLY_KINDS = (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE)
 PRIVATE_KINDS = (Kind.SCALE, Kind.SINGLE, Kind.MULTIPLE, Kind.TEXT)
+#: Changes after which the answer counts and the join panel are drawn again.
+REFRESH_COUNTS = frozenset(Change) - {Change.NEEDS, Change.ACTIONS, Change.DISK}
 
 
 class MainScreen(Localized, Screen[None]):
@@ -118,6 +122,20 @@ class MainScreen(Localized, Screen[None]):
         if signature != self._bindings_for:
             self._bindings_for = signature
             self.refresh_bindings()
+
+    @on(MeetingChanged)
+    def _meeting_changed(self, message: MeetingChanged) -> None:
+        with self.app.batch_update():
+            if message.touches(Change.AGENDA, Change.POLL):
+                self.show_current()
+            elif message.touches(Change.VOTING):
+                self.refresh_voting()
+            if message.touches(*REFRESH_COUNTS):
+                self.refresh_counts()
+            if message.touches(Change.SETTINGS):
+                self.refresh_status()
+                if isinstance(self.current_item, Question):
+                    self.question_view.update_state()
 
     def refresh_voting(self) -> None:
         self.query_one(Agenda).rebuild()

@@ -4,6 +4,7 @@ such as ``[@click=app.quit]`` is characters, never markup or an action."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,9 +12,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Question
 from mognad_tui.tui.base import Localized, localize_bindings, refusal_text, show_text
+from mognad_tui.tui.messages import MeetingChanged
 
 
 class ModerationScreen(Localized, ModalScreen[None]):
@@ -82,8 +84,9 @@ class ModerationScreen(Localized, ModalScreen[None]):
             self.mognad.say(refusal_text(exc, self.mognad.lang), severity="error")
         self.refresh_queue()
 
-    def on_meeting_change(self, kinds: set[str]) -> None:
-        if "moderation" in kinds or "count" in kinds:
+    @on(MeetingChanged)
+    def _meeting_changed(self, message: MeetingChanged) -> None:
+        if message.touches(Change.MODERATION, Change.COUNT):
             self.refresh_queue()
 
     def action_close(self) -> None:

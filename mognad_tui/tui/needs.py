@@ -9,16 +9,18 @@ vote on their phones (it becomes the current item, shown like any poll).
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import ActionItem, Need
 from mognad_tui.tui.base import Localized, localize_bindings
 from mognad_tui.tui.header import TopBar
+from mognad_tui.tui.messages import MeetingChanged
 
 
 def cell(text: str) -> Text:
@@ -111,8 +113,9 @@ class NeedsScreen(Localized, Screen[None]):
             actions.move_cursor(row=min(row, len(actions_list) - 1))
         self.query_one("#actions-empty").display = not actions_list
 
-    def on_meeting_change(self, kinds: set[str]) -> None:
-        if kinds & {"needs", "actions"}:
+    @on(MeetingChanged)
+    def _meeting_changed(self, message: MeetingChanged) -> None:
+        if message.touches(Change.NEEDS, Change.ACTIONS):
             self.reload()
 
     # ------------------------------------------------------------ selection

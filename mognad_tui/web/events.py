@@ -12,15 +12,15 @@ import asyncio
 import contextlib
 import json
 
-from mognad_tui.meeting import Event, Meeting
+from mognad_tui.meeting import Change, Event, Meeting
 from mognad_tui.model import Voting
 from mognad_tui.web.connections import FairShare, address_key
 
 #: Meeting events that change what a phone shows. ``count`` and ``moderation`` matter only for
 #: a revealed question (a tally typed in, a text approved); forwarding them while a question is
 #: open would tell the room the moment someone answered.
-FORWARDED = frozenset({"voting", "agenda", "poll", "settings"})
-WHEN_REVEALED = frozenset({"count", "moderation"})
+FORWARDED = frozenset({Change.VOTING, Change.AGENDA, Change.POLL, Change.SETTINGS})
+WHEN_REVEALED = frozenset({Change.COUNT, Change.MODERATION})
 #: Frames queued per stream before further ones are dropped (each only says "refresh").
 QUEUE_SIZE = 8
 #: Open streams the server keeps at once. A room is 3 to 30 phones; the tested room limit is
@@ -88,7 +88,7 @@ class EventHub:
                 return
         elif event.kind not in FORWARDED:
             return
-        self.publish(frame("update", {"kind": event.kind, "question": event.question}))
+        self.publish(frame("update", {"kind": event.kind.value, "question": event.question}))
 
     def publish(self, data: bytes) -> None:
         for queue in self._streams:
