@@ -17,6 +17,7 @@ from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
 from mognad_tui.model import Prompt, Question, Voting
 from mognad_tui.tui.base import Localized
 from mognad_tui.tui.catalog import T
+from mognad_tui.tui.messages import GoTo
 
 
 @dataclass(frozen=True)
@@ -178,4 +179,4 @@ class Agenda(Localized, OptionList):
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            await self.mognad.go_to(event.option.id)
+            self.post_message(GoTo(event.option.id))

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -47,7 +48,14 @@ from mognad_tui.tui.help_screen import HelpScreen, key_rows
 from mognad_tui.tui.join import JoinScreen, JoinState
 from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
 from mognad_tui.tui.main_screen import PRIVATE_KINDS, TALLY_KINDS, MainScreen
-from mognad_tui.tui.messages import MeetingChanged
+from mognad_tui.tui.messages import (
+    EditAction,
+    GoTo,
+    MeetingCall,
+    MeetingChanged,
+    Requested,
+    Say,
+)
 from mognad_tui.tui.moderation import ModerationScreen
 from mognad_tui.tui.needs import NeedsScreen
 from mognad_tui.tui.overview import OverviewScreen
@@ -435,8 +443,33 @@ class MognadApp(App[None]):
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
         self.say(T("theme.light" if self.theme == LIGHT_THEME else "theme.dark", self.lang))
 
-    async def action_auto_reveal(self) -> None:
-        await self.main.action_auto_reveal()
+    def action_auto_reveal(self) -> None:
+        self.main.action_auto_reveal()
+
+    # ------------------------------------------------------------ what screens ask for
+
+    @on(Say)
+    def _said(self, message: Say) -> None:
+        self.say(message.text, severity=message.severity)
+
+    @on(MeetingCall)
+    async def _meeting_call(self, message: MeetingCall) -> None:
+        if message.back_to_main:
+            self._back_to_main()
+        if await self.run_meeting(message.call(), wait=message.wait) and message.done:
+            self.say(message.done)
+
+    @on(GoTo)
+    async def _go_to(self, message: GoTo) -> None:
+        await self.go_to(message.item_id)
+
+    @on(EditAction)
+    def _edit_action(self, message: EditAction) -> None:
+        self.edit_action(message.action)
+
+    @on(Requested)
+    async def _requested(self, message: Requested) -> None:
+        await self.run_action(message.action)
 
     # ------------------------------------------------------------ keyboard votes, moderation
 

@@ -20,7 +20,7 @@ from mognad_tui.model import TERMINAL_LIMIT, clean_text
 from mognad_tui.tui.catalog import T
 
 if TYPE_CHECKING:
-    from mognad_tui.tui.app import MognadApp
+    from mognad_tui.tui.messages import Host
 
 
 def current_lang(node: DOMNode | None = None) -> str:
@@ -57,7 +57,7 @@ class Localized:
         return T(key, current_lang(self if isinstance(self, DOMNode) else None), **fields)
 
     @property
-    def mognad(self) -> MognadApp:
+    def mognad(self) -> Host:
         return self.app  # type: ignore[attr-defined, no-any-return]
 
 

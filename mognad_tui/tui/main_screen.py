@@ -7,6 +7,8 @@ on a question, reveal on a prompt) are switched off and leave the footer.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +22,7 @@ from mognad_tui.tui.agenda import Agenda, step_heading
 from mognad_tui.tui.base import Localized, localize_bindings, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
-from mognad_tui.tui.messages import MeetingChanged
+from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
 from mognad_tui.tui.prompt_view import NotesArea, PromptView
 from mognad_tui.tui.question_view import QuestionView
 
@@ -193,21 +195,23 @@ class MainScreen(Localized, Screen[None]):
 
     # ------------------------------------------------------------ actions
 
-    async def action_next(self) -> None:
-        await self.mognad.run_meeting(self.meeting.step(+1), wait=False)
+    def action_next(self) -> None:
+        self.post_message(MeetingCall(partial(self.meeting.step, +1), wait=False))
 
-    async def action_prev(self) -> None:
-        await self.mognad.run_meeting(self.meeting.step(-1), wait=False)
+    def action_prev(self) -> None:
+        self.post_message(MeetingCall(partial(self.meeting.step, -1), wait=False))
 
-    async def action_toggle_open(self) -> None:
+    def action_toggle_open(self) -> None:
         item = self.current_item
         if isinstance(item, Question):
-            await self.mognad.run_meeting(self.meeting.toggle_open(item.id), wait=False)
+            call = partial(self.meeting.toggle_open, item.id)
+            self.post_message(MeetingCall(call, wait=False))
 
-    async def action_reveal(self) -> None:
+    def action_reveal(self) -> None:
         item = self.current_item
         if isinstance(item, Question):
-            await self.mognad.run_meeting(self.meeting.toggle_reveal(item.id), wait=False)
+            call = partial(self.meeting.toggle_reveal, item.id)
+            self.post_message(MeetingCall(call, wait=False))
 
     def action_notes(self) -> None:
         if isinstance(self.current_item, Prompt):
@@ -219,19 +223,19 @@ class MainScreen(Localized, Screen[None]):
     def action_timer_reset(self) -> None:
         self.prompt_view.timer.reset()
 
-    async def action_auto_reveal(self) -> None:
-        on = not self.meeting.auto_reveal
-        if await self.mognad.run_meeting(self.meeting.set_auto_reveal(on)):
-            self.mognad.say(self.t("auto.on" if on else "auto.off"))
+    def action_auto_reveal(self) -> None:
+        turn_on = not self.meeting.auto_reveal
+        done = self.t("auto.on" if turn_on else "auto.off")
+        self.post_message(MeetingCall(partial(self.meeting.set_auto_reveal, turn_on), done=done))
 
     def action_tally(self) -> None:
-        self.mognad.action_tally()
+        self.post_message(Requested("tally"))
 
     def action_private(self) -> None:
-        self.mognad.action_private()
+        self.post_message(Requested("private"))
 
     def action_moderate(self) -> None:
-        self.mognad.action_moderate()
+        self.post_message(Requested("moderate"))
 
     def voting_open(self) -> bool:
         return any(

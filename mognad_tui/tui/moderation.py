@@ -15,7 +15,7 @@ from textual.widgets import Footer, Label, Static
 from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Question
 from mognad_tui.tui.base import Localized, localize_bindings, refusal_text, show_text
-from mognad_tui.tui.messages import MeetingChanged
+from mognad_tui.tui.messages import MeetingChanged, Say
 
 
 class ModerationScreen(Localized, ModalScreen[None]):
@@ -81,7 +81,7 @@ class ModerationScreen(Localized, ModalScreen[None]):
         try:
             await self.meeting.moderate(self.question.id, text, approve)
         except Exception as exc:
-            self.mognad.say(refusal_text(exc, self.mognad.lang), severity="error")
+            self.post_message(Say(refusal_text(exc, self.mognad.lang), "error"))
         self.refresh_queue()
 
     @on(MeetingChanged)

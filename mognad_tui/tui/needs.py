@@ -8,6 +8,8 @@ vote on their phones (it becomes the current item, shown like any poll).
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +22,7 @@ from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import ActionItem, Need
 from mognad_tui.tui.base import Localized, localize_bindings
 from mognad_tui.tui.header import TopBar
-from mognad_tui.tui.messages import MeetingChanged
+from mognad_tui.tui.messages import EditAction, MeetingCall, MeetingChanged, Requested
 
 
 def cell(text: str) -> Text:
@@ -157,29 +159,29 @@ class NeedsScreen(Localized, Screen[None]):
             need=need.id if need else None,
             dimension=need.dimension if need else None,
         )
-        self.mognad.edit_action(draft)
+        self.post_message(EditAction(draft))
 
     def action_edit(self) -> None:
         if self.on_actions:
             action = self.selected_action()
             if action is not None:
-                self.mognad.edit_action(action)
+                self.post_message(EditAction(action))
         else:
             self.action_new_action()
 
-    async def action_remove(self) -> None:
+    def action_remove(self) -> None:
+        """Removed rows disappear with the meeting's change notice (``_meeting_changed``)."""
         if self.on_actions:
             action = self.selected_action()
             if action is not None:
-                await self.mognad.run_meeting(self.meeting.remove_action(action.id))
+                self.post_message(MeetingCall(partial(self.meeting.remove_action, action.id)))
         else:
             need = self.selected_need()
             if need is not None:
-                await self.mognad.run_meeting(self.meeting.remove_need(need.id))
-        self.reload()
+                self.post_message(MeetingCall(partial(self.meeting.remove_need, need.id)))
 
-    async def action_dot_vote(self) -> None:
-        await self.mognad.action_dot_vote()
+    def action_dot_vote(self) -> None:
+        self.post_message(Requested("dot_vote"))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -28,7 +28,7 @@ from mognad_tui.model import SessionRecord
 from mognad_tui.tui.base import Localized, localize_bindings
 from mognad_tui.tui.distribution import bar
 from mognad_tui.tui.header import TopBar
-from mognad_tui.tui.messages import MeetingChanged
+from mognad_tui.tui.messages import MeetingChanged, Say
 
 TITLE_WIDTH = 32
 
@@ -185,6 +185,6 @@ class OverviewScreen(Localized, Screen[None]):
         try:
             path = self.app.save_screenshot(filename=name, path=str(folder))
         except OSError as exc:
-            self.mognad.say(self.t("overview.save_failed", error=str(exc)), severity="error")
+            self.post_message(Say(self.t("overview.save_failed", error=str(exc)), "error"))
             return
-        self.mognad.say(self.t("overview.saved_svg", path=path))
+        self.post_message(Say(self.t("overview.saved_svg", path=path)))

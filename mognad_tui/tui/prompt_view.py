@@ -29,6 +29,7 @@ from mognad_tui.tui.base import (
     localize_bindings,
     show_text,
 )
+from mognad_tui.tui.messages import Say
 from mognad_tui.tui.timer import CountdownTimer
 
 #: Seconds of quiet typing after which the notes are written.
@@ -176,11 +177,11 @@ class PromptView(Localized, VerticalScroll):
         if is_disk_full(exc):
             message = self.t("prompt.disk_full")
             if not self._disk_full:
-                self.mognad.say(message, severity="error")
+                self.post_message(Say(message, "error"))
             self._disk_full = True
         else:
             message = self.t("prompt.save_error", error=str(exc) or type(exc).__name__)
-            self.mognad.say(message, severity="error")
+            self.post_message(Say(message, "error"))
         show_text(warning, message)
         warning.display = True
         self._show_saved()
