@@ -90,7 +90,9 @@ class MognadApp(App[None]):
     ``server`` serves the participants' phones (its ``start()`` returns the join URL); without
     one, people vote on the keyboard. ``services`` run beside the meeting (the demo's phones).
     ``exporter()`` writes the Markdown export and returns its path; it runs in a thread.
-    ``clock`` and ``cursor_blink`` exist for tests (a fixed time, no blinking cursors).
+    ``clock``, ``cursor_blink`` and ``batch_delay`` exist for tests (a fixed time, no blinking
+    cursors, and with ``batch_delay=0`` phones' answers repaint at once, so a test waits on
+    the app's queue instead of the clock).
     """
 
     CSS_PATH = "app.tcss"
@@ -125,6 +127,7 @@ class MognadApp(App[None]):
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         cursor_blink: bool = True,
+        batch_delay: float = BATCH_DELAY,
     ) -> None:
         super().__init__()
         self.meeting = meeting
@@ -134,6 +137,7 @@ class MognadApp(App[None]):
         self.demo = demo
         self.clock: Callable[[], datetime] = clock or datetime.now
         self.cursor_blink = cursor_blink
+        self.batch_delay = batch_delay
         self.lang: str = meeting.lang if meeting.lang in ("sv", "en") else "sv"
         self.join_url: str = ""
         self.server_error: str = ""
@@ -264,10 +268,10 @@ class MognadApp(App[None]):
 
     def _mark(self, kinds: set[Change]) -> None:
         self._dirty |= kinds
-        if kinds - BATCHED:
+        if kinds - BATCHED or self.batch_delay <= 0:
             self.call_later(self.apply_changes)
         elif self._batch_timer is None:
-            self._batch_timer = self.set_timer(BATCH_DELAY, self._batch_due)
+            self._batch_timer = self.set_timer(self.batch_delay, self._batch_due)
 
     def _batch_due(self) -> None:
         self._batch_timer = None
