@@ -752,9 +752,11 @@ async def test_export_runs_in_a_thread_and_says_where(meeting: Meeting, tmp_path
     import threading
 
     threads: list[str] = []
+    records: list[object] = []
 
-    def exporter() -> str:
+    def exporter(record: object) -> str:
         threads.append(threading.current_thread().name)
+        records.append(record)
         return str(tmp_path / "plan.md")
 
     app = make_app(meeting, exporter=exporter)
@@ -764,6 +766,36 @@ async def test_export_runs_in_a_thread_and_says_where(meeting: Meeting, tmp_path
         await pilot.pause()
         assert threads and threads[0] != threading.main_thread().name
         assert any(str(tmp_path / "plan.md") in str(n.message) for n in app._notifications)
+        # The live meeting's own record, not the session read again from disk.
+        assert records == [meeting.record()] and records[0] is meeting.record()
+
+
+async def test_export_key_writes_markdown_with_charts_from_the_live_meeting(
+    meeting: Meeting, session: Path
+):
+    import argparse
+    from datetime import date
+
+    from mognad_tui.cli import _app_exporter
+    from mognad_tui.store import EXPORTS
+
+    args = argparse.Namespace(lang="sv", data_dir=str(session.parent))
+    app = make_app(meeting, exporter=_app_exporter(args, str(session)))
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [2, 3, 3, 4])
+        await pilot.press("r")
+        await settled(pilot)
+        await pilot.press("e")
+        await settled(pilot)
+        out = session / EXPORTS / f"{session.name}-{date.today().isoformat()}.md"
+        assert any(str(out) in str(n.message) for n in app._notifications)
+        text = out.read_text(encoding="utf-8")
+        assert GROUP in text and "Vi känner igen nätfiske" in text
+        assert (session / EXPORTS / f"{out.stem}-charts").is_dir() and "-charts/" in text
+        # An export is a showing: what it shows is kept as shown first.
+        assert meeting.store.state("shown", {}).get(SCALE)
 
 
 async def test_english_session_speaks_english(tmp_path: Path):

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -38,7 +38,7 @@ from mognad_tui.meeting import (
     Meeting,
     ParticipantServer,
 )
-from mognad_tui.model import ActionItem, Kind, Question
+from mognad_tui.model import ActionItem, Kind, Question, SessionRecord
 from mognad_tui.tui.base import localize_bindings, refusal_text
 from mognad_tui.tui.catalog import T
 from mognad_tui.tui.commands import MognadCommands
@@ -89,7 +89,8 @@ class MognadApp(App[None]):
 
     ``server`` serves the participants' phones (its ``start()`` returns the join URL); without
     one, people vote on the keyboard. ``services`` run beside the meeting (the demo's phones).
-    ``exporter()`` writes the Markdown export and returns its path; it runs in a thread.
+    ``exporter(record)`` writes the Markdown export of the live meeting's record (taken on
+    the loop) and returns its path; the CLI provides it, and it runs in a worker thread.
     ``clock``, ``cursor_blink`` and ``batch_delay`` exist for tests (a fixed time, no blinking
     cursors, and with ``batch_delay=0`` phones' answers repaint at once, so a test waits on
     the app's queue instead of the clock).
@@ -123,7 +124,7 @@ class MognadApp(App[None]):
         *,
         server: ParticipantServer | None = None,
         services: Sequence[BackgroundService] = (),
-        exporter: Callable[[], str] | None = None,
+        exporter: Callable[[SessionRecord], str] | None = None,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         cursor_blink: bool = True,
@@ -581,15 +582,16 @@ class MognadApp(App[None]):
         self.run_worker(self._keep_then_export(), group="export", exit_on_error=False)
 
     async def _keep_then_export(self) -> None:
-        """An export is a showing: the meeting keeps what it is about to show first, and the
-        export (which reads the session beside the meeting) shows only what was kept."""
+        """An export is a showing: the meeting keeps what it is about to show first, then the
+        export renders the live record (taken here, on the loop) in a thread."""
         if await self.run_meeting(self.meeting.remember_shown()):
-            self.run_worker(self._export, thread=True, group="export", exit_on_error=False)
+            self._export(self.meeting.record())
 
-    def _export(self) -> None:
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, record: SessionRecord) -> None:
         assert self.exporter is not None
         try:
-            path = self.exporter()
+            path = self.exporter(record)
         except Exception as exc:
             self.call_from_thread(
                 self.say,
