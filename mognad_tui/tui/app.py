@@ -39,7 +39,7 @@ from mognad_tui.meeting import (
     ParticipantServer,
 )
 from mognad_tui.model import ActionItem, Kind, Question, SessionRecord
-from mognad_tui.tui.base import localize_bindings, refusal_text
+from mognad_tui.tui.base import refusal_text
 from mognad_tui.tui.catalog import T
 from mognad_tui.tui.commands import MognadCommands
 from mognad_tui.tui.confirm import ConfirmQuit
@@ -150,7 +150,6 @@ class MognadApp(App[None]):
         self._meeting_closed = False
         self._background: set[asyncio.Future[Any]] = set()
         self.theme = DARK_THEME
-        localize_bindings(self, self.lang)
         self.title = f"mognad · {meeting.info.title}"
 
     # ------------------------------------------------------------ lifecycle

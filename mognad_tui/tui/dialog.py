@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from mognad_tui.model import Question
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 
 ResultT = TypeVar("ResultT")
 
@@ -30,7 +30,6 @@ class QuestionDialog(Localized, ModalScreen[ResultT]):
 
     def __init__(self, question: Question) -> None:
         super().__init__()
-        localize_bindings(self, self.mognad.lang)
         self.question = question
 
     def compose(self) -> ComposeResult:

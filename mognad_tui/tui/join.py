@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Label
 
-from mognad_tui.tui.base import Localized, localize_bindings, show_text
+from mognad_tui.tui.base import Localized, show_text
 from mognad_tui.tui.messages import MeetingChanged
 from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode
 
@@ -115,7 +115,6 @@ class JoinScreen(Localized, Screen[None]):
 
     def __init__(self, state: JoinState) -> None:
         super().__init__()
-        localize_bindings(self, self.mognad.lang)
         self.state = state
 
     def compose(self) -> ComposeResult:

@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label
 
 from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
-from mognad_tui.tui.base import Localized, localize_bindings, show_text
+from mognad_tui.tui.base import Localized, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
@@ -53,11 +54,13 @@ class MainScreen(Localized, Screen[None]):
         Binding("u", "auto_reveal", "key.auto_reveal", show=False),
     ]
 
+    #: The kind of item shown; the footer (which rebuilds all its keys) is redrawn only when
+    #: it changes.
+    keys_for: var[tuple[type | None, Kind | None]] = var((type(None), None), bindings=True)
+
     def __init__(self, meeting: Meeting) -> None:
         super().__init__(id="main")
         self.meeting = meeting
-        self._bindings_for: tuple = ()
-        localize_bindings(self, self.mognad.lang)
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="top")
@@ -120,10 +123,7 @@ class MainScreen(Localized, Screen[None]):
     def _refresh_keys(self) -> None:
         """Redraw the footer only when the kind of item changed: it rebuilds all its keys."""
         item = self.current_item
-        signature = (type(item), getattr(item, "kind", None))
-        if signature != self._bindings_for:
-            self._bindings_for = signature
-            self.refresh_bindings()
+        self.keys_for = (type(item), getattr(item, "kind", None))
 
     @on(MeetingChanged)
     def _meeting_changed(self, message: MeetingChanged) -> None:

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import ActionItem, Need
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.messages import EditAction, MeetingCall, MeetingChanged, Requested
 
@@ -42,7 +42,6 @@ class NeedsScreen(Localized, Screen[None]):
 
     def __init__(self, meeting: Meeting) -> None:
         super().__init__(id="needs")
-        localize_bindings(self, self.mognad.lang)
         self.meeting = meeting
 
     def compose(self) -> ComposeResult:

@@ -25,7 +25,7 @@ from mognad_tui import results
 from mognad_tui.i18n import format_number
 from mognad_tui.meeting import AnswerRefused, Change, Meeting
 from mognad_tui.model import SessionRecord
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 from mognad_tui.tui.distribution import bar
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.messages import MeetingChanged, Say
@@ -71,7 +71,6 @@ class OverviewScreen(Localized, Screen[None]):
 
     def __init__(self, meeting: Meeting, *, session_dir: Path | None = None) -> None:
         super().__init__(id="overview")
-        localize_bindings(self, self.mognad.lang)
         self.meeting = meeting
         self.session_dir = session_dir
         self.overview: results.Overview | None = None

@@ -24,9 +24,7 @@ from mognad_tui.model import MAX_NOTE_TEXT, Prompt, clean_text
 from mognad_tui.tui.agenda import position
 from mognad_tui.tui.base import (
     Localized,
-    current_lang,
     is_disk_full,
-    localize_bindings,
     show_text,
 )
 from mognad_tui.tui.messages import Say
@@ -40,9 +38,6 @@ class NotesArea(TextArea):
     """The notes field. Esc hands the keys back to the facilitator's navigation."""
 
     BINDINGS = [Binding("escape", "leave", "key.leave_notes", key_display="Esc")]
-
-    def on_mount(self) -> None:
-        localize_bindings(self, current_lang(self))
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)
