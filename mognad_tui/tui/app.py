@@ -235,7 +235,7 @@ class MognadApp(App[None]):
         if self._background:
             await asyncio.wait(list(self._background), timeout=5)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.main.prompt_view.drain(), timeout=5)
+            await asyncio.wait_for(self.main.drain_notes(), timeout=5)
         await self._stop_outside()
 
     # ------------------------------------------------------------ meeting events
@@ -576,7 +576,7 @@ class MognadApp(App[None]):
         if self.exporter is None:
             self.say(T("export.unavailable", self.lang), severity="warning")
             return
-        self.main.prompt_view.flush()
+        self.main.flush_notes()
         self.say(T("export.started", self.lang))
         self.run_worker(self._keep_then_export(), group="export", exit_on_error=False)
 

@@ -237,6 +237,14 @@ class MainScreen(Localized, Screen[None]):
     def action_moderate(self) -> None:
         self.post_message(Requested("moderate"))
 
+    def flush_notes(self) -> None:
+        """Hand typed notes to the meeting now (before an export shows them)."""
+        self.prompt_view.flush()
+
+    async def drain_notes(self) -> None:
+        """Write typed notes and wait until they are durable (before quitting)."""
+        await self.prompt_view.drain()
+
     def voting_open(self) -> bool:
         return any(
             self.meeting.voting(e.item.id) is Voting.OPEN
