@@ -519,18 +519,10 @@ def export_session(
     ``warn`` prints the export's warnings on stderr (not from inside the terminal app);
     ``keep`` keeps what the export shows as shown (see ``_read_record``)."""
 
-    from mognad_tui.export import csv_export, json_export, markdown
+    from mognad_tui.export import csv_export, json_export
 
     record = _read_record(args, name, keep=keep)
-    previous = None
-    if record.info.follow_up:
-        from mognad_tui import store
-
-        try:
-            here = store.resolve_session(data_dir(args), name).parent
-            previous = _read_record(args, str(here / record.info.follow_up), keep=False)
-        except UserError as exc:
-            print(T("warn_follow_up", args.lang, reason=exc), file=sys.stderr)
+    previous = _previous_record(args, name, record, warn=True)
     out = Path(output) if output else None
     written: list[Path] = []
     try:
@@ -545,15 +537,7 @@ def export_session(
                 raw_path = out.with_name(out.stem + "-answers" + out.suffix)
                 written += _emit(out, summary, bom=True) + _emit(raw_path, raw, bom=True)
         else:
-            chart_links = None
-            if charts and out is not None:
-                from mognad_tui.export.charts import write_charts
-
-                folder = out.with_name(out.stem + "-charts")
-                chart_links = write_charts(record, folder, lang=record.info.lang, previous=previous)
-                written.append(folder)
-            text = markdown.render_markdown(record, previous=previous, charts=chart_links)
-            written = _emit(out, text) + written
+            written = _write_markdown(record, out, previous, charts=charts)
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
     if warn:
@@ -561,6 +545,37 @@ def export_session(
             _warn_raw_below_threshold(args, record)
         _warn_held(args, record)
     return written
+
+
+def _previous_record(args: argparse.Namespace, name: str, record: Any, *, warn: bool) -> Any:
+    """The earlier meeting a follow-up compares with (read only), or ``None``."""
+    if not record.info.follow_up:
+        return None
+    from mognad_tui import store
+
+    try:
+        here = store.resolve_session(data_dir(args), name).parent
+        return _read_record(args, str(here / record.info.follow_up), keep=False)
+    except UserError as exc:
+        if warn:
+            print(T("warn_follow_up", args.lang, reason=exc), file=sys.stderr)
+        return None
+
+
+def _write_markdown(record: Any, out: Path | None, previous: Any, *, charts: bool) -> list[Path]:
+    """The Markdown export (and its charts beside it when asked): the files written."""
+    from mognad_tui.export import markdown
+
+    written: list[Path] = []
+    chart_links = None
+    if charts and out is not None:
+        from mognad_tui.export.charts import write_charts
+
+        folder = out.with_name(out.stem + "-charts")
+        chart_links = write_charts(record, folder, lang=record.info.lang, previous=previous)
+        written.append(folder)
+    text = markdown.render_markdown(record, previous=previous, charts=chart_links)
+    return _emit(out, text) + written
 
 
 def _emit(path: Path | None, text: str, *, bom: bool = False) -> list[Path]:
@@ -619,7 +634,7 @@ def _run_app(
             meeting,
             server=server,
             services=services,
-            exporter=lambda: _export_from_app(args, name),
+            exporter=_app_exporter(args, name),
             demo=services_factory is not None,
         )
         app.run()
@@ -645,15 +660,23 @@ def _report_disk(args: argparse.Namespace, meeting: Any) -> None:
     print(T(key, args.lang), file=sys.stderr, flush=True)
 
 
-def _export_from_app(args: argparse.Namespace, name: str) -> str:
-    """The app's export key: Markdown with charts beside the session, read without disturbing
-    the live meeting. Runs in a worker thread."""
+def _app_exporter(args: argparse.Namespace, name: str) -> Callable[[Any], str]:
+    """The app's export key: Markdown with charts into the session folder's exports/, from
+    the live meeting's record (the app takes it on the loop; this runs in a worker thread).
+    Returns the Markdown file's path."""
     from mognad_tui.store import EXPORTS
 
-    folder = Path(name)
-    out = folder / EXPORTS / f"{folder.name}-{date.today().isoformat()}.md"
-    export_session(args, name, "md", str(out), charts=True, warn=False, keep=False)
-    return str(out)
+    def export(record: Any) -> str:
+        folder = Path(name)
+        out = folder / EXPORTS / f"{folder.name}-{date.today().isoformat()}.md"
+        previous = _previous_record(args, name, record, warn=False)
+        try:
+            _write_markdown(record, out, previous, charts=True)
+        except OSError as exc:
+            raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
+        return str(out)
+
+    return export
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -690,7 +713,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from mognad_tui.meeting import AnswerRefused, Meeting
+    from mognad_tui.meeting import AnswerRefused, Change, Meeting
     from mognad_tui.web.server import serve_headless
 
     tls = _tls(args)
@@ -708,7 +731,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         async def serve() -> None:
             # On the loop: see Meeting.subscribe. A problem found at open is told at once.
-            meeting.subscribe(lambda e: _report_disk(args, meeting) if e.kind == "disk" else None)
+            meeting.subscribe(
+                lambda e: _report_disk(args, meeting) if e.kind is Change.DISK else None
+            )
             if meeting.disk_problem is not None:
                 _report_disk(args, meeting)
             # Results revealed before this run (a session from an older version) are kept as

@@ -23,6 +23,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
 from mognad_tui import results
@@ -75,20 +76,43 @@ class AnswerRefused(Exception):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Event:
-    """Something the screen or the phones should react to.
+class Change(StrEnum):
+    """What changed in the meeting: the one vocabulary of change notices.
 
-    kinds: ``agenda`` (the current item changed), ``voting`` (a question opened, closed, was
-    revealed or hidden), ``count`` (how many answered ``question`` changed), ``joined`` (a new
-    device joined), ``poll`` (a quick poll was added), ``moderation`` (free text to review),
-    ``needs`` and ``actions`` (lists changed), ``settings`` (threshold, auto-reveal),
-    ``typed_codes`` (typed join codes paused or resumed after too many wrong guesses),
-    ``disk`` (``Meeting.disk_problem`` changed: the store could, or could again, clear the
-    order answers arrived in from the session folder).
+    Faces name members (``Change.COUNT``), never strings, so a typo fails on import instead of
+    silently matching nothing. The values are sent to the phones in server-sent events.
     """
 
-    kind: str
+    #: The current item changed.
+    AGENDA = "agenda"
+    #: A question opened, closed, was revealed or hidden.
+    VOTING = "voting"
+    #: How many answered ``Event.question`` changed.
+    COUNT = "count"
+    #: A new device joined.
+    JOINED = "joined"
+    #: A quick poll was added.
+    POLL = "poll"
+    #: Free text to review.
+    MODERATION = "moderation"
+    #: The needs list changed.
+    NEEDS = "needs"
+    #: The action list changed.
+    ACTIONS = "actions"
+    #: Threshold or auto-reveal changed.
+    SETTINGS = "settings"
+    #: Typed join codes paused or resumed after too many wrong guesses.
+    TYPED_CODES = "typed_codes"
+    #: ``Meeting.disk_problem`` changed: the store could, or could again, clear the order
+    #: answers arrived in from the session folder.
+    DISK = "disk"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something the screen or the phones should react to (``question``: which one, if any)."""
+
+    kind: Change
     question: str | None = None
 
 
@@ -192,7 +216,7 @@ class Meeting:
         await self._write(self.store.update_info, threshold=max(MIN_THRESHOLD, int(value)))
         # Revealed results are re-judged under the new threshold before anyone redraws them.
         keep = self._keep(self.revealed_questions())
-        self._publish(Event("settings"))
+        self._publish(Event(Change.SETTINGS))
         if keep is not None:
             await keep
 
@@ -201,7 +225,9 @@ class Meeting:
         return bool(self.store.state("auto_reveal", False))
 
     async def set_auto_reveal(self, on: bool) -> None:
-        await self._write(self.store.set_state, "auto_reveal", bool(on), publish=Event("settings"))
+        await self._write(
+            self.store.set_state, "auto_reveal", bool(on), publish=Event(Change.SETTINGS)
+        )
 
     # ------------------------------------------------------------ events
 
@@ -244,7 +270,7 @@ class Meeting:
         loop = self._loop
         if loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
-                loop.call_soon_threadsafe(self._publish, Event("disk"))
+                loop.call_soon_threadsafe(self._publish, Event(Change.DISK))
 
     # ------------------------------------------------------------ agenda
 
@@ -281,13 +307,13 @@ class Meeting:
         # Shown at once (the projector must not wait for the disk) and taken back if the write
         # fails, so memory never holds what the disk refused and a later write cannot save it.
         previous, self._current = self._current, item_id
-        self._publish(Event("agenda"))
+        self._publish(Event(Change.AGENDA))
         try:
             await self._write(self.store.set_state, "current", item_id)
         except AnswerRefused:
             if self._current == item_id:
                 self._current = previous
-                self._publish(Event("agenda"))
+                self._publish(Event(Change.AGENDA))
             raise
 
     async def step(self, delta: int) -> None:
@@ -340,7 +366,7 @@ class Meeting:
         was_open = self.voting(question_id) is Voting.OPEN
         self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
         self._voting_gen += 1
-        self._publish(Event("voting", question_id))
+        self._publish(Event(Change.VOTING, question_id))
         try:
             if keep is not None:  # what the reveal shows is kept before the reveal itself
                 await keep
@@ -353,7 +379,7 @@ class Meeting:
                 else:
                     self._voting[question_id] = previous
                 self._voting_gen += 1
-                self._publish(Event("voting", question_id))
+                self._publish(Event(Change.VOTING, question_id))
             raise
         if was_open:
             # Voting on it is over: fold the journal so the order answers arrived in (which
@@ -403,7 +429,7 @@ class Meeting:
         marker = self.slot(token, "\0joined")
         if marker not in self._joined:
             self._joined[marker] = token
-            self._publish(Event("joined"))
+            self._publish(Event(Change.JOINED))
 
     @property
     def joined_count(self) -> int:
@@ -436,7 +462,7 @@ class Meeting:
         was_paused = self.typed_codes_paused > 0
         self._typed_paused_until = max(self._typed_paused_until, time.monotonic() + seconds)
         if not was_paused:
-            self._publish(Event("typed_codes"))
+            self._publish(Event(Change.TYPED_CODES))
 
     def answers_of(self, token: str, questions: list[Question] | None = None) -> dict[str, Any]:
         """What this device has answered among ``questions`` (default: those open now)."""
@@ -481,7 +507,7 @@ class Meeting:
         clean = {k: int(n) for k, n in counts.items() if k in allowed and int(n) > 0}
         await self._write(self.store.set_tally, question.id, clean)
         keep = self._keep([question]) if self.voting(question.id) is Voting.REVEALED else None
-        self._publish(Event("count", question.id))
+        self._publish(Event(Change.COUNT, question.id))
         if keep is not None:
             await keep
 
@@ -538,9 +564,9 @@ class Meeting:
         return AnswerRefused(_store_code(exc))
 
     def _after_answer(self, question: Question) -> None:
-        self._publish(Event("count", question.id))
+        self._publish(Event(Change.COUNT, question.id))
         if question.kind is Kind.TEXT:
-            self._publish(Event("moderation", question.id))
+            self._publish(Event(Change.MODERATION, question.id))
         if self.auto_reveal and not self.self_paced and self.everyone_answered(question.id):
             self._background(self.set_voting(question.id, Voting.REVEALED))
 
@@ -587,7 +613,7 @@ class Meeting:
             question_id,
             text,
             state,
-            publish=Event("moderation", question_id),
+            publish=Event(Change.MODERATION, question_id),
         )
 
     # ------------------------------------------------------------ notes, needs, actions
@@ -610,11 +636,11 @@ class Meeting:
         )
         if not need.text:
             raise AnswerRefused("empty")
-        await self._write(self.store.save_need, need, publish=Event("needs"))
+        await self._write(self.store.save_need, need, publish=Event(Change.NEEDS))
         return need
 
     async def remove_need(self, need_id: str) -> None:
-        await self._write(self.store.delete_need, need_id, publish=Event("needs"))
+        await self._write(self.store.delete_need, need_id, publish=Event(Change.NEEDS))
 
     def actions(self) -> list[ActionItem]:
         return self.store.actions()
@@ -631,11 +657,11 @@ class Meeting:
         )
         if not action.what:
             raise AnswerRefused("empty")
-        await self._write(self.store.save_action, action, publish=Event("actions"))
+        await self._write(self.store.save_action, action, publish=Event(Change.ACTIONS))
         return action
 
     async def remove_action(self, action_id: str) -> None:
-        await self._write(self.store.delete_action, action_id, publish=Event("actions"))
+        await self._write(self.store.delete_action, action_id, publish=Event(Change.ACTIONS))
 
     # ------------------------------------------------------------ quick polls and dot voting
 
@@ -687,7 +713,7 @@ class Meeting:
             dots=dots,
             **more,
         )
-        await self._write(self.store.add_poll, poll, publish=Event("poll", poll.id))
+        await self._write(self.store.add_poll, poll, publish=Event(Change.POLL, poll.id))
         await self.go_to(poll.id)
         await self.set_voting(poll.id, Voting.OPEN)
         return poll

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from mognad_tui.meeting import AnswerRefused, Meeting
+from mognad_tui.meeting import AnswerRefused, Change, Meeting
 from mognad_tui.model import (
     DONT_KNOW,
     ActionItem,
@@ -110,6 +110,11 @@ async def test_reveal_closes_voting_and_space_reopens(meeting):
     await meeting.toggle_open("q1")
     assert meeting.voting("q1") is Voting.OPEN
     assert events.count("voting") == 4
+    # One typed vocabulary: every notice is a ``Change`` member, so a misspelt kind in a face
+    # fails on import (an AttributeError) instead of silently matching nothing.
+    assert events and all(isinstance(kind, Change) for kind in events)
+    with pytest.raises(AttributeError):
+        Change.VOTNG  # noqa: B018
 
 
 async def test_auto_reveal_when_everyone_joined_has_answered(meeting):

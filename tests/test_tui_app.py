@@ -6,6 +6,7 @@ answers arrive through ``Meeting.submit`` with made-up device tokens (no web ser
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from test_tui_support import (
     open_meeting,
     region_text,
     screen_text,
+    settled,
     squashed,
+    until,
 )
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, TextArea
@@ -143,9 +146,9 @@ async def test_command_palette_goes_to_any_item(meeting: Meeting):
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"nätfiske")
-        await pilot.pause(0.5)
+        await settled(pilot)  # the palette searches in a worker
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert meeting.current.item.id == SCALE
         assert isinstance(app.screen, MainScreen)
 
@@ -188,7 +191,7 @@ async def test_open_shows_only_the_count_and_reveal_shows_the_distribution(meeti
         await pilot.press("space")
         assert meeting.voting(SCALE) is Voting.OPEN
         await answer(meeting, SCALE, [1, 2, 2, 3, 3, 3, 5, "dont_know"])
-        await pilot.pause(0.3)
+        await settled(pilot)
         text = centre(app)
         assert "Röstningen är öppen" in text
         assert "8 av 8 har svarat" in text
@@ -265,6 +268,38 @@ async def test_all_alike_is_said_on_screen(meeting: Meeting):
         assert "Alla svarade likadant – det visar vad var och en svarade." in centre(app)
 
 
+async def test_phones_repaint_in_batches_and_the_facilitator_at_once(meeting: Meeting):
+    # A batch delay longer than the test: answers from phones wait for it, while a change
+    # the facilitator makes repaints at once and takes the waiting answers along.
+    app = make_app(meeting, batch_delay=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await settled(pilot)
+        await answer(meeting, SCALE, [1, 2, 3])
+        await settled(pilot)
+        assert "3 av 3 har svarat" not in centre(app)
+        await meeting.set_threshold(4)
+        await settled(pilot)
+        assert "3 av 3 har svarat" in centre(app)
+
+
+async def test_without_a_batch_delay_phones_repaint_on_the_next_turn(meeting: Meeting):
+    # Tests wait on the app's queue, never on the clock: with batch_delay=0 an answer is drawn
+    # as soon as the queue has run (no timer between).
+    app = make_app(meeting, batch_delay=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await settled(pilot)
+        await answer(meeting, SCALE, [1, 2, 3])
+        for queue in (app, app.screen):  # each runs what was posted before, in order
+            done = asyncio.Event()
+            queue.call_later(done.set)
+            await done.wait()
+        assert "3 av 3 har svarat" in centre(app)
+
+
 async def test_auto_reveal_when_every_joined_device_answered(meeting: Meeting):
     app = make_app(meeting)
     async with app.run_test(size=SIZE) as pilot:
@@ -276,15 +311,12 @@ async def test_auto_reveal_when_every_joined_device_answered(meeting: Meeting):
         await meeting.go_to(SCALE)
         await pilot.press("space")
         await answer(meeting, SCALE, [1, 2])
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert meeting.voting(SCALE) is Voting.OPEN  # 2 of 3 joined
         await meeting.submit("t2", SCALE, 3)
-        for _ in range(20):
-            await pilot.pause(0.05)
-            if meeting.voting(SCALE) is Voting.REVEALED:
-                break
+        await until(pilot, lambda: meeting.voting(SCALE) is Voting.REVEALED)
         assert meeting.voting(SCALE) is Voting.REVEALED
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert "Gör ibland" in centre(app)
         await pilot.press("u")
         assert not meeting.auto_reveal
@@ -381,7 +413,7 @@ async def test_free_text_is_moderated_and_shown_literally(meeting: Meeting):
         await meeting.go_to(FREE_TEXT)
         await pilot.press("space")
         await answer(meeting, FREE_TEXT, [*HOSTILE, "Dölj mig"])
-        await pilot.pause(0.3)
+        await settled(pilot)
         pending = meeting.pending_texts(FREE_TEXT)
         assert len(pending) == 6
         assert "6 svar väntar på granskning" in squashed(app)
@@ -422,7 +454,7 @@ async def test_hostile_text_in_polls_needs_and_notes_is_harmless(meeting: Meetin
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.press(*"Fråga")
-        await pilot.pause(0.5)
+        await settled(pilot)
         assert app.is_running
         await pilot.press("escape")
         assert app.is_running
@@ -441,7 +473,7 @@ async def test_notes_are_saved_as_typed(meeting: Meeting):
         await pilot.press(*"Vi vill ha mindre papper")
         # typing n, p, q in notes types letters; it does not navigate or quit
         assert meeting.current.item.id == PROMPT
-        await pilot.pause(0.8)
+        await until(pilot, lambda: meeting.note(PROMPT) == "Vi vill ha mindre papper")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert meeting.note(PROMPT) == "Vi vill ha mindre papper"
@@ -462,7 +494,7 @@ async def test_notes_on_a_full_disk_warn_and_keep_the_text(meeting: Meeting, mon
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right", "enter")
         await pilot.press(*"Viktigt")
-        await pilot.pause(0.8)
+        await until(pilot, lambda: "Disken är full" in squashed(app))
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.is_running
@@ -643,7 +675,7 @@ async def test_join_panel_and_full_screen_qr(meeting: Meeting):
         assert "/j/" not in screen_text(app)
         meeting.join("a")
         meeting.join("b")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert "2 anslutna" in squashed(app)
         await pilot.press("g")
         assert isinstance(app.screen, JoinScreen)
@@ -721,9 +753,11 @@ async def test_export_runs_in_a_thread_and_says_where(meeting: Meeting, tmp_path
     import threading
 
     threads: list[str] = []
+    records: list[object] = []
 
-    def exporter() -> str:
+    def exporter(record: object) -> str:
         threads.append(threading.current_thread().name)
+        records.append(record)
         return str(tmp_path / "plan.md")
 
     app = make_app(meeting, exporter=exporter)
@@ -733,6 +767,36 @@ async def test_export_runs_in_a_thread_and_says_where(meeting: Meeting, tmp_path
         await pilot.pause()
         assert threads and threads[0] != threading.main_thread().name
         assert any(str(tmp_path / "plan.md") in str(n.message) for n in app._notifications)
+        # The live meeting's own record, not the session read again from disk.
+        assert records == [meeting.record()] and records[0] is meeting.record()
+
+
+async def test_export_key_writes_markdown_with_charts_from_the_live_meeting(
+    meeting: Meeting, session: Path
+):
+    import argparse
+    from datetime import date
+
+    from mognad_tui.cli import _app_exporter
+    from mognad_tui.store import EXPORTS
+
+    args = argparse.Namespace(lang="sv", data_dir=str(session.parent))
+    app = make_app(meeting, exporter=_app_exporter(args, str(session)))
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [2, 3, 3, 4])
+        await pilot.press("r")
+        await settled(pilot)
+        await pilot.press("e")
+        await settled(pilot)
+        out = session / EXPORTS / f"{session.name}-{date.today().isoformat()}.md"
+        assert any(str(out) in str(n.message) for n in app._notifications)
+        text = out.read_text(encoding="utf-8")
+        assert GROUP in text and "Vi känner igen nätfiske" in text
+        assert (session / EXPORTS / f"{out.stem}-charts").is_dir() and "-charts/" in text
+        # An export is a showing: what it shows is kept as shown first.
+        assert meeting.store.state("shown", {}).get(SCALE)
 
 
 async def test_english_session_speaks_english(tmp_path: Path):

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from test_tui_support import FakeServer, answer, make_app, new_session, open_meeting
+from test_tui_support import FakeServer, answer, make_app, new_session, open_meeting, settled
 from textual.pilot import Pilot
 
 from mognad_tui.meeting import Meeting
@@ -40,13 +40,12 @@ def snapshot(
     async def run_before(pilot: Pilot) -> None:
         await app.workers.wait_for_complete()
         await before(pilot)
-        await app.workers.wait_for_complete()
-        # Let batched repaints and the layout they cause settle (a scrollbar or a label that
+        # Let the repaints and the layout they cause settle (a scrollbar or a label that
         # changes width moves the bar by a cell), then take the picture.
-        await pilot.pause(0.3)
+        await settled(pilot)
         await pilot.wait_for_scheduled_animations()
         app.refresh(layout=True)
-        await pilot.pause(0.2)
+        await pilot.pause()
 
     return snap_compare(app, terminal_size=size, run_before=run_before)
 

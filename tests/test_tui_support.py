@@ -7,10 +7,14 @@ the room actually sees.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from textual.pilot import Pilot
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import QuestionSet, SessionInfo
@@ -79,7 +83,28 @@ class FakeService:
 def make_app(meeting: Meeting, **kwargs: Any) -> MognadApp:
     kwargs.setdefault("clock", lambda: FIXED_NOW)
     kwargs.setdefault("cursor_blink", False)
+    kwargs.setdefault("batch_delay", 0)
     return MognadApp(meeting, **kwargs)
+
+
+async def settled(pilot: Pilot) -> None:
+    """Wait, on events, until what the meeting changed is drawn: the workers have finished,
+    the app's queue has run what was posted before (``call_later`` keeps order, and the app
+    repaints through it), then the screen's."""
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    done = asyncio.Event()
+    app.call_later(done.set)
+    await done.wait()
+    await pilot.pause()
+
+
+async def until(pilot: Pilot, condition: Callable[[], object], limit: float = 10.0) -> None:
+    """Wait for something the app does on its own time (a debounce, a background reveal):
+    idle pauses until ``condition()`` holds; ``limit`` seconds only guard against a hang."""
+    async with asyncio.timeout(limit):
+        while not condition():
+            await pilot.pause()
 
 
 def screen_text(app: MognadApp) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -17,6 +18,7 @@ from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
 from mognad_tui.model import Prompt, Question, Voting
 from mognad_tui.tui.base import Localized
 from mognad_tui.tui.catalog import T
+from mognad_tui.tui.messages import GoTo
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,18 @@ def voting_mark(meeting: Meeting, item: Prompt | Question) -> str:
     return "✎" if meeting.note(item.id) else " "
 
 
+#: One agenda row: (option id, what the row shows, its text). Headers get ids "#...".
+Row = tuple[str, tuple, Text]
+
+
 class Agenda(Localized, OptionList):
     """The agenda list. Not focusable: the arrow keys belong to the facilitator's navigation;
     clicking an item (or picking it from the command palette) goes to it."""
 
     can_focus = False
+    #: The rows drawn. ``watch_shown`` redraws only rows whose text changed (a key press must
+    #: stay cheap), the whole list only when items were added.
+    shown: var[tuple[Row, ...]] = var((), init=False)
 
     DEFAULT_CSS = """
     Agenda {
@@ -88,7 +97,6 @@ class Agenda(Localized, OptionList):
     def __init__(self, meeting: Meeting, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
         self.meeting = meeting
-        self._shown: list[tuple[str, tuple]] = []
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -96,19 +104,8 @@ class Agenda(Localized, OptionList):
     def rebuild(self) -> None:
         """Bring the list up to date: only rows whose text changed are redrawn (a key press
         must stay cheap), the whole list only when items were added."""
-        rows = self._rows()
-        ids = [row_id for row_id, _key, _prompt in rows]
-        keys = [key for _id, key, _prompt in rows]
-        if ids != [row_id for row_id, _key in self._shown]:
-            self.set_options(
-                Option(prompt, id=row_id, disabled=row_id.startswith("#"))
-                for row_id, _key, prompt in rows
-            )
-        else:
-            for index, (old, new) in enumerate(zip(self._shown, rows, strict=True)):
-                if old[1] != new[1]:
-                    self.replace_option_prompt_at_index(index, new[2])
-        self._shown = list(zip(ids, keys, strict=True))
+        self.shown = tuple(self._rows())
+        ids = [row_id for row_id, _key, _prompt in self.shown]
         current = self.meeting.current
         if current is not None and current.item.id in ids:
             index = ids.index(current.item.id)
@@ -116,7 +113,18 @@ class Agenda(Localized, OptionList):
                 self.highlighted = index
             self.scroll_to_highlight(top=False)
 
-    def _rows(self) -> list[tuple[str, tuple, Text]]:
+    def watch_shown(self, old: tuple[Row, ...], new: tuple[Row, ...]) -> None:
+        if [row[0] for row in old] != [row[0] for row in new]:
+            self.set_options(
+                Option(prompt, id=row_id, disabled=row_id.startswith("#"))
+                for row_id, _key, prompt in new
+            )
+            return
+        for index, (before, after) in enumerate(zip(old, new, strict=True)):
+            if before[1] != after[1]:
+                self.replace_option_prompt_at_index(index, after[2])
+
+    def _rows(self) -> list[Row]:
         """(option id, what the row shows, its text) for every row; headers get ids "#...".
 
         Headers are disabled options so the highlight skips them."""
@@ -178,4 +186,4 @@ class Agenda(Localized, OptionList):
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            await self.mognad.go_to(event.option.id)
+            self.post_message(GoTo(event.option.id))

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -32,12 +33,13 @@ from textual.timer import Timer
 from mognad_tui.meeting import (
     AnswerRefused,
     BackgroundService,
+    Change,
     Event,
     Meeting,
     ParticipantServer,
 )
-from mognad_tui.model import ActionItem, Kind, Question
-from mognad_tui.tui.base import localize_bindings, refusal_text
+from mognad_tui.model import ActionItem, Kind, Question, SessionRecord
+from mognad_tui.tui.base import refusal_text
 from mognad_tui.tui.catalog import T
 from mognad_tui.tui.commands import MognadCommands
 from mognad_tui.tui.confirm import ConfirmQuit
@@ -46,12 +48,20 @@ from mognad_tui.tui.help_screen import HelpScreen, key_rows
 from mognad_tui.tui.join import JoinScreen, JoinState
 from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
 from mognad_tui.tui.main_screen import MainScreen
+from mognad_tui.tui.messages import (
+    EditAction,
+    GoTo,
+    MeetingCall,
+    MeetingChanged,
+    Requested,
+    Say,
+)
 from mognad_tui.tui.moderation import ModerationScreen
 from mognad_tui.tui.needs import NeedsScreen
 from mognad_tui.tui.overview import OverviewScreen
 
 #: Event kinds that follow a phone's answer: repainted in batches.
-BATCHED = frozenset({"count", "joined", "moderation"})
+BATCHED = frozenset({Change.COUNT, Change.JOINED, Change.MODERATION})
 #: Seconds between repaints caused by phones.
 BATCH_DELAY = 0.1
 
@@ -79,8 +89,11 @@ class MognadApp(App[None]):
 
     ``server`` serves the participants' phones (its ``start()`` returns the join URL); without
     one, people vote on the keyboard. ``services`` run beside the meeting (the demo's phones).
-    ``exporter()`` writes the Markdown export and returns its path; it runs in a thread.
-    ``clock`` and ``cursor_blink`` exist for tests (a fixed time, no blinking cursors).
+    ``exporter(record)`` writes the Markdown export of the live meeting's record (taken on
+    the loop) and returns its path; the CLI provides it, and it runs in a worker thread.
+    ``clock``, ``cursor_blink`` and ``batch_delay`` exist for tests (a fixed time, no blinking
+    cursors, and with ``batch_delay=0`` phones' answers repaint at once, so a test waits on
+    the app's queue instead of the clock).
     """
 
     CSS_PATH = "app.tcss"
@@ -111,10 +124,11 @@ class MognadApp(App[None]):
         *,
         server: ParticipantServer | None = None,
         services: Sequence[BackgroundService] = (),
-        exporter: Callable[[], str] | None = None,
+        exporter: Callable[[SessionRecord], str] | None = None,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         cursor_blink: bool = True,
+        batch_delay: float = BATCH_DELAY,
     ) -> None:
         super().__init__()
         self.meeting = meeting
@@ -124,18 +138,18 @@ class MognadApp(App[None]):
         self.demo = demo
         self.clock: Callable[[], datetime] = clock or datetime.now
         self.cursor_blink = cursor_blink
+        self.batch_delay = batch_delay
         self.lang: str = meeting.lang if meeting.lang in ("sv", "en") else "sv"
         self.join_url: str = ""
         self.server_error: str = ""
         self._server_started = False
         self._started_services: list[BackgroundService] = []
-        self._dirty: set[str] = set()
+        self._dirty: set[Change] = set()
         self._batch_timer: Timer | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._meeting_closed = False
         self._background: set[asyncio.Future[Any]] = set()
         self.theme = DARK_THEME
-        localize_bindings(self, self.lang)
         self.title = f"mognad · {meeting.info.title}"
 
     # ------------------------------------------------------------ lifecycle
@@ -196,7 +210,7 @@ class MognadApp(App[None]):
                 self._started_services.append(service)
             except Exception as exc:
                 self.say(refusal_text(exc, self.lang), severity="error")
-        self._mark({"joined"})
+        self._mark({Change.JOINED})
 
     async def _stop_outside(self) -> None:
         for service in reversed(self._started_services):
@@ -221,17 +235,17 @@ class MognadApp(App[None]):
         if self._background:
             await asyncio.wait(list(self._background), timeout=5)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.main.prompt_view.drain(), timeout=5)
+            await asyncio.wait_for(self.main.drain_notes(), timeout=5)
         await self._stop_outside()
 
     # ------------------------------------------------------------ meeting events
 
     def _on_meeting_event(self, event: Event) -> None:
         """Called synchronously by the meeting: note what changed, repaint soon."""
-        if event.kind == "disk":
+        if event.kind is Change.DISK:
             self._say_disk()
         self._mark({event.kind})
-        if event.kind == "typed_codes":
+        if event.kind is Change.TYPED_CODES:
             self._typed_codes_check()
 
     def _typed_codes_check(self) -> None:
@@ -240,7 +254,7 @@ class MognadApp(App[None]):
         paused = self.meeting.typed_codes_paused
         if paused > 0:
             self.set_timer(min(paused, 60.0) + 0.1, self._typed_codes_check)
-        self._mark({"typed_codes"})
+        self._mark({Change.TYPED_CODES})
 
     def _say_disk(self) -> None:
         """Whether the session folder still shows the order answers arrived in (a full
@@ -252,12 +266,12 @@ class MognadApp(App[None]):
             key = "disk.order_full" if problem == "store_full" else "disk.order_error"
             self.notify(T(key, self.lang), severity="warning", markup=False, timeout=30)
 
-    def _mark(self, kinds: set[str]) -> None:
+    def _mark(self, kinds: set[Change]) -> None:
         self._dirty |= kinds
-        if kinds - BATCHED:
+        if kinds - BATCHED or self.batch_delay <= 0:
             self.call_later(self.apply_changes)
         elif self._batch_timer is None:
-            self._batch_timer = self.set_timer(BATCH_DELAY, self._batch_due)
+            self._batch_timer = self.set_timer(self.batch_delay, self._batch_due)
 
     def _batch_due(self) -> None:
         self._batch_timer = None
@@ -265,39 +279,15 @@ class MognadApp(App[None]):
 
     def apply_changes(self) -> None:
         """Repaint what the pending events touched, on every screen that shows it."""
-        kinds, self._dirty = self._dirty, set()
+        kinds, self._dirty = frozenset(self._dirty), set()
         if not kinds or self._meeting_closed:
             return
-        with self.batch_update():
-            self._apply(kinds)
+        self._apply(kinds)
 
-    def _apply(self, kinds: set[str]) -> None:
-        main = self.main
-        if kinds & {"agenda", "poll"}:
-            main.show_current()
-        elif "voting" in kinds:
-            main.refresh_voting()
-        if kinds & {
-            "count",
-            "joined",
-            "moderation",
-            "voting",
-            "settings",
-            "agenda",
-            "poll",
-            "typed_codes",
-        }:
-            main.refresh_counts()
-        if "settings" in kinds:
-            main.refresh_status()
-            if isinstance(main.current_item, Question):
-                main.question_view.update_state()
-        for screen in self.screen_stack[1:]:
-            handler = getattr(screen, "on_meeting_change", None)
-            if handler is not None:
-                handler(kinds)
-            if isinstance(screen, JoinScreen):
-                screen.show(self.join_state())
+    def _apply(self, kinds: frozenset[Change]) -> None:
+        """Tell every screen on the stack; each repaints what it shows (``@on``)."""
+        for screen in self.screen_stack:
+            screen.post_message(MeetingChanged(kinds))
 
     async def run_meeting(self, call: Awaitable[Any], *, wait: bool = True) -> bool:
         """Run a meeting call and repaint; a refusal becomes a message, not a crash.
@@ -311,7 +301,7 @@ class MognadApp(App[None]):
         task = asyncio.ensure_future(call)
         await asyncio.sleep(0)  # the call runs up to its first wait for the disk
         if not task.done():
-            self._dirty |= {"agenda", "voting"}
+            self._dirty |= {Change.AGENDA, Change.VOTING}
             self.apply_changes()
         if not wait:
             self._background.add(task)
@@ -333,7 +323,7 @@ class MognadApp(App[None]):
         exc = task.exception()
         if exc is not None:
             self.say(refusal_text(exc, self.lang), severity="error")
-        self._mark({"voting"})
+        self._mark({Change.VOTING})
 
     def join_state(self) -> JoinState:
         entry = self.meeting.current
@@ -457,8 +447,33 @@ class MognadApp(App[None]):
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
         self.say(T("theme.light" if self.theme == LIGHT_THEME else "theme.dark", self.lang))
 
-    async def action_auto_reveal(self) -> None:
-        await self.main.action_auto_reveal()
+    def action_auto_reveal(self) -> None:
+        self.main.action_auto_reveal()
+
+    # ------------------------------------------------------------ what screens ask for
+
+    @on(Say)
+    def _said(self, message: Say) -> None:
+        self.say(message.text, severity=message.severity)
+
+    @on(MeetingCall)
+    async def _meeting_call(self, message: MeetingCall) -> None:
+        if message.back_to_main:
+            self._back_to_main()
+        if await self.run_meeting(message.call(), wait=message.wait) and message.done:
+            self.say(message.done)
+
+    @on(GoTo)
+    async def _go_to(self, message: GoTo) -> None:
+        await self.go_to(message.item_id)
+
+    @on(EditAction)
+    def _edit_action(self, message: EditAction) -> None:
+        self.edit_action(message.action)
+
+    @on(Requested)
+    async def _requested(self, message: Requested) -> None:
+        await self.run_action(message.action)
 
     # ------------------------------------------------------------ keyboard votes, moderation
 
@@ -561,20 +576,21 @@ class MognadApp(App[None]):
         if self.exporter is None:
             self.say(T("export.unavailable", self.lang), severity="warning")
             return
-        self.main.prompt_view.flush()
+        self.main.flush_notes()
         self.say(T("export.started", self.lang))
         self.run_worker(self._keep_then_export(), group="export", exit_on_error=False)
 
     async def _keep_then_export(self) -> None:
-        """An export is a showing: the meeting keeps what it is about to show first, and the
-        export (which reads the session beside the meeting) shows only what was kept."""
+        """An export is a showing: the meeting keeps what it is about to show first, then the
+        export renders the live record (taken here, on the loop) in a thread."""
         if await self.run_meeting(self.meeting.remember_shown()):
-            self.run_worker(self._export, thread=True, group="export", exit_on_error=False)
+            self._export(self.meeting.record())
 
-    def _export(self) -> None:
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, record: SessionRecord) -> None:
         assert self.exporter is not None
         try:
-            path = self.exporter()
+            path = self.exporter(record)
         except Exception as exc:
             self.call_from_thread(
                 self.say,

@@ -1,9 +1,9 @@
 """Small shared pieces of the terminal face: language lookup and translated key bindings.
 
 Bindings are declared once per class with catalogue keys as descriptions
-(``Binding("r", "reveal", "key.reveal")``) and translated per instance when the node is
-created, so the footer, the help screen and the command palette speak the meeting's language
-without two copies of every binding list.
+(``Binding("r", "reveal", "key.reveal")``) and translated where a screen lists its active
+bindings (the footer and the key panel read ``Screen.active_bindings``), so they speak the
+meeting's language without two copies of every binding list.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 
 from mognad_tui.i18n import DEFAULT_LANG
@@ -20,25 +20,16 @@ from mognad_tui.model import TERMINAL_LIMIT, clean_text
 from mognad_tui.tui.catalog import T
 
 if TYPE_CHECKING:
-    from mognad_tui.tui.app import MognadApp
+    from mognad_tui.tui.messages import Host
 
 
-def current_lang(node: DOMNode | None = None) -> str:
+def current_lang(node: DOMNode) -> str:
     """The meeting's language, from the running app (Swedish when there is none)."""
-    from textual._context import active_app
-
     try:
-        app = node.app if node is not None else active_app.get()
-    except Exception:
+        app = node.app
+    except Exception:  # no app runs (Textual's NoActiveAppError lives in a private module)
         return DEFAULT_LANG
     return getattr(app, "lang", DEFAULT_LANG)
-
-
-def localize_bindings(node: DOMNode, lang: str) -> None:
-    """Replace catalogue keys in ``node``'s binding descriptions with the translated text."""
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [_localized(b, lang) for b in bindings]
 
 
 def _localized(binding: Binding, lang: str) -> Binding:
@@ -54,10 +45,20 @@ class Localized:
     """Mixin for widgets and screens: ``self.t(key, **fields)`` in the meeting's language."""
 
     def t(self, key: str, **fields: Any) -> str:
-        return T(key, current_lang(self if isinstance(self, DOMNode) else None), **fields)
+        return T(key, current_lang(self), **fields)  # type: ignore[arg-type]
 
     @property
-    def mognad(self) -> MognadApp:
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """On a screen: its active bindings (the app's, the screen's and the focused
+        widget's), with catalogue keys translated for the footer and the key panel."""
+        lang = current_lang(self)  # type: ignore[arg-type]
+        return {
+            key: active._replace(binding=_localized(active.binding, lang))
+            for key, active in super().active_bindings.items()  # type: ignore[misc]
+        }
+
+    @property
+    def mognad(self) -> Host:
         return self.app  # type: ignore[attr-defined, no-any-return]
 
 

@@ -15,9 +15,10 @@ from textual.content import Content
 
 from mognad_tui.tui.agenda import position
 from mognad_tui.tui.catalog import T
+from mognad_tui.tui.messages import GoTo
 
 if TYPE_CHECKING:
-    from mognad_tui.tui.app import MognadApp
+    from mognad_tui.tui.messages import Host
 
 #: (catalogue key of the title, app action) in the order the palette lists them.
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -41,7 +42,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 
 class MognadCommands(Provider):
     @property
-    def mognad(self) -> MognadApp:
+    def mognad(self) -> Host:
         return self.app  # type: ignore[return-value]
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
@@ -49,11 +50,12 @@ class MognadCommands(Provider):
         lang = app.lang
         out: list[tuple[str, Callable[[], object], str]] = []
         for key, action in ACTIONS:
-            out.append((T(key, lang), partial(app.run_action, action), T(key + "_help", lang)))
+            out.append((T(key, lang), partial(self.app.run_action, action), T(key + "_help", lang)))
         for entry in app.meeting.agenda():
             number = position(app.meeting, entry, lang).number
             label = T("cmd.go_to", lang, label=f"{number} {entry.item.text}")
-            out.append((label, partial(app.go_to, entry.item.id), T("cmd.go_to_help", lang)))
+            go_to = partial(self.app.post_message, GoTo(entry.item.id))
+            out.append((label, go_to, T("cmd.go_to_help", lang)))
         return out
 
     async def discover(self) -> Hits:

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label
 
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 
 
 class ConfirmQuit(Localized, ModalScreen[bool]):
@@ -18,7 +18,6 @@ class ConfirmQuit(Localized, ModalScreen[bool]):
 
     def __init__(self) -> None:
         super().__init__()
-        localize_bindings(self, self.mognad.lang)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="quit-box"):

@@ -29,7 +29,7 @@ from mognad_tui.model import (
     NeedKind,
     Priority,
 )
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 
 
 class Form(Localized, ModalScreen[Any]):
@@ -44,7 +44,6 @@ class Form(Localized, ModalScreen[Any]):
 
     def __init__(self) -> None:
         super().__init__()
-        localize_bindings(self, self.mognad.lang)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 from mognad_tui.tui.catalog import T
 
 #: How a key is written on the help screen when its name is not what is printed on the key.
@@ -51,7 +51,6 @@ class HelpScreen(Localized, ModalScreen[None]):
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()
-        localize_bindings(self, self.mognad.lang)
         self.sections = sections
 
     def compose(self) -> ComposeResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Middle, Vertical
@@ -17,7 +18,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Label
 
-from mognad_tui.tui.base import Localized, localize_bindings, show_text
+from mognad_tui.tui.base import Localized, show_text
+from mognad_tui.tui.messages import MeetingChanged
 from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode
 
 
@@ -113,7 +115,6 @@ class JoinScreen(Localized, Screen[None]):
 
     def __init__(self, state: JoinState) -> None:
         super().__init__()
-        localize_bindings(self, self.mognad.lang)
         self.state = state
 
     def compose(self) -> ComposeResult:
@@ -142,6 +143,10 @@ class JoinScreen(Localized, Screen[None]):
         show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
         hint = state.error or state.notice or self.t("join.scan")
         show_text(self.query_one("#full-hint", Label), hint)
+
+    @on(MeetingChanged)
+    def _meeting_changed(self, _message: MeetingChanged) -> None:
+        self.show(self.mognad.join_state())
 
     def on_resize(self) -> None:
         self.query_one("#full-qr", QRCode).refresh(layout=True)

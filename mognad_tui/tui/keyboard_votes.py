@@ -13,57 +13,50 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import Kind, Question
-from mognad_tui.tui.base import Localized, localize_bindings, refusal_text, show_text
+from mognad_tui.tui.base import refusal_text, show_text
+from mognad_tui.tui.dialog import QuestionDialog
 
 
-class TallyScreen(Localized, ModalScreen[dict[str, int] | None]):
+class TallyScreen(QuestionDialog[dict[str, int] | None]):
     """Counts per option for one question; dismisses with ``{str(value): count}``."""
 
-    ALLOW_APP_KEYS = False
+    BOX_ID = "tally-box"
+    TITLE_KEY = "tally.title"
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel"),
         Binding("ctrl+s", "save", "key.save"),
     ]
 
     def __init__(self, question: Question, current: dict[str, int]) -> None:
-        super().__init__()
-        localize_bindings(self, self.mognad.lang)
-        self.question = question
+        super().__init__(question)
         self.current = current
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="tally-box"):
-            yield Label(self.t("tally.title"), classes="dialog-title", markup=False)
-            yield Static(Content(self.question.text), classes="dialog-question")
-            yield Label(self.t("tally.intro"), classes="muted", markup=False)
-            with VerticalScroll(id="tally-rows"):
-                for n, option in enumerate(self.question.options):
-                    with Horizontal(classes="form-row"):
-                        yield Label(Content(option.label), classes="form-label")
-                        yield Input(
-                            str(self.current.get(str(option.value), 0)),
-                            type="integer",
-                            id=f"tally-{n}",
-                            classes="tally-input",
-                            select_on_focus=True,
-                            compact=True,
-                        )
-            yield Label("", id="tally-error", classes="error", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
-                yield Button(self.t("key.cancel"), id="cancel", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+    def intro_key(self) -> str:
+        return "tally.intro"
 
-    def on_mount(self) -> None:
-        for field in self.query(Input):
-            field.cursor_blink = self.mognad.cursor_blink
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="tally-rows"):
+            for n, option in enumerate(self.question.options):
+                with Horizontal(classes="form-row"):
+                    yield Label(Content(option.label), classes="form-label")
+                    yield Input(
+                        str(self.current.get(str(option.value), 0)),
+                        type="integer",
+                        id=f"tally-{n}",
+                        classes="tally-input",
+                        select_on_focus=True,
+                        compact=True,
+                    )
+        yield Label("", id="tally-error", classes="error", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
+            yield Button(self.t("key.cancel"), id="cancel", compact=True)
 
     def counts(self) -> dict[str, int] | None:
         out: dict[str, int] = {}
@@ -105,10 +98,12 @@ class TallyScreen(Localized, ModalScreen[dict[str, int] | None]):
         self.dismiss(None)
 
 
-class PrivateVoteScreen(Localized, ModalScreen[None]):
+class PrivateVoteScreen(QuestionDialog[None]):
     """One person at a time answers on this keyboard; nothing shows what they chose."""
 
-    ALLOW_APP_KEYS = False
+    BOX_ID = "private-box"
+    TITLE_KEY = "private.title"
+    QUESTION_CLASSES = "dialog-question big-text"
     BINDINGS = [
         Binding("escape", "close", "key.done"),
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
@@ -116,10 +111,8 @@ class PrivateVoteScreen(Localized, ModalScreen[None]):
     ]
 
     def __init__(self, meeting: Meeting, question: Question) -> None:
-        super().__init__()
-        localize_bindings(self, self.mognad.lang)
+        super().__init__(question)
         self.meeting = meeting
-        self.question = question
         self.chosen: list[Any] = []
         self.answered = 0
 
@@ -131,31 +124,25 @@ class PrivateVoteScreen(Localized, ModalScreen[None]):
     def is_multiple(self) -> bool:
         return self.question.kind is Kind.MULTIPLE
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="private-box"):
-            yield Label(self.t("private.title"), classes="dialog-title", markup=False)
-            yield Static(Content(self.question.text), classes="dialog-question big-text")
-            if self.is_text:
-                intro = "private.intro_text"
-            elif self.is_multiple:
-                intro = "private.intro_multiple"
-            else:
-                intro = "private.intro"
-            yield Label(self.t(intro), classes="muted", markup=False)
-            if self.is_text:
-                yield Input(id="private-text", max_length=self.question.max_length, compact=True)
-            else:
-                yield Static(id="private-options")
-            yield Label("", id="private-thanks", markup=False)
-            yield Label("", id="private-count", classes="muted", markup=False)
-            yield Label(self.t("private.end"), classes="muted", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+    def intro_key(self) -> str:
+        if self.is_text:
+            return "private.intro_text"
+        if self.is_multiple:
+            return "private.intro_multiple"
+        return "private.intro"
+
+    def compose_body(self) -> ComposeResult:
+        if self.is_text:
+            yield Input(id="private-text", max_length=self.question.max_length, compact=True)
+        else:
+            yield Static(id="private-options")
+        yield Label("", id="private-thanks", markup=False)
+        yield Label("", id="private-count", classes="muted", markup=False)
+        yield Label(self.t("private.end"), classes="muted", markup=False)
 
     def on_mount(self) -> None:
         if self.is_text:
-            field = self.query_one("#private-text", Input)
-            field.cursor_blink = self.mognad.cursor_blink
-            field.focus()
+            self.query_one("#private-text", Input).focus()
         self._draw()
 
     def _draw(self) -> None:

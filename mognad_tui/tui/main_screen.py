@@ -7,23 +7,30 @@ on a question, reveal on a prompt) are switched off and leave the footer.
 
 from __future__ import annotations
 
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label
 
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
-from mognad_tui.tui.base import Localized, localize_bindings, show_text
+from mognad_tui.tui.base import Localized, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
+from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
 from mognad_tui.tui.prompt_view import NotesArea, PromptView
 from mognad_tui.tui.question_view import QuestionView
 
 PROMPT_ACTIONS = {"notes", "timer", "timer_reset"}
 QUESTION_ACTIONS = {"toggle_open", "reveal", "tally", "private"}
+#: Changes after which the answer counts and the join panel are drawn again.
+REFRESH_COUNTS = frozenset(Change) - {Change.NEEDS, Change.ACTIONS, Change.DISK}
 
 
 class MainScreen(Localized, Screen[None]):
@@ -45,11 +52,13 @@ class MainScreen(Localized, Screen[None]):
         Binding("u", "auto_reveal", "key.auto_reveal", show=False),
     ]
 
+    #: The kind of item shown; the footer (which rebuilds all its keys) is redrawn only when
+    #: it changes.
+    keys_for: var[tuple[type | None, Kind | None]] = var((type(None), None), bindings=True)
+
     def __init__(self, meeting: Meeting) -> None:
         super().__init__(id="main")
         self.meeting = meeting
-        self._bindings_for: tuple = ()
-        localize_bindings(self, self.mognad.lang)
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="top")
@@ -112,10 +121,21 @@ class MainScreen(Localized, Screen[None]):
     def _refresh_keys(self) -> None:
         """Redraw the footer only when the kind of item changed: it rebuilds all its keys."""
         item = self.current_item
-        signature = (type(item), getattr(item, "kind", None))
-        if signature != self._bindings_for:
-            self._bindings_for = signature
-            self.refresh_bindings()
+        self.keys_for = (type(item), getattr(item, "kind", None))
+
+    @on(MeetingChanged)
+    def _meeting_changed(self, message: MeetingChanged) -> None:
+        with self.app.batch_update():
+            if message.touches(Change.AGENDA, Change.POLL):
+                self.show_current()
+            elif message.touches(Change.VOTING):
+                self.refresh_voting()
+            if message.touches(*REFRESH_COUNTS):
+                self.refresh_counts()
+            if message.touches(Change.SETTINGS):
+                self.refresh_status()
+                if isinstance(self.current_item, Question):
+                    self.question_view.update_state()
 
     def refresh_voting(self) -> None:
         self.query_one(Agenda).rebuild()
@@ -173,21 +193,23 @@ class MainScreen(Localized, Screen[None]):
 
     # ------------------------------------------------------------ actions
 
-    async def action_next(self) -> None:
-        await self.mognad.run_meeting(self.meeting.step(+1), wait=False)
+    def action_next(self) -> None:
+        self.post_message(MeetingCall(partial(self.meeting.step, +1), wait=False))
 
-    async def action_prev(self) -> None:
-        await self.mognad.run_meeting(self.meeting.step(-1), wait=False)
+    def action_prev(self) -> None:
+        self.post_message(MeetingCall(partial(self.meeting.step, -1), wait=False))
 
-    async def action_toggle_open(self) -> None:
+    def action_toggle_open(self) -> None:
         item = self.current_item
         if isinstance(item, Question):
-            await self.mognad.run_meeting(self.meeting.toggle_open(item.id), wait=False)
+            call = partial(self.meeting.toggle_open, item.id)
+            self.post_message(MeetingCall(call, wait=False))
 
-    async def action_reveal(self) -> None:
+    def action_reveal(self) -> None:
         item = self.current_item
         if isinstance(item, Question):
-            await self.mognad.run_meeting(self.meeting.toggle_reveal(item.id), wait=False)
+            call = partial(self.meeting.toggle_reveal, item.id)
+            self.post_message(MeetingCall(call, wait=False))
 
     def action_notes(self) -> None:
         if isinstance(self.current_item, Prompt):
@@ -199,19 +221,27 @@ class MainScreen(Localized, Screen[None]):
     def action_timer_reset(self) -> None:
         self.prompt_view.timer.reset()
 
-    async def action_auto_reveal(self) -> None:
-        on = not self.meeting.auto_reveal
-        if await self.mognad.run_meeting(self.meeting.set_auto_reveal(on)):
-            self.mognad.say(self.t("auto.on" if on else "auto.off"))
+    def action_auto_reveal(self) -> None:
+        turn_on = not self.meeting.auto_reveal
+        done = self.t("auto.on" if turn_on else "auto.off")
+        self.post_message(MeetingCall(partial(self.meeting.set_auto_reveal, turn_on), done=done))
 
     def action_tally(self) -> None:
-        self.mognad.action_tally()
+        self.post_message(Requested("tally"))
 
     def action_private(self) -> None:
-        self.mognad.action_private()
+        self.post_message(Requested("private"))
 
     def action_moderate(self) -> None:
-        self.mognad.action_moderate()
+        self.post_message(Requested("moderate"))
+
+    def flush_notes(self) -> None:
+        """Hand typed notes to the meeting now (before an export shows them)."""
+        self.prompt_view.flush()
+
+    async def drain_notes(self) -> None:
+        """Write typed notes and wait until they are durable (before quitting)."""
+        await self.prompt_view.drain()
 
     def voting_open(self) -> bool:
         return any(

@@ -4,20 +4,22 @@ such as ``[@click=app.quit]`` is characters, never markup or an action."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Question
-from mognad_tui.tui.base import Localized, localize_bindings, refusal_text, show_text
+from mognad_tui.tui.base import refusal_text, show_text
+from mognad_tui.tui.dialog import QuestionDialog
+from mognad_tui.tui.messages import MeetingChanged, Say
 
 
-class ModerationScreen(Localized, ModalScreen[None]):
-    ALLOW_APP_KEYS = False
+class ModerationScreen(QuestionDialog[None]):
+    BOX_ID = "moderation-box"
+    TITLE_KEY = "moderation.title"
     BINDINGS = [
         Binding("a", "decide(True)", "key.approve"),
         Binding("h", "decide(False)", "key.hide"),
@@ -25,20 +27,16 @@ class ModerationScreen(Localized, ModalScreen[None]):
     ]
 
     def __init__(self, meeting: Meeting, question: Question) -> None:
-        super().__init__()
-        localize_bindings(self, self.mognad.lang)
+        super().__init__(question)
         self.meeting = meeting
-        self.question = question
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="moderation-box"):
-            yield Label(self.t("moderation.title"), classes="dialog-title", markup=False)
-            yield Static(Content(self.question.text), classes="dialog-question")
-            yield Label(self.t("moderation.intro"), classes="muted", markup=False)
-            yield Static(id="moderation-text", classes="moderation-text")
-            yield Label(id="moderation-count", classes="muted", markup=False)
-            yield Label(id="moderation-keys", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+    def intro_key(self) -> str:
+        return "moderation.intro"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="moderation-text", classes="moderation-text")
+        yield Label(id="moderation-count", classes="muted", markup=False)
+        yield Label(id="moderation-keys", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_queue()
@@ -79,11 +77,12 @@ class ModerationScreen(Localized, ModalScreen[None]):
         try:
             await self.meeting.moderate(self.question.id, text, approve)
         except Exception as exc:
-            self.mognad.say(refusal_text(exc, self.mognad.lang), severity="error")
+            self.post_message(Say(refusal_text(exc, self.mognad.lang), "error"))
         self.refresh_queue()
 
-    def on_meeting_change(self, kinds: set[str]) -> None:
-        if "moderation" in kinds or "count" in kinds:
+    @on(MeetingChanged)
+    def _meeting_changed(self, message: MeetingChanged) -> None:
+        if message.touches(Change.MODERATION, Change.COUNT):
             self.refresh_queue()
 
     def action_close(self) -> None:

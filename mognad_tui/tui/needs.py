@@ -8,17 +8,21 @@ vote on their phones (it becomes the current item, shown like any poll).
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import ActionItem, Need
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 from mognad_tui.tui.header import TopBar
+from mognad_tui.tui.messages import EditAction, MeetingCall, MeetingChanged, Requested
 
 
 def cell(text: str) -> Text:
@@ -38,7 +42,6 @@ class NeedsScreen(Localized, Screen[None]):
 
     def __init__(self, meeting: Meeting) -> None:
         super().__init__(id="needs")
-        localize_bindings(self, self.mognad.lang)
         self.meeting = meeting
 
     def compose(self) -> ComposeResult:
@@ -111,8 +114,9 @@ class NeedsScreen(Localized, Screen[None]):
             actions.move_cursor(row=min(row, len(actions_list) - 1))
         self.query_one("#actions-empty").display = not actions_list
 
-    def on_meeting_change(self, kinds: set[str]) -> None:
-        if kinds & {"needs", "actions"}:
+    @on(MeetingChanged)
+    def _meeting_changed(self, message: MeetingChanged) -> None:
+        if message.touches(Change.NEEDS, Change.ACTIONS):
             self.reload()
 
     # ------------------------------------------------------------ selection
@@ -154,29 +158,29 @@ class NeedsScreen(Localized, Screen[None]):
             need=need.id if need else None,
             dimension=need.dimension if need else None,
         )
-        self.mognad.edit_action(draft)
+        self.post_message(EditAction(draft))
 
     def action_edit(self) -> None:
         if self.on_actions:
             action = self.selected_action()
             if action is not None:
-                self.mognad.edit_action(action)
+                self.post_message(EditAction(action))
         else:
             self.action_new_action()
 
-    async def action_remove(self) -> None:
+    def action_remove(self) -> None:
+        """Removed rows disappear with the meeting's change notice (``_meeting_changed``)."""
         if self.on_actions:
             action = self.selected_action()
             if action is not None:
-                await self.mognad.run_meeting(self.meeting.remove_action(action.id))
+                self.post_message(MeetingCall(partial(self.meeting.remove_action, action.id)))
         else:
             need = self.selected_need()
             if need is not None:
-                await self.mognad.run_meeting(self.meeting.remove_need(need.id))
-        self.reload()
+                self.post_message(MeetingCall(partial(self.meeting.remove_need, need.id)))
 
-    async def action_dot_vote(self) -> None:
-        await self.mognad.action_dot_vote()
+    def action_dot_vote(self) -> None:
+        self.post_message(Requested("dot_vote"))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -23,11 +23,12 @@ from textual.widgets import Footer, Label, Sparkline, Static
 
 from mognad_tui import results
 from mognad_tui.i18n import format_number
-from mognad_tui.meeting import AnswerRefused, Meeting
+from mognad_tui.meeting import AnswerRefused, Change, Meeting
 from mognad_tui.model import SessionRecord
-from mognad_tui.tui.base import Localized, localize_bindings
+from mognad_tui.tui.base import Localized
 from mognad_tui.tui.distribution import bar
 from mognad_tui.tui.header import TopBar
+from mognad_tui.tui.messages import MeetingChanged, Say
 
 TITLE_WIDTH = 32
 
@@ -70,7 +71,6 @@ class OverviewScreen(Localized, Screen[None]):
 
     def __init__(self, meeting: Meeting, *, session_dir: Path | None = None) -> None:
         super().__init__(id="overview")
-        localize_bindings(self, self.mognad.lang)
         self.meeting = meeting
         self.session_dir = session_dir
         self.overview: results.Overview | None = None
@@ -169,8 +169,9 @@ class OverviewScreen(Localized, Screen[None]):
             parts.append(("  " + self.t("overview.no_gaps") + "\n", "dim"))
         return Content.assemble(*parts)
 
-    def on_meeting_change(self, kinds: set[str]) -> None:
-        if kinds & {"voting", "count", "settings", "poll"}:
+    @on(MeetingChanged)
+    def _meeting_changed(self, message: MeetingChanged) -> None:
+        if message.touches(Change.VOTING, Change.COUNT, Change.SETTINGS, Change.POLL):
             self.recompute()
 
     def action_close(self) -> None:
@@ -183,6 +184,6 @@ class OverviewScreen(Localized, Screen[None]):
         try:
             path = self.app.save_screenshot(filename=name, path=str(folder))
         except OSError as exc:
-            self.mognad.say(self.t("overview.save_failed", error=str(exc)), severity="error")
+            self.post_message(Say(self.t("overview.save_failed", error=str(exc)), "error"))
             return
-        self.mognad.say(self.t("overview.saved_svg", path=path))
+        self.post_message(Say(self.t("overview.saved_svg", path=path)))

@@ -24,11 +24,10 @@ from mognad_tui.model import MAX_NOTE_TEXT, Prompt, clean_text
 from mognad_tui.tui.agenda import position
 from mognad_tui.tui.base import (
     Localized,
-    current_lang,
     is_disk_full,
-    localize_bindings,
     show_text,
 )
+from mognad_tui.tui.messages import Say
 from mognad_tui.tui.timer import CountdownTimer
 
 #: Seconds of quiet typing after which the notes are written.
@@ -39,9 +38,6 @@ class NotesArea(TextArea):
     """The notes field. Esc hands the keys back to the facilitator's navigation."""
 
     BINDINGS = [Binding("escape", "leave", "key.leave_notes", key_display="Esc")]
-
-    def on_mount(self) -> None:
-        localize_bindings(self, current_lang(self))
 
     def action_leave(self) -> None:
         self.screen.set_focus(None)
@@ -176,11 +172,11 @@ class PromptView(Localized, VerticalScroll):
         if is_disk_full(exc):
             message = self.t("prompt.disk_full")
             if not self._disk_full:
-                self.mognad.say(message, severity="error")
+                self.post_message(Say(message, "error"))
             self._disk_full = True
         else:
             message = self.t("prompt.save_error", error=str(exc) or type(exc).__name__)
-            self.mognad.say(message, severity="error")
+            self.post_message(Say(message, "error"))
         show_text(warning, message)
         warning.display = True
         self._show_saved()

@@ -12,6 +12,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import var
 from textual.widgets import Label, ProgressBar, Static
 
 from mognad_tui import results
@@ -25,11 +26,14 @@ from mognad_tui.tui.distribution import render_result
 class ResultView(Static):
     """The revealed result; re-laid out when its width changes."""
 
+    #: What is drawn: (result, language, width). Textual calls ``watch_drawing`` only when it
+    #: changes, so a repaint with the same figures costs nothing.
+    drawing: var[tuple[results.QuestionResult | None, str, int] | None] = var(None, init=False)
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result: results.QuestionResult | None = None
         self.lang = "sv"
-        self._drawn: tuple | None = None
 
     def show(self, result: results.QuestionResult | None, lang: str) -> None:
         self.result = result
@@ -38,14 +42,11 @@ class ResultView(Static):
 
     def _draw(self) -> None:
         width = self.content_region.width or (self.app.size.width // 2)
-        key = (self.result, self.lang, width)
-        if key == self._drawn:
-            return
-        self._drawn = key
-        if self.result is None:
-            self.update("")
-        else:
-            self.update(render_result(self.result, self.lang, width))
+        self.drawing = (self.result, self.lang, width)
+
+    def watch_drawing(self, drawing: tuple[results.QuestionResult | None, str, int]) -> None:
+        result, lang, width = drawing
+        self.update("" if result is None else render_result(result, lang, width))
 
     def on_resize(self) -> None:
         self._draw()

@@ -13,7 +13,7 @@ import contextlib
 import json
 from collections.abc import Mapping
 
-from mognad_tui.meeting import Event, Meeting
+from mognad_tui.meeting import Change, Event, Meeting
 from mognad_tui.model import Voting
 from mognad_tui.payloads import UpdatePayload
 from mognad_tui.web.connections import FairShare, address_key
@@ -21,8 +21,8 @@ from mognad_tui.web.connections import FairShare, address_key
 #: Meeting events that change what a phone shows. ``count`` and ``moderation`` matter only for
 #: a revealed question (a tally typed in, a text approved); forwarding them while a question is
 #: open would tell the room the moment someone answered.
-FORWARDED = frozenset({"voting", "agenda", "poll", "settings"})
-WHEN_REVEALED = frozenset({"count", "moderation"})
+FORWARDED = frozenset({Change.VOTING, Change.AGENDA, Change.POLL, Change.SETTINGS})
+WHEN_REVEALED = frozenset({Change.COUNT, Change.MODERATION})
 #: Frames queued per stream before further ones are dropped (each only says "refresh").
 QUEUE_SIZE = 8
 #: Open streams the server keeps at once. A room is 3 to 30 phones; the tested room limit is
@@ -90,7 +90,7 @@ class EventHub:
                 return
         elif event.kind not in FORWARDED:
             return
-        update: UpdatePayload = {"kind": event.kind, "question": event.question}
+        update: UpdatePayload = {"kind": event.kind.value, "question": event.question}
         self.publish(frame("update", update))
 
     def publish(self, data: bytes) -> None:
