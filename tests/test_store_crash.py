@@ -28,14 +28,20 @@ from mognad_tui.store import files as store_files
 
 CHILD = Path(__file__).with_name("store_crash_child.py")
 FOLD_CHILD = Path(__file__)
+#: Set for a fold child: its third fold stops between the snapshot's rename and the journal's,
+#: says "in-fold" and waits there to be killed, so a campaign kills inside a fold for certain
+#: instead of by chance.
+STOP_IN_FOLD = "MOGNAD_TEST_STOP_IN_FOLD"
 ROOT = Path(__file__).resolve().parents[1]
 
 
 class Child:
     """A writer process whose acknowledged answers are collected as it prints them."""
 
-    def __init__(self, mode: str, session: Path, start: int) -> None:
+    def __init__(self, mode: str, session: Path, start: int, *, stop_in_fold: bool = False) -> None:
         env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+        if stop_in_fold:
+            env[STOP_IN_FOLD] = "1"
         script = FOLD_CHILD if mode.startswith("fold-") else CHILD
         self.proc = subprocess.Popen(
             [sys.executable, str(script), mode, str(session), str(start)],
@@ -46,6 +52,7 @@ class Child:
         )
         self.lines: list[str] = []
         self.ready = threading.Event()
+        self.in_fold = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -55,6 +62,8 @@ class Child:
             line = raw.decode().strip()
             if line == "ready":
                 self.ready.set()
+            elif line == "in-fold":
+                self.in_fold.set()
             elif line:
                 self.lines.append(line)
 
@@ -116,8 +125,11 @@ def kill_campaign(
         if n % 40 == 0:  # a fresh session now and then: meetings do not grow forever
             session = prefilled_session(tmp_path / "sessions", f"enhet-{n}", prefill)
         mode = modes[n % len(modes)]
-        child = Child(mode, session, start=(n + 1) * 1_000_000)
-        if rng.random() < 0.25:
+        stop_in_fold = mode.startswith("fold-") and n % 4 == 3
+        child = Child(mode, session, start=(n + 1) * 1_000_000, stop_in_fold=stop_in_fold)
+        if stop_in_fold:
+            assert child.in_fold.wait(60), child.proc.stderr and child.proc.stderr.read()
+        elif rng.random() < 0.25:
             time.sleep(rng.uniform(0.0, 0.25))  # often still importing, opening or folding
         else:
             assert child.ready.wait(30), child.proc.stderr and child.proc.stderr.read()
@@ -203,6 +215,17 @@ def _fold_child(mode: str, path: Path, start: int) -> None:
     from mognad_tui.store import session as store_session
 
     store_session.FOLD_EVERY = 7  # the writer folds by itself too, often
+    if os.environ.get(STOP_IN_FOLD):
+        finish, folds = store_files.finish_generation, [0]
+
+        def stop_on_the_third(folder: Path, renamed: bool) -> None:
+            folds[0] += 1
+            if folds[0] == 3:
+                print("in-fold", flush=True)
+                time.sleep(600)  # killed here, between the two renames
+            finish(folder, renamed)
+
+        store_files.finish_generation = stop_on_the_third
     rng = random.Random(start)
     store = SessionStore.open(path)
     print("ready", flush=True)
