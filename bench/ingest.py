@@ -10,10 +10,11 @@ work costs at most 30 % of the throughput and at most half again the p99 latency
     throughput(real) / throughput(bare) >= 0.7   and   p99(real) <= 1.5 x p99(bare)
 
 Both run as subprocesses on 127.0.0.1, measured by the same client (``mognad_tui.client``'s
-ParticipantClient, 300 devices, each with its own cookie and its own kept-alive connection). What is measured is capacity: every device sends 30 answers at
-once, one after the other without pause. That is as much as the server takes from one device
-in 10 s (``ANSWERS_PER_WINDOW``; faster is refused with 429), so none is refused and the
-server, not a pacing, sets the pace. ``--burst`` adds a run of the Simulator answering every
+ParticipantClient, 300 devices, each with its own cookie and its own kept-alive connection).
+What is measured is capacity: every device sends 30 answers at once, one after the other
+without pause. That is as much as the server takes from one device in 10 s
+(``ANSWERS_PER_WINDOW``; faster is refused with 429), so none is refused and the server, not
+a pacing, sets the pace. ``--burst`` adds a run of the Simulator answering every
 open question with no pause at all, for information: past 30 answers the limit shows as 429s
 and retries. The run is bounded in time. Exit 1 on FAIL.
 
