@@ -16,11 +16,14 @@ Figures: a script may print machine-readable lines, one per figure::
             "target": "< 100 ms", "pass": true}
 
 (JSON after ``RESULT ``; every key but ``name`` optional). They become the figures table.
+What a benchmark's author found out (where the time goes, what was changed) goes in
+``bench/notes/NAME.md``, written by hand and quoted under the benchmark's own heading, so it
+survives every run.
 A script that prints none is still summarised: its lines that mention a ratio, a baseline, a
 target, PASS/FAIL or ok are quoted, and its whole output is kept under its own heading.
 
     python -m bench                       # everything, writes bench/RESULTS.md
-    python -m bench --only room store     # some of them
+    python -m bench --only room store     # some of them; the others' parts of RESULTS.md stay
     python -m bench --arg store=--quick   # extra arguments for one script
     python -m bench --list
 """
@@ -46,6 +49,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "RESULTS.md"
+NOTES = HERE / "notes"
 
 #: name, script, what it measures and against what target (as its author states it).
 BENCHMARKS: list[tuple[str, str, str]] = [
@@ -196,14 +200,65 @@ def _fence(text: str) -> str:
     return f"{ticks}text\n{text.rstrip()}\n{ticks}"
 
 
-def render(info: dict[str, str], outcomes: list[Outcome], total: float) -> str:
+@dataclass
+class Kept:
+    """A benchmark's parts of an earlier RESULTS.md, kept as they were when it is not run."""
+
+    summary: str = ""
+    figures: list[str] = field(default_factory=list)
+    section: list[str] = field(default_factory=list)
+
+
+def kept_parts(text: str, names: list[str]) -> dict[str, Kept]:
+    """Each benchmark's summary row, figure rows and section in a RESULTS.md this runner wrote."""
+    kept: dict[str, Kept] = {}
+    part = ""
+    current: Kept | None = None
+    fenced = ""
+    for line in text.splitlines():
+        if fenced:
+            fenced = "" if line.strip() == fenced else fenced
+        elif line.startswith("```"):
+            fenced = line[: len(line) - len(line.lstrip("`"))]
+        elif line.startswith("## "):
+            part = line[3:].strip()
+            name = part.split(":", 1)[0]
+            current = kept.setdefault(name, Kept()) if ":" in part and name in names else None
+        cells = [c.strip() for c in line.split("|")] if line.startswith("| ") else []
+        if current is not None:
+            current.section.append(line)
+        elif cells and len(cells) > 2 and cells[1] in names:
+            if part == "Summary":
+                kept.setdefault(cells[1], Kept()).summary = line
+            elif part == "Figures":
+                kept.setdefault(cells[1], Kept()).figures.append(line)
+    return kept
+
+
+def render(
+    info: dict[str, str],
+    outcomes: list[Outcome],
+    total: float,
+    kept: dict[str, Kept] | None = None,
+) -> str:
+    """The report; with ``kept``, the parts of benchmarks not run now come from an earlier
+    report, in the suite's order."""
+    kept = kept or {}
+    ran = {o.name: o for o in outcomes}
+    order = [name for name, _, _ in BENCHMARKS if name in ran or name in kept]
     out = [
         "# Benchmark results",
         "",
         f"Written by `python -m bench` (bench/run.py) in {total:.0f} s; do not edit by hand.",
         "Each benchmark runs as its own process, one after the other; its exit code gives",
         "PASS (0) or FAIL. Every figure is measured beside its baseline in the same run, on the",
-        "machine below.",
+        "machine below."
+        + (
+            " Benchmarks not run this time keep their parts from the run before (each section"
+            " names its date and commit; the machine may have been busier or quieter)."
+            if any(name not in ran for name in order)
+            else ""
+        ),
         "",
         "## Machine",
         "",
@@ -216,37 +271,57 @@ def render(info: dict[str, str], outcomes: list[Outcome], total: float) -> str:
         "| benchmark | result | exit code | time | what it measures |",
         "|---|---|---|---|---|",
     ]
-    for o in outcomes:
+    for name in order:
+        o = ran.get(name)
+        if o is None:
+            out.append(kept[name].summary)
+            continue
         code = "" if o.exit_code is None else str(o.exit_code)
         seconds = f"{o.seconds:.0f} s" if o.status != "MISSING" else ""
         out.append(f"| {o.name} | **{o.status}** | {code} | {seconds} | {_cell(o.about)} |")
-    figures = [(o, f) for o in outcomes for f in o.figures]
-    if figures:
+    figure_rows: list[str] = []
+    for name in order:
+        o = ran.get(name)
+        if o is None:
+            figure_rows += kept[name].figures
+            continue
+        for f in o.figures:
+            unit = f" {f['unit']}" if f.get("unit") else ""
+            value = f"{_cell(f.get('value'))}{unit}" if f.get("value") is not None else ""
+            base = f.get("baseline")
+            baseline = f"{_cell(base)}{unit}" if base is not None else ""
+            ratio = f"{_cell(f.get('ratio'))}x" if f.get("ratio") is not None else ""
+            figure_rows.append(
+                f"| {o.name} | {_cell(f.get('name'))} | {value} | {baseline} | {ratio} | "
+                f"{_cell(f.get('target'))} | {_cell(f.get('pass'))} |"
+            )
+    if figure_rows:
         out += [
             "",
             "## Figures",
             "",
             "| benchmark | figure | value | baseline | ratio | target | result |",
             "|---|---|---|---|---|---|---|",
+            *figure_rows,
         ]
-        for o, f in figures:
-            unit = f" {f['unit']}" if f.get("unit") else ""
-            value = f"{_cell(f.get('value'))}{unit}" if f.get("value") is not None else ""
-            base = f.get("baseline")
-            baseline = f"{_cell(base)}{unit}" if base is not None else ""
-            ratio = f"{_cell(f.get('ratio'))}x" if f.get("ratio") is not None else ""
-            out.append(
-                f"| {o.name} | {_cell(f.get('name'))} | {value} | {baseline} | {ratio} | "
-                f"{_cell(f.get('target'))} | {_cell(f.get('pass'))} |"
-            )
-    for o in outcomes:
+    for name in order:
+        o = ran.get(name)
+        if o is None:
+            out += ["", *kept[name].section]
+            while out[-1] == "":
+                out.pop()
+            continue
         out += ["", f"## {o.name}: {o.status}", "", o.about + "."]
+        notes = NOTES / f"{o.name}.md"
+        if notes.is_file():
+            out += ["", notes.read_text(encoding="utf-8").strip()]
         if o.status == "MISSING":
             out += ["", f"`bench/{o.script}` does not exist yet."]
             continue
         # "python" rather than this machine's interpreter path: RESULTS.md is committed.
         shown = shlex.join(["python", *o.command[1:]])
-        out += ["", f"`{shown}` ({o.seconds:.1f} s, exit code {o.exit_code})."]
+        when = ", ".join(v for v in (info.get("Date"), info.get("Commit")) if v)
+        out += ["", f"`{shown}` ({o.seconds:.1f} s, exit code {o.exit_code}; {when})."]
         if not o.figures and o.notable:
             out += ["", "Lines about targets and ratios:", ""]
             out += [f"- `{line.strip()}`" for line in o.notable[:20]]
@@ -297,7 +372,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"=== {name}: {outcome.status} ({outcome.seconds:.0f} s)", flush=True)
         outcomes.append(outcome)
     total = time.monotonic() - began
-    args.output.write_text(render(info, outcomes, total), encoding="utf-8")
+    kept: dict[str, Kept] = {}
+    if args.only and args.output.is_file():
+        kept = kept_parts(args.output.read_text(encoding="utf-8"), names)
+        kept = {name: parts for name, parts in kept.items() if name not in args.only}
+    args.output.write_text(render(info, outcomes, total, kept), encoding="utf-8")
     print(f"\nwrote {args.output}")
     for o in outcomes:
         print(f"  {o.name:8} {o.status}")

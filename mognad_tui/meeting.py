@@ -152,6 +152,12 @@ class Meeting:
 
     def __init__(self, store: SessionStore, *, self_paced: bool = False):
         self.store = store
+        # Every answer checks its device's signed token and derives its rate and answer keys
+        # from it: an HMAC each time was a measurable share of an answer's cost (see
+        # bench/RESULTS.md, ingest). The results are remembered, in memory only and bounded,
+        # so made-up tokens cannot grow it.
+        self._device_tag = functools.lru_cache(maxsize=4096)(self._device_tag)
+        self.slot = functools.lru_cache(maxsize=16384)(self.slot)
         self.self_paced = self_paced
         self.question_set = store.question_set
         self._listeners: list[Listener] = []

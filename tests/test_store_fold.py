@@ -19,7 +19,6 @@ import json
 import shutil
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from store_crash_child import make_info, make_question_set
@@ -177,11 +176,21 @@ def test_random_ids_never_collide(session: Path, monkeypatch: pytest.MonkeyPatch
         store.fold().wait()
         taken = sorted(int(k) for k in store._db.live.read()["answers"])
         draws = iter([taken[0] - 1, taken[-1] - 1, 7_777_777])  # two taken ids, then a free one
-        monkeypatch.setattr(live, "secrets", SimpleNamespace(randbelow=lambda n: next(draws)))
+        monkeypatch.setattr(live.LiveStorage, "_draw", lambda self: next(draws))
         store.put_answer("q0", "new", 9).wait()
         assert store._answers["q0"]["new"] == 7_777_778
     with SessionStore.open(session, readonly=True) as store:
         assert store.answers("q0") == [9, 0, 1, 2, 3, 4]  # slot order: "new" < "s0"
+
+
+def test_random_ids_come_from_fresh_secret_bytes_past_each_block() -> None:
+    from mognad_tui.store import live
+
+    storage = live.LiveStorage({}, random_ids=["answers"])
+    ids = [storage.allocate_id("answers") for _ in range(3 * live.ENTROPY_BLOCK // 8 + 5)]
+    assert all(1 <= i <= live.RANDOM_ID_SPACE for i in ids)
+    assert len(set(ids)) == len(ids)  # three blocks and more: none repeats an earlier one
+    assert max(ids) > 2**52  # the high bits are used too
 
 
 def test_close_after_live_folds_leaves_canonical_ids(session: Path) -> None:

@@ -164,9 +164,14 @@ def loads(data: bytes | str) -> Any:
     return value
 
 
+#: Made once: ``json.dumps`` with options builds a new encoder per call, and every write
+#: encodes its operations on the loop (bench/ingest.py).
+_ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
 def dumps(obj: Any) -> str:
     """The one JSON dialect of the journal: compact, ASCII (a line never contains a newline)."""
-    return json.dumps(obj, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(obj)
 
 
 def journal_header(generation: int) -> bytes:

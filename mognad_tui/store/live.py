@@ -32,6 +32,9 @@ from .files import Doc, Op, Tables
 
 #: Random ids are drawn from [1, 2**53): still exact in any JSON reader.
 RANDOM_ID_SPACE = 2**53 - 1
+#: Bytes of ``os.urandom`` fetched at once for random ids (512 ids): a system call for every
+#: answer was a measurable share of its cost on the loop (bench/RESULTS.md, ingest).
+ENTROPY_BLOCK = 8 * 512
 
 
 class LiveStorage(Storage):
@@ -48,6 +51,8 @@ class LiveStorage(Storage):
         self._ops: list[Op] | None = None
         self._known: set[str] = set(tables)
         self._random_ids = frozenset(random_ids)
+        self._entropy = b""
+        self._entropy_at = 0
 
     # Storage API
     def read(self) -> Tables:
@@ -95,8 +100,7 @@ class LiveStorage(Storage):
         if name in self._random_ids:
             table = self._tables.get(name, {})
             while True:
-                # secrets, not random: a Mersenne Twister's outputs can be put back in order.
-                candidate = 1 + secrets.randbelow(RANDOM_ID_SPACE)
+                candidate = 1 + self._draw()
                 if str(candidate) not in table:
                     return candidate
         nxt = self._next.get(name)
@@ -104,6 +108,18 @@ class LiveStorage(Storage):
             nxt = max((int(k) for k in self._tables.get(name, ())), default=0) + 1
         self._next[name] = nxt + 1
         return nxt
+
+    def _draw(self) -> int:
+        """A secret random number below ``RANDOM_ID_SPACE``, each equally likely."""
+        while True:
+            at = self._entropy_at
+            if at + 8 > len(self._entropy):
+                # secrets, not random: a Mersenne Twister's outputs can be put back in order.
+                self._entropy, at = secrets.token_bytes(ENTROPY_BLOCK), 0
+            self._entropy_at = at + 8
+            value = int.from_bytes(self._entropy[at : at + 8], "big") >> 11  # 53 bits
+            if value < RANDOM_ID_SPACE:  # all but the one value past it: no bias
+                return value
 
     def record(self, name: str, ops: list[Op]) -> None:
         nxt = self._next.get(name)

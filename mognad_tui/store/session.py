@@ -341,8 +341,12 @@ class Durable:
     def __await__(self) -> Generator[Any, None, None]:
         future = self._future
         if not future.done():
+            shared = future.on_loop
+            if shared is None or shared.get_loop() is not asyncio.get_running_loop():
+                shared = future.on_loop = asyncio.wrap_future(future)
             with contextlib.suppress(StoreError):
-                yield from asyncio.wrap_future(future).__await__()
+                # Shielded: a waiter that is cancelled must not cancel its group's twin.
+                yield from asyncio.shield(shared).__await__()
         exc = future.exception()
         if exc is not None:
             self._raise(exc)

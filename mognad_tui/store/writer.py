@@ -36,6 +36,7 @@ disk) is retried after a back-off that doubles from ``REORDER_RETRY`` up to
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -59,8 +60,16 @@ REORDER_RETRY = 1.0
 REORDER_RETRY_MAX = 30.0
 
 
-def new_future() -> Future[None]:
-    future: Future[None] = Future()
+class Commit(Future[None]):
+    """A commit's future. ``on_loop`` is its asyncio twin, made by the first write that awaits
+    it on a loop and shared by the rest of its group (see ``session.Durable``): one wake-up of
+    the loop per commit, not one per write."""
+
+    on_loop: asyncio.Future[None] | None = None
+
+
+def new_future() -> Commit:
+    future = Commit()
     # Running futures cannot be cancelled: an awaiting task that is cancelled must not cancel
     # the shared commit the other writes of its group wait on.
     future.set_running_or_notify_cancel()

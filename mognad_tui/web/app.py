@@ -78,6 +78,8 @@ NEW_DEVICES_PER_SECOND = 10.0
 #: soon after, while a room of phones waiting it out costs the server little.
 STORE_RETRY_AFTER = 5.0
 #: Answers one device may post per window (generous: a person taps, a script is throttled).
+#: Made once: ``json.dumps`` with an option builds a new encoder per call (bench/ingest.py).
+_ENCODE_JSON = json.JSONEncoder(ensure_ascii=False).encode
 ANSWERS_PER_WINDOW = 30
 ANSWERS_WINDOW = 10.0
 #: Server-sent events: a comment this often keeps Wi-Fi access points and proxies from closing
@@ -236,7 +238,8 @@ class ParticipantApp:
         length = request.content_length
         if length is not None and length > MAX_BODY:
             _refuse("too_large")
-        if request.body_exists:
+        # A body already received whole (nearly every answer: one small packet) needs no timer.
+        if request.body_exists and not request.content.is_eof():
             try:
                 async with asyncio.timeout(connections.BODY_TIMEOUT):
                     await request.read()
@@ -273,7 +276,7 @@ class ParticipantApp:
 
     @staticmethod
     def json(data: Any, status: int = 200) -> web.Response:
-        return web.json_response(data, status=status, dumps=partial(json.dumps, ensure_ascii=False))
+        return web.json_response(data, status=status, dumps=_ENCODE_JSON)
 
     def device_lang(self, request: web.Request) -> tuple[str, bool]:
         """The device's language and whether it was just chosen (to remember in a cookie).
@@ -562,7 +565,7 @@ class ParticipantApp:
             _refuse("no_device")
         raw = await request.read()
         try:
-            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+            data = _DECODE_JSON(raw.decode("utf-8"))
         except (ValueError, RecursionError):
             _refuse("bad_request")
         if (
@@ -657,6 +660,10 @@ def _accept_language(header: str, fallback: str) -> tuple[str, bool]:
 def _no_constant(name: str) -> NoReturn:
     """Strict JSON: ``NaN`` and ``Infinity`` are Python's extension, not JSON."""
     raise ValueError(name)
+
+
+#: Made once, as ``_ENCODE_JSON``: ``json.loads`` with an option builds a decoder per call.
+_DECODE_JSON = json.JSONDecoder(parse_constant=_no_constant).decode
 
 
 def _form_str(form: Any, name: str) -> str | None:

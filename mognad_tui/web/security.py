@@ -10,6 +10,7 @@ address.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 import math
@@ -235,8 +236,12 @@ class HostCheck:
 
     def __init__(self, names: Iterable[str] = ()):
         self.names = {canonical_host(n) for n in names if n and n.strip()} | {"localhost"}
+        # Every request asks, and a room sends the same one or two Host headers all meeting:
+        # parsing them each time was a measurable share of an answer's cost (bench/ingest.py).
+        # Bounded, so made-up names cannot grow it.
+        self.allowed = functools.lru_cache(maxsize=64)(self._allowed)
 
-    def allowed(self, header: str | None, arrived_on: str | None) -> bool:
+    def _allowed(self, header: str | None, arrived_on: str | None) -> bool:
         name = host_name(header)
         if name is None:
             return False
