@@ -26,6 +26,7 @@ class QuestionDialog(Localized, ModalScreen[ResultT]):
     #: The box's id (the style sheet sizes each dialog) and its title's catalogue key.
     BOX_ID: ClassVar[str]
     TITLE_KEY: ClassVar[str]
+    INTRO_KEY: ClassVar[str] = ""
     QUESTION_CLASSES: ClassVar[str] = "dialog-question"
 
     def __init__(self, question: Question) -> None:
@@ -41,10 +42,12 @@ class QuestionDialog(Localized, ModalScreen[ResultT]):
         yield Footer(compact=True, show_command_palette=False)
 
     def intro_key(self) -> str:
-        raise NotImplementedError
+        """The catalogue key of the line under the question (a dialog may choose by state)."""
+        return self.INTRO_KEY
 
     def compose_body(self) -> ComposeResult:
-        raise NotImplementedError
+        """The dialog's own widgets, between the intro and the footer."""
+        yield from ()
 
     @on(events.Mount)
     def _cursor_setting(self) -> None:

@@ -28,6 +28,7 @@ class TallyScreen(QuestionDialog[dict[str, int] | None]):
 
     BOX_ID = "tally-box"
     TITLE_KEY = "tally.title"
+    INTRO_KEY = "tally.intro"
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel"),
         Binding("ctrl+s", "save", "key.save"),
@@ -36,9 +37,6 @@ class TallyScreen(QuestionDialog[dict[str, int] | None]):
     def __init__(self, question: Question, current: dict[str, int]) -> None:
         super().__init__(question)
         self.current = current
-
-    def intro_key(self) -> str:
-        return "tally.intro"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="tally-rows"):

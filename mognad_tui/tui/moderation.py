@@ -20,6 +20,7 @@ from mognad_tui.tui.messages import MeetingChanged, Say
 class ModerationScreen(QuestionDialog[None]):
     BOX_ID = "moderation-box"
     TITLE_KEY = "moderation.title"
+    INTRO_KEY = "moderation.intro"
     BINDINGS = [
         Binding("a", "decide(True)", "key.approve"),
         Binding("h", "decide(False)", "key.hide"),
@@ -29,9 +30,6 @@ class ModerationScreen(QuestionDialog[None]):
     def __init__(self, meeting: Meeting, question: Question) -> None:
         super().__init__(question)
         self.meeting = meeting
-
-    def intro_key(self) -> str:
-        return "moderation.intro"
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="moderation-text", classes="moderation-text")
