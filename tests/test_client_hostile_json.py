@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
+from fake_server import serving
 
 from mognad_tui.client import ApiError, ParticipantClient
 from mognad_tui.client.api import SseEvent
@@ -27,15 +28,8 @@ async def hostile() -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/api/{code}/state", deep)
     app.router.add_post("/api/{code}/answers", deep)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://127.0.0.1:{port}/j/123456"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 async def test_deeply_nested_replies_are_a_clear_refusal(hostile: str) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from fake_server import serving
 from test_client import run_cli
 from test_tui_support import make_app, screen_text
 
@@ -198,15 +199,8 @@ async def foreign_server() -> AsyncIterator[str]:
     app.router.add_get("/api/{code}/state", state)
     app.router.add_post("/api/{code}/answers", answers)
     app.router.add_get("/api/{code}/events", events)
-    runner = web.AppRunner(app, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://127.0.0.1:{port}/j/123456"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 async def test_answer_prints_a_foreign_server_s_texts_and_errors_cleaned(foreign_server) -> None:
