@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -154,6 +155,26 @@ def test_writers_racing_for_a_session_whose_lock_file_keeps_vanishing(session: P
         for c in contenders:
             c.stop()
     assert answers_on_disk(session) == {"s0", "s1", "s2"}
+
+
+def test_a_lock_file_deleted_at_every_attempt_does_not_keep_the_folder_holder_out(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race a vandal loop makes likely, made certain: the lock file vanishes between each
+    open and its lock. Whoever holds the folder is the one writer and must get in; a loop
+    retrying for the file's identity used to end with every contender saying "locked"."""
+    real_lock = lock._lock
+
+    def vanishing(fd: int, flags):
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
+            (session / "writer.lock").unlink(missing_ok=True)
+        return real_lock(fd, flags)
+
+    monkeypatch.setattr(lock, "_lock", vanishing)
+    with SessionStore.open(session) as store:
+        assert store is not None
+        with pytest.raises(SessionLocked):
+            SessionStore.open(session)
 
 
 @pytest.mark.parametrize("windows", [False, True], ids=["posix", "windows-sim"])

@@ -20,9 +20,12 @@ How:
   imports nothing POSIX-only itself. Both are held by the OS for an open file and dropped with
   it. ``filelock`` was not chosen: where ``fcntl`` is missing it silently becomes a "soft"
   lock, a file whose mere existence means locked, which a kill leaves behind.
-- ``writer.lock`` is held exclusively on every platform, and after locking it the file at the
-  path must still be the one locked (same device and inode from ``fstat`` and ``stat``): if it
-  was removed or replaced between our open and our lock, we try again with the file now there.
+- ``writer.lock`` is held exclusively on every platform. Where the folder lock below is not
+  held, the file at the path must still be the one locked after locking it (same device and
+  inode from ``fstat`` and ``stat``): if it was removed or replaced between our open and our
+  lock, we try again with the file now there. Where the folder lock is held, it alone excludes
+  other writers, so a lock file swept away under us is no reason to retry (someone deleting it
+  in a loop would otherwise starve every writer).
 - Where a folder can be opened (Linux, macOS), the session folder itself is locked first: a
   folder cannot be deleted while the session's files are in it, and renaming it keeps its
   identity (and the lock). So a writer whose ``writer.lock`` was deleted still holds the folder,
@@ -131,11 +134,14 @@ class WriterLock:
     @staticmethod
     def _take_once(path: Path, fds: list[int]) -> None:
         folder = _open_folder(path)
+        folder_held = False
         if folder is not None:
             fds.append(folder)
             if _lock(folder, _EXCLUSIVE) is not None:
                 fds.pop()
                 os.close(folder)
+            else:
+                folder_held = True
         lock_path = path / files.LOCK
         for _ in range(RETRIES):
             try:
@@ -149,7 +155,7 @@ class WriterLock:
                 if isinstance(cause, OSError):
                     raise from_os_error(cause, path, "lock the session") from cause
                 raise StoreError(f"Could not lock the session: {failure}.", path) from failure
-            if _same_file(fd, lock_path):
+            if folder_held or _same_file(fd, lock_path):
                 return
             # Removed or replaced between our open and our lock: the file there now counts.
             fds.pop()
