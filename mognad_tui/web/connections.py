@@ -46,7 +46,12 @@ FD_RESERVE = 128
 #: few kB, an event stream about 70 kB, and streams have their own cap in ``events``).
 MAX_CONNECTIONS = 8192
 #: The fewest connections the server takes even on a tiny limit.
-MIN_CONNECTIONS = 64
+MIN_CONNECTIONS = 16
+#: The listening socket's backlog at most. asyncio accepts up to ``backlog`` connections in one
+#: go before any of them reaches the guard, so that many descriptors must be free on top of the
+#: connections held: otherwise a burst runs the process out of descriptors, and asyncio then
+#: stops accepting for a whole second while phones' connection attempts pile up behind it.
+MAX_BACKLOG = 512
 #: While overloaded, a summary of what was refused is logged this often (seconds).
 SUMMARY_EVERY = 60.0
 #: The loop's message when ``accept()`` fails for lack of descriptors (asyncio's wording).
@@ -136,24 +141,33 @@ def fd_limit() -> int | None:
     except ImportError:
         return None
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = MAX_CONNECTIONS + FD_RESERVE
+    wanted = MAX_CONNECTIONS + FD_RESERVE + MAX_BACKLOG
     if soft == resource.RLIM_INFINITY or soft >= wanted:
         return wanted
     target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
     if target > soft:
         # macOS refuses more than OPEN_MAX (10,240) even when the hard limit is "unlimited";
-        # MAX_CONNECTIONS + FD_RESERVE stays below it.
+        # MAX_CONNECTIONS + FD_RESERVE + MAX_BACKLOG stays below it.
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
             soft = target
     return int(soft)
 
 
+def backlog_for(limit: int | None) -> int:
+    """The listening backlog under a descriptor limit: an eighth of what the reserve leaves."""
+    if limit is None:
+        return MAX_BACKLOG
+    return max(MIN_CONNECTIONS, min(MAX_BACKLOG, (limit - FD_RESERVE) // 8))
+
+
 def capacity_for(limit: int | None) -> int:
-    """Connections held at most under a descriptor limit."""
+    """Connections held at most under a descriptor limit, so that the connections held, one
+    burst of accepts and the reserve together never need more descriptors than there are."""
     if limit is None:
         return MAX_CONNECTIONS
-    return max(MIN_CONNECTIONS, min(MAX_CONNECTIONS, limit - FD_RESERVE))
+    free = limit - FD_RESERVE - backlog_for(limit)
+    return max(MIN_CONNECTIONS, min(MAX_CONNECTIONS, free))
 
 
 class ConnectionGuard:
@@ -331,7 +345,7 @@ class GuardedSite(web.BaseSite):
         *,
         ssl_context: Any = None,
     ):
-        super().__init__(runner, ssl_context=ssl_context, backlog=512)
+        super().__init__(runner, ssl_context=ssl_context, backlog=backlog_for(fd_limit()))
         self._host = host
         self._port = port
         self._guard = guard
