@@ -201,6 +201,7 @@ def _store_error(exc: Exception, lang: str) -> UserError:
         (store.StoreFull, "err_full"),
         (store.SessionExists, "err_exists"),
         (store.SessionNotFound, "err_not_found"),
+        (store.PathTooLong, "err_path_long"),
     ):
         if isinstance(exc, cls):
             reason = getattr(exc, "reason", exc)

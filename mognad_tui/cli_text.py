@@ -85,6 +85,10 @@ T = Catalog(
             "err_full": "disken är full, så inget kunde sparas i {path}. Frigör utrymme och "
             "försök igen.",
             "err_exists": "det finns redan ett möte i {path}.",
+            "err_path_long": (
+                "sökvägen till mötets mapp är för lång för Windows: {path}. Välj en datamapp "
+                "närmare diskens början med --data-dir, eller ett kortare namn."
+            ),
             "err_not_found": "hittar inget möte som heter {name}. Skriv mognad list för att "
             "se mötena.",
             "err_port": "porten måste vara ett tal från 0 till 65535, inte {value}",
@@ -256,6 +260,10 @@ T = Catalog(
             "err_full": "the disk is full, so nothing could be saved in {path}. Free some space "
             "and try again.",
             "err_exists": "there is already a meeting in {path}.",
+            "err_path_long": (
+                "the path to the meeting's folder is too long for Windows: {path}. Choose a data "
+                "folder nearer the top of the disk with --data-dir, or a shorter name."
+            ),
             "err_not_found": "no meeting called {name}. Type mognad list to see the meetings.",
             "err_port": "the port must be a number from 0 to 65535, not {value}",
             "err_store": "could not read or save the meeting in {path} ({reason}).",

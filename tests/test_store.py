@@ -624,7 +624,54 @@ def test_session_files_are_private_to_their_owner(session: Path) -> None:
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
-    assert re.fullmatch(r"[a-z0-9-]{1,60}", slugify(title))
+    assert re.fullmatch(r"[a-z0-9-]{1,67}", slugify(title))
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Enhet: Nord?", "enhet-nord"),
+        ("CON", "con-session"),
+        ("Aux", "aux-session"),
+        ("nul.", "nul-session"),
+        ("LPT1", "lpt1-session"),
+        ("com9 ", "com9-session"),
+        ("Console", "console"),
+        ("com10", "com10"),
+        ('a\\b/c:d*e?f"g<h>i|j', "a-b-c-d-e-f-g-h-i-j"),
+    ],
+)
+def test_folder_names_follow_windows_rules(tmp_path: Path, title: str, slug: str) -> None:
+    """A session made on a Mac or Linux laptop must open on Windows: no device names, no
+    characters Windows refuses, no trailing dot or space."""
+    assert slugify(title) == slug
+    assert create_session(tmp_path, make_info(slugify(title)), make_question_set()).name == slug
+
+
+@pytest.mark.parametrize("name", ["con", "AUX", "nul.txt", "com1", "lpt9.x", "nord."])
+def test_names_windows_cannot_make_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(StoreError, match="Windows"):
+        create_session(tmp_path, make_info(name), make_question_set())
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_path_too_long_for_windows_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mognad_tui import cli
+    from mognad_tui.store import sessions
+
+    deep = tmp_path / ("d" * 200)
+    made = cli.main(["new", "--name", "Enhet Nord", "--data-dir", str(deep)])
+    assert made == 0  # elsewhere, no such limit
+    capsys.readouterr()
+    monkeypatch.setattr(sessions, "_WINDOWS", True)
+    assert cli.main(["new", "--name", "Enhet Nord", "--data-dir", str(tmp_path / "d")]) == 0
+    capsys.readouterr()
+    assert cli.main(["new", "--name", "Enhet Syd", "--data-dir", str(deep)]) == 1
+    err = capsys.readouterr().err
+    assert "för lång för Windows" in err and "--data-dir" in err and "Traceback" not in err
+    assert sorted(p.name for p in deep.iterdir()) == ["enhet-nord"]
 
 
 def test_resolve_session_by_name_or_path(data_dir: Path, session: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ commit, the folds and the reorders.
 
 from .closing import EXPORTS, close_session
 from .errors import (
+    PathTooLong,
     SessionDamaged,
     SessionExists,
     SessionLocked,
@@ -31,6 +32,7 @@ __all__ = [
     "EXPORTS",
     "SCHEMA_VERSION",
     "Durable",
+    "PathTooLong",
     "SessionDamaged",
     "SessionExists",
     "SessionLocked",

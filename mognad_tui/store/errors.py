@@ -53,6 +53,10 @@ class SessionNotFound(StoreError):
     """No session under that name or path."""
 
 
+class PathTooLong(StoreError):
+    """Windows could not open the session's files at that depth (its classic path limit)."""
+
+
 #: ``EFBIG`` is what a file size limit (RLIMIT_FSIZE) gives: for the facilitator it is the same
 #: situation as a full disk, and it clears the same way.
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}

@@ -17,11 +17,22 @@ from pathlib import Path
 
 from ..model import QuestionSet, SessionInfo
 from . import files
-from .errors import SessionExists, SessionNotFound, StoreError, from_os_error
+from .errors import PathTooLong, SessionExists, SessionNotFound, StoreError, from_os_error
 from .lock import is_locked
 from .session import SessionStore, build_index, initial_tables
 
 MAX_SLUG = 60
+#: Names Windows keeps for devices, with any extension: a folder called ``con`` or ``aux.1``
+#: cannot be made there, and a session copied from a Mac or Linux laptop would not open.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(1, 10)}
+)
+#: Windows' classic path limit, which still holds where long paths are not enabled.
+WINDOWS_MAX_PATH = 259
+_WINDOWS = os.name == "nt"
+#: The longest path inside a session folder beyond its name: its own name again in an export
+#: (``exports/NAME-2026-11-30.md``) and a temporary file's suffix, with some room to spare.
+_LONGEST_INSIDE = 48
 
 # Letters NFKD does not take apart into a base letter plus accents.
 _TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ð": "d", "þ": "th",
@@ -39,7 +50,13 @@ def slugify(title: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode()).strip("-")
     slug = slug[:MAX_SLUG].rstrip("-")
+    if _reserved_on_windows(slug):
+        slug = f"{slug}-session"
     return slug or "session"
+
+
+def _reserved_on_windows(name: str) -> bool:
+    return name.split(".", 1)[0].lower() in WINDOWS_RESERVED
 
 
 def _check_name(name: str) -> None:
@@ -47,6 +64,25 @@ def _check_name(name: str) -> None:
         raise StoreError(
             f"{name!r} cannot be a session name: use letters, digits and dashes "
             "(see slugify), starting with a letter or digit."
+        )
+    if name.endswith(".") or _reserved_on_windows(name):
+        raise StoreError(
+            f"{name!r} cannot be a session name: Windows cannot make a folder by that name "
+            "(a device name such as CON or AUX, or a name ending in a dot)."
+        )
+
+
+def _check_path_length(target: Path) -> None:
+    """Refuse, before anything is written, a session whose files Windows could not open."""
+    if not _WINDOWS:
+        return
+    longest = len(str(target.resolve())) + len(target.name) + _LONGEST_INSIDE
+    if longest > WINDOWS_MAX_PATH:
+        raise PathTooLong(
+            f"The path to the session folder is too long for Windows ({longest} characters "
+            f"with its files, at most {WINDOWS_MAX_PATH}): choose a data folder nearer the "
+            "top of the disk with --data-dir, or a shorter name.",
+            target,
         )
 
 
@@ -63,6 +99,7 @@ def create_session(data_dir: Path, info: SessionInfo, question_set: QuestionSet)
     data_dir = Path(data_dir)
     _check_name(info.name)
     target = data_dir / info.name
+    _check_path_length(target)
     if target.exists():
         raise SessionExists(f"A session named {info.name!r} already exists.", target)
     info = replace(
