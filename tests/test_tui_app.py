@@ -171,12 +171,19 @@ async def test_quit_asks_while_voting_is_open(meeting: Meeting):
     assert app.return_code == 0
 
 
-async def test_quit_without_open_voting_leaves_at_once(meeting: Meeting):
-    app = make_app(meeting)
+@pytest.mark.parametrize("key", ["q", "ctrl+q", "ctrl+c"])
+async def test_quit_without_open_voting_leaves_at_once(meeting: Meeting, key: str):
+    """Ctrl+C too: Textual reads it as a key (on Windows always), and a facilitator presses it
+    by reflex; Textual's own answer would be an English hint instead of quitting."""
+    server = FakeServer()
+    app = make_app(meeting, server=server)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("q")
+        await app.workers.wait_for_complete()
+        await pilot.press(key)
         await pilot.pause()
         assert not app.is_running
+    assert app.return_code == 0
+    assert server.stopped == 1  # the phones' server is shut down, not left to the process
 
 
 # ---------------------------------------------------------------- questions: open, count, reveal

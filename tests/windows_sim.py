@@ -15,6 +15,8 @@ No Windows machine runs these tests, so this claims no more than it simulates:
   ``ImportError`` exactly as portalocker does there.
 - The writer lock cannot open a folder, as on Windows (the store's folder fsync still can:
   that durability branch is a separate item).
+- The event loop refuses ``add_signal_handler`` as Windows' loops do, so Ctrl-C reaches the
+  program only as ``KeyboardInterrupt``.
 
 Use: ``python windows_sim.py mognad ARGS...`` runs the command line; ``python windows_sim.py
 import-all`` imports every module of ``mognad_tui``; ``python windows_sim.py lock_child ...``
@@ -103,9 +105,21 @@ def _block_posix_modules() -> None:
     builtins.__import__ = guarded
 
 
+def _no_loop_signal_handlers() -> None:
+    """Windows' event loops have no ``add_signal_handler``: they raise NotImplementedError,
+    and Ctrl-C arrives as KeyboardInterrupt through Python's own handler instead."""
+    import asyncio.unix_events
+
+    def refused(self, sig, callback, *args):
+        raise NotImplementedError
+
+    asyncio.unix_events._UnixSelectorEventLoop.add_signal_handler = refused  # type: ignore[method-assign]
+
+
 def install() -> None:
     _import_portalocker_as_on_windows()
     _block_posix_modules()
+    _no_loop_signal_handlers()
     from mognad_tui.store import lock
 
     def no_folder(path: os.PathLike[str]) -> None:
