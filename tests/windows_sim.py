@@ -13,8 +13,8 @@ No Windows machine runs these tests, so this claims no more than it simulates:
   file holds it, dropped when the file is closed or the process dies. (It is built on
   ``flock``, captured before the blocker is installed.) No ``pywin32``: a shared lock raises
   ``ImportError`` exactly as portalocker does there.
-- The writer lock cannot open a folder, as on Windows (the store's folder fsync still can:
-  that durability branch is a separate item).
+- No folder can be opened (``os.open`` refuses, as on Windows), so neither the writer lock
+  nor the store's durability may need one.
 - The event loop refuses ``add_signal_handler`` as Windows' loops do, so Ctrl-C reaches the
   program only as ``KeyboardInterrupt``.
 
@@ -116,16 +116,31 @@ def _no_loop_signal_handlers() -> None:
     asyncio.unix_events._UnixSelectorEventLoop.add_signal_handler = refused  # type: ignore[method-assign]
 
 
+def _no_open_folders() -> None:
+    """``os.open`` refuses every folder, as on Windows; shutil's folder removal takes the path
+    it takes there (no descriptors for folders); the store is told it runs where folders
+    cannot be fsynced (the platform flag that ``os.name`` sets on a real Windows)."""
+    import shutil
+
+    real_open = os.open
+
+    def open_no_folders(path, flags, mode=0o777, *, dir_fd=None):
+        if dir_fd is None and os.path.isdir(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    os.open = open_no_folders
+    shutil._use_fd_functions = False  # type: ignore[attr-defined]
+    from mognad_tui.store import files
+
+    files.FOLDER_FSYNC = False
+
+
 def install() -> None:
     _import_portalocker_as_on_windows()
     _block_posix_modules()
     _no_loop_signal_handlers()
-    from mognad_tui.store import lock
-
-    def no_folder(path: os.PathLike[str]) -> None:
-        return None  # os.open refuses every folder on Windows
-
-    lock._open_folder = no_folder
+    _no_open_folders()
 
 
 def import_all() -> None:

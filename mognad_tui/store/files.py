@@ -31,9 +31,11 @@ reader gets the old journal or the new one, and either gives the same tables.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
+import sys
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -58,10 +60,46 @@ Doc = dict[str, Any]
 Tables = dict[str, dict[str, Doc]]
 Op = list[Any]
 
+#: errnos with which ``F_FULLFSYNC`` says "not on this filesystem" (SMB, FAT, some USB disks).
+_NO_FULLFSYNC = {errno.EINVAL, errno.ENOTSUP, errno.ENOTTY, getattr(errno, "EOPNOTSUPP", 95)}
+
+
+def choose_fsync(platform: str = sys.platform, fcntl: Any = None) -> Callable[[int], None]:
+    """The call that gets a file's bytes onto the disk itself on this platform.
+
+    Linux and Windows: ``os.fsync`` (``FlushFileBuffers`` on Windows). macOS: ``fsync`` only
+    hands the data to the drive, whose cache a power cut empties; ``F_FULLFSYNC`` asks the
+    drive to write it out, as SQLite does. Where a filesystem refuses ``F_FULLFSYNC``, plain
+    ``fsync`` is the best there is; any other error (a full disk, an I/O error) is raised.
+    """
+    if platform != "darwin":
+        return os.fsync
+    if fcntl is None:
+        import fcntl  # macOS only here: never imported on Windows
+    full = getattr(fcntl, "F_FULLFSYNC", None)
+    if full is None:
+        return os.fsync
+    fcntl_call = fcntl.fcntl
+
+    def full_fsync(fd: int) -> None:
+        try:
+            fcntl_call(fd, full)
+        except OSError as exc:
+            if exc.errno not in _NO_FULLFSYNC:
+                raise
+            os.fsync(fd)
+
+    return full_fsync
+
+
+#: Whether a folder can be opened and fsynced to make a rename in it durable. Windows cannot
+#: open a folder at all; NTFS makes a rename durable with the file's own metadata journal.
+FOLDER_FSYNC = os.name != "nt"
+
 # Seams for tests: a full disk is simulated by replacing these (the real one is also tested
 # with RLIMIT_FSIZE in a subprocess). Every byte the store writes goes through them.
 _write = os.write
-_fsync = os.fsync
+_fsync = choose_fsync()
 
 _LINE = re.compile(rb"([0-9a-f]{8}) (.*)\Z", re.DOTALL)
 
@@ -90,6 +128,8 @@ def write_all(fd: int, data: bytes) -> None:
 
 def fsync_dir(path: Path) -> None:
     """Make a rename or a new file in ``path`` durable (some filesystems refuse: that is fine)."""
+    if not FOLDER_FSYNC:
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         _fsync(fd)
