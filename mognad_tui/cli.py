@@ -390,17 +390,29 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from mognad_tui.question_sets import validate_file
+    """Errors fail the command; warnings are advice and never change the exit code, so a
+    script that checks sets keeps working when an author keeps a warned item on purpose."""
+    from mognad_tui.question_sets import check_file
 
+    lang = args.lang
     failed = 0
     for name in args.files:
-        problems = validate_file(Path(name), args.lang)
-        if problems:
+        check = check_file(Path(name), lang)
+        if check.problems:
             failed += 1
-            for problem in problems:
+            for problem in check.problems:
                 print(safe(problem), file=sys.stderr)  # problems quote the file's content
+            continue
+        for advice in check.warnings:
+            line = T("warning", lang, where=advice.where, code=advice.code, message=advice.message)
+            print(safe(line), file=sys.stderr)
+        for advice in check.silenced:
+            line = T("silenced", lang, where=advice.where, code=advice.code, reason=advice.reason)
+            print(safe(line))
+        if check.warnings:
+            print(T("valid_warned", lang, path=name, n=len(check.warnings)))
         else:
-            print(T("valid", args.lang, path=name))
+            print(T("valid", lang, path=name))
     return 1 if failed else 0
 
 

@@ -76,7 +76,9 @@ T = Catalog(
             "även mitt under ett möte.",
             "cmd_validate": "kontrollera frågesetfiler",
             "cmd_validate_long": "Kontrollerar frågesetfiler och visar varje fel med fil, rad "
-            "och fråga.",
+            "och fråga.\nVarningar (påståenden som frågar om två saker, är för långa, eller ett "
+            "set utan\növersättning) ändrar inte slutkoden. Tysta en varning i filen med ett skäl:"
+            '\nallow: {joined-ideas: "en lista med exempel, en idé"}.',
             "unexpected": "mognad: något oväntat gick fel ({error}). Inget som redan var sparat "
             "har gått förlorat. Kör igen med MOGNAD_DEBUG=1 för detaljer.",
             "err_damaged": "mötet i {path} är skadat och kan inte öppnas ({reason}). Filerna "
@@ -142,6 +144,9 @@ T = Catalog(
             "err_closed": "mötet {name} är stängt: svaren är raderade och mötet tar inte emot "
             "nya. Planen får du med: mognad export {name}",
             "valid": "{path}: inga fel",
+            "valid_warned": "{path}: inga fel; varningar: {n}",
+            "warning": "{where}: varning {code}: {message}",
+            "silenced": "{where}: tystad: {code}, skäl: {reason}",
             "exported": "Skrev {path}",
             "warn_held": (
                 "mognad: några resultat visas som de visades förut, eller inte alls, så att ingen"
@@ -246,7 +251,9 @@ T = Catalog(
             "the middle of a meeting too.",
             "cmd_validate": "check question set files",
             "cmd_validate_long": "Checks question set files and shows each error with its file,\n"
-            "line and question.",
+            "line and question.\nWarnings (statements that ask two things, are too long, or a "
+            "set without\na translation) do not change the exit code. Silence a warning in the "
+            'file with a reason:\nallow: {joined-ideas: "a list of examples, one idea"}.',
             "unexpected": "mognad: something unexpected went wrong ({error}). Nothing already "
             "saved was lost. Run again with MOGNAD_DEBUG=1 for details.",
             "err_damaged": "the meeting in {path} is damaged and cannot be opened ({reason}). "
@@ -311,6 +318,9 @@ T = Catalog(
             "err_closed": "the meeting {name} is closed: its answers are deleted and it takes "
             "no new ones. Get the plan with: mognad export {name}",
             "valid": "{path}: no errors",
+            "valid_warned": "{path}: no errors; warnings: {n}",
+            "warning": "{where}: warning {code}: {message}",
+            "silenced": "{where}: silenced: {code}, reason: {reason}",
             "exported": "Wrote {path}",
             "warn_held": (
                 "mognad: some results are shown as they were shown before, or not at all, so"
