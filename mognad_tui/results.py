@@ -16,6 +16,8 @@ API (all pure, no I/O):
   differencing across reveals and exports); :func:`raw_below_threshold` for raw exports.
 - :func:`dimension_results` -> :class:`DimensionResult` per dimension of the set.
 - :func:`importance_result` -> :class:`Importance` of an item (its ``.importance`` companion).
+- :func:`rank_within_parts` -> :class:`PartRanking` per part: strongest and weakest dimensions,
+  never across parts (their scales differ).
 - :func:`overview` -> :class:`Overview`: all of the above plus strengths, weaknesses,
   disagreements, priority gaps, participation, high-priority actions and, given the previous
   session, :class:`Comparison` (:func:`compare`).
@@ -224,6 +226,19 @@ class DimensionResult:
 
 
 @dataclass(frozen=True)
+class PartRanking:
+    """The strongest and weakest dimensions of one part of the set (``Dimension.part``).
+
+    Parts are answered on different scales (Part A on practice, Part B on agreement), so a
+    practice score is never ranked against an agreement score: each part has its own ranking.
+    """
+
+    part: str
+    strongest: tuple[DimensionResult, ...]
+    weakest: tuple[DimensionResult, ...]
+
+
+@dataclass(frozen=True)
 class Gap:
     """A priority gap: a low score that the group finds important.
 
@@ -275,7 +290,7 @@ class Overview:
     participants: int
     questions: dict[str, QuestionResult]
     dimensions: tuple[DimensionResult, ...]
-    strongest: tuple[DimensionResult, ...]
+    strongest: tuple[DimensionResult, ...]  # every part's, part after part (see ``ranking``)
     weakest: tuple[DimensionResult, ...]
     disagreements: tuple[QuestionResult, ...]
     gaps: tuple[Gap, ...]
@@ -283,6 +298,7 @@ class Overview:
     priorities: tuple[ActionItem, ...]
     polls: tuple[QuestionResult, ...]
     comparison: Comparison | None = None
+    ranking: tuple[PartRanking, ...] = ()
 
     def question(self, question_id: str) -> QuestionResult | None:
         return self.questions.get(question_id)
@@ -928,6 +944,18 @@ def _rank_dimensions(
     return top(-1), top(1)
 
 
+def rank_within_parts(dimensions: Sequence[DimensionResult]) -> tuple[PartRanking, ...]:
+    """Strongest and weakest dimensions ranked within each part, parts in the set's order.
+
+    The one ranking every view uses (the screen, the exports, the roll-up). A set without
+    parts is one part, ``""``. Only shown dimensions are ranked, so the threshold holds.
+    """
+    parts: dict[str, list[DimensionResult]] = {}
+    for d in dimensions:
+        parts.setdefault(d.dimension.part, []).append(d)
+    return tuple(PartRanking(part, *_rank_dimensions(group)) for part, group in parts.items())
+
+
 def _survey_items(
     record: SessionRecord, questions: dict[str, QuestionResult]
 ) -> list[QuestionResult]:
@@ -951,7 +979,7 @@ def overview(record: SessionRecord, previous: SessionRecord | None = None) -> Ov
     """All results of a session, for the results screen and every export."""
     questions = {q.id: question_result(record, q) for q in record.all_questions}
     dimensions = dimension_results(record, questions)
-    strongest, weakest = _rank_dimensions(dimensions)
+    ranking = rank_within_parts(dimensions)
     items = _survey_items(record, questions)
     order = {r.id: i for i, r in enumerate(items)}
     disagreements = sorted(
@@ -981,14 +1009,15 @@ def overview(record: SessionRecord, previous: SessionRecord | None = None) -> Ov
         participants=participants,
         questions=questions,
         dimensions=dimensions,
-        strongest=strongest,
-        weakest=weakest,
+        strongest=tuple(d for r in ranking for d in r.strongest),
+        weakest=tuple(d for r in ranking for d in r.weakest),
         disagreements=tuple(disagreements),
         gaps=tuple(gaps),
         weakest_items=tuple(weakest_items),
         priorities=priority_actions(record),
         polls=tuple(questions[p.id] for p in record.polls if p.id in questions),
         comparison=_compare(record, previous, questions) if previous is not None else None,
+        ranking=ranking,
     )
 
 
