@@ -260,9 +260,12 @@ def create(
     except QuestionSetError as exc:
         raise UserError("\n".join(str(p) for p in exc.problems)) from None
     root = data_dir(args)
+    earlier_set = None
     if follow_up:
         try:
             earlier = store.resolve_session(root, follow_up)
+            with store.SessionStore.open(earlier, readonly=True) as old:
+                earlier_set = old.question_set  # its frozen copy, whatever version it was
         except store.SessionNotFound:
             raise UserError(T("err_not_found", args.lang, name=follow_up)) from None
         except store.StoreError as exc:
@@ -286,11 +289,30 @@ def create(
         follow_up=follow_up,
     )
     try:
-        return store.create_session(root, info, qset)
+        path = store.create_session(root, info, qset)
     except store.StoreError as exc:
         raise _store_error(exc, args.lang) from None
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=root, reason=exc.strerror or exc)) from None
+    if earlier_set is not None:
+        _say_set_changes(qset, earlier_set, args.lang)
+    return path
+
+
+def _say_set_changes(qset: Any, earlier: Any, lang: str) -> None:
+    """Tell the facilitator, when they link a follow-up, that the set changed since last time:
+    the comparison covers only the questions both asked. On stderr: stdout is the name."""
+    from mognad_tui.results import set_changes
+
+    new, dropped = set_changes(qset, earlier)
+    if not new and not dropped:
+        return
+    lines = [T("follow_up_versions", lang, old=earlier.version, new=qset.version)]
+    for key, questions in (("follow_up_new", new), ("follow_up_dropped", dropped)):
+        if questions:
+            lines.append(T(key, lang, n=len(questions)))
+            lines += [f"  {q.id}: {q.text}" for q in questions]
+    print(safe("\n".join(lines)), file=sys.stderr)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

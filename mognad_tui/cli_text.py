@@ -106,6 +106,10 @@ T = Catalog(
             "eller så är nyckeln skyddad med lösenord.",
             "err_cert_mismatch": "nyckeln hör inte till certifikatet {path}.",
             "warn_follow_up": "mognad: jämförelsen med förra mötet hoppas över: {reason}",
+            "follow_up_versions": "mognad: frågesetet har ändrats sedan förra mötet (version "
+            "{old}, nu {new}). Bara frågor som finns med båda gångerna jämförs.",
+            "follow_up_new": "Nya frågor sedan förra mätningen ({n}):",
+            "follow_up_dropped": "Frågor som inte finns med längre ({n}):",
             "ask_title": "Vad heter gruppen?",
             "ask_set": "Vilket frågeset?",
             "list_empty": "Det finns inga möten i {path} ännu. Skapa ett med mognad new.",
@@ -280,6 +284,10 @@ T = Catalog(
             "protected by a password.",
             "err_cert_mismatch": "the key does not belong to the certificate {path}.",
             "warn_follow_up": "mognad: the comparison with last time is left out: {reason}",
+            "follow_up_versions": "mognad: the question set has changed since the last meeting "
+            "(version {old}, now {new}). Only questions asked both times are compared.",
+            "follow_up_new": "New questions since the last measurement ({n}):",
+            "follow_up_dropped": "Questions no longer asked ({n}):",
             "ask_title": "What is the group called?",
             "ask_set": "Which question set?",
             "list_empty": "There are no meetings in {path} yet. Create one with mognad new.",

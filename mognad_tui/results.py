@@ -34,7 +34,7 @@ import json
 import math
 import random
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -48,6 +48,7 @@ from mognad_tui.model import (
     Kind,
     Priority,
     Question,
+    QuestionSet,
     SessionRecord,
     clean_text,
 )
@@ -265,13 +266,20 @@ class Change:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Change since the previous session of the same group, and what became of its actions."""
+    """Change since the previous session of the same group, and what became of its actions.
+
+    When the two sessions used different versions of the set, only the questions they share
+    (by id) are compared, dimensions included; ``new_items`` and ``dropped_items`` say which
+    survey questions the current session added and which it no longer asks.
+    """
 
     previous_created: str
     previous_name: str
     dimensions: tuple[Change, ...]
     items: tuple[Change, ...]
     previous_actions: tuple[ActionItem, ...]
+    new_items: tuple[Question, ...] = ()
+    dropped_items: tuple[Question, ...] = ()
 
     @property
     def actions_done(self) -> tuple[ActionItem, ...]:
@@ -864,12 +872,16 @@ def _to_scale(value: float, source: tuple[int, int], target: tuple[int, int]) ->
 
 
 def dimension_results(
-    record: SessionRecord, questions: dict[str, QuestionResult] | None = None
+    record: SessionRecord,
+    questions: dict[str, QuestionResult] | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[DimensionResult, ...]:
     """One result per dimension of the set, in the set's order.
 
     ``questions`` may pass results already computed (the overview does) to avoid recounting.
-    Items of a dimension on a different scale are mapped linearly onto the first item's scale.
+    ``only`` limits the items to these ids (a comparison across set versions uses the items
+    both sessions asked). Items of a dimension on a different scale are mapped linearly onto
+    the first item's scale.
     """
     threshold = threshold_of(record)
     out: list[DimensionResult] = []
@@ -877,6 +889,8 @@ def dimension_results(
         items: list[QuestionResult] = []
         for q in record.question_set.questions:
             if q.dimension != dimension.id or q.kind is not Kind.SCALE or is_importance(q):
+                continue
+            if only is not None and q.id not in only:
                 continue
             items.append(
                 questions[q.id] if questions and q.id in questions else question_result(record, q)
@@ -1052,8 +1066,10 @@ def _compare(
         for q in current.question_set.questions
     }
     then_q = {q.id: question_result(previous, q) for q in previous.question_set.questions}
-    now_d = dimension_results(current, now_q)
-    then_d = {d.id: d for d in dimension_results(previous, then_q)}
+    shared = now_q.keys() & then_q.keys()  # another version of the set: only what both asked
+    now_d = dimension_results(current, now_q, only=shared)
+    then_d = {d.id: d for d in dimension_results(previous, then_q, only=shared)}
+    new_items, dropped_items = set_changes(current.question_set, previous.question_set)
     dims = tuple(
         _change(d.id, d.title, then_d[d.id], d)
         if d.scale == then_d[d.id].scale
@@ -1076,4 +1092,23 @@ def _compare(
         dimensions=dims,
         items=tuple(items),
         previous_actions=tuple(previous.actions),
+        new_items=new_items,
+        dropped_items=dropped_items,
+    )
+
+
+def set_changes(
+    current: QuestionSet, previous: QuestionSet
+) -> tuple[tuple[Question, ...], tuple[Question, ...]]:
+    """The survey questions ``current`` asks that ``previous`` did not, and those it dropped.
+
+    Matched by id: an id carries over between versions only where the item keeps its
+    meaning, so a rewritten item is new. "How important?" companions go with their item.
+    """
+    now = [q for q in current.survey if not is_importance(q)]
+    then = [q for q in previous.survey if not is_importance(q)]
+    now_ids, then_ids = {q.id for q in now}, {q.id for q in then}
+    return (
+        tuple(q for q in now if q.id not in then_ids),
+        tuple(q for q in then if q.id not in now_ids),
     )

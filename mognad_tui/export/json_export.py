@@ -144,6 +144,9 @@ def _summary(ov: Overview) -> dict[str, Any]:
             "dimensions": [vars(x) for x in c.dimensions],
             "items": [vars(x) for x in c.items],
             "previous_actions": [a.to_dict() for a in c.previous_actions],
+            # Another version of the set: only shared ids are compared; these are the others.
+            "new_items": [q.id for q in c.new_items],
+            "dropped_items": [q.id for q in c.dropped_items],
         }
     return out
 

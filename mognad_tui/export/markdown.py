@@ -590,6 +590,15 @@ class _Renderer:
     def change(self, comparison: Comparison) -> None:
         self.doc.heading(3, self.t("change_h"))
         self.doc.para(self.t("change_intro", date=_date(comparison.previous_created, self.lang)))
+        if comparison.new_items or comparison.dropped_items:
+            self.doc.para(self.t("change_versions"))
+            for key, questions in (
+                ("new_items", comparison.new_items),
+                ("dropped_items", comparison.dropped_items),
+            ):
+                if questions:
+                    self.doc.para(self.t(key))
+                    self.doc.bullets(escape.inline(q.text) for q in questions)
         _image(self.doc, self.charts, "change", self.t("chart_alt_change"))
         head = [self.t("col_before"), self.t("col_after"), self.t("col_delta")]
         if comparison.dimensions:

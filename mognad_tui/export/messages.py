@@ -107,6 +107,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_after": "Nu",
         "col_delta": "Förändring",
         "change_items_h": "Förändring per påstående",
+        "change_versions": "Frågesetet har ändrats sedan dess, så jämförelsen gäller bara de "
+        "frågor som fanns med båda gångerna.",
+        "new_items": "Nya frågor sedan förra mätningen:",
+        "dropped_items": "Frågor som inte finns med längre:",
         "previous_actions_h": "Åtgärder från förra mätningen",
         "previous_actions_done": "{done} av {total} åtgärder är klara.",
         "no_previous_actions": "Förra mätningen hade inga åtgärder.",
@@ -257,6 +261,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_after": "Now",
         "col_delta": "Change",
         "change_items_h": "Change per statement",
+        "change_versions": "The question set has changed since then, so the comparison covers "
+        "only the questions asked both times.",
+        "new_items": "New questions since the last measurement:",
+        "dropped_items": "Questions no longer asked:",
         "previous_actions_h": "Actions from the last measurement",
         "previous_actions_done": "{done} of {total} actions are done.",
         "no_previous_actions": "The last measurement had no actions.",
