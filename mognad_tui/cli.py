@@ -261,9 +261,12 @@ def create(
     except QuestionSetError as exc:
         raise UserError("\n".join(str(p) for p in exc.problems)) from None
     root = data_dir(args)
+    earlier_set = None
     if follow_up:
         try:
             earlier = store.resolve_session(root, follow_up)
+            with store.SessionStore.open(earlier, readonly=True) as old:
+                earlier_set = old.question_set  # its frozen copy, whatever version it was
         except store.SessionNotFound:
             raise UserError(T("err_not_found", args.lang, name=follow_up)) from None
         except store.StoreError as exc:
@@ -287,11 +290,30 @@ def create(
         follow_up=follow_up,
     )
     try:
-        return store.create_session(root, info, qset)
+        path = store.create_session(root, info, qset)
     except store.StoreError as exc:
         raise _store_error(exc, args.lang) from None
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=root, reason=exc.strerror or exc)) from None
+    if earlier_set is not None:
+        _say_set_changes(qset, earlier_set, args.lang)
+    return path
+
+
+def _say_set_changes(qset: Any, earlier: Any, lang: str) -> None:
+    """Tell the facilitator, when they link a follow-up, that the set changed since last time:
+    the comparison covers only the questions both asked. On stderr: stdout is the name."""
+    from mognad_tui.results import set_changes
+
+    new, dropped = set_changes(qset, earlier)
+    if not new and not dropped:
+        return
+    lines = [T("follow_up_versions", lang, old=earlier.version, new=qset.version)]
+    for key, questions in (("follow_up_new", new), ("follow_up_dropped", dropped)):
+        if questions:
+            lines.append(T(key, lang, n=len(questions)))
+            lines += [f"  {q.id}: {q.text}" for q in questions]
+    print(safe("\n".join(lines)), file=sys.stderr)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -391,17 +413,29 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from mognad_tui.question_sets import validate_file
+    """Errors fail the command; warnings are advice and never change the exit code, so a
+    script that checks sets keeps working when an author keeps a warned item on purpose."""
+    from mognad_tui.question_sets import check_file
 
+    lang = args.lang
     failed = 0
     for name in args.files:
-        problems = validate_file(Path(name), args.lang)
-        if problems:
+        check = check_file(Path(name), lang)
+        if check.problems:
             failed += 1
-            for problem in problems:
+            for problem in check.problems:
                 print(safe(problem), file=sys.stderr)  # problems quote the file's content
+            continue
+        for advice in check.warnings:
+            line = T("warning", lang, where=advice.where, code=advice.code, message=advice.message)
+            print(safe(line), file=sys.stderr)
+        for advice in check.silenced:
+            line = T("silenced", lang, where=advice.where, code=advice.code, reason=advice.reason)
+            print(safe(line))
+        if check.warnings:
+            print(T("valid_warned", lang, path=name, n=len(check.warnings)))
         else:
-            print(T("valid", args.lang, path=name))
+            print(T("valid", lang, path=name))
     return 1 if failed else 0
 
 

@@ -76,7 +76,9 @@ T = Catalog(
             "även mitt under ett möte.",
             "cmd_validate": "kontrollera frågesetfiler",
             "cmd_validate_long": "Kontrollerar frågesetfiler och visar varje fel med fil, rad "
-            "och fråga.",
+            "och fråga.\nVarningar (påståenden som frågar om två saker, är för långa, eller ett "
+            "set utan\növersättning) ändrar inte slutkoden. Tysta en varning i filen med ett skäl:"
+            '\nallow: {joined-ideas: "en lista med exempel, en idé"}.',
             "unexpected": "mognad: något oväntat gick fel ({error}). Inget som redan var sparat "
             "har gått förlorat. Kör igen med MOGNAD_DEBUG=1 för detaljer.",
             "err_damaged": "mötet i {path} är skadat och kan inte öppnas ({reason}). Filerna "
@@ -108,6 +110,10 @@ T = Catalog(
             "eller så är nyckeln skyddad med lösenord.",
             "err_cert_mismatch": "nyckeln hör inte till certifikatet {path}.",
             "warn_follow_up": "mognad: jämförelsen med förra mötet hoppas över: {reason}",
+            "follow_up_versions": "mognad: frågesetet har ändrats sedan förra mötet (version "
+            "{old}, nu {new}). Bara frågor som finns med båda gångerna jämförs.",
+            "follow_up_new": "Nya frågor sedan förra mätningen ({n}):",
+            "follow_up_dropped": "Frågor som inte finns med längre ({n}):",
             "ask_title": "Vad heter gruppen?",
             "ask_set": "Vilket frågeset?",
             "list_empty": "Det finns inga möten i {path} ännu. Skapa ett med mognad new.",
@@ -146,6 +152,9 @@ T = Catalog(
             "err_closed": "mötet {name} är stängt: svaren är raderade och mötet tar inte emot "
             "nya. Planen får du med: mognad export {name}",
             "valid": "{path}: inga fel",
+            "valid_warned": "{path}: inga fel; varningar: {n}",
+            "warning": "{where}: varning {code}: {message}",
+            "silenced": "{where}: tystad: {code}, skäl: {reason}",
             "exported": "Skrev {path}",
             "warn_held": (
                 "mognad: några resultat visas som de visades förut, eller inte alls, så att ingen"
@@ -250,7 +259,9 @@ T = Catalog(
             "the middle of a meeting too.",
             "cmd_validate": "check question set files",
             "cmd_validate_long": "Checks question set files and shows each error with its file,\n"
-            "line and question.",
+            "line and question.\nWarnings (statements that ask two things, are too long, or a "
+            "set without\na translation) do not change the exit code. Silence a warning in the "
+            'file with a reason:\nallow: {joined-ideas: "a list of examples, one idea"}.',
             "unexpected": "mognad: something unexpected went wrong ({error}). Nothing already "
             "saved was lost. Run again with MOGNAD_DEBUG=1 for details.",
             "err_damaged": "the meeting in {path} is damaged and cannot be opened ({reason}). "
@@ -281,6 +292,10 @@ T = Catalog(
             "protected by a password.",
             "err_cert_mismatch": "the key does not belong to the certificate {path}.",
             "warn_follow_up": "mognad: the comparison with last time is left out: {reason}",
+            "follow_up_versions": "mognad: the question set has changed since the last meeting "
+            "(version {old}, now {new}). Only questions asked both times are compared.",
+            "follow_up_new": "New questions since the last measurement ({n}):",
+            "follow_up_dropped": "Questions no longer asked ({n}):",
             "ask_title": "What is the group called?",
             "ask_set": "Which question set?",
             "list_empty": "There are no meetings in {path} yet. Create one with mognad new.",
@@ -319,6 +334,9 @@ T = Catalog(
             "err_closed": "the meeting {name} is closed: its answers are deleted and it takes "
             "no new ones. Get the plan with: mognad export {name}",
             "valid": "{path}: no errors",
+            "valid_warned": "{path}: no errors; warnings: {n}",
+            "warning": "{where}: warning {code}: {message}",
+            "silenced": "{where}: silenced: {code}, reason: {reason}",
             "exported": "Wrote {path}",
             "warn_held": (
                 "mognad: some results are shown as they were shown before, or not at all, so"

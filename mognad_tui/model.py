@@ -24,6 +24,12 @@ DONT_KNOW = "dont_know"
 IMPORTANCE_SUFFIX = ".importance"
 IMPORTANCE_VALUES = ("low", "medium", "high")
 
+#: Warnings ``mognad validate`` gives an author, and which of them an ``allow:`` with a written
+#: reason may silence on a question (``ITEM_WARNINGS``) or on the set as a whole
+#: (``SET_WARNINGS``). A warning is advice, never an error: the set still loads.
+ITEM_WARNINGS = ("joined-ideas", "too-long")
+SET_WARNINGS = ("no-twin",)
+
 #: Anonymity threshold: below it only the count of answers is shown, in every view and export.
 DEFAULT_THRESHOLD = 3
 MIN_THRESHOLD = 2
@@ -206,6 +212,9 @@ class Question:
     dots: int = 0
     max_length: int = MAX_FREE_TEXT
     importance_of: str | None = None  # set on the generated "how important?" companion
+    #: Warning code -> the author's reason for keeping the item as it is (``ITEM_WARNINGS``).
+    #: Kept out of the hash: a dict cannot be hashed, and the reasons do not make the item.
+    allow: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def is_question(self) -> bool:
@@ -311,6 +320,8 @@ class QuestionSet:
     description: str
     steps: tuple[Step, ...]
     dimensions: tuple[Dimension, ...] = ()
+    #: Set-level warning code -> the author's reason (``SET_WARNINGS``), as on ``Question``.
+    allow: dict[str, str] = field(default_factory=dict, hash=False)
 
     # Cached: a set never changes, and every answer from every phone looks its question up.
     @cached_property
@@ -387,6 +398,9 @@ def item_to_dict(item: Item) -> dict[str, Any]:
     if isinstance(item, Prompt):
         return {"type": "prompt", **vars_of(item)}
     data = vars_of(item)
+    # The author's reasons for silenced warnings speak to whoever edits the YAML; a session's
+    # frozen copy keeps what participants answer, unchanged by them.
+    del data["allow"]
     data["kind"] = item.kind.value
     data["options"] = [{"value": o.value, "label": o.label} for o in item.options]
     return {"type": "question", **data}

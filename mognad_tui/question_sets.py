@@ -24,7 +24,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -37,9 +37,11 @@ from mognad_tui.model import (
     DONT_KNOW,
     IMPORTANCE_SUFFIX,
     IMPORTANCE_VALUES,
+    ITEM_WARNINGS,
     LANGS,
     MAX_FREE_TEXT,
     MAX_SHORT_TEXT,
+    SET_WARNINGS,
     Dimension,
     Item,
     Kind,
@@ -75,11 +77,12 @@ MAX_MINUTES = 240
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _STEP_NUMBERS = (1, 2, 3, 4)
 _TOP_KEYS = (
-    "id", "version", "lang", "title", "description", "scales", "importance", "dimensions", "steps"
+    "id", "version", "lang", "title", "description", "scales", "importance", "dimensions", "steps",
+    "allow",
 )  # fmt: skip
 _PROMPT_KEYS = ("id", "prompt", "help", "minutes")
 _BY_KIND = ("scale", "importance", "options", "max_length", "dots")
-_QUESTION_KEYS = ("id", "kind", "text", "dimension", *_BY_KIND)
+_QUESTION_KEYS = ("id", "kind", "text", "dimension", *_BY_KIND, "allow")
 
 # ---------------------------------------------------------------- messages
 
@@ -189,6 +192,25 @@ messages = Catalog(
             "alternativ {first}.",
             "option.duplicate_label": "Alternativ {n} har samma text som alternativ {first}.",
             "importance.not_scale": "importance: true går bara att använda med kind: scale.",
+            "allow.code": "'{code}' är ingen varning som går att tysta här. Här går det att "
+            "tysta: {known}.",
+            "allow.reason": "Skälet att tysta '{code}' saknas. Skriv varför varningen inte "
+            'gäller, till exempel {code}: "en lista med exempel, en idé".',
+            # warnings: the set loads, but an item may be hard to answer
+            "where.set": "frågesetet '{id}'",
+            "warn.joined-ideas": "Påståendet verkar handla om två saker på en gång ({words}). "
+            "Dela upp det i två påståenden, eller skriv varför det är en sak med allow: "
+            '{{joined-ideas: "skäl"}}.',
+            "warn.too-long": "Påståendet är {n} tecken långt. Mer än {max} tecken får inte "
+            "plats på en mobilskärm utan att man skrollar förbi frågan. Korta det.",
+            "warn.no-twin": "{twin} saknas bredvid filen. Ett frågeset ska finnas på både "
+            "svenska och engelska, med samma id:n.",
+            "warn.no-twin.name": "Filnamnet säger inte språket, så översättningen går inte att "
+            "hitta. Döp filen till NAMN.{set_lang}.yaml och översättningen till NAMN.{other}.yaml.",
+            "warn.no-twin.set": "{twin} har id '{other}', inte '{id}'. Översättningen ska ha "
+            "samma id.",
+            "warn.no-twin.ids": "{twin} har inte samma id:n. Bara här: {here}. Bara i {twin}: "
+            "{there}.",
             "none": "inga",
             # finding a set
             "set.unknown": "Det finns inget frågeset som heter '{name}'. Frågeset som finns: "
@@ -298,6 +320,25 @@ messages = Catalog(
             "option.duplicate_value": "Choice {n} has the same value '{value}' as choice {first}.",
             "option.duplicate_label": "Choice {n} has the same text as choice {first}.",
             "importance.not_scale": "importance: true can only be used with kind: scale.",
+            "allow.code": "'{code}' is not a warning that can be silenced here. Here you can "
+            "silence: {known}.",
+            "allow.reason": "The reason for silencing '{code}' is missing. Write why the "
+            'warning does not apply, for example {code}: "a list of examples, one idea".',
+            "where.set": "the question set '{id}'",
+            "warn.joined-ideas": "The statement seems to be about two things at once ({words}). "
+            "Split it into two statements, or write why it is one thing with allow: "
+            '{{joined-ideas: "reason"}}.',
+            "warn.too-long": "The statement is {n} characters long. More than {max} characters "
+            "do not fit on a phone screen without scrolling past the question. Shorten it.",
+            "warn.no-twin": "{twin} is missing beside the file. A question set should exist in "
+            "both Swedish and English, with the same ids.",
+            "warn.no-twin.name": "The file name does not say the language, so the translation "
+            "cannot be found. Name the file NAME.{set_lang}.yaml and the translation "
+            "NAME.{other}.yaml.",
+            "warn.no-twin.set": "{twin} has the id '{other}', not '{id}'. The translation must "
+            "have the same id.",
+            "warn.no-twin.ids": "{twin} does not have the same ids. Only here: {here}. Only in "
+            "{twin}: {there}.",
             "none": "none",
             "set.unknown": "There is no question set called '{name}'. Question sets that "
             "exist: {known}.",
@@ -367,6 +408,35 @@ class SetInfo:
     builtin: bool
 
 
+@dataclass(frozen=True)
+class Advice:
+    """A warning about a set that loads: an item that is likely hard to answer, or a set
+    without its translation. Ready to show, like ``Problem``; ``code`` is what an author writes
+    under ``allow:`` to silence it, and ``reason`` is their reason when they did."""
+
+    path: str
+    line: int | None
+    item: str | None
+    code: str
+    message: str
+    reason: str | None = None
+
+    @property
+    def where(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{place}: {self.item}" if self.item else place
+
+
+@dataclass(frozen=True)
+class Check:
+    """What ``mognad validate`` says about one file: errors stop a set from loading, warnings
+    do not; silenced warnings carry the reason the author gave."""
+
+    problems: list[Problem]
+    warnings: list[Advice]
+    silenced: list[Advice]
+
+
 # ---------------------------------------------------------------- reading YAML with lines
 
 
@@ -399,6 +469,17 @@ class _Node:
     @property
     def is_map(self) -> bool:
         return isinstance(self.value, dict)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A question's text as the checker read it, for the warnings: where it is and what the
+    author allowed."""
+
+    line: int
+    where: str
+    text: str
+    allow: dict[str, str]
 
 
 _STD_TAG = "tag:yaml.org,2002:"
@@ -608,6 +689,9 @@ class _Checker:
         self.scales: dict[str, tuple[Option, ...]] = {}
         self.importance: tuple[str, dict[str, str]] = ("", {})
         self.dimensions: dict[str, Dimension] = {}
+        # What the warnings (``check_file``) look at, with the lines to point to.
+        self.statements: list[_Statement] = []
+        self.set_line: int | None = None
 
     # -- reporting
 
@@ -783,6 +867,8 @@ class _Checker:
         self.importance = self.read_importance(root, defaults)
         self.dimensions = self.read_dimensions(root)
         steps = self.read_steps(root)
+        allow = self.allow(root, None, SET_WARNINGS)
+        self.set_line = root.key_lines.get("id", root.line)
         if self.problems or set_id is None or set_lang is None or title is None:
             return None
         return QuestionSet(
@@ -793,7 +879,36 @@ class _Checker:
             description=description or "",
             steps=tuple(sorted(steps, key=lambda s: s.number)),
             dimensions=tuple(self.dimensions.values()),
+            allow=allow,
         )
+
+    def allow(self, node: _Node, where: str | None, codes: tuple[str, ...]) -> dict[str, str]:
+        """The warnings an author silenced here, each with the reason they wrote.
+
+        Only known codes, each with a reason in words: a silenced warning must say why to the
+        next person who edits the file, and a misspelt code would silence nothing unnoticed.
+        """
+        value = self.mapping(node, "allow", where, False)
+        if value is None:
+            return {}
+        self.duplicates(value, where)
+        allow: dict[str, str] = {}
+        for code, reason_node in value.value.items():
+            line = value.key_lines.get(code, value.line)
+            if code not in codes:
+                self.report(line, where, "allow.code", code=code[:40], known=", ".join(codes))
+                continue
+            reason = reason_node.value
+            if reason is None or (isinstance(reason, str) and not clean_text(reason)):
+                self.report(reason_node.line, where, "allow.reason", code=code)
+                continue
+            if not isinstance(reason, str):
+                self.wrong_type(reason_node, code, where, "type.text")
+                continue
+            text = self.check_text(reason_node, code, where, limit=MAX_HELP)
+            if text:
+                allow[code] = text
+        return allow
 
     def set_lang(self, root: _Node) -> Lang | None:
         value = self.field(root, "lang", None, True)
@@ -1078,8 +1193,10 @@ class _Checker:
                 )
                 or MAX_FREE_TEXT
             )
+        allow = self.allow(node, where, ITEM_WARNINGS)
         if item_id is None or text is None:
             return []
+        self.statements.append(_Statement(node.value["text"].line, where, text, allow))
         question = Question(
             id=item_id,
             kind=kind,
@@ -1088,6 +1205,7 @@ class _Checker:
             dimension=dimension,
             dots=dots,
             max_length=max_length,
+            allow=allow,
         )
         if not importance:
             return [question]
@@ -1213,6 +1331,8 @@ class _Result:
     problems: list[Problem]
     set_id: str | None = None  # read even from a broken file, to find it by id
     set_lang: str | None = None
+    statements: tuple[_Statement, ...] = ()
+    set_line: int | None = None
 
 
 def _report_abort(checker: _Checker, abort: _Abort) -> None:
@@ -1241,7 +1361,12 @@ def _check_bytes(data: bytes, shown: str, lang: Lang) -> _Result:
     except Exception:  # a bug of ours must still not end the meeting in a traceback
         checker.report(None, None, "file.internal")
     checker.problems.sort(key=lambda p: p.line or 0)  # reading order; stable within a line
-    result = _Result(None if checker.problems else question_set, checker.problems)
+    result = _Result(
+        None if checker.problems else question_set,
+        checker.problems,
+        statements=tuple(checker.statements),
+        set_line=checker.set_line,
+    )
     if root is not None and root.is_map:
         set_id, set_lang = root.value.get("id"), root.value.get("lang")
         result.set_id = set_id.value if set_id and isinstance(set_id.value, str) else None
@@ -1274,7 +1399,7 @@ def _check_source(source: Path | Traversable, shown: str, lang: str) -> _Result:
             _cache.clear()
         _cache[key] = cached
     # Problems are frozen and the set is immutable: a shallow copy keeps the cache safe.
-    return _Result(cached.question_set, list(cached.problems), cached.set_id, cached.set_lang)
+    return replace(cached, problems=list(cached.problems))
 
 
 def _check_path(path: Path, lang: str) -> _Result:
@@ -1288,6 +1413,142 @@ def validate_file(path: Path, lang: str = "sv") -> list[Problem]:
     who has just edited a set.
     """
     return _check_path(Path(path), lang).problems
+
+
+def check_file(path: Path, lang: str = "sv") -> Check:
+    """Errors, warnings and silenced warnings of one set file, in the user's language.
+
+    Warnings are advice to an author about a set that loads: a statement that likely asks two
+    things at once (``joined-ideas``), one longer than a phone shows (``too-long``), a set
+    without its translation beside it (``no-twin``). Never raises; a file with errors gets no
+    warnings, as its items may not be what the author meant yet.
+    """
+    path = Path(path)
+    user_lang = resolve_lang(lang)
+    result = _check_path(path, user_lang)
+    qs = result.question_set
+    if qs is None:
+        return Check(result.problems, [], [])
+    shown = str(path)
+    found: list[tuple[Advice, dict[str, str]]] = []
+    for st in result.statements:
+        words = joined_ideas(st.text, qs.lang)
+        if words is not None:
+            message = messages("warn.joined-ideas", user_lang, words=words)
+            found.append((Advice(shown, st.line, st.where, "joined-ideas", message), st.allow))
+        if len(st.text) > MAX_STATEMENT:
+            message = messages("warn.too-long", user_lang, n=len(st.text), max=MAX_STATEMENT)
+            found.append((Advice(shown, st.line, st.where, "too-long", message), st.allow))
+    twin = _twin_problem(path, qs, user_lang)
+    if twin is not None:
+        where = messages("where.set", user_lang, id=qs.id)
+        found.append((Advice(shown, result.set_line, where, "no-twin", twin), qs.allow))
+    warnings: list[Advice] = []
+    silenced: list[Advice] = []
+    for advice, allow in found:
+        if advice.code in allow:
+            silenced.append(replace(advice, reason=allow[advice.code]))
+        else:
+            warnings.append(advice)
+    return Check([], warnings, silenced)
+
+
+#: More characters than this do not fit on a phone above the answer buttons: people scroll
+#: past the question to answer it.
+MAX_STATEMENT = 160
+_JOIN = {"sv": "och", "en": "and"}
+#: After these words come examples of the one idea ("till exempel rubriker, enkelt språk och
+#: bildtexter"): a list there is not a second idea.
+_EXAMPLES = {
+    "sv": ("till exempel", "t.ex.", "t ex", "såsom"),
+    "en": ("for example", "for instance", "e.g.", "such as", "including"),
+}
+#: Set phrases with the joining word in them that are one idea.
+_FIXED = {
+    "sv": ("fram och tillbaka", "vara med och", "till och med", "i och med", "då och då",
+           "och så vidare", "mer och mer", "om och om", "av och till"),
+    "en": ("back and forth", "and so on", "now and then", "more and more", "up and running",
+           "trial and error", "over and over"),
+}  # fmt: skip
+#: "I våra system och på intranätet": a second place or time for the same action, not a second
+#: action or object, so a joining word followed by a preposition is left alone.
+_PREPOSITIONS = {
+    "sv": frozenset({
+        "i", "på", "med", "för", "till", "från", "av", "om", "under", "över", "vid", "hos",
+        "genom", "mot", "efter", "utan", "inom", "mellan", "bland", "enligt",
+    }),
+    "en": frozenset({
+        "in", "on", "at", "with", "for", "from", "by", "of", "about", "under", "over", "through",
+        "within", "across", "between", "among", "without", "into", "via",
+    }),
+}  # fmt: skip
+_WORD_RE = re.compile(r"[\w'’.-]*\w|,")
+
+
+def joined_ideas(text: str, lang: str) -> str | None:
+    """The words where a statement likely joins two ideas ("spara och skicka", "tid och
+    pengar", "…, och vi har"), or None.
+
+    A heuristic for a warning, not a parser: "och"/"and" joins two verbs, two objects or two
+    clauses, each a thing a person may rate differently, unless it stands inside examples of
+    one idea, in brackets, in a set phrase, or before a preposition (a second place for the
+    same action). "eller"/"or" is left alone: alternatives are one idea.
+    """
+    join = _JOIN.get(lang, "och")
+    lowered = re.sub(r"\([^)]*\)", " ", text.casefold())
+    for marker in _EXAMPLES.get(lang, ()):
+        found = re.search(rf"(?<!\w){re.escape(marker)}(?!\w)", lowered)
+        if found:
+            lowered = lowered[: found.start()]
+    for phrase in _FIXED.get(lang, ()):
+        lowered = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", lowered)
+    words = _WORD_RE.findall(lowered)
+    for i, word in enumerate(words):
+        if word != join or i == 0 or i + 1 >= len(words):
+            continue
+        after = words[i + 1]
+        if after in _PREPOSITIONS.get(lang, frozenset()) or after == ",":
+            continue
+        before = words[i - 1]
+        if before == ",":
+            before = f"{words[i - 2]}," if i >= 2 else ","
+        return f"'{before} {join} {after}'"
+    return None
+
+
+_LANG_FILE_RE = re.compile(r"^(?P<base>.+)\.(?P<lang>sv|en)\.(?P<ext>ya?ml)$", re.IGNORECASE)
+
+
+def _twin_problem(path: Path, qs: QuestionSet, lang: Lang) -> str | None:
+    """What is wrong with the translation beside ``path`` (``X.sv.yaml`` / ``X.en.yaml``),
+    or None when it is there with the same set id and the same item ids."""
+    other = next(code for code in LANGS if code != qs.lang)
+    named = _LANG_FILE_RE.match(path.name)
+    if named is None:
+        return messages("warn.no-twin.name", lang, set_lang=qs.lang, other=other)
+    base, ext = named["base"], named["ext"]
+    candidates = [path.with_name(f"{base}.{other}.{e}") for e in (ext, "yaml", "yml")]
+    twin_path = next((c for c in candidates if c.is_file()), None)
+    if twin_path is None:
+        return messages("warn.no-twin", lang, twin=candidates[0].name)
+    twin = _check_path(twin_path, lang).question_set
+    if twin is None:
+        return None  # its own errors say what is wrong with it; ``validate`` it
+    if twin.id != qs.id:
+        return messages("warn.no-twin.set", lang, twin=twin_path.name, other=twin.id, id=qs.id)
+    here, there = [i.id for i in qs.items], [i.id for i in twin.items]
+    only_here = [i for i in here if i not in set(there)]
+    only_there = [i for i in there if i not in set(here)]
+    if not only_here and not only_there:
+        return None
+    none = messages("none", lang)
+    return messages(
+        "warn.no-twin.ids",
+        lang,
+        twin=twin_path.name,
+        here=", ".join(only_here) or none,
+        there=", ".join(only_there) or none,
+    )
 
 
 def load_question_set_file(path: Path, lang: str = "sv") -> QuestionSet:

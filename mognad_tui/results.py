@@ -16,6 +16,8 @@ API (all pure, no I/O):
   differencing across reveals and exports); :func:`raw_below_threshold` for raw exports.
 - :func:`dimension_results` -> :class:`DimensionResult` per dimension of the set.
 - :func:`importance_result` -> :class:`Importance` of an item (its ``.importance`` companion).
+- :func:`rank_within_parts` -> :class:`PartRanking` per part: strongest and weakest dimensions,
+  never across parts (their scales differ).
 - :func:`overview` -> :class:`Overview`: all of the above plus strengths, weaknesses,
   disagreements, priority gaps, participation, high-priority actions and, given the previous
   session, :class:`Comparison` (:func:`compare`).
@@ -32,7 +34,7 @@ import json
 import math
 import random
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -46,6 +48,7 @@ from mognad_tui.model import (
     Kind,
     Priority,
     Question,
+    QuestionSet,
     SessionRecord,
     clean_text,
 )
@@ -224,6 +227,19 @@ class DimensionResult:
 
 
 @dataclass(frozen=True)
+class PartRanking:
+    """The strongest and weakest dimensions of one part of the set (``Dimension.part``).
+
+    Parts are answered on different scales (Part A on practice, Part B on agreement), so a
+    practice score is never ranked against an agreement score: each part has its own ranking.
+    """
+
+    part: str
+    strongest: tuple[DimensionResult, ...]
+    weakest: tuple[DimensionResult, ...]
+
+
+@dataclass(frozen=True)
 class Gap:
     """A priority gap: a low score that the group finds important.
 
@@ -250,13 +266,20 @@ class Change:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Change since the previous session of the same group, and what became of its actions."""
+    """Change since the previous session of the same group, and what became of its actions.
+
+    When the two sessions used different versions of the set, only the questions they share
+    (by id) are compared, dimensions included; ``new_items`` and ``dropped_items`` say which
+    survey questions the current session added and which it no longer asks.
+    """
 
     previous_created: str
     previous_name: str
     dimensions: tuple[Change, ...]
     items: tuple[Change, ...]
     previous_actions: tuple[ActionItem, ...]
+    new_items: tuple[Question, ...] = ()
+    dropped_items: tuple[Question, ...] = ()
 
     @property
     def actions_done(self) -> tuple[ActionItem, ...]:
@@ -275,7 +298,7 @@ class Overview:
     participants: int
     questions: dict[str, QuestionResult]
     dimensions: tuple[DimensionResult, ...]
-    strongest: tuple[DimensionResult, ...]
+    strongest: tuple[DimensionResult, ...]  # every part's, part after part (see ``ranking``)
     weakest: tuple[DimensionResult, ...]
     disagreements: tuple[QuestionResult, ...]
     gaps: tuple[Gap, ...]
@@ -283,6 +306,7 @@ class Overview:
     priorities: tuple[ActionItem, ...]
     polls: tuple[QuestionResult, ...]
     comparison: Comparison | None = None
+    ranking: tuple[PartRanking, ...] = ()
 
     def question(self, question_id: str) -> QuestionResult | None:
         return self.questions.get(question_id)
@@ -848,12 +872,16 @@ def _to_scale(value: float, source: tuple[int, int], target: tuple[int, int]) ->
 
 
 def dimension_results(
-    record: SessionRecord, questions: dict[str, QuestionResult] | None = None
+    record: SessionRecord,
+    questions: dict[str, QuestionResult] | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[DimensionResult, ...]:
     """One result per dimension of the set, in the set's order.
 
     ``questions`` may pass results already computed (the overview does) to avoid recounting.
-    Items of a dimension on a different scale are mapped linearly onto the first item's scale.
+    ``only`` limits the items to these ids (a comparison across set versions uses the items
+    both sessions asked). Items of a dimension on a different scale are mapped linearly onto
+    the first item's scale.
     """
     threshold = threshold_of(record)
     out: list[DimensionResult] = []
@@ -861,6 +889,8 @@ def dimension_results(
         items: list[QuestionResult] = []
         for q in record.question_set.questions:
             if q.dimension != dimension.id or q.kind is not Kind.SCALE or is_importance(q):
+                continue
+            if only is not None and q.id not in only:
                 continue
             items.append(
                 questions[q.id] if questions and q.id in questions else question_result(record, q)
@@ -928,6 +958,18 @@ def _rank_dimensions(
     return top(-1), top(1)
 
 
+def rank_within_parts(dimensions: Sequence[DimensionResult]) -> tuple[PartRanking, ...]:
+    """Strongest and weakest dimensions ranked within each part, parts in the set's order.
+
+    The one ranking every view uses (the screen, the exports, the roll-up). A set without
+    parts is one part, ``""``. Only shown dimensions are ranked, so the threshold holds.
+    """
+    parts: dict[str, list[DimensionResult]] = {}
+    for d in dimensions:
+        parts.setdefault(d.dimension.part, []).append(d)
+    return tuple(PartRanking(part, *_rank_dimensions(group)) for part, group in parts.items())
+
+
 def _survey_items(
     record: SessionRecord, questions: dict[str, QuestionResult]
 ) -> list[QuestionResult]:
@@ -951,7 +993,7 @@ def overview(record: SessionRecord, previous: SessionRecord | None = None) -> Ov
     """All results of a session, for the results screen and every export."""
     questions = {q.id: question_result(record, q) for q in record.all_questions}
     dimensions = dimension_results(record, questions)
-    strongest, weakest = _rank_dimensions(dimensions)
+    ranking = rank_within_parts(dimensions)
     items = _survey_items(record, questions)
     order = {r.id: i for i, r in enumerate(items)}
     disagreements = sorted(
@@ -981,14 +1023,15 @@ def overview(record: SessionRecord, previous: SessionRecord | None = None) -> Ov
         participants=participants,
         questions=questions,
         dimensions=dimensions,
-        strongest=strongest,
-        weakest=weakest,
+        strongest=tuple(d for r in ranking for d in r.strongest),
+        weakest=tuple(d for r in ranking for d in r.weakest),
         disagreements=tuple(disagreements),
         gaps=tuple(gaps),
         weakest_items=tuple(weakest_items),
         priorities=priority_actions(record),
         polls=tuple(questions[p.id] for p in record.polls if p.id in questions),
         comparison=_compare(record, previous, questions) if previous is not None else None,
+        ranking=ranking,
     )
 
 
@@ -1023,8 +1066,10 @@ def _compare(
         for q in current.question_set.questions
     }
     then_q = {q.id: question_result(previous, q) for q in previous.question_set.questions}
-    now_d = dimension_results(current, now_q)
-    then_d = {d.id: d for d in dimension_results(previous, then_q)}
+    shared = now_q.keys() & then_q.keys()  # another version of the set: only what both asked
+    now_d = dimension_results(current, now_q, only=shared)
+    then_d = {d.id: d for d in dimension_results(previous, then_q, only=shared)}
+    new_items, dropped_items = set_changes(current.question_set, previous.question_set)
     dims = tuple(
         _change(d.id, d.title, then_d[d.id], d)
         if d.scale == then_d[d.id].scale
@@ -1047,4 +1092,23 @@ def _compare(
         dimensions=dims,
         items=tuple(items),
         previous_actions=tuple(previous.actions),
+        new_items=new_items,
+        dropped_items=dropped_items,
+    )
+
+
+def set_changes(
+    current: QuestionSet, previous: QuestionSet
+) -> tuple[tuple[Question, ...], tuple[Question, ...]]:
+    """The survey questions ``current`` asks that ``previous`` did not, and those it dropped.
+
+    Matched by id: an id carries over between versions only where the item keeps its
+    meaning, so a rewritten item is new. "How important?" companions go with their item.
+    """
+    now = [q for q in current.survey if not is_importance(q)]
+    then = [q for q in previous.survey if not is_importance(q)]
+    now_ids, then_ids = {q.id for q in now}, {q.id for q in then}
+    return (
+        tuple(q for q in now if q.id not in then_ids),
+        tuple(q for q in then if q.id not in now_ids),
     )

@@ -659,7 +659,10 @@ async def test_results_overview_and_svg(meeting: Meeting, session: Path):
         text = squashed(app)
         for dim in meeting.question_set.dimensions:
             assert dim.title in text
-        assert "Starkast:" in text and "Svagast:" in text
+        # Ranked within each part: Part A's five areas among themselves; Part B has one area,
+        # which is never called strongest or weakest against Part A's practice scores.
+        assert "Starkast i del A:" in text and "Svagast i del A:" in text
+        assert "del B" not in text
         assert "5 har svarat på enkäten · anonymitetsgräns 3" in text
         await pilot.press("s")
         await pilot.pause()

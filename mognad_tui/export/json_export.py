@@ -123,6 +123,15 @@ def _summary(ov: Overview) -> dict[str, Any]:
         "participants": ov.participants,
         "strongest": [d.id for d in ov.strongest],
         "weakest": [d.id for d in ov.weakest],
+        # Within each part: a practice score is never ranked against an agreement score.
+        "ranking": [
+            {
+                "part": r.part,
+                "strongest": [d.id for d in r.strongest],
+                "weakest": [d.id for d in r.weakest],
+            }
+            for r in ov.ranking
+        ],
         "disagreements": [r.id for r in ov.disagreements],
         "gaps": [{"id": g.item.id, "priority": _round(g.priority)} for g in ov.gaps],
         "weakest_items": [r.id for r in ov.weakest_items],
@@ -135,6 +144,9 @@ def _summary(ov: Overview) -> dict[str, Any]:
             "dimensions": [vars(x) for x in c.dimensions],
             "items": [vars(x) for x in c.items],
             "previous_actions": [a.to_dict() for a in c.previous_actions],
+            # Another version of the set: only shared ids are compared; these are the others.
+            "new_items": [q.id for q in c.new_items],
+            "dropped_items": [q.id for q in c.dropped_items],
         }
     return out
 

@@ -154,6 +154,14 @@ class _Renderer:
     def num(self, value: float | None) -> str:
         return decimal(value, self.lang)
 
+    def area(self, d: DimensionResult) -> str:
+        """A ranked area's title, with its part when the set has several: areas are ranked
+        within their part, so a reader must see which part a strength belongs to."""
+        title = escape.inline(d.title)
+        if len(self.ov.ranking) > 1:
+            return self.t("area_in_part", title=title, part=escape.inline(d.dimension.part))
+        return title
+
     # ------------------------------------------------------------ document
 
     def render(self) -> str:
@@ -185,16 +193,16 @@ class _Renderer:
         ov = self.ov
         self.doc.heading(2, self.t("summary"))
         strengths = "; ".join(
-            f"{escape.inline(d.title)} ({self.num(d.score)})" for d in ov.strongest
+            f"{self.area(d)} ({self.num(d.score)})" for d in ov.strongest
         ) or self.t("summary_no_strengths")
         if ov.gaps:
             gaps = "; ".join(
                 f"{_statement(g.item.question.text)} ({self.num(g.item.mean)})" for g in ov.gaps[:3]
             )
         else:
-            gaps = "; ".join(
-                f"{escape.inline(d.title)} ({self.num(d.score)})" for d in ov.weakest
-            ) or self.t("summary_no_gaps")
+            gaps = "; ".join(f"{self.area(d)} ({self.num(d.score)})" for d in ov.weakest) or self.t(
+                "summary_no_gaps"
+            )
         priorities = "; ".join(escape.inline(a.what) for a in ov.priorities) or self.t(
             "summary_no_priorities"
         )
@@ -390,7 +398,7 @@ class _Renderer:
         self.doc.heading(3, self.t("strengths_h"))
         if ov.strongest:
             self.doc.bullets(
-                self.t("strength_line", title=escape.inline(d.title), score=self.num(d.score))
+                self.t("strength_line", title=self.area(d), score=self.num(d.score))
                 for d in ov.strongest
             )
         else:
@@ -415,7 +423,7 @@ class _Renderer:
                 self.doc.para(self.t("no_gaps"))
         self.doc.heading(3, self.t("lowest_h"))
         if ov.weakest:
-            titles = "; ".join(escape.inline(d.title) for d in ov.weakest)
+            titles = "; ".join(self.area(d) for d in ov.weakest)
             self.doc.para(self.t("weakest_dims", titles=titles))
         if ov.weakest_items:
             self.doc.bullets(
@@ -582,6 +590,15 @@ class _Renderer:
     def change(self, comparison: Comparison) -> None:
         self.doc.heading(3, self.t("change_h"))
         self.doc.para(self.t("change_intro", date=_date(comparison.previous_created, self.lang)))
+        if comparison.new_items or comparison.dropped_items:
+            self.doc.para(self.t("change_versions"))
+            for key, questions in (
+                ("new_items", comparison.new_items),
+                ("dropped_items", comparison.dropped_items),
+            ):
+                if questions:
+                    self.doc.para(self.t(key))
+                    self.doc.bullets(escape.inline(q.text) for q in questions)
         _image(self.doc, self.charts, "change", self.t("chart_alt_change"))
         head = [self.t("col_before"), self.t("col_after"), self.t("col_delta")]
         if comparison.dimensions:

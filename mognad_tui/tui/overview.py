@@ -147,12 +147,20 @@ class OverviewScreen(Localized, Screen[None]):
         parts: list[tuple[str, str] | str] = []
         if not any(d.shown for d in overview.dimensions):
             parts.append(self.t("overview.empty", threshold=overview.threshold) + "\n")
-        if overview.strongest:
-            names = ", ".join(d.title for d in overview.strongest)
-            parts.append((self.t("overview.strongest_line", names=names) + "\n", "bold"))
-        if overview.weakest:
-            names = ", ".join(d.title for d in overview.weakest)
-            parts.append((self.t("overview.weakest_line", names=names) + "\n", "bold"))
+        # Ranked within each part (practice and agreement are different scales); the part is
+        # named only when the set has more than one.
+        named = len(overview.ranking) > 1
+        for ranking in overview.ranking:
+            for key, dims in (("strongest", ranking.strongest), ("weakest", ranking.weakest)):
+                if not dims:
+                    continue
+                names = ", ".join(d.title for d in dims)
+                line = (
+                    self.t(f"overview.{key}_part_line", part=ranking.part, names=names)
+                    if named
+                    else self.t(f"overview.{key}_line", names=names)
+                )
+                parts.append((line + "\n", "bold"))
         parts.append("\n")
         parts.append((self.t("overview.disagreements") + "\n", "bold $text-warning"))
         if overview.disagreements:
