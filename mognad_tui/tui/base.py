@@ -12,7 +12,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import ActiveBinding, Binding
+from textual.content import Content
 from textual.dom import DOMNode
+from textual.reactive import var
+from textual.widgets import Label, Static
 
 from mognad_tui.i18n import DEFAULT_LANG
 from mognad_tui.meeting import AnswerRefused
@@ -81,15 +84,32 @@ def refusal_text(exc: BaseException, lang: str) -> str:
     return T("error.store", lang, error=str(exc) or type(exc).__name__)
 
 
-def show_text(widget: Any, text: str) -> None:
-    """Set a Label's or Static's literal text, skipping the update (and the layout pass it
-    costs) when the text is unchanged: navigation repaints a dozen labels on every key.
+class _Shown:
+    """A literal, cleaned text held in a Textual reactive: Textual calls ``watch_text`` only
+    when the text changed, so the update (and the layout pass it costs) is skipped otherwise;
+    navigation repaints a dozen labels on every key.
 
     Literal, and cleaned: Textual passes an ESC or a bidi override through to the terminal,
     and the text may come from a session folder someone edited."""
-    if getattr(widget, "_mognad_text", None) == text:
-        return
-    widget._mognad_text = text
-    from textual.content import Content
 
-    widget.update(Content(clean_text(text, TERMINAL_LIMIT, multiline=True)))
+    text: var[str] = var("", init=False)
+
+    def watch_text(self, text: str) -> None:
+        shown = Content(clean_text(text, TERMINAL_LIMIT, multiline=True))
+        self.update(shown)  # type: ignore[attr-defined]  # mixed only into Statics
+
+
+class TextLabel(_Shown, Label):
+    """A Label for text from the meeting, the catalogue or a session folder (``show_text``)."""
+
+
+class TextBlock(_Shown, Static):
+    """The same for a block that takes the full width and wraps (a question, a help text)."""
+
+
+def show_text(widget: Static, text: str) -> None:
+    """Show ``text`` in a ``TextLabel`` or ``TextBlock``; a plain Label is refused loudly, as
+    it would skip the cleaning and redraw on every call."""
+    if not isinstance(widget, _Shown):
+        raise TypeError(f"show_text needs a TextLabel or TextBlock, not {type(widget).__name__}")
+    widget.text = text

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import Kind, Question
-from mognad_tui.tui.base import refusal_text, show_text
+from mognad_tui.tui.base import TextLabel, refusal_text, show_text
 from mognad_tui.tui.dialog import QuestionDialog
 
 
@@ -51,7 +51,7 @@ class TallyScreen(QuestionDialog[dict[str, int] | None]):
                         select_on_focus=True,
                         compact=True,
                     )
-        yield Label("", id="tally-error", classes="error", markup=False)
+        yield TextLabel("", id="tally-error", classes="error", markup=False)
         with Horizontal(classes="buttons"):
             yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
             yield Button(self.t("key.cancel"), id="cancel", compact=True)
@@ -134,7 +134,7 @@ class PrivateVoteScreen(QuestionDialog[None]):
             yield Input(id="private-text", max_length=self.question.max_length, compact=True)
         else:
             yield Static(id="private-options")
-        yield Label("", id="private-thanks", markup=False)
+        yield TextLabel("", id="private-thanks", markup=False)
         yield Label("", id="private-count", classes="muted", markup=False)
         yield Label(self.t("private.end"), classes="muted", markup=False)
 

@@ -12,7 +12,7 @@ from textual.widgets import Label, Static
 
 from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Question
-from mognad_tui.tui.base import refusal_text, show_text
+from mognad_tui.tui.base import TextBlock, TextLabel, refusal_text, show_text
 from mognad_tui.tui.dialog import QuestionDialog
 from mognad_tui.tui.messages import MeetingChanged, Say
 
@@ -32,9 +32,9 @@ class ModerationScreen(QuestionDialog[None]):
         self.meeting = meeting
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="moderation-text", classes="moderation-text")
+        yield TextBlock(id="moderation-text", classes="moderation-text")
         yield Label(id="moderation-count", classes="muted", markup=False)
-        yield Label(id="moderation-keys", markup=False)
+        yield TextLabel(id="moderation-keys", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_queue()
