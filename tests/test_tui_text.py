@@ -19,7 +19,7 @@ class TextApp(App[None]):
     def compose(self) -> ComposeResult:
         yield TextLabel(id="label", markup=False)
         yield TextBlock(id="block", markup=False)
-        yield Label(id="plain", markup=False)
+        yield Label(id="plain")
 
 
 @pytest.mark.parametrize("widget_id", ["label", "block"])
@@ -47,9 +47,11 @@ async def test_unchanged_text_is_not_redrawn(widget_id: str) -> None:
         assert "Fråga 2 av 12" in str(widget.render())
 
 
-async def test_a_plain_label_is_refused() -> None:
-    """A plain Label would skip the cleaning: a new call site must use TextLabel."""
+async def test_a_plain_label_still_shows_the_text_cleaned() -> None:
+    """A Label made without the text class still shows the text, cleaned, on every call."""
     app = TextApp()
     async with app.run_test():
-        with pytest.raises(TypeError, match="TextLabel"):
-            show_text(app.query_one("#plain", Label), "x")
+        plain = app.query_one("#plain", Label)
+        show_text(plain, EVIL)
+        shown = str(plain.render())
+        assert "\x1b" not in shown and "Titel" in shown and "[b]fet[/b]" in shown

@@ -84,19 +84,21 @@ def refusal_text(exc: BaseException, lang: str) -> str:
     return T("error.store", lang, error=str(exc) or type(exc).__name__)
 
 
-class _Shown:
-    """A literal, cleaned text held in a Textual reactive: Textual calls ``watch_text`` only
-    when the text changed, so the update (and the layout pass it costs) is skipped otherwise;
-    navigation repaints a dozen labels on every key.
-
-    Literal, and cleaned: Textual passes an ESC or a bidi override through to the terminal,
+def _cleaned(text: str) -> Content:
+    """Literal, and cleaned: Textual passes an ESC or a bidi override through to the terminal,
     and the text may come from a session folder someone edited."""
+    return Content(clean_text(text, TERMINAL_LIMIT, multiline=True))
+
+
+class _Shown:
+    """Text held in a Textual reactive: Textual calls ``watch_text`` only when the text
+    changed, so the update (and the layout pass it costs) is skipped otherwise; navigation
+    repaints a dozen labels on every key."""
 
     text: var[str] = var("", init=False)
 
     def watch_text(self, text: str) -> None:
-        shown = Content(clean_text(text, TERMINAL_LIMIT, multiline=True))
-        self.update(shown)  # type: ignore[attr-defined]  # mixed only into Statics
+        self.update(_cleaned(text))  # type: ignore[attr-defined]  # mixed only into Statics
 
 
 class TextLabel(_Shown, Label):
@@ -108,8 +110,10 @@ class TextBlock(_Shown, Static):
 
 
 def show_text(widget: Static, text: str) -> None:
-    """Show ``text`` in a ``TextLabel`` or ``TextBlock``; a plain Label is refused loudly, as
-    it would skip the cleaning and redraw on every call."""
-    if not isinstance(widget, _Shown):
-        raise TypeError(f"show_text needs a TextLabel or TextBlock, not {type(widget).__name__}")
-    widget.text = text
+    """Show ``text`` cleaned and literal; a ``TextLabel`` or ``TextBlock`` skips an unchanged
+    text. Any other Label is still updated (cleaned, every time) rather than refused: a label
+    added without the new class must not stop a meeting."""
+    if isinstance(widget, _Shown):
+        widget.text = text
+    else:
+        widget.update(_cleaned(text))
