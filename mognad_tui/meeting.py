@@ -637,12 +637,8 @@ class Meeting:
         return self.store.needs()
 
     async def add_need(self, kind: NeedKind, text: str, dimension: str | None = None) -> Need:
-        need = Need(
-            f"need-{secrets.token_hex(4)}", kind, clean_text(text, MAX_SHORT_TEXT), dimension
-        )
-        if not need.text:
-            raise AnswerRefused("empty")
-        await self._write(self.store.save_need, need, publish=Event(Change.NEEDS))
+        need = Need(_new_id("need"), kind, clean_text(text, MAX_SHORT_TEXT), dimension)
+        await self._save_plan(self.store.save_need, need, need.text, Change.NEEDS)
         return need
 
     async def remove_need(self, need_id: str) -> None:
@@ -654,20 +650,26 @@ class Meeting:
     async def save_action(self, action: ActionItem) -> ActionItem:
         """Add or update an action item (same id replaces). Text fields are cleaned here."""
         if not action.id:
-            action = action.with_changes(id=f"action-{secrets.token_hex(4)}")
+            action = action.with_changes(id=_new_id("action"))
         action = action.with_changes(
             what=clean_text(action.what, MAX_SHORT_TEXT),
             owner=clean_text(action.owner, MAX_SHORT_TEXT),
             follow_up=clean_text(action.follow_up, MAX_SHORT_TEXT),
             due=clean_text(action.due, 10),
         )
-        if not action.what:
-            raise AnswerRefused("empty")
-        await self._write(self.store.save_action, action, publish=Event(Change.ACTIONS))
+        await self._save_plan(self.store.save_action, action, action.what, Change.ACTIONS)
         return action
 
     async def remove_action(self, action_id: str) -> None:
         await self._write(self.store.delete_action, action_id, publish=Event(Change.ACTIONS))
+
+    async def _save_plan(
+        self, save: Callable[[Any], Any], item: Need | ActionItem, text: str, change: Change
+    ) -> None:
+        """Keep a need or an action item; one without text is refused, not kept empty."""
+        if not text:
+            raise AnswerRefused("empty")
+        await self._write(save, item, publish=Event(change))
 
     # ------------------------------------------------------------ quick polls and dot voting
 
@@ -712,7 +714,7 @@ class Meeting:
     ) -> Question:
         """A new poll is kept, shown in the agenda, made current and opened, in that order."""
         poll = Question(
-            id=f"poll-{secrets.token_hex(4)}",
+            id=_new_id("poll"),
             kind=kind,
             text=text,
             options=tuple(options),
@@ -794,3 +796,8 @@ def _store_code(exc: StoreError) -> str:
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _new_id(prefix: str) -> str:
+    """The id of something made during the meeting: a need, an action item, a poll."""
+    return f"{prefix}-{secrets.token_hex(4)}"

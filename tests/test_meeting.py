@@ -194,6 +194,9 @@ async def test_needs_actions_polls_and_dot_vote(meeting):
     assert action.id and meeting.actions()[0].what == "Kurs i Excel"
     await meeting.save_action(action.with_changes(owner="Ali"))
     assert [a.owner for a in meeting.actions()] == ["Ali"]
+    with pytest.raises(AnswerRefused):
+        await meeting.save_action(ActionItem("", "  \x07 ", "Eva"))
+    assert [a.what for a in meeting.actions()] == ["Kurs i Excel"]
 
     poll = await meeting.add_poll("Hur digital är vår dag?", Kind.SCALE, dont_know="Vet ej")
     assert meeting.current.item.id == poll.id and meeting.voting(poll.id) is Voting.OPEN

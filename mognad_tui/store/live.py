@@ -195,21 +195,33 @@ class IntKeyView(MutableMapping[int, Doc]):
 
 
 class LiveTable(Table):
-    """A TinyDB table whose writes change the live state in place and are journaled."""
+    """A TinyDB table whose writes change the live state in place and are journaled.
 
-    _storage: LiveStorage
+    Its two overrides are TinyDB's underscore methods, on purpose; each says below which public
+    alternative was tried and why it does not do. Everything else goes through ``Table``'s
+    public API (``insert``, ``update``, ``remove``, ``truncate``, ``storage``)."""
+
+    @property
+    def live(self) -> LiveStorage:
+        return self.storage  # type: ignore[return-value]  # SessionDB opens only LiveStorage
 
     def _get_next_id(self) -> int:
         # TinyDB computes max(ids) on first use and forgets it after some inserts: keep it in
-        # the storage, where replay and rollback reset it.
-        return self._storage.allocate_id(self.name)
+        # the storage, where replay and rollback reset it. Public alternative: insert a
+        # ``Document(doc, doc_id=...)`` with an id drawn by the store. Table.insert takes that
+        # id but resets its own counter, so the next plain insert scans the whole table for
+        # max(ids) again, and the answers' random ids would need every caller to wrap its docs.
+        return self.live.allocate_id(self.name)
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        view = IntKeyView(self._storage.raw_table(self.name))
+        # Public alternative: a ``Storage`` whose ``read``/``write`` take the whole database.
+        # Table._update_table then copies every document of the table into a new dict and
+        # writes all tables back on each insert: O(session) per answer (module docstring).
+        view = IntKeyView(self.live.raw_table(self.name))
         try:
             updater(view)  # type: ignore[arg-type]  # a MutableMapping is all updaters use
         finally:
-            self._storage.record(self.name, view.finish())
+            self.live.record(self.name, view.finish())
             self.clear_cache()
 
 

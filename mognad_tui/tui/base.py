@@ -12,7 +12,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.binding import ActiveBinding, Binding
+from textual.content import Content
 from textual.dom import DOMNode
+from textual.reactive import var
+from textual.widgets import Label, Static
 
 from mognad_tui.i18n import DEFAULT_LANG
 from mognad_tui.meeting import AnswerRefused
@@ -81,15 +84,36 @@ def refusal_text(exc: BaseException, lang: str) -> str:
     return T("error.store", lang, error=str(exc) or type(exc).__name__)
 
 
-def show_text(widget: Any, text: str) -> None:
-    """Set a Label's or Static's literal text, skipping the update (and the layout pass it
-    costs) when the text is unchanged: navigation repaints a dozen labels on every key.
-
-    Literal, and cleaned: Textual passes an ESC or a bidi override through to the terminal,
+def _cleaned(text: str) -> Content:
+    """Literal, and cleaned: Textual passes an ESC or a bidi override through to the terminal,
     and the text may come from a session folder someone edited."""
-    if getattr(widget, "_mognad_text", None) == text:
-        return
-    widget._mognad_text = text
-    from textual.content import Content
+    return Content(clean_text(text, TERMINAL_LIMIT, multiline=True))
 
-    widget.update(Content(clean_text(text, TERMINAL_LIMIT, multiline=True)))
+
+class _Shown:
+    """Text held in a Textual reactive: Textual calls ``watch_text`` only when the text
+    changed, so the update (and the layout pass it costs) is skipped otherwise; navigation
+    repaints a dozen labels on every key."""
+
+    text: var[str] = var("", init=False)
+
+    def watch_text(self, text: str) -> None:
+        self.update(_cleaned(text))  # type: ignore[attr-defined]  # mixed only into Statics
+
+
+class TextLabel(_Shown, Label):
+    """A Label for text from the meeting, the catalogue or a session folder (``show_text``)."""
+
+
+class TextBlock(_Shown, Static):
+    """The same for a block that takes the full width and wraps (a question, a help text)."""
+
+
+def show_text(widget: Static, text: str) -> None:
+    """Show ``text`` cleaned and literal; a ``TextLabel`` or ``TextBlock`` skips an unchanged
+    text. Any other Label is still updated (cleaned, every time) rather than refused: a label
+    added without the new class must not stop a meeting."""
+    if isinstance(widget, _Shown):
+        widget.text = text
+    else:
+        widget.update(_cleaned(text))

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from mognad_tui.meeting import Meeting
 from mognad_tui.model import Question
 from mognad_tui.tui.base import Localized
 
@@ -53,3 +54,15 @@ class QuestionDialog(Localized, ModalScreen[ResultT]):
     def _cursor_setting(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = self.mognad.cursor_blink
+
+
+class LiveDialog(QuestionDialog[None]):
+    """A dialog that changes the meeting while it is open (private vote, moderation): each
+    step is kept as it is made, so closing it (Esc, "Done") hands nothing back."""
+
+    def __init__(self, meeting: Meeting, question: Question) -> None:
+        super().__init__(question)
+        self.meeting = meeting
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from typing import Any
 
 from textual import on
@@ -41,6 +42,8 @@ class Form(Localized, ModalScreen[Any]):
         Binding("ctrl+s", "save", "key.save"),
     ]
     TITLE_KEY = ""
+    #: The Input that has the focus when the form opens.
+    FIRST_FIELD = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,9 +67,37 @@ class Form(Localized, ModalScreen[Any]):
             field.cursor_blink = self.mognad.cursor_blink
         for area in self.query(TextArea):
             area.cursor_blink = self.mognad.cursor_blink
+        if self.FIRST_FIELD:
+            self.query_one(self.FIRST_FIELD, Input).focus()
 
     def error(self, key: str) -> None:
         self.query_one("#form-error", Label).update(Content(self.t(key)))
+
+    def typed(self, field: str) -> str:
+        return self.query_one(field, Input).value.strip()
+
+    def required(self, field: str, error_key: str) -> str | None:
+        """The typed text, or ``None`` after showing ``error_key`` when nothing was typed."""
+        text = self.typed(field)
+        if not text:
+            self.error(error_key)
+            return None
+        return text
+
+    def picked(self, field: str) -> str | None:
+        """A Select's value, ``None`` while it shows its blank prompt."""
+        value = self.query_one(field, Select).value
+        return value if isinstance(value, str) else None
+
+    def enum_select(self, field: str, prefix: str, current: Enum) -> Select[str]:
+        """A Select over every member of ``current``'s enum, named by ``prefix.<value>``."""
+        return Select(
+            [(self.t(f"{prefix}.{member.value}"), member.value) for member in type(current)],
+            id=field.removeprefix("#"),
+            value=current.value,
+            allow_blank=False,
+            compact=True,
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -97,8 +128,31 @@ def _label(text: str) -> Label:
     return Label(Content(text), classes="form-label")
 
 
-def _dimension_options(dimensions: tuple[Dimension, ...]) -> list[tuple[Content, str]]:
-    return [(Content(d.title), d.id) for d in dimensions]
+def _text_field(
+    field: str, label: str, value: str = "", placeholder: str = "", limit: int = MAX_SHORT_TEXT
+) -> ComposeResult:
+    """A label and the Input it names."""
+    yield _label(label)
+    yield Input(
+        value, id=field.removeprefix("#"), placeholder=placeholder, max_length=limit, compact=True
+    )
+
+
+def _optional_select(
+    field: str, label: str, prompt: str, options: dict[str, str], current: str | None
+) -> ComposeResult:
+    """A labelled Select that may stay blank (showing ``prompt``), shown only when there is
+    something to pick; ``options`` maps ids to typed texts, shown literally."""
+    if not options:
+        return
+    yield _label(label)
+    yield Select(
+        [(Content(text), value) for value, text in options.items()],
+        id=field.removeprefix("#"),
+        prompt=prompt,
+        value=current if current in options else Select.NULL,
+        compact=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -112,6 +166,7 @@ class NeedForm(Form):
     """``b``: a competence need or a change need, from any screen."""
 
     TITLE_KEY = "need_form.title"
+    FIRST_FIELD = "#need-text"
 
     def __init__(self, dimensions: tuple[Dimension, ...], dimension: str | None = None) -> None:
         super().__init__()
@@ -123,38 +178,19 @@ class NeedForm(Form):
         with RadioSet(id="need-kind", compact=True):
             yield RadioButton(self.t("needs.competence"), value=True, id="kind-competence")
             yield RadioButton(self.t("needs.change"), id="kind-change")
-        yield _label(self.t("need_form.text"))
-        yield Input(
-            id="need-text",
-            placeholder=self.t("need_form.text_placeholder"),
-            max_length=MAX_SHORT_TEXT,
-            compact=True,
-        )
-        if self.dimensions:
-            yield _label(self.t("need_form.dimension"))
-            yield Select(
-                _dimension_options(self.dimensions),
-                id="need-dimension",
-                prompt=self.t("need_form.dimension"),
-                value=self.dimension if self.dimension else Select.NULL,
-                compact=True,
-            )
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#need-text", Input).focus()
+        placeholder = self.t("need_form.text_placeholder")
+        yield from _text_field("#need-text", self.t("need_form.text"), placeholder=placeholder)
+        dimensions = {d.id: d.title for d in self.dimensions}
+        label = self.t("need_form.dimension")
+        yield from _optional_select("#need-dimension", label, label, dimensions, self.dimension)
 
     def value(self) -> NeedDraft | None:
-        text = self.query_one("#need-text", Input).value.strip()
-        if not text:
-            self.error("form.empty")
+        text = self.required("#need-text", "form.empty")
+        if text is None:
             return None
         pressed = self.query_one("#need-kind", RadioSet).pressed_button
         kind = NeedKind.CHANGE if pressed and pressed.id == "kind-change" else NeedKind.COMPETENCE
-        dimension = None
-        if self.dimensions:
-            picked = self.query_one("#need-dimension", Select).value
-            dimension = picked if isinstance(picked, str) else None
+        dimension = self.picked("#need-dimension") if self.dimensions else None
         return NeedDraft(kind, text, dimension)
 
 
@@ -162,6 +198,7 @@ class ActionForm(Form):
     """An action item for the operational plan: what, owner, due date, priority, follow-up."""
 
     TITLE_KEY = "action_form.title"
+    FIRST_FIELD = "#action-what"
 
     def __init__(self, action: ActionItem, needs: list[Need]) -> None:
         super().__init__()
@@ -170,70 +207,40 @@ class ActionForm(Form):
 
     def fields(self) -> ComposeResult:
         a = self.action
-        yield _label(self.t("action_form.what"))
-        yield Input(a.what, id="action-what", max_length=MAX_SHORT_TEXT, compact=True)
-        yield _label(self.t("action_form.owner"))
-        yield Input(a.owner, id="action-owner", max_length=MAX_SHORT_TEXT, compact=True)
-        yield _label(self.t("action_form.due"))
-        yield Input(a.due, id="action-due", max_length=10, placeholder="2026-03-31", compact=True)
+        yield from _text_field("#action-what", self.t("action_form.what"), a.what)
+        yield from _text_field("#action-owner", self.t("action_form.owner"), a.owner)
+        yield from _text_field("#action-due", self.t("action_form.due"), a.due, "2026-03-31", 10)
         with Horizontal(classes="form-pair"):
             with Vertical():
                 yield _label(self.t("action_form.priority"))
-                yield Select(
-                    [(self.t(f"priority.{p.value}"), p.value) for p in Priority],
-                    id="action-priority",
-                    value=a.priority.value,
-                    allow_blank=False,
-                    compact=True,
-                )
+                yield self.enum_select("#action-priority", "priority", a.priority)
             with Vertical():
                 yield _label(self.t("action_form.status"))
-                yield Select(
-                    [(self.t(f"status.{s.value}"), s.value) for s in ActionStatus],
-                    id="action-status",
-                    value=a.status.value,
-                    allow_blank=False,
-                    compact=True,
-                )
-        yield _label(self.t("action_form.follow_up"))
-        yield Input(a.follow_up, id="action-follow-up", max_length=MAX_SHORT_TEXT, compact=True)
-        if self.needs:
-            yield _label(self.t("action_form.need"))
-            yield Select(
-                [(Content(n.text), n.id) for n in self.needs],
-                id="action-need",
-                prompt=self.t("action_form.no_need"),
-                value=a.need if a.need in {n.id for n in self.needs} else Select.NULL,
-                compact=True,
-            )
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#action-what", Input).focus()
+                yield self.enum_select("#action-status", "status", a.status)
+        yield from _text_field("#action-follow-up", self.t("action_form.follow_up"), a.follow_up)
+        label, prompt = self.t("action_form.need"), self.t("action_form.no_need")
+        needs = {n.id: n.text for n in self.needs}
+        yield from _optional_select("#action-need", label, prompt, needs, a.need)
 
     def value(self) -> ActionItem | None:
-        what = self.query_one("#action-what", Input).value.strip()
-        if not what:
-            self.error("form.empty")
+        what = self.required("#action-what", "form.empty")
+        if what is None:
             return None
-        due = self.query_one("#action-due", Input).value.strip()
+        due = self.typed("#action-due")
         if due:
             try:
                 date.fromisoformat(due)
             except ValueError:
                 self.error("action_form.due_bad")
                 return None
-        need = self.action.need
-        if self.needs:
-            picked = self.query_one("#action-need", Select).value
-            need = picked if isinstance(picked, str) else None
+        need = self.picked("#action-need") if self.needs else self.action.need
         return self.action.with_changes(
             what=what,
-            owner=self.query_one("#action-owner", Input).value.strip(),
+            owner=self.typed("#action-owner"),
             due=due,
             priority=Priority(self.query_one("#action-priority", Select).value),
             status=ActionStatus(self.query_one("#action-status", Select).value),
-            follow_up=self.query_one("#action-follow-up", Input).value.strip(),
+            follow_up=self.typed("#action-follow-up"),
             need=need,
         )
 
@@ -250,15 +257,11 @@ class PollForm(Form):
     """``f``: a quick anonymous poll typed on the spot (yes/no, a 1-5 scale, own options)."""
 
     TITLE_KEY = "poll_form.title"
+    FIRST_FIELD = "#poll-text"
 
     def fields(self) -> ComposeResult:
-        yield _label(self.t("poll_form.text"))
-        yield Input(
-            id="poll-text",
-            placeholder=self.t("poll_form.text_placeholder"),
-            max_length=MAX_SHORT_TEXT,
-            compact=True,
-        )
+        placeholder = self.t("poll_form.text_placeholder")
+        yield from _text_field("#poll-text", self.t("poll_form.text"), placeholder=placeholder)
         yield _label(self.t("poll_form.kind"))
         with RadioSet(id="poll-kind", compact=True):
             yield RadioButton(self.t("poll_form.yes_no"), value=True, id="poll-yes-no")
@@ -270,7 +273,6 @@ class PollForm(Form):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#poll-text", Input).focus()
         self._show_options(False)
 
     def _show_options(self, on: bool) -> None:
@@ -284,9 +286,8 @@ class PollForm(Form):
         self._show_options(event.pressed.id == "poll-options")
 
     def value(self) -> PollDraft | None:
-        text = self.query_one("#poll-text", Input).value.strip()
-        if not text:
-            self.error("poll_form.need_text")
+        text = self.required("#poll-text", "poll_form.need_text")
+        if text is None:
             return None
         pressed = self.query_one("#poll-kind", RadioSet).pressed_button
         choice = pressed.id if pressed else "poll-yes-no"
@@ -308,6 +309,7 @@ class ThresholdForm(Form):
     """The anonymity threshold (never below 2; the meeting enforces it too)."""
 
     TITLE_KEY = "threshold.title"
+    FIRST_FIELD = "#threshold"
 
     def __init__(self, current: int) -> None:
         super().__init__()
@@ -318,10 +320,6 @@ class ThresholdForm(Form):
         yield Input(
             str(self.current), id="threshold", type="integer", select_on_focus=True, compact=True
         )
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#threshold", Input).focus()
 
     def value(self) -> int | None:
         try:

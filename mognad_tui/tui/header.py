@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from mognad_tui.tui.base import Localized, show_text
+from mognad_tui.tui.base import Localized, TextLabel, show_text
 
 
 class TopBar(Localized, Horizontal):
@@ -26,9 +26,9 @@ class TopBar(Localized, Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label(id="top-title", markup=False)
-        yield Label(id="top-status", markup=False)
-        yield Label(id="top-clock", markup=False)
+        yield TextLabel(id="top-title", markup=False)
+        yield TextLabel(id="top-status", markup=False)
+        yield TextLabel(id="top-clock", markup=False)
 
     def on_mount(self) -> None:
         self.tick()

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Label
 
-from mognad_tui.tui.base import Localized, show_text
+from mognad_tui.tui.base import Localized, TextLabel, show_text
 from mognad_tui.tui.messages import MeetingChanged
 from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode
 
@@ -45,15 +45,15 @@ class JoinPanel(Localized, Vertical):
     def compose(self) -> ComposeResult:
         yield Label(self.t("join.title"), classes="panel-title", markup=False)
         yield QRCode(border=PANEL_BORDER, fit="parent", id="join-qr")
-        yield Label(id="join-url", markup=False)
+        yield TextLabel(id="join-url", markup=False)
         with Horizontal(id="join-code-row"):
             yield Label(self.t("join.code"), id="join-code-label", markup=False)
             yield Digits("", id="join-code")
-        yield Label(id="join-code-text", markup=False)
-        yield Label(id="join-joined", markup=False)
-        yield Label(id="join-answered", markup=False)
-        yield Label(id="join-error", markup=False)
-        yield Label(id="join-notice", markup=False)
+        yield TextLabel(id="join-code-text", markup=False)
+        yield TextLabel(id="join-joined", markup=False)
+        yield TextLabel(id="join-answered", markup=False)
+        yield TextLabel(id="join-error", markup=False)
+        yield TextLabel(id="join-notice", markup=False)
 
     def on_resize(self) -> None:
         self.query_one("#join-qr", QRCode).refresh(layout=True)
@@ -128,9 +128,9 @@ class JoinScreen(Localized, Screen[None]):
             else:
                 yield Label(Content(self.state.code), id="full-code-text")
         with Center():
-            yield Label(id="full-joined", markup=False)
+            yield TextLabel(id="full-joined", markup=False)
         with Center():
-            yield Label(id="full-hint", markup=False)
+            yield TextLabel(id="full-hint", markup=False)
 
     def on_mount(self) -> None:
         self.show(self.state)

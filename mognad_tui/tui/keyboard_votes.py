@@ -19,8 +19,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import Kind, Question
-from mognad_tui.tui.base import refusal_text, show_text
-from mognad_tui.tui.dialog import QuestionDialog
+from mognad_tui.tui.base import TextLabel, refusal_text, show_text
+from mognad_tui.tui.dialog import LiveDialog, QuestionDialog
 
 
 class TallyScreen(QuestionDialog[dict[str, int] | None]):
@@ -51,7 +51,7 @@ class TallyScreen(QuestionDialog[dict[str, int] | None]):
                         select_on_focus=True,
                         compact=True,
                     )
-        yield Label("", id="tally-error", classes="error", markup=False)
+        yield TextLabel("", id="tally-error", classes="error", markup=False)
         with Horizontal(classes="buttons"):
             yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
             yield Button(self.t("key.cancel"), id="cancel", compact=True)
@@ -96,7 +96,7 @@ class TallyScreen(QuestionDialog[dict[str, int] | None]):
         self.dismiss(None)
 
 
-class PrivateVoteScreen(QuestionDialog[None]):
+class PrivateVoteScreen(LiveDialog):
     """One person at a time answers on this keyboard; nothing shows what they chose."""
 
     BOX_ID = "private-box"
@@ -109,8 +109,7 @@ class PrivateVoteScreen(QuestionDialog[None]):
     ]
 
     def __init__(self, meeting: Meeting, question: Question) -> None:
-        super().__init__(question)
-        self.meeting = meeting
+        super().__init__(meeting, question)
         self.chosen: list[Any] = []
         self.answered = 0
 
@@ -134,7 +133,7 @@ class PrivateVoteScreen(QuestionDialog[None]):
             yield Input(id="private-text", max_length=self.question.max_length, compact=True)
         else:
             yield Static(id="private-options")
-        yield Label("", id="private-thanks", markup=False)
+        yield TextLabel("", id="private-thanks", markup=False)
         yield Label("", id="private-count", classes="muted", markup=False)
         yield Label(self.t("private.end"), classes="muted", markup=False)
 
@@ -204,6 +203,3 @@ class PrivateVoteScreen(QuestionDialog[None]):
 
     def _thanks(self, text: str) -> None:
         show_text(self.query_one("#private-thanks", Label), text)
-
-    def action_close(self) -> None:
-        self.dismiss()

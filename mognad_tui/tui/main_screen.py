@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Footer, Label
 from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
-from mognad_tui.tui.base import Localized, show_text
+from mognad_tui.tui.base import Localized, TextLabel, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
@@ -68,7 +68,7 @@ class MainScreen(Localized, Screen[None]):
                 yield PromptView(self.meeting, id="prompt-view")
                 yield QuestionView(self.meeting, id="question-view")
             yield JoinPanel(id="join")
-        yield Label(id="join-compact", markup=False)
+        yield TextLabel(id="join-compact", markup=False)
         yield Footer(id="footer", compact=True)
 
     def on_mount(self) -> None:

@@ -10,14 +10,13 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from mognad_tui.meeting import Change, Meeting
-from mognad_tui.model import Question
-from mognad_tui.tui.base import refusal_text, show_text
-from mognad_tui.tui.dialog import QuestionDialog
+from mognad_tui.meeting import Change
+from mognad_tui.tui.base import TextBlock, TextLabel, refusal_text, show_text
+from mognad_tui.tui.dialog import LiveDialog
 from mognad_tui.tui.messages import MeetingChanged, Say
 
 
-class ModerationScreen(QuestionDialog[None]):
+class ModerationScreen(LiveDialog):
     BOX_ID = "moderation-box"
     TITLE_KEY = "moderation.title"
     INTRO_KEY = "moderation.intro"
@@ -27,14 +26,10 @@ class ModerationScreen(QuestionDialog[None]):
         Binding("escape", "close", "key.done"),
     ]
 
-    def __init__(self, meeting: Meeting, question: Question) -> None:
-        super().__init__(question)
-        self.meeting = meeting
-
     def compose_body(self) -> ComposeResult:
-        yield Static(id="moderation-text", classes="moderation-text")
+        yield TextBlock(id="moderation-text", classes="moderation-text")
         yield Label(id="moderation-count", classes="muted", markup=False)
-        yield Label(id="moderation-keys", markup=False)
+        yield TextLabel(id="moderation-keys", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_queue()
@@ -82,6 +77,3 @@ class ModerationScreen(QuestionDialog[None]):
     def _meeting_changed(self, message: MeetingChanged) -> None:
         if message.touches(Change.MODERATION, Change.COUNT):
             self.refresh_queue()
-
-    def action_close(self) -> None:
-        self.dismiss()

@@ -24,6 +24,8 @@ from mognad_tui.model import MAX_NOTE_TEXT, Prompt, clean_text
 from mognad_tui.tui.agenda import position
 from mognad_tui.tui.base import (
     Localized,
+    TextBlock,
+    TextLabel,
     is_disk_full,
     show_text,
 )
@@ -57,15 +59,15 @@ class PromptView(Localized, VerticalScroll):
         self._writes: set[asyncio.Future[None]] = set()
 
     def compose(self) -> ComposeResult:
-        yield Label(id="prompt-kicker", classes="kicker", markup=False)
-        yield Static(id="prompt-text", classes="big-text", markup=False)
-        yield Static(id="prompt-help", classes="help-text", markup=False)
+        yield TextLabel(id="prompt-kicker", classes="kicker", markup=False)
+        yield TextBlock(id="prompt-text", classes="big-text", markup=False)
+        yield TextBlock(id="prompt-help", classes="help-text", markup=False)
         yield CountdownTimer(id="prompt-timer")
         with Horizontal(id="notes-head"):
             yield Label(self.t("prompt.notes"), id="notes-title", markup=False)
             yield Label(self.t("prompt.notes_hint"), id="notes-hint", markup=False)
-            yield Label("", id="notes-saved", markup=False)
-        yield Label("", id="notes-warning", markup=False)
+            yield TextLabel("", id="notes-saved", markup=False)
+        yield TextLabel("", id="notes-warning", markup=False)
         yield NotesArea(id="notes", soft_wrap=True, tab_behavior="focus")
 
     def on_mount(self) -> None:

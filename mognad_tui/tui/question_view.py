@@ -19,7 +19,7 @@ from mognad_tui import results
 from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
 from mognad_tui.model import Kind, Question, Voting
 from mognad_tui.tui.agenda import position
-from mognad_tui.tui.base import Localized, show_text
+from mognad_tui.tui.base import Localized, TextBlock, TextLabel, show_text
 from mognad_tui.tui.distribution import render_result
 
 
@@ -59,18 +59,18 @@ class QuestionView(Localized, VerticalScroll):
         self.item: Question | None = None
 
     def compose(self) -> ComposeResult:
-        yield Label(id="question-kicker", classes="kicker", markup=False)
-        yield Static(id="question-text", classes="big-text", markup=False)
-        yield Label(id="question-state", classes="voting-state", markup=False)
+        yield TextLabel(id="question-kicker", classes="kicker", markup=False)
+        yield TextBlock(id="question-text", classes="big-text", markup=False)
+        yield TextLabel(id="question-state", classes="voting-state", markup=False)
         with Horizontal(id="question-progress-row"):
-            yield Label(id="question-answered", markup=False)
+            yield TextLabel(id="question-answered", markup=False)
             yield ProgressBar(
                 total=1, show_eta=False, show_percentage=False, id="question-progress"
             )
-        yield Label(id="question-tallied", classes="muted", markup=False)
-        yield Label(id="question-excess", markup=False)
+        yield TextLabel(id="question-tallied", classes="muted", markup=False)
+        yield TextLabel(id="question-excess", markup=False)
         yield ResultView(id="question-result")
-        yield Label(id="question-hint", classes="hint", markup=False)
+        yield TextLabel(id="question-hint", classes="hint", markup=False)
 
     def show_entry(self, entry: AgendaEntry) -> None:
         item = entry.item

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Label
 
-from mognad_tui.tui.base import Localized, show_text
+from mognad_tui.tui.base import Localized, TextLabel, show_text
 
 DEFAULT_MINUTES = 5
 
@@ -48,7 +48,7 @@ class CountdownTimer(Localized, Horizontal):
     def compose(self) -> ComposeResult:
         yield Digits("00:00", id="timer-digits")
         with Vertical(id="timer-side"):
-            yield Label(id="timer-state", markup=False)
+            yield TextLabel(id="timer-state", markup=False)
             yield Label(self.t("timer.hint"), id="timer-hint", markup=False)
 
     def on_mount(self) -> None:
