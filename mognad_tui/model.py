@@ -90,6 +90,15 @@ class NeedKind(str, enum.Enum):
     CHANGE = "change"
 
 
+class Prerequisite(str, enum.Enum):
+    """What the förvaltning provides and a unit can only ask for (METHOD.md, step 4)."""
+
+    STRATEGY = "strategy"
+    ECONOMY = "economy"
+    INFRASTRUCTURE = "infrastructure"
+    SUPPORT = "support"
+
+
 class ActionStatus(str, enum.Enum):
     PLANNED = "planned"
     STARTED = "started"
@@ -426,14 +435,26 @@ class Need:
     kind: NeedKind
     text: str
     dimension: str | None = None
+    #: The group's order of priority (1 first), from the dot vote or set by the facilitator.
+    rank: int | None = None
+    #: A request to the förvaltning for one of its prerequisites; ``None``: the unit does it.
+    request: Prerequisite | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**vars_of(self), "kind": self.kind.value}
+        request = self.request.value if self.request is not None else None
+        return {**vars_of(self), "kind": self.kind.value, "request": request}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Need:
         data = clean_tree(data)
-        return cls(**{**data, "kind": NeedKind(data["kind"])})
+        request = data.get("request")
+        return cls(
+            **{
+                **data,
+                "kind": NeedKind(data["kind"]),
+                "request": Prerequisite(request) if request is not None else None,
+            }
+        )
 
 
 @dataclass(frozen=True)
