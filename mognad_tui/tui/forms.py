@@ -7,6 +7,7 @@ Esc cancels, and every label that may hold typed text is literal ``Content``.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -65,8 +66,8 @@ class Form(Localized, ModalScreen[Any]):
         for area in self.query(TextArea):
             area.cursor_blink = self.mognad.cursor_blink
 
-    def error(self, key: str) -> None:
-        self.query_one("#form-error", Label).update(Content(self.t(key)))
+    def error(self, key: str, **fields: Any) -> None:
+        self.query_one("#form-error", Label).update(Content(self.t(key, **fields)))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -91,6 +92,15 @@ class Form(Localized, ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def example_due(today: date | None = None) -> str:
+    """An example due date a facilitator could really write: the end of the month three
+    months ahead, never a date already past (a fixed example ages into the past)."""
+    today = today or date.today()
+    month0 = today.month - 1 + 3
+    year, month = today.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
 
 
 def _label(text: str) -> Label:
@@ -175,7 +185,7 @@ class ActionForm(Form):
         yield _label(self.t("action_form.owner"))
         yield Input(a.owner, id="action-owner", max_length=MAX_SHORT_TEXT, compact=True)
         yield _label(self.t("action_form.due"))
-        yield Input(a.due, id="action-due", max_length=10, placeholder="2026-03-31", compact=True)
+        yield Input(a.due, id="action-due", max_length=10, placeholder=example_due(), compact=True)
         with Horizontal(classes="form-pair"):
             with Vertical():
                 yield _label(self.t("action_form.priority"))
@@ -221,7 +231,7 @@ class ActionForm(Form):
             try:
                 date.fromisoformat(due)
             except ValueError:
-                self.error("action_form.due_bad")
+                self.error("action_form.due_bad", example=example_due())
                 return None
         need = self.action.need
         if self.needs:
