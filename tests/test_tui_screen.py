@@ -233,11 +233,17 @@ async def test_g_draws_the_largest_code_the_terminal_holds(meeting: Meeting, siz
 
 
 def test_a_wide_screen_puts_the_text_beside_a_larger_code():
-    small = full_screen_fit(JOIN_URL, 118, 36, 8, 44)
-    assert small.scale == 2 and small.beside
-    large = full_screen_fit(JOIN_URL, 198, 60, 8, 44)
-    assert large.scale >= 3
-    tiny = full_screen_fit(JOIN_URL, 30, 10, 8, 44)
+    # A real join link carries a 32-character key: a 33-module code.
+    url = "http://192.168.1.20:8765/j/" + "k" * 32
+    assert qr_size(url, 0)[0] == 33
+    projector = full_screen_fit(url, 118, 36, 8, 40)
+    assert projector.scale == 2 and projector.beside
+    assert qr_size(url, projector.border, 2)[1] <= 36
+    large = full_screen_fit(url, 198, 60, 8, 40)
+    assert large.scale == 3 and large.border >= 1
+    small = full_screen_fit(url, 78, 24, 8, 40)
+    assert small.scale == 1 and small.border >= PANEL_BORDER
+    tiny = full_screen_fit(url, 30, 10, 8, 40)
     assert tiny.scale == 1  # never zero: something is drawn
 
 

@@ -61,12 +61,16 @@ class Builder:
         return Content.assemble(*self.parts)
 
 
-def render_result(result: QuestionResult, lang: str, width: int) -> Content:
-    """The body under a revealed question, fitted to ``width`` cells."""
-    return _render(result, lang, width).build()
+def render_result(
+    result: QuestionResult, lang: str, width: int, *, spacious: bool = False
+) -> Content:
+    """The body under a revealed question, fitted to ``width`` cells. ``spacious`` (the
+    presentation view on a tall screen) puts a blank line between the bars, so each row reads
+    on its own from the back of the room."""
+    return _render(result, lang, width, spacious).build()
 
 
-def _render(result: QuestionResult, lang: str, width: int) -> Builder:
+def _render(result: QuestionResult, lang: str, width: int, spacious: bool = False) -> Builder:
     width = max(20, width)
     out = Builder()
     if result.held and not result.shown and result.n >= result.threshold:
@@ -107,6 +111,8 @@ def _render(result: QuestionResult, lang: str, width: int) -> Builder:
         out.append("\n")
         for line in more:  # the rest of a long label under its first line, beside no bar
             out.append(line, style=label_style)
+            out.append("\n")
+        if spacious:
             out.append("\n")
     summary = Builder()
     if result.kind is Kind.SCALE:

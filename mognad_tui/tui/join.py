@@ -20,7 +20,7 @@ from textual.widgets import Digits, Label
 
 from mognad_tui.tui.base import Localized, show_text
 from mognad_tui.tui.messages import MeetingChanged
-from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode, full_screen_fit
+from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode, full_screen_fit, qr_size
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ class JoinScreen(Localized, Screen[None]):
     #: Rows under the code for the address, the code, the count and the hint; columns beside
     #: it for the same text on a wide screen.
     BELOW_ROWS = 8
-    BESIDE_COLS = 44
+    BESIDE_COLS = 40
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="full-layout"):
@@ -163,6 +163,9 @@ class JoinScreen(Localized, Screen[None]):
         fit = full_screen_fit(qr.url, width - 2, height, self.BELOW_ROWS, self.BESIDE_COLS)
         qr.border, qr.scale = fit.border, fit.scale
         self.set_class(fit.beside, "-beside")
+        # Beside the code, the text sits at the code's middle height.
+        rows = qr_size(qr.url, fit.border, fit.scale)[1]
+        self.query_one("#full-text").styles.height = rows if fit.beside else "auto"
         qr.refresh(layout=True)
 
     def action_dismiss_screen(self) -> None:

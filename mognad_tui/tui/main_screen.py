@@ -25,7 +25,7 @@ from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
 from mognad_tui.tui.prompt_view import NotesArea, PromptView
-from mognad_tui.tui.question_view import QuestionView
+from mognad_tui.tui.question_view import QuestionView, ResultView
 
 PROMPT_ACTIONS = {"notes", "timer", "timer_reset"}
 QUESTION_ACTIONS = {"toggle_open", "reveal", "hide_results", "tally", "private"}
@@ -87,12 +87,21 @@ class MainScreen(Localized, Screen[None]):
         self.query_one("#agenda", Agenda).border_title = self.t("agenda.title")
         self.refresh_all()
 
+    #: Rows from which the presentation view spaces the result's bars apart.
+    SPACIOUS_ROWS = 36
+
     def watch_presenting(self, presenting: bool) -> None:
         self.set_class(presenting, "-presenting")
+        self._space_result()
+
+    def _space_result(self) -> None:
+        spacious = self.presenting and self.size.height >= self.SPACIOUS_ROWS
+        self.query_one(ResultView).set_spacious(spacious)
 
     def on_resize(self) -> None:
         # Below 100 columns the footer needs every cell for the meeting's own keys.
         self.query_one(Footer).show_command_palette = self.size.width >= 100
+        self._space_result()
 
     # ------------------------------------------------------------ refreshing
 

@@ -20,9 +20,12 @@ from textual.widget import Widget
 
 QR_STYLE = Style(color="#000000", bgcolor="#ffffff")
 #: Quiet zone in modules. The standard asks for 4; 2 is what most phone readers need and saves
-#: width in the side panel. The full-screen view uses 4.
+#: width in the side panel. The full-screen view uses 4 when that costs no size; its page is
+#: white around the code, so a narrower drawn zone (down to ``MIN_BORDER``) still leaves a
+#: wide light margin, except at the screen's own edge.
 PANEL_BORDER = 2
 FULL_BORDER = 4
+MIN_BORDER = 1
 
 _HALF = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
 
@@ -70,8 +73,9 @@ def full_screen_fit(url: str, width: int, height: int, below_rows: int, beside_c
 
     Only whole scales keep every module the same size (a reader samples module centres), so
     the choice is between layouts and quiet zones: a 120x36 projector fits a code twice as
-    large with the text beside it and a 2-module quiet zone as with 4 modules and the text
-    under it. Ties go to the standard quiet zone, then to the text under the code."""
+    large with the text beside it and a narrow drawn quiet zone (the page around it is white)
+    as with 4 modules and the text under it. Ties go to the wider quiet zone, then to the text
+    under the code."""
     candidates = [
         Fit(
             fitting_scale(
@@ -83,7 +87,7 @@ def full_screen_fit(url: str, width: int, height: int, below_rows: int, beside_c
             border,
             beside,
         )
-        for border in (FULL_BORDER, PANEL_BORDER)
+        for border in (FULL_BORDER, PANEL_BORDER, MIN_BORDER)
         for beside in (False, True)
     ]
     best = max(candidates, key=lambda f: (f.scale, f.border, not f.beside))
