@@ -172,6 +172,28 @@ async def test_z_gives_the_question_the_whole_screen_and_brings_the_panels_back(
         assert centre.outer_size.width == narrow
 
 
+async def test_the_presentation_view_spaces_the_bars_on_a_projector(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await pilot.press("space")
+        await answer(meeting, SCALE, [1, 2, 3, 3, 4])
+        await pilot.press("r")
+        await settled(pilot)
+
+        def gap_after_first_bar() -> bool:
+            result = app.main.query_one("#question-result")
+            return result.render().plain.splitlines()[1] == ""  # type: ignore[union-attr]
+
+        assert not gap_after_first_bar()
+        await pilot.press("z")
+        await settled(pilot)
+        assert gap_after_first_bar()
+        await pilot.press("z")
+        await settled(pilot)
+        assert not gap_after_first_bar()
+
+
 # ---------------------------------------------------------------- results in full
 
 
