@@ -303,3 +303,19 @@ async def test_a_bad_due_date_is_explained_with_a_future_example(meeting: Meetin
         await pilot.press("ctrl+s")
         await settled(pilot)
         assert f"till exempel {example_due()}" in squashed(app)
+
+
+async def test_the_palette_finds_the_presentation_view_and_the_pause(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Helskärm")
+        await until(pilot, lambda: "Helskärm på/av" in screen_text(app))
+        await pilot.press("enter")
+        await settled(pilot)
+        assert app.main.presenting
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Paus")
+        await until(pilot, lambda: "Paus: dölj skärmen" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PauseScreen))

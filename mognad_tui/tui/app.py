@@ -432,6 +432,11 @@ class MognadApp(App[None]):
         if not isinstance(self.screen, PauseScreen):
             self.push_screen(PauseScreen())
 
+    def action_present(self) -> None:
+        """The palette's way to ``z``: the presentation view on or off."""
+        self._back_to_main()
+        self.main.presenting = not self.main.presenting
+
     def action_overview(self) -> None:
         if not isinstance(self.screen, OverviewScreen):
             self._back_to_main()
