@@ -336,7 +336,27 @@ def cmd_new(args: argparse.Namespace) -> int:
         threshold=args.threshold,
     )
     print(path.name)
+    if sys.stderr.isatty():  # a person at a terminal; scripts read the name alone on stdout
+        print(T("new_next", lang, command=run_command(args, path.name)), file=sys.stderr)
     return 0
+
+
+def run_command(args: argparse.Namespace, name: str) -> str:
+    """The command that starts ``name``, with the data folder when a flag chose it."""
+    import shlex
+
+    parts = ["mognad", "run", name]
+    if getattr(args, "data_dir", None):
+        parts[2:2] = ["--data-dir", str(args.data_dir)]
+    return shlex.join(parts)
+
+
+def select(message: str, choices: list[Any], lang: str) -> Any:
+    """``questionary.select`` in the meeting's language: its own hint is English only
+    ("(Use arrow keys)"), so ours replaces it."""
+    import questionary
+
+    return questionary.select(message, choices=choices, instruction=T("ask_arrows", lang)).ask()
 
 
 def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> dict | None:
@@ -365,7 +385,7 @@ def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> d
             )
             for s in sets
         ]
-        picked = questionary.select(T("ask_set", lang), choices=choices).ask()
+        picked = select(T("ask_set", lang), choices, lang)
         if picked is None:
             return None
         out["set"] = picked
@@ -465,7 +485,7 @@ def cmd_close(args: argparse.Namespace) -> int:
             questionary.Choice(T("close_no", lang), value=False),
             questionary.Choice(T("close_yes", lang), value=True),
         ]
-        if not questionary.select(T("close_ask", lang), choices=choices).ask():
+        if not select(T("close_ask", lang), choices, lang):
             print(T("close_cancelled", lang))
             return 1
     try:
@@ -836,7 +856,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         questionary.Choice(safe(f"{s.title} ({s.name}, {s.created})"), value=s.name)
         for s in sessions
     ]
-    picked = questionary.select(T("start_pick", lang), choices=choices).ask()
+    picked = select(T("start_pick", lang), choices, lang)
     if picked is None:
         return 1
     if picked == new:

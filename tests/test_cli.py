@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -343,3 +345,75 @@ def test_exports_do_not_single_out_a_latecomer(tmp_path):
     assert said[-1] is True  # the JSON says the figures are the ones shown before
     _answer(data, name, "vardag-information", [1, 1])
     assert figures()[0] == 6
+
+
+def test_wizard_speaks_swedish_even_in_questionary_s_own_hint(tmp_path, monkeypatch):
+    """questionary's select says "(Use arrow keys)" unless told otherwise: the Swedish
+    wizard says it in Swedish."""
+    import io
+
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.data_structures import Size
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output.vt100 import Vt100_Output
+
+    from mognad_tui import cli
+
+    monkeypatch.setattr(cli, "_is_interactive", lambda: True)
+    monkeypatch.chdir(tmp_path)
+    screen = io.StringIO()
+    output = Vt100_Output(screen, lambda: Size(rows=24, columns=100), term="dumb")
+    codes: list[int] = []
+    with create_pipe_input() as pipe:
+
+        def wizard() -> None:
+            with create_app_session(input=pipe, output=output):
+                codes.append(cli.main(["new", "--data-dir", str(tmp_path / "d")]))
+
+        thread = threading.Thread(target=wizard)
+        thread.start()
+        pipe.send_text("Enhet Väst\r")
+        # Answer the list only once it is drawn, as a person would, so its hint is drawn too.
+        deadline = time.monotonic() + 30
+        while "Vilket frågeset?" not in screen.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pipe.send_text("\r")
+        thread.join(30)
+    assert codes == [0]
+    drawn = screen.getvalue()
+    assert "välj med piltangenterna" in drawn
+    assert "Use arrow keys" not in drawn
+
+
+def test_new_on_a_terminal_says_how_to_start_the_meeting(tmp_path):
+    """On stderr, so a script reading the name on stdout is unchanged; only on a terminal."""
+    import pty
+
+    data = tmp_path / "möten d"
+    command = [sys.executable, "-m", "mognad_tui", "new", "--name", "Enhet Nord"]
+    main, secondary = pty.openpty()
+    try:
+        result = subprocess.run(
+            [*command, "--data-dir", str(data)],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, "MOGNAD_LANG": ""},
+            text=True,
+            timeout=60,
+        )
+        os.close(secondary)
+        said = b""
+        with contextlib.suppress(OSError):
+            while chunk := os.read(main, 4096):
+                said += chunk
+    finally:
+        os.close(main)
+    assert result.returncode == 0
+    assert result.stdout == "enhet-nord\n"
+    text = said.decode()
+    assert "Starta det med: mognad run --data-dir" in text
+    assert f"'{data}' enhet-nord" in text
+    # Off a terminal (a script): the name alone, nothing on stderr.
+    piped = mognad("new", "--name", "Enhet Syd", "--data-dir", str(data))
+    assert piped.stdout == "enhet-syd\n" and piped.stderr == ""

@@ -125,12 +125,18 @@ async def test_help_lists_every_key(meeting: Meeting):
         text = screen_text(app)
         for key, label in [
             ("→ / n", "Nästa"),
-            ("← / p", "Förra"),
+            ("← / p", "Föregående"),
             ("mellanslag", "Öppna/stäng"),
-            ("r", "Resultat"),
+            ("r", "Visa resultat"),
+            ("r", "Dölj resultat"),
+            ("z", "Helskärm"),
+            ("z", "Visa dagordning"),
+            (".", "Paus"),
             ("q", "Avsluta"),
             ("b", "Behov"),
-            ("t", "Räkna in händer"),
+            ("t", "Skriv in handuppräckning"),
+            ("u", "Visa resultat när alla svarat (på/av)"),
+            ("1–9", "Välj svar vid röstning på tangentbordet"),
             ("k", "Rösta på tangentbordet"),
             ("o", "Översikt"),
             ("Ctrl+P", "Kommandon"),
@@ -431,6 +437,7 @@ async def test_free_text_is_moderated_and_shown_literally(meeting: Meeting):
             await pilot.press("h" if current == "Dölj mig" else "a")
         assert len(meeting.approved_texts(FREE_TEXT)) == 5
         await pilot.press("escape")
+        await pilot.press("full_stop")  # moderation left the room's screen blanked: show it
         await pilot.press("r")
         await pilot.pause()
         assert app.is_running and app.return_code is None

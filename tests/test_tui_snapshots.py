@@ -1,6 +1,7 @@
 """Snapshots of the main screens at the smallest supported size (80x24) and a projector size
 (120x36): a discussion prompt with the agenda and the join panel, an open question, a revealed
-question and the results overview; and the full-screen QR code.
+question and the results overview; the presentation view (also at 200x60); and the
+full-screen QR code.
 
 A real session with the built-in set, a fixed clock and no blinking cursor, so the pictures only
 change when the screen does. Update with ``pytest tests/test_tui_snapshots.py --snapshot-update``
@@ -101,3 +102,17 @@ def test_full_screen_qr(snap_compare, meeting: Meeting):
         await pilot.press("g")
 
     assert snapshot(snap_compare, meeting, (120, 36), before)
+
+
+@pytest.mark.parametrize("size", [*SIZES, (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presentation_view(snap_compare, meeting: Meeting, size):
+    """``z``: the revealed question fills the screen, labels in full, read from the back."""
+
+    async def before(pilot: Pilot) -> None:
+        await meeting.go_to(SCALE)
+        await meeting.set_voting(SCALE, Voting.OPEN)
+        await answer(meeting, SCALE, [1, 2, 2, 3, 3, 3, 3, 3, 4, 4, 5, "dont_know"])
+        await pilot.press("r")
+        await pilot.press("z")
+
+    assert snapshot(snap_compare, meeting, size, before)

@@ -59,6 +59,7 @@ from mognad_tui.tui.messages import (
 from mognad_tui.tui.moderation import ModerationScreen
 from mognad_tui.tui.needs import NeedsScreen
 from mognad_tui.tui.overview import OverviewScreen
+from mognad_tui.tui.pause import PauseScreen
 
 #: Event kinds that follow a phone's answer: repainted in batches.
 BATCHED = frozenset({Change.COUNT, Change.JOINED, Change.MODERATION})
@@ -77,6 +78,7 @@ LETTER_ACTIONS = frozenset(
         "new_poll",
         "export",
         "toggle_theme",
+        "blank",
     }
 )
 
@@ -425,6 +427,16 @@ class MognadApp(App[None]):
         if not isinstance(self.screen, JoinScreen):
             self.push_screen(JoinScreen(self.join_state()))
 
+    def action_blank(self) -> None:
+        """Cover what the room sees with "Paus" (the screen's own key shows it again)."""
+        if not isinstance(self.screen, PauseScreen):
+            self.push_screen(PauseScreen())
+
+    def action_present(self) -> None:
+        """The palette's way to ``z``: the presentation view on or off."""
+        self._back_to_main()
+        self.main.presenting = not self.main.presenting
+
     def action_overview(self) -> None:
         if not isinstance(self.screen, OverviewScreen):
             self._back_to_main()
@@ -513,6 +525,9 @@ class MognadApp(App[None]):
             self.say(T("error.not_question", self.lang), severity="warning")
             return
         self._back_to_main()
+        # Opens blanked: the room sees "Paus", not the texts under review, and keeps seeing
+        # it after the dialog closes until the facilitator shows the meeting again.
+        self.push_screen(PauseScreen())
         self.push_screen(ModerationScreen(self.meeting, question))
 
     # ------------------------------------------------------------ needs, actions, polls

@@ -29,6 +29,8 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("cmd.overview", "overview"),
     ("cmd.export", "export"),
     ("cmd.join", "join"),
+    ("cmd.present", "present"),
+    ("cmd.blank", "blank"),
     ("cmd.tally", "tally"),
     ("cmd.private", "private"),
     ("cmd.moderate", "moderate"),

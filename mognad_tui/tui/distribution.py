@@ -9,6 +9,8 @@ shows literally; styles may name theme variables (``$accent``) so bars suit ligh
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.content import Content
 
 from mognad_tui.i18n import format_number
@@ -36,8 +38,10 @@ def _number(value: float, lang: str) -> str:
     return format_number(value, lang, decimals=0 if float(value).is_integer() else 1)
 
 
-def _truncate(label: str, width: int) -> str:
-    return label if len(label) <= width else label[: max(1, width - 1)] + "…"
+def wrap_label(label: str, width: int) -> list[str]:
+    """A label in lines of at most ``width`` cells, never cut: the room reads every option in
+    full ("Alla ska kunna dela dokument", not "Alla ska kunna dela dokume…")."""
+    return textwrap.wrap(label, max(1, width), break_on_hyphens=False) or [""]
 
 
 class Builder:
@@ -57,12 +61,16 @@ class Builder:
         return Content.assemble(*self.parts)
 
 
-def render_result(result: QuestionResult, lang: str, width: int) -> Content:
-    """The body under a revealed question, fitted to ``width`` cells."""
-    return _render(result, lang, width).build()
+def render_result(
+    result: QuestionResult, lang: str, width: int, *, spacious: bool = False
+) -> Content:
+    """The body under a revealed question, fitted to ``width`` cells. ``spacious`` (the
+    presentation view on a tall screen) puts a blank line between the bars, so each row reads
+    on its own from the back of the room."""
+    return _render(result, lang, width, spacious).build()
 
 
-def _render(result: QuestionResult, lang: str, width: int) -> Builder:
+def _render(result: QuestionResult, lang: str, width: int, spacious: bool = False) -> Builder:
     width = max(20, width)
     out = Builder()
     if result.held and not result.shown and result.n >= result.threshold:
@@ -83,15 +91,16 @@ def _render(result: QuestionResult, lang: str, width: int) -> Builder:
     if result.kind is Kind.TEXT:
         return _render_texts(result, lang, out)
     rows = result.distribution or ()
-    labels = [_truncate(row.label, MAX_LABEL) for row in rows]
-    label_w = min(MAX_LABEL, max((len(x) for x in labels), default=0), width // 2)
+    label_w = min(MAX_LABEL, max((len(row.label) for row in rows), default=0), width // 2)
     counts = [str(row.count) for row in rows]
     count_w = max((len(c) for c in counts), default=1)
     bar_w = max(4, min(MAX_BAR, width - label_w - count_w - 4))
     top = max((row.count for row in rows), default=0) or 1
-    for row, label, count in zip(rows, labels, counts, strict=True):
+    for row, count in zip(rows, counts, strict=True):
         dont_know = row.value == DONT_KNOW
-        out.append(_truncate(label, label_w).ljust(label_w), style="dim" if dont_know else "")
+        label_style = "dim" if dont_know else ""
+        first, *more = wrap_label(row.label, label_w)
+        out.append(first.ljust(label_w), style=label_style)
         out.append("  ")
         drawn = bar(row.count / top, bar_w)
         if dont_know:  # a pattern, not only a colour: "don't know" is no point on the scale
@@ -100,6 +109,11 @@ def _render(result: QuestionResult, lang: str, width: int) -> Builder:
         out.append("  ")
         out.append(count.rjust(count_w), style="bold")
         out.append("\n")
+        for line in more:  # the rest of a long label under its first line, beside no bar
+            out.append(line, style=label_style)
+            out.append("\n")
+        if spacious:
+            out.append("\n")
     summary = Builder()
     if result.kind is Kind.SCALE:
         if result.median is not None and result.mean is not None:

@@ -7,6 +7,7 @@ Esc cancels, and every label that may hold typed text is literal ``Content``.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -70,8 +71,8 @@ class Form(Localized, ModalScreen[Any]):
         if self.FIRST_FIELD:
             self.query_one(self.FIRST_FIELD, Input).focus()
 
-    def error(self, key: str) -> None:
-        self.query_one("#form-error", Label).update(Content(self.t(key)))
+    def error(self, key: str, **fields: Any) -> None:
+        self.query_one("#form-error", Label).update(Content(self.t(key, **fields)))
 
     def typed(self, field: str) -> str:
         return self.query_one(field, Input).value.strip()
@@ -122,6 +123,15 @@ class Form(Localized, ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def example_due(today: date | None = None) -> str:
+    """An example due date a facilitator could really write: the end of the month three
+    months ahead, never a date already past (a fixed example ages into the past)."""
+    today = today or date.today()
+    month0 = today.month - 1 + 3
+    year, month = today.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, calendar.monthrange(year, month)[1]).isoformat()
 
 
 def _label(text: str) -> Label:
@@ -209,7 +219,7 @@ class ActionForm(Form):
         a = self.action
         yield from _text_field("#action-what", self.t("action_form.what"), a.what)
         yield from _text_field("#action-owner", self.t("action_form.owner"), a.owner)
-        yield from _text_field("#action-due", self.t("action_form.due"), a.due, "2026-03-31", 10)
+        yield from _text_field("#action-due", self.t("action_form.due"), a.due, example_due(), 10)
         with Horizontal(classes="form-pair"):
             with Vertical():
                 yield _label(self.t("action_form.priority"))
@@ -231,7 +241,7 @@ class ActionForm(Form):
             try:
                 date.fromisoformat(due)
             except ValueError:
-                self.error("action_form.due_bad")
+                self.error("action_form.due_bad", example=example_due())
                 return None
         need = self.picked("#action-need") if self.needs else self.action.need
         return self.action.with_changes(

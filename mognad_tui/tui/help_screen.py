@@ -21,6 +21,7 @@ KEY_NAMES = {
     "enter": "help.enter",
     "escape": "help.escape",
     "question_mark": "?",
+    "full_stop": ".",
     "ctrl+p": "Ctrl+P",
     "ctrl+q": "Ctrl+Q",
 }

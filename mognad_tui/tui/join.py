@@ -13,14 +13,14 @@ from urllib.parse import urlsplit
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Horizontal, Middle, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Label
 
 from mognad_tui.tui.base import Localized, TextLabel, show_text
 from mognad_tui.tui.messages import MeetingChanged
-from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode
+from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode, full_screen_fit, qr_size
 
 
 @dataclass(frozen=True)
@@ -117,20 +117,22 @@ class JoinScreen(Localized, Screen[None]):
         super().__init__()
         self.state = state
 
+    #: Rows under the code for the address, the code, the count and the hint; columns beside
+    #: it for the same text on a wide screen.
+    BELOW_ROWS = 8
+    BESIDE_COLS = 40
+
     def compose(self) -> ComposeResult:
-        with Middle(), Center():
-            yield QRCode(self.state.url, border=FULL_BORDER, fit="screen", id="full-qr")
-        with Center():
-            yield Label(Content(_short_url(self.state.url)), id="full-url")
-        with Center(id="full-code-row"):
-            if _digits_safe(self.state.code):
-                yield Digits(self.state.code, id="full-code")
-            else:
-                yield Label(Content(self.state.code), id="full-code-text")
-        with Center():
-            yield TextLabel(id="full-joined", markup=False)
-        with Center():
-            yield TextLabel(id="full-hint", markup=False)
+        with Horizontal(id="full-layout"):
+            yield QRCode(self.state.url, border=FULL_BORDER, id="full-qr")
+            with Vertical(id="full-text"):
+                yield Label(Content(_short_url(self.state.url)), id="full-url")
+                if _digits_safe(self.state.code):
+                    yield Digits(self.state.code, id="full-code")
+                else:
+                    yield Label(Content(self.state.code), id="full-code-text")
+                yield TextLabel(id="full-joined", markup=False)
+                yield TextLabel(id="full-hint", markup=False)
 
     def on_mount(self) -> None:
         self.show(self.state)
@@ -140,6 +142,7 @@ class JoinScreen(Localized, Screen[None]):
         qr = self.query_one("#full-qr", QRCode)
         if qr.url != state.url:
             qr.set_url(state.url)
+            self._fit()
         show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
         hint = state.error or state.notice or self.t("join.scan")
         show_text(self.query_one("#full-hint", Label), hint)
@@ -149,7 +152,21 @@ class JoinScreen(Localized, Screen[None]):
         self.show(self.mognad.join_state())
 
     def on_resize(self) -> None:
-        self.query_one("#full-qr", QRCode).refresh(layout=True)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The largest code this terminal holds; the text goes where it leaves most room."""
+        qr = self.query_one("#full-qr", QRCode)
+        if not qr.url:
+            return
+        width, height = self.size
+        fit = full_screen_fit(qr.url, width - 2, height, self.BELOW_ROWS, self.BESIDE_COLS)
+        qr.border, qr.scale = fit.border, fit.scale
+        self.set_class(fit.beside, "-beside")
+        # Beside the code, the text sits at the code's middle height.
+        rows = qr_size(qr.url, fit.border, fit.scale)[1]
+        self.query_one("#full-text").styles.height = rows if fit.beside else "auto"
+        qr.refresh(layout=True)
 
     def action_dismiss_screen(self) -> None:
         self.dismiss()

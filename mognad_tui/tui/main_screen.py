@@ -25,10 +25,10 @@ from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
 from mognad_tui.tui.prompt_view import NotesArea, PromptView
-from mognad_tui.tui.question_view import QuestionView
+from mognad_tui.tui.question_view import QuestionView, ResultView
 
 PROMPT_ACTIONS = {"notes", "timer", "timer_reset"}
-QUESTION_ACTIONS = {"toggle_open", "reveal", "tally", "private"}
+QUESTION_ACTIONS = {"toggle_open", "reveal", "hide_results", "tally", "private"}
 #: Changes after which the answer counts and the join panel are drawn again.
 REFRESH_COUNTS = frozenset(Change) - {Change.NEEDS, Change.ACTIONS, Change.DISK}
 
@@ -40,9 +40,16 @@ class MainScreen(Localized, Screen[None]):
         Binding("right,n", "next", "key.next", key_display="→"),
         Binding("left,p", "prev", "key.prev", key_display="←"),
         Binding("space", "toggle_open", "key.toggle_open", key_display="help.space"),
+        # One key, two actions: the footer names what ``r`` does now (show or hide), so
+        # nobody hides a result the room is reading while meaning to show it.
         Binding("r", "reveal", "key.reveal"),
+        Binding("r", "hide_results", "key.hide_results"),
         Binding("question_mark", "app.help", "key.help", key_display="?"),
         Binding("q", "app.request_quit", "key.quit"),
+        # After help and quit: on a narrow footer those two must stay in view.
+        Binding("z", "present(True)", "key.present"),
+        Binding("z", "present(False)", "key.present_off"),
+        Binding("full_stop", "app.blank", "key.blank", key_display="."),
         Binding("m", "moderate", "key.moderate"),
         Binding("enter", "notes", "key.notes", key_display="⏎"),
         Binding("s", "timer", "key.timer"),
@@ -52,9 +59,14 @@ class MainScreen(Localized, Screen[None]):
         Binding("u", "auto_reveal", "key.auto_reveal", show=False),
     ]
 
-    #: The kind of item shown; the footer (which rebuilds all its keys) is redrawn only when
-    #: it changes.
-    keys_for: var[tuple[type | None, Kind | None]] = var((type(None), None), bindings=True)
+    #: The kind of item shown and its voting state; the footer (which rebuilds all its keys)
+    #: is redrawn only when they change.
+    keys_for: var[tuple[type | None, Kind | None, Voting | None]] = var(
+        (type(None), None, None), bindings=True
+    )
+    #: The presentation view: the question and its result fill the screen; the agenda and
+    #: the join panel step aside (the one-line join summary stays) until ``z`` again.
+    presenting: var[bool] = var(False, bindings=True)
 
     def __init__(self, meeting: Meeting) -> None:
         super().__init__(id="main")
@@ -75,9 +87,21 @@ class MainScreen(Localized, Screen[None]):
         self.query_one("#agenda", Agenda).border_title = self.t("agenda.title")
         self.refresh_all()
 
+    #: Rows from which the presentation view spaces the result's bars apart.
+    SPACIOUS_ROWS = 36
+
+    def watch_presenting(self, presenting: bool) -> None:
+        self.set_class(presenting, "-presenting")
+        self._space_result()
+
+    def _space_result(self) -> None:
+        spacious = self.presenting and self.size.height >= self.SPACIOUS_ROWS
+        self.query_one(ResultView).set_spacious(spacious)
+
     def on_resize(self) -> None:
         # Below 100 columns the footer needs every cell for the meeting's own keys.
         self.query_one(Footer).show_command_palette = self.size.width >= 100
+        self._space_result()
 
     # ------------------------------------------------------------ refreshing
 
@@ -119,9 +143,11 @@ class MainScreen(Localized, Screen[None]):
         self._refresh_keys()
 
     def _refresh_keys(self) -> None:
-        """Redraw the footer only when the kind of item changed: it rebuilds all its keys."""
+        """Redraw the footer only when the kind of item or its voting state changed: it
+        rebuilds all its keys."""
         item = self.current_item
-        self.keys_for = (type(item), getattr(item, "kind", None))
+        state = self.meeting.voting(item.id) if isinstance(item, Question) else None
+        self.keys_for = (type(item), getattr(item, "kind", None), state)
 
     @on(MeetingChanged)
     def _meeting_changed(self, message: MeetingChanged) -> None:
@@ -141,6 +167,7 @@ class MainScreen(Localized, Screen[None]):
         self.query_one(Agenda).rebuild()
         if isinstance(self.current_item, Question):
             self.question_view.update_state()
+        self._refresh_keys()
         self.refresh_join()
 
     def refresh_counts(self) -> None:
@@ -183,6 +210,11 @@ class MainScreen(Localized, Screen[None]):
             return isinstance(item, Prompt)
         if action in QUESTION_ACTIONS and not isinstance(item, Question):
             return False
+        if action in ("reveal", "hide_results"):
+            revealed = self.meeting.voting(item.id) is Voting.REVEALED  # type: ignore[union-attr]
+            return revealed is (action == "hide_results")
+        if action == "present":
+            return parameters == (not self.presenting,)
         if action == "tally":
             return isinstance(item, Question) and item.kind.tallied
         if action == "private":
@@ -208,8 +240,17 @@ class MainScreen(Localized, Screen[None]):
     def action_reveal(self) -> None:
         item = self.current_item
         if isinstance(item, Question):
-            call = partial(self.meeting.toggle_reveal, item.id)
+            call = partial(self.meeting.set_voting, item.id, Voting.REVEALED)
             self.post_message(MeetingCall(call, wait=False))
+
+    def action_hide_results(self) -> None:
+        item = self.current_item
+        if isinstance(item, Question):
+            call = partial(self.meeting.set_voting, item.id, Voting.CLOSED)
+            self.post_message(MeetingCall(call, wait=False))
+
+    def action_present(self, on: bool) -> None:
+        self.presenting = on
 
     def action_notes(self) -> None:
         if isinstance(self.current_item, Prompt):

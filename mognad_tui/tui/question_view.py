@@ -26,14 +26,21 @@ from mognad_tui.tui.distribution import render_result
 class ResultView(Static):
     """The revealed result; re-laid out when its width changes."""
 
-    #: What is drawn: (result, language, width). Textual calls ``watch_drawing`` only when it
-    #: changes, so a repaint with the same figures costs nothing.
-    drawing: var[tuple[results.QuestionResult | None, str, int] | None] = var(None, init=False)
+    #: What is drawn: (result, language, width, spacious). Textual calls ``watch_drawing``
+    #: only when it changes, so a repaint with the same figures costs nothing.
+    drawing: var[tuple[results.QuestionResult | None, str, int, bool] | None] = var(
+        None, init=False
+    )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result: results.QuestionResult | None = None
         self.lang = "sv"
+        self.spacious = False
+
+    def set_spacious(self, spacious: bool) -> None:
+        self.spacious = spacious
+        self._draw()
 
     def show(self, result: results.QuestionResult | None, lang: str) -> None:
         self.result = result
@@ -42,11 +49,14 @@ class ResultView(Static):
 
     def _draw(self) -> None:
         width = self.content_region.width or (self.app.size.width // 2)
-        self.drawing = (self.result, self.lang, width)
+        self.drawing = (self.result, self.lang, width, self.spacious)
 
-    def watch_drawing(self, drawing: tuple[results.QuestionResult | None, str, int]) -> None:
-        result, lang, width = drawing
-        self.update("" if result is None else render_result(result, lang, width))
+    def watch_drawing(self, drawing: tuple[results.QuestionResult | None, str, int, bool]) -> None:
+        result, lang, width, spacious = drawing
+        if result is None:
+            self.update("")
+        else:
+            self.update(render_result(result, lang, width, spacious=spacious))
 
     def on_resize(self) -> None:
         self._draw()
