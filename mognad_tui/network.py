@@ -192,3 +192,40 @@ def local_candidates(*, ipv6: bool = False) -> list[Candidate]:
     if not ranked:
         ranked = [Candidate("", "127.0.0.1", Kind.LOOPBACK, True, 4)]
     return ranked
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the diagnosis: ``code`` names its sentence in a face's catalogue;
+    ``problem`` marks what likely keeps phones out (``mognad check`` then exits 1)."""
+
+    code: str
+    problem: bool
+    detail: str = ""
+
+
+def diagnose(
+    candidates: Iterable[Candidate], *, reachable: bool | None, platform: str
+) -> list[Finding]:
+    """What likely keeps phones from reaching this machine, from its ranked addresses, whether
+    the port answered on the chosen address (None: not tried) and ``sys.platform``.
+
+    A VPN is a problem even beside a LAN address: many tunnels route or block the local
+    network. The firewall cannot be seen from here without rights, so on Windows and macOS
+    it is only named, as is the guest network that isolates devices.
+    """
+    ranked = list(candidates)
+    findings = []
+    if not ranked or not ranked[0].reachable:
+        findings.append(Finding("no_lan", True))
+    if reachable is False:
+        findings.append(Finding("unreachable", True))
+    vpn = sorted({c.name or c.address for c in ranked if c.kind is Kind.VPN})
+    if vpn:
+        findings.append(Finding("vpn", True, ", ".join(vpn)))
+    if platform == "win32":
+        findings.append(Finding("firewall_windows", False))
+    elif platform == "darwin":
+        findings.append(Finding("firewall_macos", False))
+    findings.append(Finding("guest", False))
+    return findings
