@@ -67,7 +67,8 @@ T = Catalog(
             "cmd_check_long": (
                 "Visar datorns adresser och vilken QR-koden använder, prövar att porten svarar,\n"
                 "säger om en VPN eller en brandvägg troligen är i vägen och ger en adress som\n"
-                "en telefon i rummet kan öppna för att pröva. Stoppa med Ctrl-C eller --seconds.\n\n"
+                "en telefon i rummet kan öppna för att pröva.\n"
+                "Stoppa med Ctrl-C eller --seconds.\n\n"
                 "Slutkod: 0 inget hinder hittades (eller en telefon nådde datorn),\n"
                 "1 något hindrar troligen telefonerna, 2 fel i kommandot."
             ),
@@ -298,7 +299,8 @@ T = Catalog(
             "cmd_check_long": (
                 "Shows this computer's addresses and which one the QR code uses, tests that the\n"
                 "port answers, says whether a VPN or a firewall is likely in the way, and gives\n"
-                "an address a phone in the room can open to test. Stop with Ctrl-C or --seconds.\n\n"
+                "an address a phone in the room can open to test.\n"
+                "Stop with Ctrl-C or --seconds.\n\n"
                 "Exit code: 0 nothing in the way found (or a phone reached the computer),\n"
                 "1 something likely keeps phones out, 2 wrong usage."
             ),

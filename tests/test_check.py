@@ -12,9 +12,9 @@ import sys
 import urllib.request
 
 import pytest
+from test_cli import mognad, no_traceback
 
 from mognad_tui.network import Candidate, Kind, diagnose, local_candidates
-from test_cli import mognad, no_traceback
 
 URL = re.compile(r"^\s+(http://\S+/check)$", re.M)
 

@@ -14,7 +14,6 @@ import errno
 import ipaddress
 import logging
 import signal
-import socket
 import ssl
 from collections.abc import Callable, Iterable
 from pathlib import Path
