@@ -229,3 +229,13 @@ def diagnose(
         findings.append(Finding("firewall_macos", False))
     findings.append(Finding("guest", False))
     return findings
+
+
+def listening_candidates(bind: str) -> list[Candidate]:
+    """The addresses a server bound to ``bind`` is reached on, best first: every interface's
+    for 0.0.0.0 (IPv4 only) or :: (both), else the bound address alone. Blocking (it reads
+    the system's tables): call it off the event loop."""
+    if bind in ("0.0.0.0", "::", ""):
+        return local_candidates(ipv6=bind == "::")
+    given = classify(Interface("", bind))
+    return [given or Candidate("", bind, Kind.OTHER, True, 4)]

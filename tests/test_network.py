@@ -116,3 +116,13 @@ def test_this_machine_gives_a_usable_address() -> None:
     best = ipaddress.ip_address(ranked[0].address)
     others = [c for c in ranked if c.kind is not Kind.LOOPBACK]
     assert not others or not best.is_loopback
+
+
+def test_a_bound_address_stands_alone() -> None:
+    from mognad_tui.network import listening_candidates
+
+    assert [(c.address, c.kind) for c in listening_candidates("127.0.0.1")] == [
+        ("127.0.0.1", Kind.LOOPBACK)
+    ]
+    assert [c.address for c in listening_candidates("meeting.kommun.se")] == ["meeting.kommun.se"]
+    assert all(c.version == 4 for c in listening_candidates("0.0.0.0"))

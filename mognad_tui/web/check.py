@@ -21,14 +21,10 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from mognad_tui import network
 from mognad_tui.model import DEFAULT_PORT
 from mognad_tui.web.messages import MESSAGES
+from mognad_tui.web.server import url_host
 
 #: How long the self-test waits for its own answer.
 PROBE_TIMEOUT = 5.0
-_ANY = ("0.0.0.0", "::", "")
-
-
-def _url_host(address: str) -> str:
-    return f"[{address}]" if ":" in address else address
 
 
 @dataclass
@@ -54,15 +50,11 @@ class CheckServer:
 
     @property
     def url(self) -> str:
-        return f"http://{_url_host(self.address)}:{self.bound_port}/check"
+        return f"http://{url_host(self.address)}:{self.bound_port}/check"
 
     async def start(self) -> None:
         bind = self.host or "0.0.0.0"
-        if bind in _ANY:
-            self.candidates = await asyncio.to_thread(network.local_candidates, ipv6=bind == "::")
-        else:
-            given = network.classify(network.Interface("", bind))
-            self.candidates = [given or network.Candidate("", bind, network.Kind.OTHER, True, 4)]
+        self.candidates = await asyncio.to_thread(network.listening_candidates, bind)
         app = web.Application()
         app.router.add_get("/check", self._page)
         runner = web.AppRunner(app, access_log=None)  # never a phone's address in a log

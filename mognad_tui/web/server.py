@@ -98,7 +98,8 @@ def tls_context(cert: str | Path, key: str | Path) -> ssl.SSLContext:
     return context
 
 
-def _url_host(host: str) -> str:
+def url_host(host: str) -> str:
+    """An address as it goes into a URL: IPv6 in brackets."""
     with contextlib.suppress(ValueError):
         if ipaddress.ip_address(host).version == 6:
             return f"[{host}]"
@@ -157,14 +158,9 @@ class WebServer:
         if self._runner is not None:
             return self.url
         bind = self.host or "0.0.0.0"
-        if bind in _ANY:
-            # The blocking reads (psutil, a routing lookup) take a few milliseconds: off the loop.
-            candidates = await asyncio.to_thread(network.local_candidates, ipv6=bind == "::")
-            shown = candidates[0].address
-        else:
-            candidates = [c for c in [network.classify(network.Interface("", bind))] if c]
-            shown = bind
-        self.addresses = tuple(candidates)
+        # The blocking reads (psutil, a routing lookup) take a few milliseconds: off the loop.
+        self.addresses = tuple(await asyncio.to_thread(network.listening_candidates, bind))
+        shown = self.addresses[0].address if bind in _ANY else bind
         # The request's own socket address covers any interface it arrived on; the names
         # shown and bound are added for a Host that names them (a host name given to --host).
         hosts = (*self.allowed_hosts, shown, *([] if bind in _ANY else [bind]))
@@ -202,7 +198,7 @@ class WebServer:
         self._previous_handler = loop.get_exception_handler()
         loop.set_exception_handler(guard.loop_exception_handler(loop.get_exception_handler()))
         self.port = int(runner.addresses[0][1])
-        self.url = f"{self.scheme}://{_url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
+        self.url = f"{self.scheme}://{url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
         return self.url
 
     async def stop(self) -> None:
