@@ -120,21 +120,23 @@ def classify(interface: Interface) -> Candidate | None:
 
 
 def rank(
-    interfaces: Iterable[Interface], *, route: str | None = None, ipv6: bool = True
+    interfaces: Iterable[Interface], *, route: str | None = None, versions: Iterable[int] = (4, 6)
 ) -> list[Candidate]:
     """Every usable address, the one to put in the QR code first.
 
     ``route`` is the source address the system's routing table would use towards a private
     network (``route_address``): among equals it wins, since that is where the traffic goes.
-    ``ipv6=False`` leaves IPv6 out (a server bound to 0.0.0.0 does not listen there).
+    ``versions`` keeps the IP versions the server listens on: 0.0.0.0 is IPv4 only, and
+    asyncio binds :: as IPv6 only.
     """
+    wanted = set(versions)
     seen: set[str] = set()
     found: list[Candidate] = []
     for interface in interfaces:
         candidate = classify(interface)
         if candidate is None or candidate.address in seen:
             continue
-        if candidate.version == 6 and not ipv6:
+        if candidate.version not in wanted:
             continue
         seen.add(candidate.address)
         found.append(candidate)
@@ -146,9 +148,9 @@ def rank(
 
 
 def choose(
-    interfaces: Iterable[Interface], *, route: str | None = None, ipv6: bool = True
+    interfaces: Iterable[Interface], *, route: str | None = None, versions: Iterable[int] = (4, 6)
 ) -> Candidate | None:
-    ranked = rank(interfaces, route=route, ipv6=ipv6)
+    ranked = rank(interfaces, route=route, versions=versions)
     return ranked[0] if ranked else None
 
 
@@ -180,17 +182,19 @@ def route_address() -> str | None:
     return None
 
 
-def local_candidates(*, ipv6: bool = False) -> list[Candidate]:
-    """This machine's addresses, ranked (``rank``). When the system lists none, the routed
-    address stands alone, and loopback at the very least."""
-    route = route_address()
-    ranked = rank(read_interfaces(), route=route, ipv6=ipv6)
+def local_candidates(version: int = 4) -> list[Candidate]:
+    """This machine's addresses of one IP version, ranked (``rank``). When the system lists
+    none, the routed address stands alone, and loopback at the very least."""
+    route = route_address() if version == 4 else None
+    ranked = rank(read_interfaces(), route=route, versions=(version,))
     if not any(c.kind is not Kind.LOOPBACK for c in ranked) and route:
         routed = classify(Interface("", route))
         if routed is not None and routed.kind is not Kind.LOOPBACK:
             ranked.insert(0, routed)
     if not ranked:
-        ranked = [Candidate("", "127.0.0.1", Kind.LOOPBACK, True, 4)]
+        ranked = [
+            Candidate("", "127.0.0.1" if version == 4 else "::1", Kind.LOOPBACK, True, version)
+        ]
     return ranked
 
 
@@ -233,9 +237,11 @@ def diagnose(
 
 def listening_candidates(bind: str) -> list[Candidate]:
     """The addresses a server bound to ``bind`` is reached on, best first: every interface's
-    for 0.0.0.0 (IPv4 only) or :: (both), else the bound address alone. Blocking (it reads
-    the system's tables): call it off the event loop."""
-    if bind in ("0.0.0.0", "::", ""):
-        return local_candidates(ipv6=bind == "::")
+    IPv4 address for 0.0.0.0, IPv6 for :: (asyncio binds it IPv6 only), else the bound address
+    alone. Blocking (it reads the system's tables): call it off the event loop."""
+    if bind in ("0.0.0.0", ""):
+        return local_candidates(4)
+    if bind == "::":
+        return local_candidates(6)
     given = classify(Interface("", bind))
     return [given or Candidate("", bind, Kind.OTHER, True, 4)]

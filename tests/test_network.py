@@ -96,7 +96,8 @@ def test_interfaces_that_are_down_are_left_out() -> None:
 def test_ipv4_before_ipv6_and_ipv6_left_out_when_not_listened_on() -> None:
     table = [Interface("wlan0", "fd00::5"), Interface("wlan0", "192.168.1.5")]
     assert choose(table).address == "192.168.1.5"  # type: ignore[union-attr]
-    assert all(c.version == 4 for c in rank(table, ipv6=False))
+    assert all(c.version == 4 for c in rank(table, versions=(4,)))
+    assert [c.address for c in rank(table, versions=(6,))] == ["fd00::5"]
 
 
 def test_the_routed_address_wins_among_equals() -> None:
@@ -126,3 +127,5 @@ def test_a_bound_address_stands_alone() -> None:
     ]
     assert [c.address for c in listening_candidates("meeting.kommun.se")] == ["meeting.kommun.se"]
     assert all(c.version == 4 for c in listening_candidates("0.0.0.0"))
+    # asyncio binds :: as IPv6 only: an IPv4 address would not answer.
+    assert all(c.version == 6 for c in listening_candidates("::"))
