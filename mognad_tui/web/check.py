@@ -98,6 +98,7 @@ class CheckServer:
         body = (
             f'<!doctype html><html lang="{self.lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="data:,">'  # no second request for a favicon
             f"<title>{t('check_title')}</title></head>"
             '<body style="font-family:sans-serif;font-size:1.3rem;margin:2rem;line-height:1.5">'
             f"<h1>{t('check_title')}</h1><p>{t('check_ok')}</p></body></html>"
