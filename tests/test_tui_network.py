@@ -58,18 +58,18 @@ async def test_no_phone_hint_two_minutes_after_the_first_question_and_gone_on_jo
     async with app.run_test(size=SIZE) as pilot:
         await settled(pilot)
         clock.now += timedelta(minutes=10)  # time before any question opens does not count
-        app.watch_phones()
+        app.look_for_phones()
         await settled(pilot)
         assert HINT not in join_panel(app)
         await pilot.press("space")  # open the first question
         await settled(pilot)
         assert meeting.voting(WARMUP) is Voting.OPEN
         clock.now += timedelta(seconds=119)
-        app.watch_phones()
+        app.look_for_phones()
         await settled(pilot)
         assert HINT not in join_panel(app)
         clock.now += timedelta(seconds=2)
-        app.watch_phones()
+        app.look_for_phones()
         await settled(pilot)
         panel = join_panel(app)
         assert HINT in panel
@@ -95,13 +95,13 @@ async def test_no_phone_hint_on_a_small_screen_and_in_english(tmp_path: Path):
             await pilot.press("space")
             await settled(pilot)
             clock.now += timedelta(minutes=3)
-            app.watch_phones()
+            app.look_for_phones()
             await settled(pilot)
             assert "No phone has connected: same Wi-Fi? firewall? mognad check" in squashed(app)
             # No room for the whole hint on 24 rows: it also comes once as a toast.
             toasts = [n.message for n in app._notifications]
             assert toasts == [T("join.no_phone", "en", minutes=2)]
-            app.watch_phones()
+            app.look_for_phones()
             await settled(pilot)
             assert len(app._notifications) == 1
     finally:
@@ -116,7 +116,7 @@ async def test_no_hint_without_a_server_to_reach(meeting: Meeting):
         await pilot.press("space")
         await settled(pilot)
         clock.now += timedelta(minutes=5)
-        app.watch_phones()
+        app.look_for_phones()
         await settled(pilot)
         assert HINT not in join_panel(app)
 

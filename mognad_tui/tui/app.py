@@ -340,9 +340,9 @@ class MognadApp(App[None]):
         if self._first_open is not None or not self.meeting.open_questions():
             return
         self._first_open = self.clock()
-        self.set_timer(NO_PHONE_AFTER.total_seconds(), self.watch_phones)
+        self.set_timer(NO_PHONE_AFTER.total_seconds(), self.look_for_phones)
 
-    def watch_phones(self) -> None:
+    def look_for_phones(self) -> None:
         """Look again whether phones have joined: shows or clears the join panel's hint. The
         timer calls it when the two minutes are up by the wall clock; the app's ``clock`` may
         say otherwise (a test's), so it waits on until that clock agrees too."""
@@ -351,7 +351,7 @@ class MognadApp(App[None]):
             return
         left = (self._first_open + NO_PHONE_AFTER - self.clock()).total_seconds()
         if left > 0:
-            self.set_timer(left, self.watch_phones)
+            self.set_timer(left, self.look_for_phones)
         elif not self._no_phone_told and self._no_phone_hint():
             # Once, as a toast too: a short screen has no room for it under the QR code.
             self._no_phone_told = True
