@@ -138,6 +138,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
     p.add_argument("--self-paced", action="store_true", help=t("opt_self_paced"))
 
+    p = command("check")
+    p.add_argument("--host", help=t("opt_host"))
+    p.add_argument("--port", type=port, help=t("opt_port", port=DEFAULT_PORT))
+    p.add_argument("--seconds", type=int, metavar="N", help=t("opt_seconds"))
+
     p = command("answer")
     p.add_argument("url", metavar="URL", help=t("arg_url"))
 
@@ -814,6 +819,74 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Whether phones can reach this machine: the same diagnosis the join panel gives."""
+    import asyncio
+
+    from mognad_tui import network
+    from mognad_tui.web.check import CheckServer
+
+    lang = args.lang
+
+    def say(key: str, **fields: Any) -> None:
+        print(T(key, lang, **fields), flush=True)
+
+    def phone(count: int) -> None:
+        say("check_phone", count=count)
+
+    server = CheckServer(args.host, args.port, lang=lang, on_phone=phone)
+    problems: list[network.Finding] = []
+
+    async def check() -> None:
+        await server.start()
+        try:
+            if server.moved_from is not None:
+                say("check_port_moved", old=server.moved_from, new=server.bound_port)
+            say("check_addresses")
+            for n, c in enumerate(server.candidates):
+                if n and c.kind is network.Kind.LOOPBACK:
+                    continue  # no phone uses it; it only matters when it is all there is
+                mark = "*" if n == 0 else " "
+                kind = T(f"check_kind_{c.kind}", lang)
+                print(f"  {mark} {c.address:<15}  {safe(c.name or '-')}: {kind}")
+            say("check_chosen", address=server.address)
+            reachable = await server.probe()
+            key = "check_reach_ok" if reachable else "check_reach_fail"
+            say(key, port=server.bound_port, address=server.address)
+            findings = network.diagnose(
+                server.candidates, reachable=reachable, platform=sys.platform
+            )
+            for finding in findings:
+                print()
+                say(f"check_{finding.code}", detail=finding.detail, port=server.bound_port)
+            problems.extend(f for f in findings if f.problem)
+            print()
+            say("check_summary_problem" if problems else "check_summary_ok")
+            print()
+            say("check_open")
+            print(f"  {server.url}", flush=True)
+            if args.seconds is not None:
+                say("check_waiting_seconds", seconds=args.seconds)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.Event().wait(), args.seconds)
+            else:
+                say("check_waiting")
+                await asyncio.Event().wait()
+        finally:
+            if not server.phones:
+                say("check_no_phone")
+            await server.stop()
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the usual way to end
+        try:
+            asyncio.run(check())
+        except (OSError, UnicodeError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise UserError(T("err_check", lang, reason=reason)) from None
+    # A phone that opened the page is proof that outweighs any likely problem.
+    return 0 if server.phones or not problems else 1
+
+
 # ------------------------------------------------------------------ participants' side
 
 
@@ -873,6 +946,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": cmd_run,
     "demo": cmd_demo,
     "serve": cmd_serve,
+    "check": cmd_check,
     "answer": cmd_answer,
     "simulate": cmd_simulate,
     "export": cmd_export,

@@ -63,6 +63,15 @@ T = Catalog(
             "cmd_serve": "starta bara deltagarsidan (utan skärmen)",
             "cmd_serve_long": "Startar deltagarsidan utan terminalskärmen och skriver länken på\n"
             "en egen rad. Stoppa med Ctrl-C.",
+            "cmd_check": "pröva om telefonerna når datorn",
+            "cmd_check_long": (
+                "Visar datorns adresser och vilken QR-koden använder, prövar att porten svarar,\n"
+                "säger om en VPN eller en brandvägg troligen är i vägen och ger en adress som\n"
+                "en telefon i rummet kan öppna för att pröva.\n"
+                "Stoppa med Ctrl-C eller --seconds.\n\n"
+                "Slutkod: 0 inget hinder hittades (eller en telefon nådde datorn),\n"
+                "1 något hindrar troligen telefonerna, 2 fel i kommandot."
+            ),
             "cmd_answer": "svara från en terminal (utan mobil)",
             "cmd_answer_long": "Svara på mötets frågor från en terminal, för den som inte har "
             "en mobil.",
@@ -172,6 +181,59 @@ T = Catalog(
             "demo_title": "Demo Enhet Exempel",
             "serve_running": "Deltagarsidan är igång. Stoppa med Ctrl-C.",
             "serve_stopped": "Deltagarsidan har stoppats.",
+            "opt_seconds": "stoppa efter så många sekunder (standard: vänta tills Ctrl-C)",
+            "check_addresses": "Datorns adresser:",
+            "check_kind_wireless": "trådlöst nätverk",
+            "check_kind_wired": "nätverkskabel",
+            "check_kind_other": "nätverk",
+            "check_kind_vpn": "VPN, telefonerna når den inte",
+            "check_kind_virtual": "virtuellt nätverk (WSL, Docker, virtuell dator), "
+            "telefonerna når den inte",
+            "check_kind_link_local": "adress utan nätverk, telefonerna når den inte",
+            "check_kind_loopback": "bara den här datorn",
+            "check_chosen": "QR-koden och länken använder {address}.",
+            "check_port_moved": "Port {old} är upptagen (pågår ett möte?), så kontrollen "
+            "använder port {new}.",
+            "check_reach_ok": "Port {port} svarar på {address} från den här datorn.",
+            "check_reach_fail": "Port {port} svarar inte på {address}, inte ens från den här "
+            "datorn.",
+            "check_no_lan": (
+                "Datorn har ingen adress i ett vanligt nätverk som telefonerna når. Anslut "
+                "datorn till samma wifi som telefonerna, eller gör datorn till surfzon "
+                "(i Windows: Mobil hotspot) och låt telefonerna ansluta till den."
+            ),
+            "check_unreachable": (
+                "Något på datorn stoppar anslutningar till porten. Prova en annan port med "
+                "--port, eller starta om datorns nätverk."
+            ),
+            "check_vpn": (
+                "En VPN är påslagen ({detail}). Den kan hindra telefonerna att nå datorn: "
+                "stäng av den under mötet om telefonerna inte kommer in."
+            ),
+            "check_firewall_windows": (
+                "Windows Defender-brandväggen frågar första gången om Python får ta emot "
+                "anslutningar. Välj Tillåt för privata nätverk. På en dator som IT sköter kan "
+                "det kräva en administratör: be IT tillåta inkommande TCP-port {port} för "
+                "Python, eller gör datorn till surfzon."
+            ),
+            "check_firewall_macos": (
+                "macOS kan fråga om Python får ta emot inkommande anslutningar. Välj Tillåt."
+            ),
+            "check_guest": (
+                "Gästnätverk skiljer ofta enheterna åt så att de inte når varandra. Kommer "
+                "telefonen inte in fast inget annat hindrar, prova ett annat wifi eller gör "
+                "datorn till surfzon."
+            ),
+            "check_open": "Öppna den här adressen på en telefon i samma wifi som rummets "
+            "telefoner:",
+            "check_waiting_seconds": "Väntar på en telefon (högst {seconds} s). Stoppa med Ctrl-C.",
+            "check_waiting": "Väntar på en telefon. Stoppa med Ctrl-C.",
+            "check_phone": "En telefon öppnade sidan: den når datorn (telefoner hittills: "
+            "{count}).",
+            "check_no_phone": "Ingen telefon öppnade sidan.",
+            "check_summary_ok": "Inget hinder hittades.",
+            "check_summary_problem": "Något hindrar troligen telefonerna, se ovan.",
+            "err_check": "Kontrollen kunde inte starta: {reason}",
             "warn_synced": (
                 "Varning: sessionsmappen {path} ligger i en mapp som synkas ({service}). "
                 "Om tjänsten sparar varje version av filerna går det att se i vilken ordning "
@@ -248,6 +310,15 @@ T = Catalog(
             "cmd_serve": "start only the participants' page (no screen)",
             "cmd_serve_long": "Starts the participants' page without the terminal screen and\n"
             "prints the link on a line of its own. Stop with Ctrl-C.",
+            "cmd_check": "test whether phones reach this computer",
+            "cmd_check_long": (
+                "Shows this computer's addresses and which one the QR code uses, tests that the\n"
+                "port answers, says whether a VPN or a firewall is likely in the way, and gives\n"
+                "an address a phone in the room can open to test.\n"
+                "Stop with Ctrl-C or --seconds.\n\n"
+                "Exit code: 0 nothing in the way found (or a phone reached the computer),\n"
+                "1 something likely keeps phones out, 2 wrong usage."
+            ),
             "cmd_answer": "answer from a terminal (no phone)",
             "cmd_answer_long": "Answer the meeting's questions from a terminal, for someone "
             "without a phone.",
@@ -356,6 +427,58 @@ T = Catalog(
             "demo_title": "Demo Example Unit",
             "serve_running": "The participants' page is running. Stop with Ctrl-C.",
             "serve_stopped": "The participants' page has stopped.",
+            "opt_seconds": "stop after this many seconds (default: wait for Ctrl-C)",
+            "check_addresses": "This computer's addresses:",
+            "check_kind_wireless": "wireless network",
+            "check_kind_wired": "network cable",
+            "check_kind_other": "network",
+            "check_kind_vpn": "VPN, phones do not reach it",
+            "check_kind_virtual": "virtual network (WSL, Docker, a virtual machine), "
+            "phones do not reach it",
+            "check_kind_link_local": "address without a network, phones do not reach it",
+            "check_kind_loopback": "this computer only",
+            "check_chosen": "The QR code and the link use {address}.",
+            "check_port_moved": "Port {old} is taken (is a meeting running?), so the check "
+            "uses port {new}.",
+            "check_reach_ok": "Port {port} answers on {address} from this computer.",
+            "check_reach_fail": "Port {port} does not answer on {address}, not even from this "
+            "computer.",
+            "check_no_lan": (
+                "This computer has no address on an ordinary network that phones reach. "
+                "Connect it to the same Wi-Fi as the phones, or make it a hotspot "
+                "(in Windows: Mobile hotspot) and let the phones join that."
+            ),
+            "check_unreachable": (
+                "Something on this computer stops connections to the port. Try another port "
+                "with --port, or restart the computer's network."
+            ),
+            "check_vpn": (
+                "A VPN is on ({detail}). It can keep phones from reaching this computer: turn "
+                "it off during the meeting if the phones cannot get in."
+            ),
+            "check_firewall_windows": (
+                "Windows Defender Firewall asks the first time whether Python may accept "
+                "connections. Choose Allow for private networks. On a laptop managed by IT "
+                "that may need an administrator: ask IT to allow incoming TCP port {port} for "
+                "Python, or make the laptop a hotspot."
+            ),
+            "check_firewall_macos": (
+                "macOS may ask whether Python may accept incoming connections. Choose Allow."
+            ),
+            "check_guest": (
+                "Guest networks often keep devices apart so that they cannot reach each other. "
+                "If the phone cannot get in although nothing else is in the way, try another "
+                "Wi-Fi or make the laptop a hotspot."
+            ),
+            "check_open": "Open this address on a phone on the same Wi-Fi as the room's phones:",
+            "check_waiting_seconds": "Waiting for a phone (at most {seconds} s). Stop with Ctrl-C.",
+            "check_waiting": "Waiting for a phone. Stop with Ctrl-C.",
+            "check_phone": "A phone opened the page: it reaches this computer (phones so far: "
+            "{count}).",
+            "check_no_phone": "No phone opened the page.",
+            "check_summary_ok": "Nothing in the way found.",
+            "check_summary_problem": "Something likely keeps the phones out, see above.",
+            "err_check": "The check could not start: {reason}",
             "warn_synced": (
                 "Warning: the session folder {path} is in a synced folder ({service}). "
                 "If the service keeps every version of the files, the order the answers "

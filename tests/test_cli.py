@@ -45,7 +45,8 @@ def test_help_is_swedish_by_default_and_english_on_request():
 
 
 @pytest.mark.parametrize(
-    "command", ["new", "list", "run", "demo", "serve", "answer", "simulate", "export", "validate"]
+    "command",
+    ["new", "list", "run", "demo", "serve", "check", "answer", "simulate", "export", "validate"],
 )
 def test_every_command_has_help(command):
     result = mognad(command, "--help")

@@ -18,7 +18,7 @@ import contextlib
 import gc
 import math
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -30,6 +30,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
+from mognad_tui import network
 from mognad_tui.meeting import (
     AnswerRefused,
     BackgroundService,
@@ -84,6 +85,10 @@ LETTER_ACTIONS = frozenset(
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
+
+
+#: No phone this long after the first question opened: the join panel says what to try.
+NO_PHONE_AFTER = timedelta(minutes=2)
 
 
 class MognadApp(App[None]):
@@ -151,6 +156,8 @@ class MognadApp(App[None]):
         self._unsubscribe: Callable[[], None] | None = None
         self._meeting_closed = False
         self._background: set[asyncio.Future[Any]] = set()
+        self._first_open: datetime | None = None  # when this run first had a question open
+        self._no_phone_told = False
         self.theme = DARK_THEME
         self.title = f"mognad · {meeting.info.title}"
 
@@ -288,6 +295,8 @@ class MognadApp(App[None]):
 
     def _apply(self, kinds: frozenset[Change]) -> None:
         """Tell every screen on the stack; each repaints what it shows (``@on``)."""
+        if Change.VOTING in kinds or Change.JOINED in kinds:
+            self._note_first_open()
         for screen in self.screen_stack:
             screen.post_message(MeetingChanged(kinds))
 
@@ -327,6 +336,47 @@ class MognadApp(App[None]):
             self.say(refusal_text(exc, self.lang), severity="error")
         self._mark({Change.VOTING})
 
+    def _note_first_open(self) -> None:
+        """Start the two minutes at the first question this run opens (or found open), and
+        look again when they are up."""
+        if self._first_open is not None or not self.meeting.open_questions():
+            return
+        self._first_open = self.clock()
+        self.set_timer(NO_PHONE_AFTER.total_seconds(), self.look_for_phones)
+
+    def look_for_phones(self) -> None:
+        """Look again whether phones have joined: shows or clears the join panel's hint. The
+        timer calls it when the two minutes are up by the wall clock; the app's ``clock`` may
+        say otherwise (a test's), so it waits on until that clock agrees too."""
+        if self._first_open is None or self.meeting.joined_count:
+            self._mark({Change.JOINED})
+            return
+        left = (self._first_open + NO_PHONE_AFTER - self.clock()).total_seconds()
+        if left > 0:
+            self.set_timer(left, self.look_for_phones)
+        elif not self._no_phone_told and self._no_phone_hint():
+            # Once, as a toast too: a short screen has no room for it under the QR code.
+            self._no_phone_told = True
+            self.notify(self._no_phone_hint(), severity="warning", markup=False, timeout=30)
+        self._mark({Change.JOINED})
+
+    def _no_phone_hint(self) -> str:
+        """What to try when no phone reached the page two minutes after the first question
+        opened (the server is up: a failed start says so itself); gone once one joins."""
+        if self._first_open is None or not self.join_url or self.meeting.joined_count:
+            return ""
+        if self.clock() - self._first_open < NO_PHONE_AFTER:
+            return ""
+        minutes = int(NO_PHONE_AFTER.total_seconds() // 60)
+        return T("join.no_phone", self.lang, minutes=minutes)
+
+    def _other_addresses(self) -> tuple[str, ...]:
+        """The other addresses a phone may reach the page on (the QR code has the best)."""
+        candidates = getattr(self.server, "addresses", ())
+        return tuple(
+            c.address for c in candidates[1:] if isinstance(c, network.Candidate) and c.reachable
+        )
+
     def join_state(self) -> JoinState:
         entry = self.meeting.current
         answered = None
@@ -349,6 +399,8 @@ class MognadApp(App[None]):
             answered=answered,
             error=error,
             notice=notice,
+            others=self._other_addresses() if self.join_url else (),
+            hint=self._no_phone_hint(),
         )
 
     # ------------------------------------------------------------ helpers

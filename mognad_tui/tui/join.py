@@ -33,6 +33,8 @@ class JoinState:
     answered: int | None  # for the current question, None when the item is not a question
     error: str  # a sentence when the server did not start or is missing, else ""
     notice: str = ""  # a warning for the facilitator (typed codes paused), else ""
+    others: tuple[str, ...] = ()  # other addresses a phone may reach the page on
+    hint: str = ""  # what to try when no phone has joined for a while, else ""
 
 
 def _digits_safe(code: str) -> bool:
@@ -54,6 +56,8 @@ class JoinPanel(Localized, Vertical):
         yield TextLabel(id="join-answered", markup=False)
         yield TextLabel(id="join-error", markup=False)
         yield TextLabel(id="join-notice", markup=False)
+        yield TextLabel(id="join-others", markup=False)
+        yield TextLabel(id="join-hint", markup=False)
 
     def on_resize(self) -> None:
         self.query_one("#join-qr", QRCode).refresh(layout=True)
@@ -83,6 +87,12 @@ class JoinPanel(Localized, Vertical):
         notice = self.query_one("#join-notice", Label)
         notice.display = bool(state.notice)
         show_text(notice, state.notice)
+        others = self.query_one("#join-others", Label)
+        others.display = bool(state.others)
+        show_text(others, self.t("join.others", addresses=", ".join(state.others)))
+        hint = self.query_one("#join-hint", Label)
+        hint.display = bool(state.hint)
+        show_text(hint, state.hint)
 
 
 def _short_url(url: str) -> str:
@@ -144,7 +154,7 @@ class JoinScreen(Localized, Screen[None]):
             qr.set_url(state.url)
             self._fit()
         show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
-        hint = state.error or state.notice or self.t("join.scan")
+        hint = state.error or state.notice or state.hint or self.t("join.scan")
         show_text(self.query_one("#full-hint", Label), hint)
 
     @on(MeetingChanged)

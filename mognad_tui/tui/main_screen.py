@@ -187,6 +187,8 @@ class MainScreen(Localized, Screen[None]):
             text = f"{text} · {state.error}"
         if state.notice:
             text = f"{text} · {state.notice}"
+        if state.hint:  # one line has no room for the whole hint: the short form first
+            text = f"{self.t('join.no_phone_short')} · {text}"
         show_text(compact, text)
 
     def refresh_status(self) -> None:

@@ -21,6 +21,12 @@ MESSAGES = Catalog(
                 "kan se vad just du svarat."
             ),
             "page_title": "Digital mognad",
+            # mognad check: the page a phone opens to prove it reaches the laptop
+            "check_title": "Telefonen når datorn",
+            "check_ok": (
+                "Det fungerar: den här telefonen når datorn. Telefonerna i rummet kan gå med "
+                "i mötet. Du kan stänga sidan."
+            ),
             # join
             "join_title": "Gå med i mötet",
             "join_help": "Skriv koden som visas på skärmen i rummet.",
@@ -141,6 +147,11 @@ MESSAGES = Catalog(
                 "can see what you answered."
             ),
             "page_title": "Digital maturity",
+            "check_title": "The phone reaches the computer",
+            "check_ok": (
+                "It works: this phone reaches the computer. The phones in the room can join "
+                "the meeting. You can close this page."
+            ),
             "join_title": "Join the meeting",
             "join_help": "Type the code shown on the screen in the room.",
             "join_label": "Code",

@@ -14,7 +14,6 @@ import errno
 import ipaddress
 import logging
 import signal
-import socket
 import ssl
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
+from mognad_tui import network
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import DEFAULT_PORT
 from mognad_tui.web import connections
@@ -57,32 +57,8 @@ _ANY = ("0.0.0.0", "::", "")
 
 
 def lan_address() -> str:
-    """This machine's address on the local network, found without sending anything.
-
-    A UDP socket's ``connect()`` only asks the kernel which route and source address it would
-    use; no packet leaves the machine. A private-range target picks the interface that faces
-    the office network. If there is none, the host name's addresses are tried, then loopback.
-    """
-    for target in ("10.254.254.254", "192.168.254.254", "172.31.254.254"):
-        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect((target, 9))
-            address = s.getsockname()[0]
-            if _usable(address):
-                return address
-    with contextlib.suppress(OSError):
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if _usable(address):
-                return address
-    return "127.0.0.1"
-
-
-def _usable(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return not (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
+    """This machine's address that a phone on the room's Wi-Fi will reach (see ``network``)."""
+    return network.local_candidates()[0].address
 
 
 class CertificateError(Exception):
@@ -122,7 +98,8 @@ def tls_context(cert: str | Path, key: str | Path) -> ssl.SSLContext:
     return context
 
 
-def _url_host(host: str) -> str:
+def url_host(host: str) -> str:
+    """An address as it goes into a URL: IPv6 in brackets."""
     with contextlib.suppress(ValueError):
         if ipaddress.ip_address(host).version == 6:
             return f"[{host}]"
@@ -160,6 +137,8 @@ class WebServer:
         self.url = ""
         self.port = 0
         self.moved_from: int | None = None
+        #: Every address the page listens on, best first (the one in ``url`` leads).
+        self.addresses: tuple[network.Candidate, ...] = ()
         self._runner: web.AppRunner | None = None
         self._guard: ConnectionGuard | None = None
         self._previous_handler: object = None
@@ -179,7 +158,9 @@ class WebServer:
         if self._runner is not None:
             return self.url
         bind = self.host or "0.0.0.0"
-        shown = lan_address() if bind in _ANY else bind
+        # The blocking reads (psutil, a routing lookup) take a few milliseconds: off the loop.
+        self.addresses = tuple(await asyncio.to_thread(network.listening_candidates, bind))
+        shown = self.addresses[0].address if bind in _ANY else bind
         # The request's own socket address covers any interface it arrived on; the names
         # shown and bound are added for a Host that names them (a host name given to --host).
         hosts = (*self.allowed_hosts, shown, *([] if bind in _ANY else [bind]))
@@ -217,7 +198,7 @@ class WebServer:
         self._previous_handler = loop.get_exception_handler()
         loop.set_exception_handler(guard.loop_exception_handler(loop.get_exception_handler()))
         self.port = int(runner.addresses[0][1])
-        self.url = f"{self.scheme}://{_url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
+        self.url = f"{self.scheme}://{url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
         return self.url
 
     async def stop(self) -> None:

@@ -95,6 +95,7 @@ async def test_default_host_listens_everywhere_and_shows_the_lan_address(
     try:
         host = re.match(r"http://([^/:]+):(\d+)/j/", url).group(1)
         assert host == lan_address()
+        assert server.addresses[0].address == host  # the join panel lists the rest after it
         ipaddress.ip_address(host)
         # Bound on all interfaces: loopback reaches it too.
         assert await fetch(f"http://127.0.0.1:{server.port}/j/{meeting.join_key}") == 200
