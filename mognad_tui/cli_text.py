@@ -173,6 +173,11 @@ T = Catalog(
             "disk_order_ok": "De sparade svaren är omblandade igen.",
             "start_pick": "Vilket möte vill du leda?",
             "start_new": "Skapa ett nytt möte",
+            "start_no_terminal": (
+                "mognad utan kommando frågar vilket möte du vill leda, och det behöver en "
+                "terminal. Ange ett kommando, till exempel: mognad run MÖTE (mognad list visar "
+                "mötena)."
+            ),
         },
         "en": {
             "description": (
@@ -342,6 +347,11 @@ T = Catalog(
             "disk_order_ok": "The saved answers are shuffled again.",
             "start_pick": "Which meeting do you want to run?",
             "start_new": "Create a new meeting",
+            "start_no_terminal": (
+                "mognad without a command asks which meeting to run, and that needs a "
+                "terminal. Give a command, for example: mognad run MEETING (mognad list shows "
+                "the meetings)."
+            ),
         },
     }
 )

@@ -33,6 +33,7 @@ class JoinState:
     answered: int | None  # for the current question, None when the item is not a question
     error: str  # a sentence when the server did not start or is missing, else ""
     notice: str = ""  # a warning for the facilitator (typed codes paused), else ""
+    moved: str = ""  # the address changed since the last run: phones must scan again, else ""
 
 
 def _digits_safe(code: str) -> bool:
@@ -54,6 +55,7 @@ class JoinPanel(Localized, Vertical):
         yield Label(id="join-answered", markup=False)
         yield Label(id="join-error", markup=False)
         yield Label(id="join-notice", markup=False)
+        yield Label(id="join-moved", markup=False)
 
     def on_resize(self) -> None:
         self.query_one("#join-qr", QRCode).refresh(layout=True)
@@ -83,6 +85,9 @@ class JoinPanel(Localized, Vertical):
         notice = self.query_one("#join-notice", Label)
         notice.display = bool(state.notice)
         show_text(notice, state.notice)
+        moved = self.query_one("#join-moved", Label)
+        moved.display = bool(state.moved)
+        show_text(moved, state.moved)
 
 
 def _short_url(url: str) -> str:
@@ -141,8 +146,10 @@ class JoinScreen(Localized, Screen[None]):
         if qr.url != state.url:
             qr.set_url(state.url)
         show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
-        hint = state.error or state.notice or self.t("join.scan")
-        show_text(self.query_one("#full-hint", Label), hint)
+        hint = state.moved or state.error or state.notice or self.t("join.scan")
+        label = self.query_one("#full-hint", Label)
+        show_text(label, hint)
+        label.set_class(bool(state.moved), "-moved")
 
     @on(MeetingChanged)
     def _meeting_changed(self, _message: MeetingChanged) -> None:

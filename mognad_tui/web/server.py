@@ -22,7 +22,7 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import DEFAULT_PORT
 from mognad_tui.web import connections
 from mognad_tui.web.app import create_app
@@ -85,6 +85,17 @@ def _usable(address: str) -> bool:
     return not (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
 
 
+def _is_own_address(host: str) -> bool:
+    """Can this machine listen on ``host`` now (still on the network it was on)?"""
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0]
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.bind((address[0], 0))
+    except (OSError, UnicodeError):
+        return False
+    return True
+
+
 class CertificateError(Exception):
     """``--cert``/``--key`` cannot be used; ``problem`` is ``missing``, ``unreadable``,
     ``invalid`` (not PEM, or a key behind a password) or ``mismatch`` (the key is not the
@@ -139,6 +150,12 @@ class WebServer:
     ``OSError``: the user named it, so the user hears it. With ``ssl_context`` (see
     ``tls_context``) it serves HTTPS and the join URL says ``https://``.
 
+    With neither ``host`` nor ``port`` given, the address the meeting remembers from its last
+    run is taken again (``Meeting.remembered_address``), so phones carry on after a restart;
+    a remembered port that is taken moves like the default (``moved_from``), a remembered host
+    that is gone (another network) gives way to every interface (``host_moved_from``). The
+    address used is remembered once the server listens.
+
     ``allowed_hosts`` are the names (``--allowed-host``) the server answers to besides its own
     addresses and ``localhost``; any other ``Host`` is refused (DNS rebinding).
     """
@@ -160,6 +177,7 @@ class WebServer:
         self.url = ""
         self.port = 0
         self.moved_from: int | None = None
+        self.host_moved_from: str | None = None
         self._runner: web.AppRunner | None = None
         self._guard: ConnectionGuard | None = None
         self._previous_handler: object = None
@@ -178,6 +196,12 @@ class WebServer:
         never the short code: the URL goes into the QR code and onto links)."""
         if self._runner is not None:
             return self.url
+        remembered_host, remembered_port = self.meeting.remembered_address
+        if self.host is None and remembered_host is not None:
+            if _is_own_address(remembered_host):
+                self.host = remembered_host
+            else:
+                self.host_moved_from = remembered_host
         bind = self.host or "0.0.0.0"
         shown = lan_address() if bind in _ANY else bind
         # The request's own socket address covers any interface it arrived on; the names
@@ -195,7 +219,9 @@ class WebServer:
         )
         await runner.setup()
         guard = ConnectionGuard(capacity_for(fd_limit()))
-        port = DEFAULT_PORT if self.requested_port is None else self.requested_port
+        port = self.requested_port
+        if port is None:
+            port = remembered_port or DEFAULT_PORT
 
         def site(port: int) -> GuardedSite:
             return GuardedSite(runner, bind, port, guard, ssl_context=self.ssl_context)
@@ -218,6 +244,8 @@ class WebServer:
         loop.set_exception_handler(guard.loop_exception_handler(loop.get_exception_handler()))
         self.port = int(runner.addresses[0][1])
         self.url = f"{self.scheme}://{_url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
+        with contextlib.suppress(AnswerRefused):  # a full disk: the next run moves, and says so
+            await self.meeting.remember_address(self.host, self.port)
         return self.url
 
     async def stop(self) -> None:
