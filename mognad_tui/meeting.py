@@ -485,6 +485,12 @@ class Meeting:
         return 0
 
     @property
+    def devices_counted(self) -> int:
+        """The devices "7 av 9 har svarat" counts: those present, and during a restart's grace
+        period those from before that are not back yet."""
+        return max(len(self._joined), self.devices_awaited)
+
+    @property
     def grace_left(self) -> float:
         """Seconds left of the restart's grace period, 0 when it is over or there is none."""
         return max(0.0, self._grace_until - self._clock()) if self.devices_awaited else 0.0

@@ -371,6 +371,7 @@ class MognadApp(App[None]):
             answered=answered,
             error=error,
             notice=" ".join(notices),
+            expected=self.meeting.devices_counted,
             moved=self.address_moved,
         )
 

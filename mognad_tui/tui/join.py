@@ -33,6 +33,7 @@ class JoinState:
     answered: int | None  # for the current question, None when the item is not a question
     error: str  # a sentence when the server did not start or is missing, else ""
     notice: str = ""  # a warning for the facilitator (typed codes paused), else ""
+    expected: int = 0  # devices counted as present (see Meeting.devices_counted), if more
     moved: str = ""  # the address changed since the last run: phones must scan again, else ""
 
 
@@ -78,7 +79,8 @@ class JoinPanel(Localized, Vertical):
         answered = self.query_one("#join-answered", Label)
         answered.display = state.answered is not None
         if state.answered is not None:
-            show_text(answered, answered_text(self, state.answered, state.joined))
+            total = max(state.joined, state.expected)
+            show_text(answered, answered_text(self, state.answered, total))
         error = self.query_one("#join-error", Label)
         error.display = bool(state.error)
         show_text(error, state.error)
