@@ -346,7 +346,9 @@ def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> d
             )
             for s in sets
         ]
-        picked = questionary.select(T("ask_set", lang), choices=choices).ask()
+        picked = questionary.select(
+            T("ask_set", lang), choices=choices, instruction=T("ask_keys", lang)
+        ).ask()
         if picked is None:
             return None
         out["set"] = picked
@@ -811,7 +813,9 @@ def cmd_start(args: argparse.Namespace) -> int:
         questionary.Choice(safe(f"{s.title} ({s.name}, {s.created})"), value=s.name)
         for s in sessions
     ]
-    picked = questionary.select(T("start_pick", lang), choices=choices).ask()
+    picked = questionary.select(
+        T("start_pick", lang), choices=choices, instruction=T("ask_keys", lang)
+    ).ask()
     if picked is None:
         return 1
     if picked == new:

@@ -183,11 +183,12 @@ def test_bare_mognad_asks_in_swedish_creates_a_meeting_runs_it_and_q_quits(
     """Issue 10 item 1: `mognad` alone on a terminal (it failed on a missing --data-dir)."""
     term = Terminal(env=env, cwd=tmp_path)
     terminals.append(term)
-    term.wait_for("Vilket möte vill du leda?", "Skapa ett nytt möte")
+    screen = term.wait_for("Vilket möte vill du leda?", "Skapa ett nytt möte")
+    assert "(välj med piltangenterna och Enter)" in screen and "Use arrow keys" not in screen
     term.send(ENTER)
     term.wait_for("Vad heter gruppen?")
     term.send("Enhet Prov" + ENTER)
-    term.wait_for("Vilket frågeset?")
+    assert "Use arrow keys" not in term.wait_for("Vilket frågeset?", "piltangenterna")
     term.send(ENTER)
     screen = term.wait_for("mognad · Enhet Prov", "Dagordning", "Gå med")
     assert "Traceback" not in screen

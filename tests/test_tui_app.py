@@ -123,6 +123,8 @@ async def test_help_lists_every_key(meeting: Meeting):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
+        # The grace rule after a restart (issue 10 item 3) is in the help too.
+        assert "Efter omstart: väntar" in text and "högst 2 min" in text
         for key, label in [
             ("→ / n", "Nästa"),
             ("← / p", "Förra"),

@@ -445,6 +445,8 @@ class MognadApp(App[None]):
             (T("help.everywhere", self.lang), key_rows(list(MognadApp.BINDINGS), self.lang)),
         ]
         sections[0][1].append((T("help.digits", self.lang), T("help.digits_text", self.lang)))
+        restart = (T("help.auto_restart", self.lang), T("help.auto_restart_text", self.lang))
+        sections[0][1].append(restart)
         self.push_screen(HelpScreen(sections))
 
     def action_join(self) -> None:

@@ -59,6 +59,8 @@ _SV: dict[str, str] = {
     "help.escape": "Esc",
     "help.digits": "1–9",
     "help.digits_text": "Välj svar efter k",
+    "help.auto_restart": "u",
+    "help.auto_restart_text": "Efter omstart: väntar på mobilerna från förut, högst 2 min",
     # ---------------------------------------------------------------- header and status
     "header.app": "mognad",
     "header.step": "Steg {number} av {total}: {title}",
@@ -358,6 +360,8 @@ _EN: dict[str, str] = {
     "help.escape": "Esc",
     "help.digits": "1–9",
     "help.digits_text": "Pick an answer after k",
+    "help.auto_restart": "u",
+    "help.auto_restart_text": "After a restart: waits for the phones from before, 2 min at most",
     "header.app": "mognad",
     "header.step": "Step {number} of {total}: {title}",
     "header.polls": "Quick polls",
