@@ -9,7 +9,6 @@ limits only guard against a hang.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -21,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
+if sys.platform == "win32":  # pragma: no cover
+    pytest.skip("pseudo-terminals are POSIX", allow_module_level=True)
+
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives the pseudo-terminal")
 pyte = pytest.importorskip("pyte", reason="pyte reads the pseudo-terminal's screen")
 
 from mognad_tui.client.api import ApiError, ParticipantClient  # noqa: E402
 from mognad_tui.meeting import Meeting  # noqa: E402
 from mognad_tui.store import SessionStore  # noqa: E402
-
-if sys.platform == "win32":  # pragma: no cover
-    pytest.skip("pseudo-terminals are POSIX", allow_module_level=True)
 
 ROWS, COLS = 40, 140
 LIMIT = 90.0  # seconds: a guard against a hang on a loaded machine, never a pace
@@ -283,4 +282,3 @@ async def test_a_restart_with_phones_keeps_the_port_and_auto_reveal_waits(env, t
     assert exported.returncode == 0, exported.stderr
     question = next(q for q in json.loads(exported.stdout)["questions"] if q["id"] == SCALE)
     assert sorted(question["answers"]) == [2, 3, 4]  # no answer lost
-    await asyncio.sleep(0)

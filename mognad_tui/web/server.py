@@ -85,6 +85,17 @@ def _usable(address: str) -> bool:
     return not (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
 
 
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _is_own_address(host: str) -> bool:
     """Can this machine listen on ``host`` now (still on the network it was on)?"""
     try:
@@ -244,8 +255,10 @@ class WebServer:
         loop.set_exception_handler(guard.loop_exception_handler(loop.get_exception_handler()))
         self.port = int(runner.addresses[0][1])
         self.url = f"{self.scheme}://{_url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
+        # A loopback host is not kept: no phone reaches it, and a later run would bind only it.
+        kept_host = None if _is_loopback(self.host) else self.host
         with contextlib.suppress(AnswerRefused):  # a full disk: the next run moves, and says so
-            await self.meeting.remember_address(self.host, self.port)
+            await self.meeting.remember_address(kept_host, self.port)
         return self.url
 
     async def stop(self) -> None:
