@@ -82,6 +82,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     # Also before the command (`mognad --lang en --help`); the value is read from argv by
     # _pre_scan_lang either way, so the subcommand's default cannot hide it.
     parser.add_argument("--lang", choices=["sv", "en"], help=t("opt_lang"))
+    # For `mognad` alone (no command), which runs a meeting from the data folder. Its own dest:
+    # a command's --data-dir default (None) would otherwise hide one given before the command.
+    parser.add_argument("--data-dir", metavar="DIR", dest="top_data_dir", help=t("opt_data_dir"))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", help=t("opt_data_dir"))
     common.add_argument("--lang", choices=["sv", "en"], help=t("opt_lang"))
@@ -192,7 +195,8 @@ def main(argv: Sequence[str]) -> int:
 
 
 def data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data_dir or os.environ.get("MOGNAD_DATA_DIR") or DEFAULT_DATA_DIR)
+    given = getattr(args, "data_dir", None) or getattr(args, "top_data_dir", None)
+    return Path(given or os.environ.get("MOGNAD_DATA_DIR") or DEFAULT_DATA_DIR)
 
 
 def _store_error(exc: Exception, lang: str) -> UserError:
@@ -910,17 +914,23 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    """``mognad`` alone: pick a session or create one, then run it."""
+    """``mognad`` alone: pick a session or create one, then run it.
+
+    Without a terminal (a script, a pipe) there is nobody to ask: usage and one sentence on
+    stderr, exit 2 as for any other wrong usage."""
+    lang = args.lang
     if not _is_interactive():
-        build_parser(args.lang).print_help()
-        return 0
+        build_parser(lang).print_usage(sys.stderr)
+        print(f"mognad: {T('start_no_terminal', lang)}", file=sys.stderr)
+        return 2
     import questionary
 
     from mognad_tui import store
 
-    lang = args.lang
-    for attr in ("host", "port"):
-        setattr(args, attr, getattr(args, attr, None))
+    # The top-level parser has none of a serving command's options: their defaults here.
+    for attr, default in (("host", None), ("port", None), ("cert", None), ("key", None)):
+        setattr(args, attr, getattr(args, attr, default))
+    args.allowed_hosts = getattr(args, "allowed_hosts", [])
     sessions = [
         s for s in store.list_sessions(data_dir(args)) if not (s.error or s.locked or s.closed)
     ]

@@ -56,7 +56,10 @@ T = Catalog(
             "cmd_list_long": "Visar mötena i datamappen: namn, grupp, datum, frågeset, antal "
             "svar och läge.",
             "cmd_run": "led ett möte i terminalen",
-            "cmd_run_long": "Öppnar mötet på skärmen och startar sidan som deltagarna svarar på.",
+            "cmd_run_long": "Öppnar mötet på skärmen och startar sidan som deltagarna svarar på.\n"
+            "Efter en omstart tar sidan samma adress igen, så mobilerna fortsätter utan att\n"
+            "skanna. Visa automatiskt (u) väntar då tills lika många mobiler som förut är\n"
+            "tillbaka, högst 2 minuter.",
             "cmd_demo": "prova ett helt möte med låtsastelefoner",
             "cmd_demo_long": "Skapar ett tillfälligt möte där låtsastelefoner svarar, så att du\n"
             "kan prova utan en grupp.",
@@ -250,6 +253,11 @@ T = Catalog(
             "disk_order_ok": "De sparade svaren är omblandade igen.",
             "start_pick": "Vilket möte vill du leda?",
             "start_new": "Skapa ett nytt möte",
+            "start_no_terminal": (
+                "mognad utan kommando frågar vilket möte du vill leda, och det behöver en "
+                "terminal. Ange ett kommando, till exempel: mognad run MÖTE (mognad list visar "
+                "mötena)."
+            ),
         },
         "en": {
             "description": (
@@ -303,7 +311,9 @@ T = Catalog(
             "question set, answers and state.",
             "cmd_run": "run a meeting in the terminal",
             "cmd_run_long": "Opens the meeting on screen and starts the page participants "
-            "answer on.",
+            "answer on.\nAfter a restart the page takes the same address again, so phones carry\n"
+            "on without scanning. Show automatically (u) then waits until as many phones as\n"
+            "before are back, 2 minutes at most.",
             "cmd_demo": "try a whole meeting with simulated phones",
             "cmd_demo_long": "Creates a throwaway meeting where simulated phones answer, so you\n"
             "can try it without a group.",
@@ -495,6 +505,11 @@ T = Catalog(
             "disk_order_ok": "The saved answers are shuffled again.",
             "start_pick": "Which meeting do you want to run?",
             "start_new": "Create a new meeting",
+            "start_no_terminal": (
+                "mognad without a command asks which meeting to run, and that needs a "
+                "terminal. Give a command, for example: mognad run MEETING (mognad list shows "
+                "the meetings)."
+            ),
         },
     }
 )

@@ -60,8 +60,20 @@ DEVICE_TOKEN_LENGTH = 44
 #: The join link's secret: 24 bytes (192 bits) of an HMAC with the session secret, unpadded
 #: base64url (32 characters). Stable across restarts, never typed by anyone.
 _JOIN_KEY_BYTES = 24
+#: After a restart, seconds that auto-reveal waits for the devices that had joined before to
+#: come back (see ``Meeting.devices_awaited``).
+RESTART_GRACE = 120.0
+#: State keys: how many devices had joined (a count, never who), and the address the
+#: participants' server listened on, so a restart takes the same one.
+DEVICES_KEY = "devices"
+ADDRESS_KEY = "address"
 
 log = logging.getLogger(__name__)
+
+
+def _count(value: Any) -> int:
+    """A stored count, or 0 for anything else (a hand-edited or older session)."""
+    return value if isinstance(value, int) and value > 0 else 0
 
 
 class AnswerRefused(Exception):
@@ -150,7 +162,14 @@ class Meeting:
     is single-threaded by contract and does its disk work on its own writer thread.
     """
 
-    def __init__(self, store: SessionStore, *, self_paced: bool = False):
+    def __init__(
+        self,
+        store: SessionStore,
+        *,
+        self_paced: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        restart_grace: float = RESTART_GRACE,
+    ):
         self.store = store
         # Every answer checks its device's signed token and derives its rate and answer keys
         # from it: an HMAC each time was a measurable share of an answer's cost (see
@@ -169,6 +188,14 @@ class Meeting:
         self._private: dict[str, int] = {}
         # Until when typed join codes are paused (time.monotonic()), set by the web face.
         self._typed_paused_until = 0.0
+        # After a restart: how many devices had joined before (a count from the store, never
+        # who) and until when (``clock()``) auto-reveal waits for them to come back.
+        self._clock = clock
+        self._devices_before = _count(store.state(DEVICES_KEY))
+        self._devices_stored = self._devices_before
+        self._devices_writing = False
+        self._grace_until = clock() + restart_grace if self._devices_before else 0.0
+        self._grace_timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task] = set()
         # The loop the listeners run on: the store reports from its writer thread.
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -431,15 +458,104 @@ class Meeting:
         return _b64(hmac.new(self.store.secret, message, hashlib.sha256).digest()[:_TAG_BYTES])
 
     def join(self, token: str) -> None:
-        """Count a device as present (in memory only: who joined is never stored)."""
+        """Count a device as present (in memory only: who joined is never stored; how many
+        did is, for a restart, see ``devices_awaited``)."""
         marker = self.slot(token, "\0joined")
         if marker not in self._joined:
             self._joined[marker] = token
+            self._watch_grace()
+            self._store_devices()
             self._publish(Event(Change.JOINED))
 
     @property
     def joined_count(self) -> int:
         return len(self._joined)
+
+    @property
+    def devices_awaited(self) -> int:
+        """How many devices auto-reveal waits for before "everyone has answered" can hold.
+
+        The grace rule: after a restart (the session remembers that devices had joined
+        before), auto-reveal waits until as many devices are back as had joined before, or
+        until ``restart_grace`` seconds (two minutes) have passed since the meeting started
+        again; then it counts the devices present, as in a first run. 0 when not waiting.
+        """
+        if self._devices_before and self._clock() < self._grace_until:
+            return self._devices_before
+        return 0
+
+    @property
+    def devices_counted(self) -> int:
+        """The devices "7 av 9 har svarat" counts: those present, and during a restart's grace
+        period those from before that are not back yet."""
+        return max(len(self._joined), self.devices_awaited)
+
+    @property
+    def grace_left(self) -> float:
+        """Seconds left of the restart's grace period, 0 when it is over or there is none."""
+        return max(0.0, self._grace_until - self._clock()) if self.devices_awaited else 0.0
+
+    def _watch_grace(self) -> None:
+        """Look again when the grace period ends: nothing else happens then by itself (the
+        room may all have answered already)."""
+        if self._grace_timer is not None or not self.devices_awaited:
+            return
+        with contextlib.suppress(RuntimeError):  # no loop: a command reading the session
+            loop = asyncio.get_running_loop()
+            self._grace_timer = loop.call_later(self.grace_left, self.recheck_auto_reveal)
+
+    def recheck_auto_reveal(self) -> None:
+        """When the grace period is over: reveal what everyone present has answered."""
+        self._grace_timer = None
+        if self.devices_awaited:  # a clock that has not got there yet (tests inject one)
+            self._watch_grace()
+            return
+        if self._devices_before:
+            self._devices_before = 0
+            self._store_devices()
+            self._publish(Event(Change.JOINED))
+        for question in self.open_questions():
+            self._maybe_auto_reveal(question)
+
+    def _store_devices(self) -> None:
+        """Keep how many devices are here (a count only), one write at a time: after a crash
+        the next run knows how many to wait for. While the grace period lasts the count from
+        before stands unless more are back."""
+        wanted = max(len(self._joined), self.devices_awaited)
+        if self._devices_writing or wanted in (0, self._devices_stored):
+            return  # 0: nobody back yet, the count from before is kept for the next restart
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # no loop: a command reading the session keeps nothing
+            return
+        self._devices_writing = True
+
+        async def write() -> None:
+            try:
+                await self._write(self.store.set_state, DEVICES_KEY, wanted)
+                self._devices_stored = wanted
+            finally:
+                self._devices_writing = False
+            self._store_devices()  # more joined while this was written
+
+        self._background(write())
+
+    # ------------------------------------------------------------ the server's address
+
+    @property
+    def remembered_address(self) -> tuple[str | None, int | None]:
+        """The host (``None``: every interface) and port the participants' server had last
+        time, so the phones' saved links still work after a restart."""
+        value = self.store.state(ADDRESS_KEY) or {}
+        host = value.get("host") if isinstance(value, dict) else None
+        port = value.get("port") if isinstance(value, dict) else None
+        ok_port = isinstance(port, int) and 0 < port <= 65535
+        return (host if isinstance(host, str) and host else None, port if ok_port else None)
+
+    async def remember_address(self, host: str | None, port: int) -> None:
+        """Keep the server's own address with the session (never a participant's)."""
+        if self.remembered_address != (host or None, port):
+            await self._write(self.store.set_state, ADDRESS_KEY, {"host": host, "port": port})
 
     def answer_count(self, question_id: str) -> int:
         return self.store.answer_count(question_id)
@@ -573,12 +689,20 @@ class Meeting:
         self._publish(Event(Change.COUNT, question.id))
         if question.kind is Kind.TEXT:
             self._publish(Event(Change.MODERATION, question.id))
+        self._maybe_auto_reveal(question)
+
+    def _maybe_auto_reveal(self, question: Question) -> None:
         if self.auto_reveal and not self.self_paced and self.everyone_answered(question.id):
             self._background(self.set_voting(question.id, Voting.REVEALED))
+        elif self.devices_awaited:
+            self._watch_grace()
 
     def everyone_answered(self, question_id: str) -> bool:
         """Has every device present in this run answered? (Keyboard answers are not devices:
-        they neither count as present nor stand in for a phone that has not answered.)"""
+        they neither count as present nor stand in for a phone that has not answered.) After
+        a restart, during the grace period, the devices from before must be back first."""
+        if len(self._joined) < self.devices_awaited:
+            return False
         return bool(self._joined) and all(
             self.store.answer_for(question_id, self.slot(token, question_id)) is not None
             for token in self._joined.values()

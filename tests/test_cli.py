@@ -265,9 +265,12 @@ def test_installed_wheel_works_in_an_empty_folder(tmp_path):
     assert list((target / "mognad_tui" / "question_sets").glob("digital-mognad.*.yaml"))
 
 
-def test_no_arguments_off_a_terminal_prints_help():
+def test_no_arguments_off_a_terminal_is_a_usage_error():
+    """Nobody to ask which meeting: the usage and one sentence saying what to type, exit 2."""
     result = mognad()
-    assert result.returncode == 0 and "KOMMANDO" in result.stdout and no_traceback(result)
+    assert result.returncode == 2 and no_traceback(result)
+    assert "KOMMANDO" in result.stderr and "behöver en terminal" in result.stderr
+    assert "mognad run" in result.stderr and result.stdout == ""
 
 
 def test_port_out_of_range_is_a_usage_error(tmp_path):

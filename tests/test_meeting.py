@@ -3,6 +3,7 @@ keyboard votes, moderation, needs, actions, polls and resuming after a restart."
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 
@@ -347,3 +348,84 @@ async def test_closing_a_question_folds_away_the_arrival_order(meeting, session_
         await asyncio.sleep(0.02)
     assert b'"q1"' not in journal.read_bytes()  # answers now live only in the folded snapshot
     assert meeting.answer_count("q1") == 5
+
+
+# ---------------------------------------------------------------- after a restart
+
+
+async def _until(condition, limit: float = 10.0) -> None:
+    """Yield to the loop until ``condition()`` holds (background writes, timers); ``limit``
+    only guards against a hang."""
+    async with asyncio.timeout(limit):
+        while not condition():
+            await asyncio.sleep(0.005)
+
+
+async def _first_run(session_path, tokens) -> None:
+    """A run where ``tokens`` joined and q1 was opened with auto-reveal on; then the laptop
+    quits (or crashes) before anyone answered."""
+    store = SessionStore.open(session_path)
+    first = Meeting(store)
+    await first.set_auto_reveal(True)
+    await first.toggle_open("q1")
+    for token in tokens:
+        first.join(token)
+    await _until(lambda: store.state("devices") == len(tokens))
+    store.close()
+
+
+async def test_after_a_restart_auto_reveal_waits_for_the_devices_from_before(session_path):
+    """Issue 10 item 3: the first phone back is not "everyone present" (1 of 1)."""
+    await _first_run(session_path, ["tok-a", "tok-b", "tok-c"])
+    # Only a count is on disk: no device token, nor anything derived from one per device.
+    kept = "".join(p.read_text("utf-8") for p in session_path.rglob("*") if p.is_file())
+    assert "tok-" not in kept
+    now = [1000.0]
+    store = SessionStore.open(session_path)
+    try:
+        meeting = Meeting(store, clock=lambda: now[0])
+        assert meeting.devices_awaited == 3 and meeting.voting("q1") is Voting.OPEN
+        await meeting.submit("tok-a", "q1", 2)
+        await meeting.submit("tok-b", "q1", 3)
+        await asyncio.sleep(0)  # a reveal would have been started by now
+        assert meeting.voting("q1") is Voting.OPEN  # 2 back of 3, both answered: wait
+        assert store.state("devices") == 3  # the count from before stands meanwhile
+        await meeting.submit("tok-c", "q1", 4)  # the third is back and answers
+        await _until(lambda: meeting.voting("q1") is Voting.REVEALED)
+        assert sorted(store.answers("q1")) == [2, 3, 4]  # no answer lost
+    finally:
+        store.close()
+
+
+async def test_after_the_grace_period_the_devices_present_count(session_path):
+    await _first_run(session_path, ["tok-a", "tok-b", "tok-c"])
+    now = [1000.0]
+    store = SessionStore.open(session_path)
+    try:
+        meeting = Meeting(store, clock=lambda: now[0], restart_grace=120)
+        await meeting.submit("tok-a", "q1", 2)
+        assert meeting.grace_left == 120
+        now[0] += 119
+        meeting.recheck_auto_reveal()  # what the grace timer calls
+        await asyncio.sleep(0)
+        assert meeting.voting("q1") is Voting.OPEN
+        now[0] += 1
+        meeting.recheck_auto_reveal()  # the grace is over: 1 of 1 present has answered
+        await _until(lambda: meeting.voting("q1") is Voting.REVEALED)
+        assert meeting.devices_awaited == 0
+        await _until(lambda: store.state("devices") == 1)  # the room now is one device
+    finally:
+        store.close()
+
+
+async def test_the_grace_timer_reveals_by_itself(session_path):
+    """Nobody else comes back: when the grace period ends, what everyone present answered
+    is revealed without another answer to trigger it."""
+    await _first_run(session_path, ["tok-a", "tok-b"])
+    store = SessionStore.open(session_path)
+    try:
+        meeting = Meeting(store, restart_grace=0.2)
+        await meeting.submit("tok-a", "q1", 2)
+        await _until(lambda: meeting.voting("q1") is Voting.REVEALED)
+    finally:
+        store.close()

@@ -123,6 +123,8 @@ async def test_help_lists_every_key(meeting: Meeting):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
+        # The grace rule after a restart (issue 10 item 3) is in the help too.
+        assert "Efter omstart: väntar" in text and "högst 2 min" in text
         for key, label in [
             ("→ / n", "Nästa"),
             ("← / p", "Föregående"),
@@ -713,6 +715,82 @@ async def test_small_screen_folds_the_join_panel(meeting: Meeting):
         assert "Kod 4821 · 0 anslutna · g visar QR-koden" in squashed(app)
         await pilot.press("g")
         assert isinstance(app.screen, JoinScreen)
+
+
+class MovedServer(FakeServer):
+    """The web face after a restart whose remembered port (8765) was taken."""
+
+    moved_from = 8765
+    port = 40123
+
+    def __init__(self) -> None:
+        super().__init__("http://192.168.1.20:40123/j/4821")
+
+
+async def test_a_moved_address_is_said_large_with_the_new_qr_code(meeting: Meeting):
+    """Issue 10 item 2: on the screen itself, at once, not after leaving the app."""
+    await meeting.remember_address(None, 8765)
+    app = make_app(meeting, server=MovedServer())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await settled(pilot)
+        assert isinstance(app.screen, JoinScreen)  # the full-screen QR code, unasked
+        assert app.screen.query_one("#full-qr").url.endswith(":40123/j/4821")
+        text = squashed(app)
+        assert "NY ADRESS: port 8765 var upptagen, så sidan har nu port 40123." in text
+        assert "Alla måste skanna QR-koden igen." in text
+        await pilot.press("escape")
+        await settled(pilot)
+        assert "NY ADRESS" in region_text(app, "#join-moved")  # and it stays in the panel
+
+
+async def test_a_first_run_that_moves_from_the_default_port_opens_nothing(meeting: Meeting):
+    """No phone has the old address yet: nothing to scan again."""
+    app = make_app(meeting, server=MovedServer())
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await settled(pilot)
+        assert not isinstance(app.screen, JoinScreen)
+        assert "NY ADRESS" not in squashed(app)
+
+
+async def test_after_a_restart_auto_reveal_waits_and_says_so(session: Path):
+    """Issue 10 item 3 on the screen: the first phone back answers, nothing is revealed, the
+    panel says how many are back; the grace period over, the result shows by itself."""
+    first = open_meeting(session)
+    await first.set_auto_reveal(True)
+    await first.go_to(SCALE)
+    await first.toggle_open(SCALE)
+    for n in range(3):
+        first.join(f"t{n}")
+    await until_state(first, lambda: first.store.state("devices") == 3)
+    first.store.close()
+    now = [0.0]
+    store = SessionStore.open(session)
+    meeting = Meeting(store, clock=lambda: now[0])
+    app = make_app(meeting, server=FakeServer())
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await meeting.submit("t0", SCALE, 2)
+            await settled(pilot)
+            assert meeting.voting(SCALE) is Voting.OPEN
+            assert "1 av 3 har svarat" in centre(app)  # not "1 av 1": two are not back yet
+            assert "Efter omstarten är 1 av 3 mobiler tillbaka." in region_text(app, "#join-notice")
+            assert "1 av 3 har svarat" in region_text(app, "#join-answered")
+            now[0] += 120
+            meeting.recheck_auto_reveal()
+            await until(pilot, lambda: meeting.voting(SCALE) is Voting.REVEALED)
+            await settled(pilot)
+            assert not app.main.query_one("#join-notice").display
+            assert "Resultat" in centre(app) and "1 har svarat" in centre(app)
+    finally:
+        store.close()
+
+
+async def until_state(meeting: Meeting, condition) -> None:
+    async with asyncio.timeout(10):
+        while not condition():
+            await asyncio.sleep(0.005)
 
 
 def test_qr_text_is_the_code_in_half_blocks():

@@ -149,6 +149,7 @@ class MognadApp(App[None]):
         self.lang: str = meeting.lang if meeting.lang in ("sv", "en") else "sv"
         self.join_url: str = ""
         self.server_error: str = ""
+        self.address_moved: str = ""
         self._server_started = False
         self._started_services: list[BackgroundService] = []
         self._dirty: set[Change] = set()
@@ -207,12 +208,15 @@ class MognadApp(App[None]):
             with contextlib.suppress(AnswerRefused):
                 await self.meeting.remember_shown(revealed)
         if self.server is not None:
+            remembered_port = self.meeting.remembered_address[1]
             try:
                 url = await self.server.start()
                 self._server_started = True
                 self.join_url = url or getattr(self.server, "url", "")
             except Exception as exc:
                 self.server_error = T("join.error", self.lang, error=str(exc) or type(exc).__name__)
+            else:
+                self._tell_if_moved(remembered_port)
         for service in self.services:
             try:
                 await service.start()
@@ -220,6 +224,19 @@ class MognadApp(App[None]):
             except Exception as exc:
                 self.say(refusal_text(exc, self.lang), severity="error")
         self._mark({Change.JOINED})
+
+    def _tell_if_moved(self, remembered_port: int | None) -> None:
+        """The phones' saved links point at last run's address: when it could not be had
+        again, say so large, with the new QR code, at once (not after leaving the app)."""
+        moved_port = getattr(self.server, "moved_from", None)
+        moved_host = getattr(self.server, "host_moved_from", None)
+        if moved_host:
+            self.address_moved = T("join.host_moved", self.lang, old=moved_host)
+        elif moved_port is not None and moved_port == remembered_port:
+            new = getattr(self.server, "port", "")
+            self.address_moved = T("join.moved", self.lang, old=moved_port, new=new)
+        if self.address_moved:
+            self.action_join()
 
     async def _stop_outside(self) -> None:
         for service in reversed(self._started_services):
@@ -391,14 +408,23 @@ class MognadApp(App[None]):
         else:
             error = ""
         paused = self.meeting.typed_codes_paused
-        notice = T("join.typed_paused", self.lang, minutes=math.ceil(paused / 60)) if paused else ""
+        notices = []
+        if paused:
+            notices.append(T("join.typed_paused", self.lang, minutes=math.ceil(paused / 60)))
+        awaited = self.meeting.devices_awaited
+        if awaited and self.meeting.auto_reveal:
+            minutes = max(1, math.ceil(self.meeting.grace_left / 60))
+            back = min(self.meeting.joined_count, awaited)
+            notices.append(T("join.awaiting", self.lang, back=back, count=awaited, minutes=minutes))
         return JoinState(
             url=self.join_url,
             code=self.meeting.join_code,
             joined=self.meeting.joined_count,
             answered=answered,
             error=error,
-            notice=notice,
+            notice=" ".join(notices),
+            expected=self.meeting.devices_counted,
+            moved=self.address_moved,
             others=self._other_addresses() if self.join_url else (),
             hint=self._no_phone_hint(),
         )
@@ -473,6 +499,8 @@ class MognadApp(App[None]):
             (T("help.everywhere", self.lang), key_rows(list(MognadApp.BINDINGS), self.lang)),
         ]
         sections[0][1].append((T("help.digits", self.lang), T("help.digits_text", self.lang)))
+        restart = (T("help.auto_restart", self.lang), T("help.auto_restart_text", self.lang))
+        sections[0][1].append(restart)
         self.push_screen(HelpScreen(sections))
 
     def action_join(self) -> None:

@@ -35,6 +35,8 @@ class JoinState:
     notice: str = ""  # a warning for the facilitator (typed codes paused), else ""
     others: tuple[str, ...] = ()  # other addresses a phone may reach the page on
     hint: str = ""  # what to try when no phone has joined for a while, else ""
+    expected: int = 0  # devices counted as present (see Meeting.devices_counted), if more
+    moved: str = ""  # the address changed since the last run: phones must scan again, else ""
 
 
 def _digits_safe(code: str) -> bool:
@@ -56,6 +58,7 @@ class JoinPanel(Localized, Vertical):
         yield TextLabel(id="join-answered", markup=False)
         yield TextLabel(id="join-error", markup=False)
         yield TextLabel(id="join-notice", markup=False)
+        yield TextLabel(id="join-moved", markup=False)
         yield TextLabel(id="join-others", markup=False)
         yield TextLabel(id="join-hint", markup=False)
 
@@ -80,13 +83,17 @@ class JoinPanel(Localized, Vertical):
         answered = self.query_one("#join-answered", Label)
         answered.display = state.answered is not None
         if state.answered is not None:
-            show_text(answered, answered_text(self, state.answered, state.joined))
+            total = max(state.joined, state.expected)
+            show_text(answered, answered_text(self, state.answered, total))
         error = self.query_one("#join-error", Label)
         error.display = bool(state.error)
         show_text(error, state.error)
         notice = self.query_one("#join-notice", Label)
         notice.display = bool(state.notice)
         show_text(notice, state.notice)
+        moved = self.query_one("#join-moved", Label)
+        moved.display = bool(state.moved)
+        show_text(moved, state.moved)
         others = self.query_one("#join-others", Label)
         others.display = bool(state.others)
         show_text(others, self.t("join.others", addresses=", ".join(state.others)))
@@ -154,8 +161,10 @@ class JoinScreen(Localized, Screen[None]):
             qr.set_url(state.url)
             self._fit()
         show_text(self.query_one("#full-joined", Label), joined_text(self, state.joined))
-        hint = state.error or state.notice or state.hint or self.t("join.scan")
-        show_text(self.query_one("#full-hint", Label), hint)
+        hint = state.moved or state.error or state.notice or state.hint or self.t("join.scan")
+        label = self.query_one("#full-hint", Label)
+        show_text(label, hint)
+        label.set_class(bool(state.moved), "-moved")
 
     @on(MeetingChanged)
     def _meeting_changed(self, _message: MeetingChanged) -> None:

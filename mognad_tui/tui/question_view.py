@@ -139,11 +139,12 @@ class QuestionView(Localized, VerticalScroll):
             return
         answered = self.meeting.answer_count(item.id)
         joined = self.meeting.joined_count
+        counted = self.meeting.devices_counted
         state = self.meeting.voting(item.id)
         if state is Voting.OPEN:
-            total = max(joined, answered, 1)
-            if joined and answered <= joined:
-                text = self.t("question.answered", count=answered, total=joined)
+            total = max(counted, answered, 1)
+            if counted and answered <= counted:
+                text = self.t("question.answered", count=answered, total=counted)
             else:
                 text = self.t("question.answered_plain", count=answered)
             show_text(self.query_one("#question-answered", Label), text)

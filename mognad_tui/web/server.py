@@ -22,7 +22,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from mognad_tui import network
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import DEFAULT_PORT
 from mognad_tui.web import connections
 from mognad_tui.web.app import create_app
@@ -59,6 +59,28 @@ _ANY = ("0.0.0.0", "::", "")
 def lan_address() -> str:
     """This machine's address that a phone on the room's Wi-Fi will reach (see ``network``)."""
     return network.local_candidates()[0].address
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_own_address(host: str) -> bool:
+    """Can this machine listen on ``host`` now (still on the network it was on)?"""
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, None, type=socket.SOCK_DGRAM)[0]
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.bind((address[0], 0))
+    except (OSError, UnicodeError):
+        return False
+    return True
 
 
 class CertificateError(Exception):
@@ -116,6 +138,12 @@ class WebServer:
     ``OSError``: the user named it, so the user hears it. With ``ssl_context`` (see
     ``tls_context``) it serves HTTPS and the join URL says ``https://``.
 
+    With neither ``host`` nor ``port`` given, the address the meeting remembers from its last
+    run is taken again (``Meeting.remembered_address``), so phones carry on after a restart;
+    a remembered port that is taken moves like the default (``moved_from``), a remembered host
+    that is gone (another network) gives way to every interface (``host_moved_from``). The
+    address used is remembered once the server listens.
+
     ``allowed_hosts`` are the names (``--allowed-host``) the server answers to besides its own
     addresses and ``localhost``; any other ``Host`` is refused (DNS rebinding).
     """
@@ -139,6 +167,7 @@ class WebServer:
         self.moved_from: int | None = None
         #: Every address the page listens on, best first (the one in ``url`` leads).
         self.addresses: tuple[network.Candidate, ...] = ()
+        self.host_moved_from: str | None = None
         self._runner: web.AppRunner | None = None
         self._guard: ConnectionGuard | None = None
         self._previous_handler: object = None
@@ -157,6 +186,12 @@ class WebServer:
         never the short code: the URL goes into the QR code and onto links)."""
         if self._runner is not None:
             return self.url
+        remembered_host, remembered_port = self.meeting.remembered_address
+        if self.host is None and remembered_host is not None:
+            if await asyncio.to_thread(_is_own_address, remembered_host):
+                self.host = remembered_host
+            else:
+                self.host_moved_from = remembered_host
         bind = self.host or "0.0.0.0"
         # The blocking reads (psutil, a routing lookup) take a few milliseconds: off the loop.
         self.addresses = tuple(await asyncio.to_thread(network.listening_candidates, bind))
@@ -176,7 +211,9 @@ class WebServer:
         )
         await runner.setup()
         guard = ConnectionGuard(capacity_for(fd_limit()))
-        port = DEFAULT_PORT if self.requested_port is None else self.requested_port
+        port = self.requested_port
+        if port is None:
+            port = remembered_port or DEFAULT_PORT
 
         def site(port: int) -> GuardedSite:
             return GuardedSite(runner, bind, port, guard, ssl_context=self.ssl_context)
@@ -199,6 +236,10 @@ class WebServer:
         loop.set_exception_handler(guard.loop_exception_handler(loop.get_exception_handler()))
         self.port = int(runner.addresses[0][1])
         self.url = f"{self.scheme}://{url_host(shown)}:{self.port}/j/{self.meeting.join_key}"
+        # A loopback host is not kept: no phone reaches it, and a later run would bind only it.
+        kept_host = None if _is_loopback(self.host) else self.host
+        with contextlib.suppress(AnswerRefused):  # a full disk: the next run moves, and says so
+            await self.meeting.remember_address(kept_host, self.port)
         return self.url
 
     async def stop(self) -> None:

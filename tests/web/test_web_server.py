@@ -218,3 +218,73 @@ async def test_serve_headless_reports_a_moved_port(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+
+
+async def test_a_restart_takes_the_remembered_port_again(meeting: Meeting) -> None:
+    """Issue 10 item 2: the phones' links carry the port; `mognad run` again must keep it."""
+    first = WebServer(meeting, port=0)
+    await first.start()
+    port = first.port
+    await first.stop()
+    assert meeting.remembered_address == (None, port)
+    again = WebServer(meeting)  # `mognad run` with neither --host nor --port
+    url = await again.start()
+    try:
+        assert again.port == port and again.moved_from is None
+        assert url.endswith(f":{port}/j/{meeting.join_key}")
+        assert await fetch(f"http://127.0.0.1:{port}/j/{meeting.join_key}") == 200
+    finally:
+        await again.stop()
+
+
+async def test_a_named_host_is_remembered_but_never_loopback(meeting: Meeting) -> None:
+    """`--host` is taken again after a restart; a loopback one is not kept: a later run would
+    listen where no phone reaches."""
+    own = lan_address()
+    if own == "127.0.0.1":
+        pytest.skip("this machine has no address besides loopback")
+    first = WebServer(meeting, own, 0)
+    await first.start()
+    await first.stop()
+    assert meeting.remembered_address == (own, first.port)
+    again = WebServer(meeting)
+    await again.start()
+    try:
+        assert (again.host, again.port, again.host_moved_from) == (own, first.port, None)
+    finally:
+        await again.stop()
+    local = WebServer(meeting, "127.0.0.1", 0)
+    await local.start()
+    await local.stop()
+    assert meeting.remembered_address == (None, local.port)
+
+
+async def test_a_taken_remembered_port_moves_and_is_remembered_anew(meeting: Meeting) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        await meeting.remember_address("127.0.0.1", busy)
+        server = WebServer(meeting)
+        url = await server.start()
+        try:
+            assert server.moved_from == busy and server.port != busy
+            assert await fetch(url) == 200
+            assert meeting.remembered_address == (None, server.port)
+        finally:
+            await server.stop()
+
+
+async def test_a_remembered_host_that_is_gone_gives_way_to_every_interface(
+    meeting: Meeting,
+) -> None:
+    """Another day, another network: the address from last time is not this machine's."""
+    await meeting.remember_address("192.0.2.77", 1)  # TEST-NET-1: never ours
+    server = WebServer(meeting, port=0)
+    await server.start()
+    try:
+        assert server.host_moved_from == "192.0.2.77" and server.host is None
+        assert await fetch(f"http://127.0.0.1:{server.port}/j/{meeting.join_key}") == 200
+        assert meeting.remembered_address == (None, server.port)
+    finally:
+        await server.stop()
