@@ -14,6 +14,7 @@ import errno
 import ipaddress
 import logging
 import signal
+import socket
 import ssl
 from collections.abc import Callable, Iterable
 from pathlib import Path
