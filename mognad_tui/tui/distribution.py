@@ -112,7 +112,7 @@ def _render(result: QuestionResult, lang: str, width: int) -> Builder:
                 ),
                 style="bold",
             )
-        if result.disagrees:
+        if result.someone_can_teach:
             summary.append(" · " if summary.plain else "")
             summary.append(T("question.spread", lang), style="bold $text-warning")
         summary.append(" · " if summary.plain else "")

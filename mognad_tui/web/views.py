@@ -270,7 +270,7 @@ def result_view(result: results.QuestionResult, lang: str) -> ResultView:
     notes: list[str] = []
     if result.dont_know:
         notes.append(MESSAGES("dont_know_note", lang))
-    if result.disagrees:
+    if result.someone_can_teach:
         notes.append(MESSAGES("disagrees", lang))
     if result.all_alike:
         notes.append(MESSAGES("all_alike", lang))

@@ -530,3 +530,38 @@ def test_waiting_page_shows_latest_result_and_folds_the_earlier(
     page.get_by_role("link", name=first).click()
     assert page.inner_text("h1") == first
     assert t.errors == []
+
+
+# ---------------------------------------------------------------- a 1-5 poll and its ends
+
+
+def test_scale_poll_shows_its_ends_and_spread_remark_only_on_survey_items(
+    live: Live, tab: Callable[..., Tab]
+) -> None:
+    from mognad_tui.tui.catalog import T
+
+    ends = [T("poll_form.scale_low", "sv"), "2", "3", "4", T("poll_form.scale_high", "sv")]
+    poll = live.call(live.meeting.add_poll("Hur nöjda är vi med Teams?", Kind.SCALE, ends))
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    assert page.get_by_label("1 – Inte alls").is_visible()
+    assert page.get_by_label("5 – Helt och hållet").is_visible()
+    page.get_by_label("5 – Helt och hållet").check()
+    page.get_by_role("button", name="Skicka svar").click()
+    page.locator("text=Ditt svar är sparat.").wait_for()
+    for value in [1, 1, 5]:
+        live.call(live.meeting.submit(live.meeting.issue_device(), poll.id, value))
+    live.set_voting(poll.id, Voting.REVEALED)
+    page.locator(".bars").wait_for()
+    view = page.inner_text("#view")
+    assert "1 – Inte alls" in view and "5 – Helt och hållet" in view
+    assert "Stor spridning" not in view
+    # The same spread on a self-assessment item is worth the remark.
+    live.set_voting(poll.id, Voting.CLOSED)
+    live.open_question(SCALE)
+    for value in [1, 1, 5, 5]:
+        live.call(live.meeting.submit(live.meeting.issue_device(), SCALE, value))
+    live.set_voting(SCALE, Voting.REVEALED)
+    page.locator("text=Stor spridning: någon här kan lära de andra.").wait_for()
+    assert t.errors == []
