@@ -472,6 +472,7 @@ class ParticipantApp:
             "first_page": pages[0].id if pages else None,
             "error_text": error_message(view.error, lang) if view.error else "",
             "session_title": self.meeting.info.title,
+            "content_lang": view.content_lang or self.meeting.lang,
             "js_messages": json.dumps(js_messages, ensure_ascii=False),
         }
 

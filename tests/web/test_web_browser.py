@@ -373,6 +373,44 @@ def test_language_switch_is_visible_and_remembered(live: Live, tab: Callable[...
     assert page.get_attribute("html", "lang") == "en"
 
 
+def test_language_switch_switches_the_questions_too(live: Live, tab: Callable[..., Tab]) -> None:
+    """The session froze the set in both languages: English on the phone is English questions,
+    answers go to the same question, and a quick poll stays in the words it was typed in."""
+    sv, en = builtin_set("sv"), builtin_set("en")
+    live.call(live.meeting.go_to(PROMPT))
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    assert page.inner_text(".prompt-text") == sv.item(PROMPT).text
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"lang=en"))
+    prompt = page.locator(".prompt-text")
+    assert prompt.inner_text() == en.item(PROMPT).text
+    assert prompt.get_attribute("lang") == "en"
+    live.open_question(SCALE)
+    page.wait_for_function(
+        "t => document.querySelector('h1').innerText === t", arg=en.question(SCALE).text
+    )
+    english_label = en.question(SCALE).options[2].label
+    assert english_label != sv.question(SCALE).options[2].label
+    page.get_by_label(english_label).check()
+    page.get_by_role("button", name="Send answer").click()
+    page.locator("[data-role=saved]").get_by_text("Your answer is saved.").wait_for()
+    assert live.answers(SCALE) == [3]
+    for value in [3, 3]:
+        live.call(live.meeting.submit(live.meeting.issue_device(), SCALE, value))
+    live.set_voting(SCALE, Voting.REVEALED)
+    page.locator(".bars").wait_for()
+    assert page.inner_text("h1") == en.question(SCALE).text
+    assert english_label in page.inner_text(".bars")
+    # A quick poll is asked as the facilitator typed it.
+    live.call(live.meeting.add_poll("Ska vi ha fika?", Kind.SINGLE, ["Ja", "Nej"]))
+    page.wait_for_function("() => document.querySelector('h1').innerText === 'Ska vi ha fika?'")
+    assert page.locator("h1").get_attribute("lang") == "sv"
+    assert page.get_by_label("Ja").is_visible()
+    assert t.errors == []
+
+
 # ---------------------------------------------------------------- a choice made but not sent
 
 
