@@ -457,11 +457,20 @@ class ParticipantApp:
 
         js_messages = {
             key: MESSAGES(key, lang)
-            for key in ("sending", "saved", "changed", "offline", "new_question", "page_updated")
+            for key in (
+                "sending",
+                "saved",
+                "changed",
+                "offline",
+                "new_question",
+                "page_updated",
+                "left_saved",
+            )
         }
         js_messages["dots_left"] = MESSAGES("dots_left", lang, n="{n}", total="{total}")
         js_messages["text_counter"] = MESSAGES("text_counter", lang, n="{n}", max="{max}")
         js_messages["no_choice"] = MESSAGES("no_choice", lang)
+        js_messages["left_unsaved"] = MESSAGES("left_unsaved", lang, reason="{reason}")
         return {
             "view": view,
             "csrf": self.csrf(token),

@@ -44,6 +44,8 @@ MESSAGES = Catalog(
             "saved": "Ditt svar är sparat. Du kan ändra det så länge frågan är öppen.",
             "saved_earlier": "Svaret på fråga {n} är sparat.",
             "changed": "Du har ändrat ditt svar. Skicka det för att spara ändringen.",
+            "left_saved": "Ditt val på förra frågan är sparat.",
+            "left_unsaved": "Förra frågan: {reason}",
             "offline": (
                 "Vi fick ingen kontakt med servern. Ditt svar är inte sparat. "
                 "Försök igen om en stund."
@@ -163,6 +165,8 @@ MESSAGES = Catalog(
             "saved": "Your answer is saved. You can change it as long as the question is open.",
             "saved_earlier": "Your answer to question {n} is saved.",
             "changed": "You have changed your answer. Send it to save the change.",
+            "left_saved": "Your choice on the previous question is saved.",
+            "left_unsaved": "Previous question: {reason}",
             "offline": (
                 "We could not reach the server. Your answer is not saved. Try again in a moment."
             ),

@@ -209,6 +209,17 @@
 
   // ------------------------------------------------------------ leaving with an unsent choice
 
+  /** The [question, value] pairs chosen in `form`; what is not chosen is left out. */
+  function unsent(form) {
+    return $$(".q", form)
+      .map(function (block) {
+        return [block.getAttribute("data-qid"), valueOf(block)];
+      })
+      .filter(function (job) {
+        return job[1] !== undefined;
+      });
+  }
+
   /* Leave the page for `url` (the pager, the language links), first saving a choice made here
    * but not sent; `flash`: the next page says it was saved. What is not chosen is simply not
    * sent; a choice that cannot be saved keeps the person here with the reason, so nothing is
@@ -219,13 +230,7 @@
       return;
     }
     var errorBox = $("[data-role=error]", form);
-    var jobs = $$(".q", form)
-      .map(function (block) {
-        return [block.getAttribute("data-qid"), valueOf(block)];
-      })
-      .filter(function (job) {
-        return job[1] !== undefined;
-      });
+    var jobs = unsent(form);
     postAll(jobs)
       .then(function () {
         form.removeAttribute("data-dirty");
@@ -358,7 +363,9 @@
     var question = next.getAttribute("data-question");
     var same = !!question && question === current.getAttribute("data-question");
     var kept = same ? collect(current) : null;
-    var dirty = same && !!$("form.answer[data-dirty]", current);
+    var left = $("form.answer[data-dirty]", current);
+    var dirty = same && !!left;
+    var leftJobs = !same && left ? unsent(left) : [];
     var hadFocus = current.contains(document.activeElement);
     next = document.importNode(next, true);
     current.replaceWith(next);
@@ -374,6 +381,25 @@
       if (note.textContent) {
         setSaved(note, msgs.changed, true);
       }
+    }
+    if (leftJobs.length) {
+      // The facilitator moved on while a choice here was not sent: send it now (it counts
+      // while its question is still open), and say either way what became of it.
+      var note = document.createElement("p");
+      note.className = "notice";
+      note.setAttribute("role", "status");
+      next.insertBefore(note, next.firstChild);
+      postAll(leftJobs)
+        .then(function () {
+          note.classList.add("notice-ok");
+          note.textContent = msgs.left_saved;
+        })
+        .catch(function (error) {
+          note.classList.add("notice-error");
+          note.textContent = fmt(msgs.left_unsaved, {
+            reason: error instanceof TypeError ? msgs.offline : error.message
+          });
+        });
     }
     document.title = next.getAttribute("data-title") || document.title;
     if (!same) {
