@@ -171,6 +171,7 @@ def states(live: Live, paced: Live) -> Iterator[State]:
     yield "paced-companion", f"{pbase}/j/{pcode}?q={item_with_companion()}", None
     yield "paced-text", f"{pbase}/j/{pcode}?q={TEXT}", None
     yield "paced-done", f"{pbase}/j/{pcode}?done=1", None
+    yield "paced-english", f"{pbase}/j/{pcode}?q={item_with_companion()}&lang=en", None
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` in tests/web")
@@ -199,7 +200,7 @@ def test_axe_finds_no_wcag_violation_in_any_state(
             if problems:
                 found[f"{name} {view}"] = problems
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
-    assert len(seen) == 19
+    assert len(seen) == 20
 
 
 def test_rate_limited_page_is_accessible(live: Live, tab: Callable[..., Tab]) -> None:
@@ -456,9 +457,9 @@ def test_unsent_choice_is_sent_when_the_facilitator_moves_on(
     assert page.inner_text("h1") == builtin_set().question(SCALE_2).text
     assert live.answers(SCALE) == [3]
     page.get_by_label("Gör regelbundet").check()
-    live.set_voting(SCALE_2, Voting.CLOSED)
-    live.open_question(SINGLE)
+    live.set_voting(SCALE_2, Voting.CLOSED)  # the page goes back to SCALE, still open
     page.get_by_text("Förra frågan: Frågan är inte öppen just nu.").wait_for()
+    assert page.inner_text("h1") == builtin_set().question(SCALE).text
     assert live.answers(SCALE_2) == []
     assert [e for e in t.errors if "409" not in e] == []
 
