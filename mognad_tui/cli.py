@@ -258,7 +258,11 @@ def create(
     """Create a session folder; shared by ``new``, the no-argument wizard and ``demo``."""
     from mognad_tui import store
     from mognad_tui.model import DEFAULT_THRESHOLD, MIN_THRESHOLD, SessionInfo, clean_text
-    from mognad_tui.question_sets import QuestionSetError, load_question_set
+    from mognad_tui.question_sets import (
+        QuestionSetError,
+        load_question_set,
+        other_language_copy,
+    )
 
     title = clean_text(title, 120)
     if not title:
@@ -299,7 +303,10 @@ def create(
         follow_up=follow_up,
     )
     try:
-        path = store.create_session(root, info, qset)
+        # Both language copies when both exist: a phone switched to the other language
+        # reads the questions in it too.
+        twin = other_language_copy(qset, cwd=Path.cwd())
+        path = store.create_session(root, info, qset, [twin] if twin else [])
     except store.StoreError as exc:
         raise _store_error(exc, args.lang) from None
     except OSError as exc:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from mognad_tui import results
 from mognad_tui.model import (
@@ -47,6 +47,9 @@ from mognad_tui.model import (
 )
 from mognad_tui.results import shown_texts
 from mognad_tui.store import SessionStore, StoreError, StoreFull, synced_folder
+
+#: An item kept as what it is (a question stays a question) by ``Meeting.in_lang``.
+ItemT = TypeVar("ItemT", bound=Item)
 
 #: Step number under which quick polls made during the meeting appear in the agenda.
 POLL_STEP = 0
@@ -360,6 +363,19 @@ class Meeting:
         return self.question_set.question(question_id) or next(
             (p for p in self.store.polls() if p.id == question_id), None
         )
+
+    def texts_lang(self, lang: str) -> str:
+        """The language a device asking for ``lang`` reads the set's texts in: ``lang`` when
+        the session froze the set in it, else the set's own."""
+        own = self.question_set.lang
+        return lang if lang == own or lang in self.store.translations else own
+
+    def in_lang(self, item: ItemT, lang: str) -> ItemT:
+        """``item`` as the set says it in ``lang`` (``texts_lang``): the same id, kind and
+        option values, other words. Quick polls are written in one language and stay so."""
+        copy_ = self.store.translations.get(lang) if lang != self.question_set.lang else None
+        found = copy_.item(item.id) if copy_ is not None else None
+        return found if type(found) is type(item) else item  # type: ignore[return-value]
 
     # ------------------------------------------------------------ voting
 

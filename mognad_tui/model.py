@@ -367,6 +367,21 @@ class QuestionSet:
     def step_of(self, item_id: str) -> Step | None:
         return next((s for s in self.steps if any(i.id == item_id for i in s.items)), None)
 
+    def asks_the_same(self, other: QuestionSet) -> bool:
+        """Whether ``other`` (the set in another language) asks exactly what this one asks:
+        the same items in the same order, each question of the same kind with the same option
+        values. Only then may a phone show one set's texts for the other's answers."""
+
+        def shape(qs: QuestionSet) -> list[tuple[Any, ...]]:
+            return [
+                (i.id, i.kind, tuple(o.value for o in i.options), i.dots, i.importance_base)
+                if isinstance(i, Question)
+                else (i.id,)
+                for i in qs.items
+            ]
+
+        return self.id == other.id and shape(self) == shape(other)
+
     # Plain-dict form: the frozen copy a session keeps. Stable and versioned with the store.
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1679,3 +1679,19 @@ def load_question_set(name_or_path: str, lang: str = "sv", cwd: Path | None = No
         "set.unknown", user_lang, name=name[:80], known=known or messages("none", user_lang)
     )
     raise QuestionSetError([Problem(name[:200], None, None, message)])
+
+
+def other_language_copy(question_set: QuestionSet, cwd: Path | None = None) -> QuestionSet | None:
+    """The same set in the other language, when there is one that asks exactly the same.
+
+    A session freezes it beside its own set, so a phone switched to that language reads the
+    questions in it too. A facilitator's own edited copy usually has no twin: then ``None``.
+    """
+    other = next(code for code in LANGS if code != question_set.lang)
+    try:
+        found = load_question_set(question_set.id, other, cwd)
+    except QuestionSetError:
+        return None
+    if found.lang != other or not question_set.asks_the_same(found):
+        return None
+    return found

@@ -166,6 +166,13 @@ class QuestionResult:
         return self.question.kind
 
     @property
+    def someone_can_teach(self) -> bool:
+        """Whether to say "someone here can teach the others": a wide spread on a
+        self-assessment item (an item of a dimension) means some of us already do what others
+        do not. On a quick poll's 1-5 scale or an opinion it means nothing of the kind."""
+        return bool(self.disagrees) and bool(self.question.dimension)
+
+    @property
     def scale(self) -> tuple[int, int] | None:
         """(lowest, highest) point of a scale question, else ``None``."""
         return _scale_range(self.question)

@@ -95,6 +95,26 @@ def test_data_dir_from_environment(tmp_path):
     assert "Team A" in mognad("list", env={"MOGNAD_DATA_DIR": str(data)}).stdout
 
 
+@pytest.mark.parametrize(("lang", "other"), [("sv", "en"), ("en", "sv")])
+def test_new_freezes_the_set_in_both_languages(tmp_path, lang, other):
+    """A phone switched to the other language reads the questions in it: the session keeps
+    both copies of the built-in set, each asking the same."""
+    from mognad_tui.question_sets import load_question_set
+    from mognad_tui.store import SessionStore
+
+    data = tmp_path / "d"
+    made = mognad("new", "--name", "Enhet Nord", "--lang", lang, "--data-dir", str(data))
+    assert made.returncode == 0, made.stderr
+    with SessionStore.open(data / made.stdout.strip(), readonly=True) as store:
+        assert store.question_set.lang == lang
+        assert set(store.translations) == {other}
+        copy = store.translations[other]
+        assert copy.lang == other and store.question_set.asks_the_same(copy)
+        first = copy.questions[0]
+        assert first.text == load_question_set("digital-mognad", other).question(first.id).text
+        assert first.text != store.question_set.question(first.id).text
+
+
 def test_english_session_and_messages(tmp_path):
     data = tmp_path / "d"
     made = mognad("new", "--name", "Unit North", "--lang", "en", "--data-dir", str(data))

@@ -135,6 +135,25 @@ def test_create_fills_join_code_and_secret_and_refuses_a_taken_name(data_dir: Pa
     assert not [p for p in data_dir.iterdir() if p.name.startswith(".")]
 
 
+def test_the_set_in_another_language_is_frozen_beside_it(data_dir: Path) -> None:
+    """Kept and read back; a session made without one opens as before; a copy that asks
+    something else is damage, never shown to a phone as if it were the same question."""
+    own = make_question_set()
+    english = replace(own, lang="en", title="Digital maturity")
+    path = create_session(data_dir, make_info(), own, [english])
+    with SessionStore.open(path) as store:
+        store.put_answer(own.questions[0].id, "slot-a", 1).wait(timeout=10)
+    with SessionStore.open(path, readonly=True) as store:  # after a fold too
+        assert store.question_set == own
+        assert store.translations == {"en": english}
+    plain = create_session(data_dir, make_info("enhet-syd"), own)
+    with SessionStore.open(plain, readonly=True) as store:
+        assert store.translations == {}
+    other = replace(english, steps=own.steps[:1])
+    with pytest.raises(SessionDamaged):
+        create_session(data_dir, make_info("enhet-vast"), own, [other])
+
+
 @pytest.mark.parametrize("bad", ["", "../x", "a/b", ".hidden", "x" * 101])
 def test_create_refuses_a_name_that_is_not_a_folder_name(data_dir: Path, bad: str) -> None:
     with pytest.raises(StoreError):

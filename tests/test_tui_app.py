@@ -619,6 +619,28 @@ async def test_quick_poll_with_own_options_and_scale(meeting: Meeting):
         assert poll.kind is Kind.SCALE and len(poll.scale_values) == 5
 
 
+async def test_quick_poll_scale_shows_its_ends_and_no_teaching_remark(meeting: Meeting):
+    """A 1-5 poll says what 1 and 5 mean (on the phones: the options' labels; on the screen:
+    the result rows), and a wide spread there is no "someone here can teach the others"."""
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        app.screen.query_one("#poll-text", Input).value = "Hur nöjda är vi med Teams?"
+        await pilot.click("#poll-scale")
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        poll = meeting.current.item
+        labels = [o.label for o in poll.options]
+        assert labels[0] == "1 – Inte alls" and labels[4] == "5 – Helt och hållet"
+        await answer(meeting, poll.id, [1, 1, 5, 5, 3])
+        await pilot.press("r")
+        await settled(pilot)
+        text = centre(app)
+        assert "1 – Inte alls" in text and "5 – Helt och hållet" in text
+        assert "Median 3" in text
+        assert "lära de andra" not in text
+
+
 async def test_dot_vote_on_needs_is_shown_like_any_poll(meeting: Meeting):
     app = make_app(meeting)
     async with app.run_test(size=SIZE) as pilot:

@@ -52,8 +52,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Generator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -149,6 +149,9 @@ class Index:
     question_set: QuestionSet
     answers: dict[str, dict[str, int]]  # question -> slot -> doc id
     keyed: dict[str, dict[Any, int]]  # table -> key -> doc id
+    # The same set in another language (lang -> set), frozen with it: what phones read in
+    # that language. Sessions made before it have none.
+    translations: dict[str, QuestionSet] = field(default_factory=dict)
 
 
 def build_index(tables: files.Tables, folder: Path | None) -> Index:
@@ -176,7 +179,14 @@ def build_index(tables: files.Tables, folder: Path | None) -> Index:
         qs_docs = tables.get(QUESTION_SET) or {}
         if len(qs_docs) != 1:
             raise ValueError("expected exactly one question set")
-        question_set = QuestionSet.from_dict(next(iter(qs_docs.values()))["set"])
+        qs_doc = next(iter(qs_docs.values()))
+        question_set = QuestionSet.from_dict(qs_doc["set"])
+        translations: dict[str, QuestionSet] = {}
+        for lang, data in (qs_doc.get("translations") or {}).items():
+            copy_ = QuestionSet.from_dict(data)
+            if copy_.lang != lang or not question_set.asks_the_same(copy_):
+                raise ValueError(f"the {lang!r} copy does not ask what the set asks")
+            translations[lang] = copy_
 
         where = "the answers"
         answers: dict[str, dict[str, int]] = {}
@@ -212,7 +222,7 @@ def build_index(tables: files.Tables, folder: Path | None) -> Index:
             f"({type(exc).__name__}: {exc}).",
             folder,
         ) from None
-    return Index(int(meta_key), info, secret, question_set, answers, keyed)
+    return Index(int(meta_key), info, secret, question_set, answers, keyed, translations)
 
 
 def canonical(tables: files.Tables) -> files.Tables:
@@ -231,10 +241,19 @@ def canonical(tables: files.Tables) -> files.Tables:
     return out
 
 
-def initial_tables(info: SessionInfo, question_set: QuestionSet, secret: str) -> files.Tables:
+def initial_tables(
+    info: SessionInfo,
+    question_set: QuestionSet,
+    secret: str,
+    translations: Iterable[QuestionSet] = (),
+) -> files.Tables:
     tables: files.Tables = {name: {} for name in ALL_TABLES}
     tables[META]["1"] = {"schema": files.SCHEMA_VERSION, "secret": secret, "info": info.to_dict()}
-    tables[QUESTION_SET]["1"] = {"set": question_set.to_dict()}
+    frozen: dict[str, Any] = {"set": question_set.to_dict()}
+    copies = {t.lang: t.to_dict() for t in translations if t.lang != question_set.lang}
+    if copies:
+        frozen["translations"] = copies
+    tables[QUESTION_SET]["1"] = frozen
     return json.loads(files.dumps(tables))  # plain JSON data: tuples become lists
 
 
@@ -407,6 +426,7 @@ class SessionStore:
     path: Path
     info: SessionInfo
     question_set: QuestionSet
+    translations: dict[str, QuestionSet]  # the set in other languages, see ``Index``
     secret: bytes
     readonly: bool
 
@@ -542,6 +562,7 @@ class SessionStore:
             for name in ALL_TABLES
         }
         self.question_set = index.question_set
+        self.translations = index.translations
         self._install(tables, index)
 
     def _install(self, tables: files.Tables, index: Index) -> None:

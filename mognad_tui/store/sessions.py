@@ -12,6 +12,7 @@ import re
 import secrets
 import shutil
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -90,8 +91,16 @@ def new_join_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def create_session(data_dir: Path, info: SessionInfo, question_set: QuestionSet) -> Path:
+def create_session(
+    data_dir: Path,
+    info: SessionInfo,
+    question_set: QuestionSet,
+    translations: Iterable[QuestionSet] = (),
+) -> Path:
     """Create ``data_dir/info.name`` with a frozen copy of the question set; return the folder.
+
+    ``translations``: the same set in other languages (``question_sets.other_language_copy``),
+    frozen beside it so a phone switched to that language reads the questions in it.
 
     The folder is built under a hidden temporary name and renamed into place, so a crash never
     leaves a half-made session that would later show up as damaged.
@@ -107,7 +116,7 @@ def create_session(data_dir: Path, info: SessionInfo, question_set: QuestionSet)
         join_code=info.join_code or new_join_code(),
         created=info.created or dt.date.today().isoformat(),
     )
-    tables = initial_tables(info, question_set, secrets.token_bytes(32).hex())
+    tables = initial_tables(info, question_set, secrets.token_bytes(32).hex(), translations)
     build_index(tables, target)  # the frozen copy must read back, or the session never opens
     tmp: Path | None = None
     try:

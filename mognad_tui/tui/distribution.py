@@ -126,7 +126,7 @@ def _render(result: QuestionResult, lang: str, width: int, spacious: bool = Fals
                 ),
                 style="bold",
             )
-        if result.disagrees:
+        if result.someone_can_teach:
             summary.append(" · " if summary.plain else "")
             summary.append(T("question.spread", lang), style="bold $text-warning")
         summary.append(" · " if summary.plain else "")

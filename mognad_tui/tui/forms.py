@@ -302,7 +302,9 @@ class PollForm(Form):
         pressed = self.query_one("#poll-kind", RadioSet).pressed_button
         choice = pressed.id if pressed else "poll-yes-no"
         if choice == "poll-scale":
-            return PollDraft(text, Kind.SCALE, [], self.t("poll_form.dont_know"))
+            # The ends say what 1 and 5 mean, on the phones and on the screen alike.
+            ends = [self.t("poll_form.scale_low"), "2", "3", "4", self.t("poll_form.scale_high")]
+            return PollDraft(text, Kind.SCALE, ends, self.t("poll_form.dont_know"))
         if choice == "poll-free-text":
             return PollDraft(text, Kind.TEXT, [])
         if choice == "poll-options":

@@ -457,11 +457,20 @@ class ParticipantApp:
 
         js_messages = {
             key: MESSAGES(key, lang)
-            for key in ("sending", "saved", "changed", "offline", "new_question", "page_updated")
+            for key in (
+                "sending",
+                "saved",
+                "changed",
+                "offline",
+                "new_question",
+                "page_updated",
+                "left_saved",
+            )
         }
         js_messages["dots_left"] = MESSAGES("dots_left", lang, n="{n}", total="{total}")
         js_messages["text_counter"] = MESSAGES("text_counter", lang, n="{n}", max="{max}")
         js_messages["no_choice"] = MESSAGES("no_choice", lang)
+        js_messages["left_unsaved"] = MESSAGES("left_unsaved", lang, reason="{reason}")
         return {
             "view": view,
             "csrf": self.csrf(token),
@@ -472,6 +481,7 @@ class ParticipantApp:
             "first_page": pages[0].id if pages else None,
             "error_text": error_message(view.error, lang) if view.error else "",
             "session_title": self.meeting.info.title,
+            "content_lang": view.content_lang or self.meeting.lang,
             "js_messages": json.dumps(js_messages, ensure_ascii=False),
         }
 
@@ -501,6 +511,10 @@ class ParticipantApp:
             raise web.HTTPSeeOther(f"{back}?{urlencode({'q': main, 'error': error})}")
 
         advance = form.get("advance") == "1"
+        # The pager ("← Föregående", "Nästa →", "Klar") submits this form too: whatever was
+        # chosen is saved on the way, and nothing chosen is no error there.
+        go = _form_str(form, "go")
+        go = go if go in ("prev", "next", "done") else None
         self.count_answer(token)
         saved = main
         for index, qid in enumerate(ids):
@@ -508,9 +522,13 @@ class ParticipantApp:
             if question is None:
                 again("unknown_question")
             value = _form_value(form, question)
-            if index > 0 and value in ([], {}):
-                value = None  # an optional companion left alone
+            if (index > 0 or go) and value in ([], {}):
+                value = None  # an optional companion left alone, or a page only passed through
             if value is None:
+                if go:
+                    if index == 0:
+                        saved = ""
+                    continue
                 if index > 0:
                     continue
                 if not (advance and question.kind is Kind.TEXT):
@@ -523,9 +541,17 @@ class ParticipantApp:
                 if ERROR_STATUS.get(exc.code, 400) >= 500:
                     _refuse(exc.code)
                 again(exc.code)
+        pages = [p.id for p in views.pages_of(self.meeting.open_questions())]
+        position = pages.index(main) if main in pages else -1
+        if go:
+            if go == "prev" and position > 0:
+                target = {"q": pages[position - 1], "saved": saved}
+            elif go == "next" and 0 <= position < len(pages) - 1:
+                target = {"q": pages[position + 1], "saved": saved}
+            else:
+                target = {"done": "1", "saved": saved}
+            raise web.HTTPSeeOther(f"{back}?{urlencode({k: v for k, v in target.items() if v})}")
         if advance:
-            pages = [p.id for p in views.pages_of(self.meeting.open_questions())]
-            position = pages.index(main) if main in pages else -1
             if 0 <= position < len(pages) - 1:
                 target = {"q": pages[position + 1], "saved": saved}
             else:

@@ -50,6 +50,8 @@ MESSAGES = Catalog(
             "saved": "Ditt svar är sparat. Du kan ändra det så länge frågan är öppen.",
             "saved_earlier": "Svaret på fråga {n} är sparat.",
             "changed": "Du har ändrat ditt svar. Skicka det för att spara ändringen.",
+            "left_saved": "Ditt val på förra frågan är sparat.",
+            "left_unsaved": "Förra frågan: {reason}",
             "offline": (
                 "Vi fick ingen kontakt med servern. Ditt svar är inte sparat. "
                 "Försök igen om en stund."
@@ -82,7 +84,8 @@ MESSAGES = Catalog(
             "back_to_questions": "Gå tillbaka till frågorna",
             # results
             "results_title": "Resultat",
-            "results_shown": "Resultat som har visats",
+            "latest_result": "Senaste resultatet",
+            "earlier_results": "Tidigare resultat ({n})",
             "too_few": "För få svar för att visa resultat.",
             "answers_one": "{n} svar",
             "answers_many": "{n} svar",
@@ -173,6 +176,8 @@ MESSAGES = Catalog(
             "saved": "Your answer is saved. You can change it as long as the question is open.",
             "saved_earlier": "Your answer to question {n} is saved.",
             "changed": "You have changed your answer. Send it to save the change.",
+            "left_saved": "Your choice on the previous question is saved.",
+            "left_unsaved": "Previous question: {reason}",
             "offline": (
                 "We could not reach the server. Your answer is not saved. Try again in a moment."
             ),
@@ -202,7 +207,8 @@ MESSAGES = Catalog(
             "first_unanswered": "Go to the first unanswered question",
             "back_to_questions": "Back to the questions",
             "results_title": "Results",
-            "results_shown": "Results shown so far",
+            "latest_result": "Latest result",
+            "earlier_results": "Earlier results ({n})",
             "too_few": "Too few answers to show results.",
             "answers_one": "{n} answer",
             "answers_many": "{n} answers",

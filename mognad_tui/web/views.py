@@ -241,9 +241,15 @@ class ResultView:
     texts: tuple[str, ...] | None = None
 
 
-def result_view(result: results.QuestionResult, lang: str) -> ResultView:
-    """The revealed result as the page draws it; below the threshold only the count."""
-    question = result.question
+def result_view(
+    result: results.QuestionResult, lang: str, question: Question | None = None
+) -> ResultView:
+    """The revealed result as the page draws it; below the threshold only the count.
+
+    ``question``: the same question in the device's language (``Meeting.in_lang``), whose
+    words replace the session's in the heading and the rows."""
+    question = question or result.question
+    labels = {o.value: o.label for o in question.options}
     key = "answers_one" if result.n == 1 else "answers_many"
     count_text = MESSAGES(key, lang, n=result.n)
     if not result.shown:
@@ -251,7 +257,9 @@ def result_view(result: results.QuestionResult, lang: str) -> ResultView:
     rows = tuple(
         ResultRow(
             # results.py names a scale's missing "don't know" option by its value
-            label=MESSAGES("dont_know", lang) if row.label == DONT_KNOW else row.label,
+            label=MESSAGES("dont_know", lang)
+            if row.label == DONT_KNOW
+            else labels.get(row.value, row.label),
             count=row.count,
             percent=format_percent(row.share, lang),
             width=max(0, min(100, round(row.share * 100))),
@@ -270,7 +278,7 @@ def result_view(result: results.QuestionResult, lang: str) -> ResultView:
     notes: list[str] = []
     if result.dont_know:
         notes.append(MESSAGES("dont_know_note", lang))
-    if result.disagrees:
+    if result.someone_can_teach:
         notes.append(MESSAGES("disagrees", lang))
     if result.all_alike:
         notes.append(MESSAGES("all_alike", lang))
@@ -309,6 +317,7 @@ class View:
     first_unanswered: str | None = None
     flash: str | None = None
     error: str | None = None
+    content_lang: str = ""  # the language of the set's texts shown here (see Meeting.in_lang)
 
 
 def _key(*parts: Any) -> str:
@@ -342,6 +351,14 @@ def build_view(
     first_unanswered = next((p.id for p in pages if p.id not in answered), None)
     current = meeting.current
     current_item = current.item if current else None
+    texts_lang = meeting.texts_lang(lang)
+
+    def said(item: Any) -> Any:
+        return meeting.in_lang(item, texts_lang)
+
+    def lang_of(item: Any) -> str:
+        return texts_lang if said(item) is not item else meeting.lang
+
     flash = None
     if saved in answered and saved in ids:
         flash = MESSAGES("saved_earlier", lang, n=ids.index(saved) + 1)
@@ -351,21 +368,22 @@ def build_view(
         "first_unanswered": first_unanswered,
         "flash": flash,
         "error": error,
+        "content_lang": texts_lang,
     }
 
     def question_view(question: Question) -> View:
         index = ids.index(question.id)
         companion = companion_of(question, open_questions)
-        form = question_form(question, answered.get(question.id))
+        form = question_form(said(question), answered.get(question.id))
         comp = (
-            question_form(companion, answered.get(companion.id), optional=True)
+            question_form(said(companion), answered.get(companion.id), optional=True)
             if companion
             else None
         )
         title = (
             MESSAGES("progress", lang, n=index + 1, total=len(pages))
             if len(pages) > 1
-            else question.text
+            else form.question.text
         )
         return View(
             kind="question",
@@ -377,7 +395,7 @@ def build_view(
             prev_id=ids[index - 1] if index > 0 else None,
             next_id=ids[index + 1] if index + 1 < len(ids) else None,
             advance=len(pages) > 1,
-            **base,
+            **{**base, "content_lang": lang_of(question)},
         )
 
     def results_view(question: Question) -> View:
@@ -387,8 +405,8 @@ def build_view(
             kind="results",
             key=_key("r", question.id, json.dumps(shown, sort_keys=True, default=str)),
             title=MESSAGES("results_title", lang),
-            result=result_view(result, lang),
-            **base,
+            result=result_view(result, lang, said(question)),
+            **{**base, "content_lang": lang_of(question)},
         )
 
     if q in ids:
@@ -410,7 +428,7 @@ def build_view(
     if pages:
         target = first_unanswered or ids[0]
         return question_view(pages[ids.index(target)])
-    revealed = [(q.id, q.text) for q in meeting.revealed_questions()]
+    revealed = [(q.id, said(q).text) for q in meeting.revealed_questions()]
     if (
         isinstance(current_item, Question)
         and meeting.voting(current_item.id) is Voting.CLOSED
@@ -420,11 +438,11 @@ def build_view(
             kind="closed",
             key=_key("closed", current_item.id, len(revealed)),
             title=MESSAGES("closed_title", lang),
-            prompt=current_item.text,
+            prompt=said(current_item).text,
             revealed=revealed,
             **base,
         )
-    prompt = current_item.text if isinstance(current_item, Prompt) else None
+    prompt = said(current_item).text if isinstance(current_item, Prompt) else None
     return View(
         kind="wait",
         key=_key("wait", prompt, len(revealed)),

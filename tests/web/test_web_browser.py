@@ -9,6 +9,7 @@ Screenshots go to ``$MOGNAD_SHOTS`` when set (for looking at them), else to a te
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -120,6 +121,11 @@ def answer_on_page(page: Any) -> None:
     page.locator("[data-role=saved]").wait_for(state="visible")
 
 
+def open_earlier_results(page: Any) -> None:
+    page.locator(".earlier summary").click()
+    page.locator(".earlier li").first.wait_for(state="visible")
+
+
 State = tuple[str, str, Callable[[Any], None] | None]
 
 
@@ -151,6 +157,8 @@ def states(live: Live, paced: Live) -> Iterator[State]:
     live.call(live.meeting.go_to(SINGLE))
     live.set_voting(SINGLE, Voting.REVEALED)
     yield "results-too-few", f"{base}/j/{code}", None
+    live.call(live.meeting.go_to(PROMPT))
+    yield "waiting-results", f"{base}/j/{code}", open_earlier_results
     live.set_voting(SINGLE, Voting.CLOSED)
     channels = ["Telefon", "E-post", "Besök", "E-tjänst"]
     live.call(live.meeting.add_poll("Hur hör de av sig till oss?", Kind.MULTIPLE, channels))
@@ -163,6 +171,7 @@ def states(live: Live, paced: Live) -> Iterator[State]:
     yield "paced-companion", f"{pbase}/j/{pcode}?q={item_with_companion()}", None
     yield "paced-text", f"{pbase}/j/{pcode}?q={TEXT}", None
     yield "paced-done", f"{pbase}/j/{pcode}?done=1", None
+    yield "paced-english", f"{pbase}/j/{pcode}?q={item_with_companion()}&lang=en", None
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` in tests/web")
@@ -191,7 +200,7 @@ def test_axe_finds_no_wcag_violation_in_any_state(
             if problems:
                 found[f"{name} {view}"] = problems
     assert not found, "\n".join(f"{k}: {v}" for k, v in found.items())
-    assert len(seen) == 18
+    assert len(seen) == 20
 
 
 def test_rate_limited_page_is_accessible(live: Live, tab: Callable[..., Tab]) -> None:
@@ -344,7 +353,7 @@ def test_self_paced_walk_with_progress_next_and_done(
     page.wait_for_url(re.compile(r"q=" + SCALE_2))
     assert page.inner_text(".progress-text") == f"Fråga 2 av {total}"
     assert "Svaret på fråga 1 är sparat." in page.inner_text("#view")
-    page.get_by_role("link", name="Föregående").click()
+    page.get_by_role("button", name="Föregående", exact=True).click()
     assert page.get_by_label("Gör ibland").is_checked()
     assert "Ditt svar är sparat." in page.inner_text("[data-role=saved]")
     page.goto(f"{paced.base}/j/{paced.code}?done=1")
@@ -364,3 +373,255 @@ def test_language_switch_is_visible_and_remembered(live: Live, tab: Callable[...
     assert page.inner_text("h1") == "Wait for the next question"
     page.goto(f"{live.base}/j/{live.code}")
     assert page.get_attribute("html", "lang") == "en"
+
+
+def test_language_switch_switches_the_questions_too(live: Live, tab: Callable[..., Tab]) -> None:
+    """The session froze the set in both languages: English on the phone is English questions,
+    answers go to the same question, and a quick poll stays in the words it was typed in."""
+    sv, en = builtin_set("sv"), builtin_set("en")
+    live.call(live.meeting.go_to(PROMPT))
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    assert page.inner_text(".prompt-text") == sv.item(PROMPT).text
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"lang=en"))
+    prompt = page.locator(".prompt-text")
+    assert prompt.inner_text() == en.item(PROMPT).text
+    assert prompt.get_attribute("lang") == "en"
+    live.open_question(SCALE)
+    page.wait_for_function(
+        "t => document.querySelector('h1').innerText === t", arg=en.question(SCALE).text
+    )
+    english_label = en.question(SCALE).options[2].label
+    assert english_label != sv.question(SCALE).options[2].label
+    page.get_by_label(english_label).check()
+    page.get_by_role("button", name="Send answer").click()
+    page.locator("[data-role=saved]").get_by_text("Your answer is saved.").wait_for()
+    assert live.answers(SCALE) == [3]
+    for value in [3, 3]:
+        live.call(live.meeting.submit(live.meeting.issue_device(), SCALE, value))
+    live.set_voting(SCALE, Voting.REVEALED)
+    page.locator(".bars").wait_for()
+    assert page.inner_text("h1") == en.question(SCALE).text
+    assert english_label in page.inner_text(".bars")
+    # A quick poll is asked as the facilitator typed it.
+    live.call(live.meeting.add_poll("Ska vi ha fika?", Kind.SINGLE, ["Ja", "Nej"]))
+    page.wait_for_function("() => document.querySelector('h1').innerText === 'Ska vi ha fika?'")
+    assert page.locator("h1").get_attribute("lang") == "sv"
+    assert page.get_by_label("Ja").is_visible()
+    assert t.errors == []
+
+
+# ---------------------------------------------------------------- a choice made but not sent
+
+
+def test_unsent_choice_survives_an_update_and_is_saved_by_the_pager(
+    live: Live, tab: Callable[..., Tab]
+) -> None:
+    """Live: a choice made, then the page updates itself (a second question opens), then
+    "Nästa →": the choice is still there after the update, and the pager saves it."""
+    live.open_question(SCALE)
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    page.get_by_label("Gör ibland").check()
+    # Opening a second question changes the page (now "Fråga 1 av 2") under the same question.
+    live.set_voting(SCALE_2, Voting.OPEN)
+    page.locator(".progress-text").wait_for()
+    assert page.inner_text(".progress-text") == "Fråga 1 av 2"
+    assert page.get_by_label("Gör ibland").is_checked()
+    assert live.answers(SCALE) == []
+    page.get_by_role("button", name="Nästa", exact=True).click()
+    page.wait_for_url(re.compile(r"q=" + SCALE_2))
+    assert "Svaret på fråga 1 är sparat." in page.inner_text("#view")
+    assert live.answers(SCALE) == [3]
+    page.get_by_role("button", name="Föregående", exact=True).click()
+    page.wait_for_url(re.compile(r"q=" + SCALE))
+    assert page.get_by_label("Gör ibland").is_checked()
+    assert t.errors == []
+
+
+def test_unsent_choice_is_sent_when_the_facilitator_moves_on(
+    live: Live, tab: Callable[..., Tab]
+) -> None:
+    """Live, a choice made and not sent, the facilitator opens the next question: the choice
+    counts while its question is open, and the phone says so; once closed, it says why not."""
+    live.open_question(SCALE)
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    page.get_by_label("Gör ibland").check()
+    live.open_question(SCALE_2)  # SCALE stays open
+    page.get_by_text("Ditt val på förra frågan är sparat.").wait_for()
+    assert page.inner_text("h1") == builtin_set().question(SCALE_2).text
+    assert live.answers(SCALE) == [3]
+    page.get_by_label("Gör regelbundet").check()
+    live.set_voting(SCALE_2, Voting.CLOSED)  # the page goes back to SCALE, still open
+    page.get_by_text("Förra frågan: Frågan är inte öppen just nu.").wait_for()
+    assert page.inner_text("h1") == builtin_set().question(SCALE).text
+    assert live.answers(SCALE_2) == []
+    assert [e for e in t.errors if "409" not in e] == []
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["js", "nojs"])
+def test_self_paced_pager_saves_the_choice_made(
+    paced: Live, tab: Callable[..., Tab], script: bool
+) -> None:
+    """Pick "Gör ibland", tap "Nästa →" (not "Spara och gå vidare"), come back: still chosen."""
+    t = tab(viewport={"width": 390, "height": 844}, java_script_enabled=script)
+    page = t.page
+    page.goto(f"{paced.base}/j/{paced.code}")
+    first = page.locator(".q").first.get_attribute("data-qid")
+    page.get_by_label("Gör ibland").check()
+    page.get_by_role("button", name="Nästa", exact=True).click()
+    page.wait_for_url(re.compile(r"saved="))
+    assert "Svaret på fråga 1 är sparat." in page.inner_text("#view")
+    assert paced.answers(first) == [3]
+    # Passing a page without choosing anything saves nothing and says nothing is missing.
+    second = page.locator(".q").first.get_attribute("data-qid")
+    page.get_by_role("button", name="Föregående", exact=True).click()
+    page.wait_for_url(re.compile(r"q=" + first))
+    assert page.get_by_label("Gör ibland").is_checked()
+    assert paced.answers(second) == []
+    assert page.inner_text("[data-role=error]") == ""
+    # The last page's "Klar" saves too (a free text there).
+    pages = [q.id for q in builtin_set().survey if not q.id.endswith(".importance")]
+    page.goto(f"{paced.base}/j/{paced.code}?q={pages[-1]}")
+    page.fill("textarea", "Mer tid för lärande")
+    page.get_by_role("button", name="Klar", exact=True).click()
+    page.wait_for_url(re.compile(r"done=1"))
+    assert paced.answers(pages[-1]) == ["Mer tid för lärande"]
+    assert page.inner_text("h1") == f"Du har svarat på 2 av {len(pages)} frågor."
+    assert t.errors == []
+
+
+def test_language_link_saves_the_unsent_choice(live: Live, tab: Callable[..., Tab]) -> None:
+    live.open_question(SCALE)
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    page.get_by_label("Gör ibland").check()
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r"lang=en"))
+    assert live.answers(SCALE) == [3]
+    assert page.locator("input[type=radio][value='3']").is_checked()
+    assert t.errors == []
+
+
+# ---------------------------------------------------------------- the waiting page's results
+
+
+def marker_rows(t: Tab, page: Any, item: Any) -> tuple[float, float]:
+    """The vertical extent of the drawn list bullet left of ``item``, from a screenshot."""
+    box = item.bounding_box()
+    clip = {"x": box["x"] - 22, "y": box["y"], "width": 20, "height": box["height"]}
+    png = page.screenshot(clip=clip)
+    reader = t.context.new_page()
+    try:
+        rows = reader.evaluate(
+            """async (data) => {
+                const img = new Image();
+                img.src = 'data:image/png;base64,' + data;
+                await img.decode();
+                const c = document.createElement('canvas');
+                c.width = img.width; c.height = img.height;
+                const g = c.getContext('2d');
+                g.drawImage(img, 0, 0);
+                const px = g.getImageData(0, 0, c.width, c.height).data;
+                const bg = [px[0], px[1], px[2]];
+                const rows = [];
+                for (let y = 0; y < c.height; y++) {
+                    for (let x = 0; x < c.width; x++) {
+                        const i = 4 * (y * c.width + x);
+                        if (Math.abs(px[i] - bg[0]) + Math.abs(px[i + 1] - bg[1]) +
+                            Math.abs(px[i + 2] - bg[2]) > 120) { rows.push(y); break; }
+                    }
+                }
+                return rows;
+            }""",
+            base64.b64encode(png).decode(),
+        )
+    finally:
+        reader.close()
+    assert rows, "no bullet drawn"
+    return box["y"] + min(rows), box["y"] + max(rows)
+
+
+def test_waiting_page_shows_latest_result_and_folds_the_earlier(
+    live: Live, tab: Callable[..., Tab], shots: Path
+) -> None:
+    pages = [q.id for q in builtin_set().survey if not q.id.endswith(".importance")][:14]
+    for qid in pages:
+        live.open_question(qid)
+        live.set_voting(qid, Voting.REVEALED)
+    live.call(live.meeting.go_to(PROMPT))
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    page.screenshot(path=str(shots / "waiting-results-390.png"), full_page=True)
+    # One screen, not 4,500 px: the latest result, the others behind one line.
+    assert page.evaluate("document.documentElement.scrollHeight") <= 844
+    latest = builtin_set().question(pages[-1]).text
+    assert page.get_by_role("heading", name="Senaste resultatet").is_visible()
+    assert page.get_by_role("link", name=latest).is_visible()
+    earlier = page.get_by_text("Tidigare resultat (13)")
+    assert earlier.is_visible()
+    first = builtin_set().question(pages[0]).text
+    assert not page.get_by_role("link", name=first).is_visible()
+    earlier.click()
+    link = page.get_by_role("link", name=first)
+    assert link.is_visible()
+    assert page.locator(".earlier li").count() == 13
+    page.screenshot(path=str(shots / "waiting-results-open-390.png"), full_page=True)
+    # Each bullet sits on the first line of its (wrapped) item.
+    for item in [page.locator(".links li").first, page.locator(".earlier li").first]:
+        # The text's line boxes: a Range gives one rectangle per line.
+        first_top, first_bottom, lines = item.evaluate(
+            """li => { const r = document.createRange();
+                       r.selectNodeContents(li.querySelector('a'));
+                       const rects = Array.from(r.getClientRects());
+                       return [rects[0].top + window.scrollY, rects[0].bottom + window.scrollY,
+                               new Set(rects.map(x => Math.round(x.top))).size]; }"""
+        )
+        assert lines > 1, "the test needs an item that wraps"
+        top, bottom = marker_rows(t, page, item)
+        assert first_top - 1 <= top and bottom <= first_bottom + 1, (top, bottom, first_top)
+    page.get_by_role("link", name=first).click()
+    assert page.inner_text("h1") == first
+    assert t.errors == []
+
+
+# ---------------------------------------------------------------- a 1-5 poll and its ends
+
+
+def test_scale_poll_shows_its_ends_and_spread_remark_only_on_survey_items(
+    live: Live, tab: Callable[..., Tab]
+) -> None:
+    from mognad_tui.tui.catalog import T
+
+    ends = [T("poll_form.scale_low", "sv"), "2", "3", "4", T("poll_form.scale_high", "sv")]
+    poll = live.call(live.meeting.add_poll("Hur nöjda är vi med Teams?", Kind.SCALE, ends))
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    assert page.get_by_label("1 – Inte alls").is_visible()
+    assert page.get_by_label("5 – Helt och hållet").is_visible()
+    page.get_by_label("5 – Helt och hållet").check()
+    page.get_by_role("button", name="Skicka svar").click()
+    page.locator("text=Ditt svar är sparat.").wait_for()
+    for value in [1, 1, 5]:
+        live.call(live.meeting.submit(live.meeting.issue_device(), poll.id, value))
+    live.set_voting(poll.id, Voting.REVEALED)
+    page.locator(".bars").wait_for()
+    view = page.inner_text("#view")
+    assert "1 – Inte alls" in view and "5 – Helt och hållet" in view
+    assert "Stor spridning" not in view
+    # The same spread on a self-assessment item is worth the remark.
+    live.set_voting(poll.id, Voting.CLOSED)
+    live.open_question(SCALE)
+    for value in [1, 1, 5, 5]:
+        live.call(live.meeting.submit(live.meeting.issue_device(), SCALE, value))
+    live.set_voting(SCALE, Voting.REVEALED)
+    page.locator("text=Stor spridning: någon här kan lära de andra.").wait_for()
+    assert t.errors == []

@@ -126,7 +126,8 @@ class Live:
             lang="sv",
             threshold=threshold,
         )
-        self.path = create_session(data_dir, info, qs)
+        # Both language copies, as `mognad new` freezes them.
+        self.path = create_session(data_dir, info, qs, [builtin_set("en")])
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()

@@ -123,6 +123,15 @@
     });
   }
 
+  /** One answer after the other ([question, value] pairs), so a companion follows its item. */
+  function postAll(jobs) {
+    return jobs.reduce(function (previous, job) {
+      return previous.then(function () {
+        return post(job[0], job[1]);
+      });
+    }, Promise.resolve());
+  }
+
   function enhanceForm(form) {
     var button = $("[data-role=submit]", form);
     var saved = $("[data-role=saved]", form);
@@ -132,6 +141,12 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (busy) {
+        return;
+      }
+      var submitter = event.submitter;
+      if (submitter && submitter.name === "go") {
+        // The pager: save what was chosen and not sent yet, then go.
+        leave(form, submitter.getAttribute("data-url"), true);
         return;
       }
       var jobs = [];
@@ -163,13 +178,9 @@
       button.setAttribute("aria-disabled", "true");
       button.textContent = msgs.sending || label;
       errorBox.textContent = "";
-      jobs
-        .reduce(function (previous, job) {
-          return previous.then(function () {
-            return post(job[0], job[1]);
-          });
-        }, Promise.resolve())
+      postAll(jobs)
         .then(function () {
+          form.removeAttribute("data-dirty");
           if (form.getAttribute("data-advance") === "1") {
             window.location.assign(form.getAttribute("data-next-url"));
             return;
@@ -188,12 +199,68 @@
     });
 
     form.addEventListener("input", function () {
+      form.setAttribute("data-dirty", "1");
       errorBox.textContent = "";
       if (saved.textContent && !saved.classList.contains("is-stale")) {
         setSaved(saved, msgs.changed, true);
       }
     });
   }
+
+  // ------------------------------------------------------------ leaving with an unsent choice
+
+  /** The [question, value] pairs chosen in `form`; what is not chosen is left out. */
+  function unsent(form) {
+    return $$(".q", form)
+      .map(function (block) {
+        return [block.getAttribute("data-qid"), valueOf(block)];
+      })
+      .filter(function (job) {
+        return job[1] !== undefined;
+      });
+  }
+
+  /* Leave the page for `url` (the pager, the language links), first saving a choice made here
+   * but not sent; `flash`: the next page says it was saved. What is not chosen is simply not
+   * sent; a choice that cannot be saved keeps the person here with the reason, so nothing is
+   * dropped without a word. */
+  function leave(form, url, flash) {
+    if (!form || !form.hasAttribute("data-dirty")) {
+      window.location.assign(url);
+      return;
+    }
+    var errorBox = $("[data-role=error]", form);
+    var jobs = unsent(form);
+    postAll(jobs)
+      .then(function () {
+        form.removeAttribute("data-dirty");
+        var target = new URL(url, window.location.href);
+        if (flash && jobs.length) {
+          target.searchParams.set("saved", $(".q", form).getAttribute("data-qid"));
+        }
+        window.location.assign(target.pathname + target.search);
+      })
+      .catch(function (error) {
+        errorBox.textContent = error instanceof TypeError ? msgs.offline : error.message;
+      });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".langs a");
+    var form = $("form.answer[data-dirty]");
+    if (link && form) {
+      event.preventDefault();
+      leave(form, link.getAttribute("href"), false);
+    }
+  });
+
+  // Any other way out (the browser's back button, a typed address) asks first.
+  window.addEventListener("beforeunload", function (event) {
+    if ($("form.answer[data-dirty]")) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 
   function enhanceText(block) {
     var area = $("textarea", block);
@@ -296,6 +363,9 @@
     var question = next.getAttribute("data-question");
     var same = !!question && question === current.getAttribute("data-question");
     var kept = same ? collect(current) : null;
+    var left = $("form.answer[data-dirty]", current);
+    var dirty = same && !!left;
+    var leftJobs = !same && left ? unsent(left) : [];
     var hadFocus = current.contains(document.activeElement);
     next = document.importNode(next, true);
     current.replaceWith(next);
@@ -303,6 +373,34 @@
       restore(next, kept);
     }
     enhance(next);
+    var form = dirty && $("form.answer", next);
+    if (form) {
+      // Still not sent: the pager and the language links must save it on the way out.
+      form.setAttribute("data-dirty", "1");
+      var note = $("[data-role=saved]", form);
+      if (note.textContent) {
+        setSaved(note, msgs.changed, true);
+      }
+    }
+    if (leftJobs.length) {
+      // The facilitator moved on while a choice here was not sent: send it now (it counts
+      // while its question is still open), and say either way what became of it.
+      var note = document.createElement("p");
+      note.className = "notice";
+      note.setAttribute("role", "status");
+      next.insertBefore(note, next.firstChild);
+      postAll(leftJobs)
+        .then(function () {
+          note.classList.add("notice-ok");
+          note.textContent = msgs.left_saved;
+        })
+        .catch(function (error) {
+          note.classList.add("notice-error");
+          note.textContent = fmt(msgs.left_unsaved, {
+            reason: error instanceof TypeError ? msgs.offline : error.message
+          });
+        });
+    }
     document.title = next.getAttribute("data-title") || document.title;
     if (!same) {
       announce(next.getAttribute("data-kind") === "question" ? msgs.new_question : msgs.page_updated);
