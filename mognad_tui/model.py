@@ -23,6 +23,9 @@ DONT_KNOW = "dont_know"
 #: The companion question asking how important an item is has this suffix after the item's id.
 IMPORTANCE_SUFFIX = ".importance"
 IMPORTANCE_VALUES = ("low", "medium", "high")
+#: Validator warnings an author may silence on one question, each with a written reason
+#: (``allow: {joined-ideas: "..."}`` in the YAML). A set-wide warning has no place here.
+ALLOWABLE_WARNINGS = ("joined-ideas", "too-long")
 
 #: Anonymity threshold: below it only the count of answers is shown, in every view and export.
 DEFAULT_THRESHOLD = 3
@@ -184,6 +187,8 @@ class Prompt:
     text: str
     help: str = ""
     minutes: int | None = None
+    # Optional prompts are the ones a 60-minute meeting drops first; the essential ones stay.
+    optional: bool = False
 
     @property
     def is_question(self) -> bool:
@@ -206,6 +211,10 @@ class Question:
     dots: int = 0
     max_length: int = MAX_FREE_TEXT
     importance_of: str | None = None  # set on the generated "how important?" companion
+    # Validator warnings the author silenced on this question, code -> the written reason.
+    # Kept so ``mognad validate`` can print the reasons it accepted; left out of the hash (a
+    # dict has none), compared like every other field.
+    allow: dict[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def is_question(self) -> bool:

@@ -34,6 +34,7 @@ import yaml
 
 from mognad_tui.i18n import Catalog, format_number, resolve_lang
 from mognad_tui.model import (
+    ALLOWABLE_WARNINGS,
     DONT_KNOW,
     IMPORTANCE_SUFFIX,
     IMPORTANCE_VALUES,
@@ -77,9 +78,9 @@ _STEP_NUMBERS = (1, 2, 3, 4)
 _TOP_KEYS = (
     "id", "version", "lang", "title", "description", "scales", "importance", "dimensions", "steps"
 )  # fmt: skip
-_PROMPT_KEYS = ("id", "prompt", "help", "minutes")
+_PROMPT_KEYS = ("id", "prompt", "help", "minutes", "optional")
 _BY_KIND = ("scale", "importance", "options", "max_length", "dots")
-_QUESTION_KEYS = ("id", "kind", "text", "dimension", *_BY_KIND)
+_QUESTION_KEYS = ("id", "kind", "text", "dimension", "allow", *_BY_KIND)
 
 # ---------------------------------------------------------------- messages
 
@@ -189,6 +190,10 @@ messages = Catalog(
             "alternativ {first}.",
             "option.duplicate_label": "Alternativ {n} har samma text som alternativ {first}.",
             "importance.not_scale": "importance: true går bara att använda med kind: scale.",
+            "allow.unknown": "Varningen '{code}' under allow finns inte. Varningar som går att "
+            "tysta: {known}.",
+            "allow.no_reason": "'{code}' under allow behöver ett skäl i klartext, till exempel "
+            '{code}: "en lista med exempel, en idé".',
             "none": "inga",
             # finding a set
             "set.unknown": "Det finns inget frågeset som heter '{name}'. Frågeset som finns: "
@@ -298,6 +303,10 @@ messages = Catalog(
             "option.duplicate_value": "Choice {n} has the same value '{value}' as choice {first}.",
             "option.duplicate_label": "Choice {n} has the same text as choice {first}.",
             "importance.not_scale": "importance: true can only be used with kind: scale.",
+            "allow.unknown": "There is no warning '{code}' to allow. Warnings that can be "
+            "silenced: {known}.",
+            "allow.no_reason": "'{code}' under allow needs a reason in plain words, for "
+            'example {code}: "a list of examples, one idea".',
             "none": "none",
             "set.unknown": "There is no question set called '{name}'. Question sets that "
             "exist: {known}.",
@@ -1013,9 +1022,47 @@ class _Checker:
         minutes = self.integer(
             node, "minutes", where, required=False, lo=1, hi=MAX_MINUTES, bad="minutes.bad"
         )
+        optional = self.boolean(node, "optional", where)
         if item_id is None or text is None:
             return None
-        return Prompt(item_id, text, help_text or "", minutes)
+        return Prompt(item_id, text, help_text or "", minutes, optional)
+
+    def boolean(self, node: _Node, key: str, where: str) -> bool:
+        """A true/false key that is false when left out."""
+        value = node.value.get(key)
+        if value is None or value.value is None:
+            return False
+        if not isinstance(value.value, bool):
+            self.wrong_type(value, key, where, "type.bool")
+            return False
+        return value.value
+
+    def allow(self, node: _Node, where: str) -> dict[str, str]:
+        """Warnings the author silenced on this question, each with a written reason.
+
+        A silenced warning without a reason would hide the very problem the warning names, so
+        an empty reason is an error, as is a code no warning has (a typo silences nothing).
+        """
+        value = self.mapping(node, "allow", where, False)
+        if value is None:
+            return {}
+        allowed: dict[str, str] = {}
+        self.duplicates(value, where)
+        for code, reason_node in value.value.items():
+            line = value.key_lines.get(code, value.line)
+            if code not in ALLOWABLE_WARNINGS:
+                known = ", ".join(ALLOWABLE_WARNINGS)
+                self.report(line, where, "allow.unknown", code=code[:MAX_ID], known=known)
+                continue
+            if reason_node.value is not None and not isinstance(reason_node.value, str):
+                self.wrong_type(reason_node, code, where, "type.text")
+                continue
+            reason = clean_text(reason_node.value or "", limit=MAX_LABEL)
+            if not reason:
+                self.report(line, where, "allow.no_reason", code=code)
+                continue
+            allowed[code] = reason
+        return allowed
 
     def read_question(self, node: _Node, where: str, item_id: str | None) -> list[Item]:
         kind_node = node.value["kind"]
@@ -1044,6 +1091,7 @@ class _Checker:
                     self.report(line, where, "item.not_here", name=key, kind=kind.value)
         text = self.text(node, "text", where)
         dimension = self.dimension_ref(node, where)
+        allow = self.allow(node, where)
         options: tuple[Option, ...] = ()
         dots = 0
         max_length = MAX_FREE_TEXT
@@ -1088,6 +1136,7 @@ class _Checker:
             dimension=dimension,
             dots=dots,
             max_length=max_length,
+            allow=allow,
         )
         if not importance:
             return [question]
