@@ -172,6 +172,15 @@ def test_builtin_survey_follows_the_method(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
+def test_builtin_scale_labels_fit_the_projected_result(lang: str) -> None:
+    """The result on the shared screen gives labels half the centre pane: 26 characters at
+    80x24 and 120x36 alike. A longer label ends in "…" on the projector."""
+    for question in builtin(lang).survey:
+        for option in question.options:
+            assert len(option.label) <= 26, option.label
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
 def test_part_a_speaks_as_i(lang: str) -> None:
     """Part A is what each person does: "Jag ...", so a gap two of eight people have shows."""
     for question in parts(builtin(lang))["A"]:
