@@ -17,8 +17,8 @@ from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
 from mognad_tui.web.security import SECURITY_HEADERS
 
-SCALE = "vardag-information"  # the survey's first statement (practice scale)
-SCALE_2 = "vardag-samarbete"
+SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
+SCALE_2 = "a-delade-dokument"
 SINGLE = "s1-uppvarmning"  # step 1 warm-up poll
 TEXT = "s2-mer"  # step 2 free text
 
