@@ -899,6 +899,23 @@ def test_project_example_and_readme_are_valid(tmp_path: Path) -> None:
     assert check(write(tmp_path, block.group(1)), "sv") == []
 
 
+def test_readme_guide_shows_three_real_rewrites(sv: QuestionSet) -> None:
+    """The guide's bad-to-good examples are real: each "before" is a 1.0 item, each "after" a
+    2.0 item, so the guide cannot drift from the set it teaches from."""
+    readme = (ROOT / "question_sets" / "README.md").read_text(encoding="utf-8")
+    guide = readme.split("## Så skriver du bra frågor", 1)[1].split("\n---\n", 1)[0]
+    rows = [r.split(" | ") for r in re.findall(r"^\| (.+) \|$", guide, re.M)][2:]
+    old = load_question_set_file(ROOT / "tests" / "fixtures" / "digital-mognad-1.0.sv.yaml")
+    old_texts = {q.text for q in old.survey}
+    new_texts = {q.text for q in sv.survey}
+    assert len(rows) == 3
+    for before, _why, after in rows:
+        assert before in old_texts
+        assert before not in new_texts
+        for text in after.split(" *och* "):
+            assert text in new_texts, text
+
+
 def test_catalogue_is_complete() -> None:
     assert qs.messages.missing() == {}
     for lang in ("sv", "en"):
