@@ -181,6 +181,14 @@ def test_builtin_scale_labels_fit_the_projected_result(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
+def test_builtin_area_titles_fit_the_narrow_overview(lang: str) -> None:
+    """The results overview at 80x24 gives an area's title 24 cells; a longer one is cut with
+    "…", and two areas starting "Digitalt först i…" would then look alike."""
+    for dimension in builtin(lang).dimensions:
+        assert len(dimension.title) <= 24, dimension.title
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
 def test_part_a_speaks_as_i(lang: str) -> None:
     """Part A is what each person does: "Jag ...", so a gap two of eight people have shows."""
     for question in parts(builtin(lang))["A"]:
