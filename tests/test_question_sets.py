@@ -207,7 +207,7 @@ def test_builtin_covers_the_prerequisites_and_the_gaps_of_version_1(sv: Question
     """The seed's four prerequisites and leadership have an item each, and the themes the
     review found missing in 1.0 are there."""
     texts = {q.id: q.text for q in sv.survey}
-    prerequisites = {q.id for q in parts(sv)["B"] if q.dimension == "forutsattningar"}
+    prerequisites = {q.id for q in parts(sv)["B"] if q.dimension == "b-forutsattningar"}
     themes = {
         "b-strategi": "mål för digitalisering",  # strategy
         "b-ekonomi": "pengar",  # economy
