@@ -163,7 +163,7 @@ def test_state_lists_open_questions_with_options_and_answered(live: Live) -> Non
     values = [o["value"] for o in question["options"]]
     assert values == [1, 2, 3, 4, 5, DONT_KNOW]
     assert all(o["label"] for o in question["options"])
-    assert question["dimension"] == "vardag"
+    assert question["dimension"] == "a-vardag"
     assert device.answer(SCALE, 4).json() == {"ok": True}
     assert device.state()["answered"] == {SCALE: 4}
 
