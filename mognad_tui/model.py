@@ -23,7 +23,6 @@ DONT_KNOW = "dont_know"
 #: The companion question asking how important an item is has this suffix after the item's id.
 IMPORTANCE_SUFFIX = ".importance"
 IMPORTANCE_VALUES = ("low", "medium", "high")
-
 #: Warnings ``mognad validate`` gives an author, and which of them an ``allow:`` with a written
 #: reason may silence on a question (``ITEM_WARNINGS``) or on the set as a whole
 #: (``SET_WARNINGS``). A warning is advice, never an error: the set still loads.
@@ -199,6 +198,8 @@ class Prompt:
     text: str
     help: str = ""
     minutes: int | None = None
+    # Optional prompts are the ones a 60-minute meeting drops first; the essential ones stay.
+    optional: bool = False
 
     @property
     def is_question(self) -> bool:

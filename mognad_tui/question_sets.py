@@ -80,7 +80,7 @@ _TOP_KEYS = (
     "id", "version", "lang", "title", "description", "scales", "importance", "dimensions", "steps",
     "allow",
 )  # fmt: skip
-_PROMPT_KEYS = ("id", "prompt", "help", "minutes")
+_PROMPT_KEYS = ("id", "prompt", "help", "minutes", "optional")
 _BY_KIND = ("scale", "importance", "options", "max_length", "dots")
 _QUESTION_KEYS = ("id", "kind", "text", "dimension", *_BY_KIND, "allow")
 
@@ -1128,9 +1128,20 @@ class _Checker:
         minutes = self.integer(
             node, "minutes", where, required=False, lo=1, hi=MAX_MINUTES, bad="minutes.bad"
         )
+        optional = self.boolean(node, "optional", where)
         if item_id is None or text is None:
             return None
-        return Prompt(item_id, text, help_text or "", minutes)
+        return Prompt(item_id, text, help_text or "", minutes, optional)
+
+    def boolean(self, node: _Node, key: str, where: str) -> bool:
+        """A true/false key that is false when left out."""
+        value = node.value.get(key)
+        if value is None or value.value is None:
+            return False
+        if not isinstance(value.value, bool):
+            self.wrong_type(value, key, where, "type.bool")
+            return False
+        return value.value
 
     def read_question(self, node: _Node, where: str, item_id: str | None) -> list[Item]:
         kind_node = node.value["kind"]

@@ -306,7 +306,7 @@ def test_follow_up_links_sessions_and_exports_the_change(tmp_path):
     )
     assert later.returncode == 0, later.stderr
     earlier = data / "enhet-nord"
-    _answer(data, "enhet-nord", "vardag-information", [2, 3, 4, 4])
+    _answer(data, "enhet-nord", "a-hitta-information", [2, 3, 4, 4])
     before = {p.name: p.read_bytes() for p in earlier.iterdir() if p.is_file()}
     md = mognad("export", later.stdout.strip(), "--data-dir", str(data))
     assert md.returncode == 0 and no_traceback(md)
@@ -328,7 +328,7 @@ def _answer(data: Path, name: str, question: str, values: list) -> None:
 def test_export_warns_once_when_raw_answers_are_below_the_threshold(tmp_path):
     data = tmp_path / "d"
     name = mognad("new", "--name", "Team B", "--data-dir", str(data)).stdout.strip()
-    _answer(data, name, "vardag-information", [2, 4])
+    _answer(data, name, "a-hitta-information", [2, 4])
     for fmt, lang, words in (("json", "sv", "färre än 3"), ("csv", "en", "fewer than 3")):
         out = tmp_path / f"x.{fmt}"
         args = ("export", name, "--format", fmt, "-o", str(out), "--lang", lang)
@@ -338,7 +338,7 @@ def test_export_warns_once_when_raw_answers_are_below_the_threshold(tmp_path):
         assert len(warnings) == 1 and "1)" in warnings[0], done.stderr
     md = mognad("export", name, "--data-dir", str(data))
     assert md.returncode == 0 and "färre än" not in md.stderr
-    _answer(data, name, "vardag-information", [3])
+    _answer(data, name, "a-hitta-information", [3])
     enough = mognad("export", name, "--format", "json", "--data-dir", str(data))
     assert "färre än" not in enough.stderr
 
@@ -347,7 +347,7 @@ def test_exports_do_not_single_out_a_latecomer(tmp_path):
     """Exported at 3 answers, then one more: the next export shows the same figures."""
     data = tmp_path / "d"
     name = mognad("new", "--name", "Team C", "--data-dir", str(data)).stdout.strip()
-    _answer(data, name, "vardag-information", [2, 3, 3])
+    _answer(data, name, "a-hitta-information", [2, 3, 3])
 
     said = []
 
@@ -356,18 +356,18 @@ def test_exports_do_not_single_out_a_latecomer(tmp_path):
         assert done.returncode == 0, done.stderr
         said.append(done.stderr)
         questions = json.loads(done.stdout)["questions"]
-        item = next(q for q in questions if q["id"] == "vardag-information")
+        item = next(q for q in questions if q["id"] == "a-hitta-information")
         said.append(item.get("held", False))
         return item["n"], [(r["value"], r["count"]) for r in item.get("distribution", [])]
 
     first = figures()
     assert first[0] == 3 and first[1]
     assert "visades förut" not in said[-2] and said[-1] is False
-    _answer(data, name, "vardag-information", [5])
+    _answer(data, name, "a-hitta-information", [5])
     assert figures() == first
     assert "visas som de visades förut" in said[-2] and "antal frågor: 1)" in said[-2]
     assert said[-1] is True  # the JSON says the figures are the ones shown before
-    _answer(data, name, "vardag-information", [1, 1])
+    _answer(data, name, "a-hitta-information", [1, 1])
     assert figures()[0] == 6
 
 

@@ -310,7 +310,7 @@ async def test_terminal_client_self_paced_walk_and_change(room: Any) -> None:
     assert out.count(f"Question 1 of {len(pages)}") == 2
     assert f"Question {len(pages)} of {len(pages)}" in out
     assert f"You have answered 2 of {len(pages)} questions." in out
-    assert "Your answer now: Känner till, ej provat" in out
+    assert "Your answer now: Känner till, inte provat" in out
     assert "You kept your answer." in out
     assert out.count("Your answer is saved.") == 3
     assert meeting.store.answers(first.id) == [3]

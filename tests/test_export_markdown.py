@@ -51,7 +51,7 @@ from mognad_tui.model import (
 GOLDEN = Path(__file__).parent / "golden"
 CHARTS = {
     "dimensions": "plan-charts/dimensions.svg",
-    "dimension-information": "plan-charts/dimension-information.svg",
+    "dimension-a-sakerhet": "plan-charts/dimension-a-sakerhet.svg",
     "change": "plan-charts/change.svg",
 }
 

@@ -23,7 +23,7 @@ from mognad_tui.model import Kind, Voting
 
 SIZES = [(80, 24), (120, 36)]
 PROMPT = "s1-digitalt-forst"
-SCALE = "info-natfiske"
+SCALE = "a-natfiske"
 
 
 @pytest.fixture

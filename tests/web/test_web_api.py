@@ -17,8 +17,8 @@ from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
 from mognad_tui.web.security import SECURITY_HEADERS
 
-SCALE = "vardag-information"  # the survey's first statement (practice scale)
-SCALE_2 = "vardag-samarbete"
+SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
+SCALE_2 = "a-delade-dokument"
 SINGLE = "s1-uppvarmning"  # step 1 warm-up poll
 TEXT = "s2-mer"  # step 2 free text
 
@@ -163,7 +163,7 @@ def test_state_lists_open_questions_with_options_and_answered(live: Live) -> Non
     values = [o["value"] for o in question["options"]]
     assert values == [1, 2, 3, 4, 5, DONT_KNOW]
     assert all(o["label"] for o in question["options"])
-    assert question["dimension"] == "vardag"
+    assert question["dimension"] == "a-vardag"
     assert device.answer(SCALE, 4).json() == {"ok": True}
     assert device.state()["answered"] == {SCALE: 4}
 

@@ -39,8 +39,8 @@ pytestmark = [
     pytest.mark.timeout(120),
 ]
 
-SCALE = "vardag-information"
-SCALE_2 = "vardag-samarbete"
+SCALE = "a-hitta-information"
+SCALE_2 = "a-delade-dokument"
 SINGLE = "s1-uppvarmning"
 TEXT = "s2-mer"
 PROMPT = "s1-digitalt-forst"

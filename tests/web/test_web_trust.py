@@ -26,7 +26,7 @@ from mognad_tui.web import app as web_app
 from mognad_tui.web import security
 from mognad_tui.web.security import HostCheck
 
-SCALE = "vardag-information"
+SCALE = "a-hitta-information"
 
 
 def local_links(html: str) -> list[str]:
