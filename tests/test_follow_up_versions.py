@@ -22,7 +22,7 @@ from mognad_tui import results as R
 from mognad_tui.model import Dimension
 
 FOLLOW_UP = Path(__file__).parent / "data" / "follow_up"
-V1 = FOLLOW_UP / "digital-mognad-1.0.sv.yaml"
+V1 = Path(__file__).parent / "fixtures" / "digital-mognad-1.0.sv.yaml"  # the built-in 1.0
 V2 = FOLLOW_UP / "digital-mognad-2.0-like.sv.yaml"
 
 
@@ -138,3 +138,20 @@ def test_a_follow_up_on_the_same_set_says_nothing_more(tmp_path: Path) -> None:
         "new", "--name", "A", "--set", str(V1), "--follow-up", "a", "--data-dir", str(data)
     )
     assert second.returncode == 0 and second.stderr == ""
+
+
+def test_follow_up_from_the_built_in_1_0_to_the_built_in_2_0(tmp_path: Path) -> None:
+    """The real case: last year's meeting ran on version 1.0; this year's runs on 2.0."""
+    data = tmp_path / "sessions"
+    assert mognad("new", "--name", "A", "--set", str(V1), "--data-dir", str(data)).returncode == 0
+    second = mognad("new", "--name", "A", "--follow-up", "a", "--data-dir", str(data))
+    assert second.returncode == 0, second.stderr
+    said = second.stderr
+    assert "version 1.0, nu 2.0" in said
+    assert "Nya frågor sedan förra mätningen" in said and "a-tillganglighet" in said
+    assert "Frågor som inte finns med längre" in said
+    shared = {"fs-stod", "fs-system"}  # the only survey items that kept meaning, voice, scale
+    exported = mognad("export", "a-2", "--format", "json", "--data-dir", str(data))
+    change = json.loads(exported.stdout)["summary"]["change"]
+    assert {c["id"] for c in change["items"]} <= shared
+    assert not shared & set(change["new_items"]) and not shared & set(change["dropped_items"])
