@@ -14,11 +14,15 @@ ParticipantClient, 300 devices, each with its own cookie and its own kept-alive 
 What is measured is capacity: every device sends 30 answers at once, one after the other
 without pause. That is as much as the server takes from one device in 10 s
 (``ANSWERS_PER_WINDOW``; faster is refused with 429), so none is refused and the server, not
-a pacing, sets the pace. ``--burst`` adds a run of the Simulator answering every
-open question with no pause at all, for information: past 30 answers the limit shows as 429s
-and retries. The run is bounded in time. Exit 1 on FAIL.
+a pacing, sets the pace. A round runs the bare endpoint and the real server one right after
+the other (every other round the real one first), so both meet the same load of a shared
+machine; the result is the median over ``ROUNDS`` rounds of each round's ratios. ``--burst``
+adds a run of the Simulator answering every open question with no pause at all, for
+information: past 30 answers the limit shows as 429s and retries. The run is bounded in
+time. Exit 1 on FAIL.
 
-    .venv/bin/python bench/ingest.py [--participants 300] [--answers 30] [--timeout 180] [--burst]
+    .venv/bin/python bench/ingest.py [--participants 300] [--answers 30] [--rounds 5]
+        [--timeout 180] [--burst]
 """
 
 from __future__ import annotations
@@ -49,9 +53,11 @@ from mognad_tui.client.simulate import SimStats, Simulator  # noqa: E402
 PER_DEVICE = 30
 PER_WINDOW = 10.0
 #: Targets: the real server's throughput at least this share of the bare endpoint's, its p99
-#: at most this multiple of the bare endpoint's.
+#: at most this multiple of the bare endpoint's; each the median over ROUNDS rounds of the ratio
+#: between a bare and a real run made side by side.
 MIN_THROUGHPUT = 0.7
 MAX_P99 = 1.5
+ROUNDS = 5
 URL_LINE = re.compile(r"^\s*(https?://127\.0\.0\.1:(\d+)/j/[A-Za-z0-9_-]+)\s*$", re.M)
 
 
@@ -331,7 +337,9 @@ def stored_counts(tmp: Path, session: str = "bench") -> dict[str, int] | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=3, help="bare and real runs, in turn")
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help="pairs of a bare and a real run, side by side"
+    )
     parser.add_argument("--timeout", type=float, default=180, help="seconds per run, at most")
     parser.add_argument(
         "--answers",
@@ -368,19 +376,19 @@ def main() -> int:
         print(
             f"A. every device sends its {per} answers at once, without pause (the server takes "
             f"{PER_DEVICE} per device and {PER_WINDOW:g} s, so none is refused): the target; "
-            f"{args.rounds} rounds, bare and real in turn, medians compared (a noisy machine)"
+            f"{args.rounds} rounds of bare and real side by side (every other round real first); "
+            "the median of the rounds' ratios is the result (a noisy machine)"
         )
         for r in range(args.rounds):
             # A fresh session each round, so every round records new answers, not replacements.
             real = start_real_server(tmp, name=f"bench{r}")
-            bare_stats, bare_done, bare_cpu = asyncio.run(
-                capacity(bare.url, n, per, args.timeout, bare.pid)
-            )
-            print(f"{line(f'bare {r + 1}', bare_stats)}  server CPU {bare_cpu:.0f} µs/answer")
-            real_stats, real_done, real_cpu = asyncio.run(
-                capacity(real.url, n, per, args.timeout, real.pid)
-            )
-            print(f"{line(f'real {r + 1}', real_stats)}  server CPU {real_cpu:.0f} µs/answer")
+            measured = {}
+            for name, server in (("bare", bare), ("real", real))[:: 1 if r % 2 == 0 else -1]:
+                measured[name] = asyncio.run(capacity(server.url, n, per, args.timeout, server.pid))
+                stats, _, server_cpu = measured[name]
+                print(f"{line(f'{name} {r + 1}', stats)}  server CPU {server_cpu:.0f} µs/answer")
+            bare_stats, bare_done, bare_cpu = measured["bare"]
+            real_stats, real_done, real_cpu = measured["real"]
             real.stop()
             real = None
             rounds.append(
@@ -417,8 +425,14 @@ def main() -> int:
     real_p99 = statistics.median(r[2].p99 for r in rounds)
     print(f"median bare: {bare_tp:.1f}/s, p99 {bare_p99:.1f} ms")
     print(f"median real: {real_tp:.1f}/s, p99 {real_p99:.1f} ms")
-    ratio = real_tp / bare_tp if bare_tp else 0.0
-    p99_ratio = real_p99 / bare_p99 if bare_p99 else float("inf")
+    # The two runs of a round share the machine's load of that moment; rounds apart do not (on
+    # a shared machine the bare endpoint alone moved between 900 and 5,700 answers/s). So each
+    # round gives its own ratios, and their median is the result.
+    tp_ratios = [r[2].throughput / r[0].throughput for r in rounds if r[0].throughput]
+    p99_ratios = [r[2].p99 / r[0].p99 for r in rounds if r[0].p99]
+    cpu_ratios = [real / bare for bare, real in cpu if bare]
+    ratio = statistics.median(tp_ratios) if tp_ratios else 0.0
+    p99_ratio = statistics.median(p99_ratios) if p99_ratios else float("inf")
     checks = {
         "every answer acknowledged (real)": all(r[3] and r[2].acked == expected for r in rounds),
         "every answer acknowledged (bare)": all(r[1] and r[0].acked == expected for r in rounds),
@@ -428,25 +442,40 @@ def main() -> int:
     }
     bare_cpu = statistics.median(c[0] for c in cpu)
     real_cpu = statistics.median(c[1] for c in cpu)
-    spread = ", ".join(
-        f"{r[2].throughput / r[0].throughput:.2f}" for r in rounds if r[0].throughput
-    )
-    print(f"throughput ratio per round: {spread}")
+    print(f"throughput ratio per round: {', '.join(f'{x:.2f}' for x in tp_ratios)}")
+    print(f"p99 ratio per round: {', '.join(f'{x:.2f}' for x in p99_ratios)}")
     figures = [
         (
             "answers/s, median",
             real_tp,
             bare_tp,
             "answers/s",
-            f">= {MIN_THROUGHPUT}x",
+            ratio,
+            f">= {MIN_THROUGHPUT}x (median of the rounds' ratios)",
             ratio >= MIN_THROUGHPUT,
         ),
-        ("answer p99, median", real_p99, bare_p99, "ms", f"<= {MAX_P99}x", p99_ratio <= MAX_P99),
-        ("server CPU per answer, median", real_cpu, bare_cpu, "µs", "(information)", None),
+        (
+            "answer p99, median",
+            real_p99,
+            bare_p99,
+            "ms",
+            p99_ratio,
+            f"<= {MAX_P99}x (median of the rounds' ratios)",
+            p99_ratio <= MAX_P99,
+        ),
+        (
+            "server CPU per answer, median",
+            real_cpu,
+            bare_cpu,
+            "µs",
+            statistics.median(cpu_ratios) if cpu_ratios else None,
+            "(information)",
+            None,
+        ),
     ]
-    for name, value, base, unit, target, ok in figures:
+    for name, value, base, unit, of, target, ok in figures:
         figure = {"name": name, "value": round(value, 1), "baseline": round(base, 1), "unit": unit}
-        figure |= {"ratio": round(value / base, 2) if base else None, "target": target, "pass": ok}
+        figure |= {"ratio": None if of is None else round(of, 2), "target": target, "pass": ok}
         print("RESULT " + json.dumps(figure, ensure_ascii=False))
     for name, ok in checks.items():
         print(f"{'ok  ' if ok else 'FAIL'} {name}")

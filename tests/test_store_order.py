@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,83 @@ def test_after_kill_9_the_next_writer_orders_the_folder_before_it_takes_answers(
             assert store.answer_for(question, slot) == value
 
 
+def test_reorders_while_a_room_answers_never_read_the_journal_back(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer keeps the journal's net changes in memory: reading the journal back and
+    parsing it every ``REORDER_EVERY`` answers was the answer path's biggest cost left under
+    load (bench/notes/ingest.md)."""
+    reads = []
+    real = store_files.read_journal
+
+    def counted(folder: Path, limit: int | None = None) -> store_files.JournalScan:
+        reads.append(limit)
+        return real(folder, limit)
+
+    with SessionStore.open(session) as store:
+        monkeypatch.setattr(store_files, "read_journal", counted)
+        slots = [(f"q{q}", f"p{p:03d}") for p in range(12) for q in range(7)]
+        assert len(slots) > 3 * store_session.REORDER_EVERY  # several reorders
+        for question, slot in slots:
+            store.put_answer(question, slot, 3)
+        store.reorder().wait(30)
+        assert in_arrival_order(session) == []
+        assert reads == []
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.total_answers() == len(slots)
+
+
+def no_room_for_a_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse every snapshot write: a writer that opens then reorders instead of folding."""
+    real = store_files._write
+
+    def refuse(fd: int, data) -> int:
+        if bytes(data[:12]) == b'{"format":"m':
+            raise OSError(errno.ENOSPC, "simulated")
+        return real(fd, data)
+
+    monkeypatch.setattr(store_files, "_write", refuse)
+
+
+def test_a_reorder_from_memory_writes_what_a_reorder_after_kill_9_reads_back(
+    session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live writer reorders from what it kept in memory; a writer that opens after a
+    kill -9 has nothing in memory and reads the journal back. Both must write the same
+    canonical journal, byte for byte: answers after a fold, replaced, deleted, a table
+    dropped, notes."""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)  # only the reorders asked for
+    monkeypatch.setattr(store_session, "REORDER_EVERY", 10**6)
+    crashed = tmp_path / "crashed"
+    with SessionStore.open(session) as store:
+        for question, slot, value in survey_answers()[:5]:
+            store.put_answer(question, slot, value)
+        store.set_note("p0", "före")
+        store.fold().wait(30)  # what came before is in the snapshot, not in memory
+        for question, slot, value in survey_answers()[5:]:
+            store.put_answer(question, slot, value)
+        store.put_answer("q1", "device0-q1", 4)  # replaced
+        store.delete_answer("q2", "device1-q2")
+        store.set_note("p1", "Åtgärd <b>")
+        store.set_tally("q3", {"1": 2})
+        store.drop_raw({"q0": {"n": 3}})  # drops the answers and counts typed in
+        store.put_answer("q0", "device2-q0", 5)  # after the drop: kept
+        store.put_answer("q0", "device0-q0", 1)
+        store.set_note("p2", "andra")
+        store.set_note("p1", "").wait(30)
+        # The files as a kill -9 at this moment leaves them (every write above is durable).
+        shutil.copytree(session, crashed, ignore=shutil.ignore_patterns("writer.lock"))
+        store.reorder().wait(30)
+        from_memory = (session / "journal.log").read_bytes()
+    no_room_for_a_snapshot(monkeypatch)  # so the next writer reorders rather than folds
+    with SessionStore.open(crashed) as store:
+        store.reorder().wait(30)  # queued behind the writer's first step, which reorders
+        read_back = (crashed / "journal.log").read_bytes()
+    assert in_arrival_order(crashed) == []
+    assert from_memory.count(b"\n") == 2  # the header and one line of net changes
+    assert read_back == from_memory
+
+
 class NoRoomFor:
     """A disk with room for journal lines of a few answers, not for a whole survey's."""
 
@@ -217,14 +295,7 @@ def test_a_writer_opening_on_a_full_disk_orders_the_journal_if_it_cannot_fold(
     child = Child("survey", session, start=0)
     assert child.ready.wait(60), child.proc.stderr and child.proc.stderr.read()
     child.kill()
-    real = store_files._write
-
-    def no_room_for_a_snapshot(fd: int, data) -> int:
-        if bytes(data[:12]) == b'{"format":"m':
-            raise OSError(errno.ENOSPC, "simulated")
-        return real(fd, data)
-
-    monkeypatch.setattr(store_files, "_write", no_room_for_a_snapshot)
+    no_room_for_a_snapshot(monkeypatch)
     with SessionStore.open(session) as store:
         barrier = store.set_note("p1", "x")  # queued behind the writer's first step
         barrier.wait(10)

@@ -23,7 +23,7 @@ always a snapshot with its own journal, or a new snapshot beside the previous ge
 journal (which readers ignore: the snapshot holds all of it), never a journal newer than its
 snapshot.
 
-A reorder (``replace_journal`` with ``net_ops``) renames a journal of the same generation over
+A reorder (``replace_journal`` with ``NetOps``) renames a journal of the same generation over
 the journal: the same changes, as one line in an order that says nothing about arrival. A
 reader gets the old journal or the new one, and either gives the same tables.
 """
@@ -37,7 +37,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -296,15 +296,15 @@ def replace_file(folder: Path, name: str, data: bytes, *, keep_open: bool = Fals
     return fd if keep_open else None
 
 
-def replace_journal(folder: Path, generation: int, ops: list[Op]) -> tuple[int, int]:
-    """Replace the journal by one of the same generation holding ``ops`` as one line
-    (``replace_file``: a crash leaves the old journal or the new one, whole). Returns the new
-    journal open for appending and its size; after a ``HalfFold`` nothing may be appended
-    until ``finish_generation`` succeeds.
+def replace_journal(folder: Path, generation: int, texts: list[str]) -> tuple[int, int]:
+    """Replace the journal by one of the same generation holding the operations ``texts``
+    (their ``dumps``) as one line (``replace_file``: a crash leaves the old journal or the new
+    one, whole). Returns the new journal open for appending and its size; after a
+    ``HalfFold`` nothing may be appended until ``finish_generation`` succeeds.
     """
     data = journal_header(generation)
-    if ops:
-        data += encode_line("[" + ",".join(dumps(op) for op in ops) + "]")
+    if texts:
+        data += encode_line("[" + ",".join(texts) + "]")
     fd = replace_file(folder, JOURNAL, data, keep_open=True)
     assert fd is not None  # kept open, as asked
     return fd, len(data)
@@ -548,39 +548,65 @@ def apply_ops(tables: Tables, ops: list[Op]) -> None:
             tables[name] = {}
 
 
-def net_ops(batches: list[list[Op]], order: Mapping[str, Callable[[Doc], Any]]) -> list[Op]:
-    """What ``batches`` change, as operations in an order that says nothing about arrival.
+class NetOps:
+    """What a journal's operations change, gathered as they come; ``texts`` lists them in an
+    order that says nothing about arrival.
 
-    Replaying the result on the snapshot gives the same tables as replaying ``batches``: per
-    document only the last operation counts, and a dropped table is dropped first. Tables
-    come by name; within one, the documents put come in ``order``'s key (then by id), and the
-    ids deleted come after them by number.
+    Replaying ``texts`` on the snapshot gives the same tables as replaying the operations
+    added: per document only the last operation counts, and a dropped table is dropped first.
+    Tables come by name; within one, the documents put come in ``order``'s key (then by id),
+    and the ids deleted come after them by number.
+
+    The live writer keeps one for the journal it appends to, each put with the JSON text it
+    was journaled as, so a reorder neither reads the journal back nor encodes it again (that
+    was the biggest cost left on the answer path: bench/notes/ingest.md). After a crash
+    nothing is in memory: the next writer reads the journal and adds its operations (without
+    their texts, encoded here), which gives the same bytes.
     """
-    changed: dict[str, tuple[list[bool], dict[int, Doc | None]]] = {}
-    for batch in batches:
-        for op in batch:
-            dropped, docs = changed.setdefault(op[1], ([False], {}))
-            if op[0] == "p":
-                docs[op[2]] = op[3]
-            elif op[0] == "d":
-                docs[op[2]] = None
-            else:
-                dropped[0] = True
-                docs.clear()
-    out: list[Op] = []
-    for name in sorted(changed):
-        dropped, docs = changed[name]
-        if dropped[0]:
-            out.append(["x", name])
-        key = order.get(name)
-        puts = sorted(
-            ((key(doc) if key else (), doc_id) for doc_id, doc in docs.items() if doc is not None)
-        )
-        out.extend(["p", name, doc_id, docs[doc_id]] for _, doc_id in puts)
-        out.extend(
-            ["d", name, doc_id] for doc_id in sorted(i for i, d in docs.items() if d is None)
-        )
-    return out
+
+    __slots__ = ("_tables",)
+
+    def __init__(self, batches: Iterable[list[Op]] = ()) -> None:
+        # Per table: whether it was dropped, and per doc id the put (document, its op's JSON)
+        # or None for a delete.
+        self._tables: dict[str, tuple[list[bool], dict[int, tuple[Doc, str] | None]]] = {}
+        for batch in batches:
+            for op in batch:
+                self.add(op)
+
+    def add(self, op: Op, text: str | None = None) -> None:
+        """One more operation; ``text`` is its ``dumps`` if the caller already has it."""
+        entry = self._tables.get(op[1])
+        if entry is None:
+            entry = self._tables[op[1]] = ([False], {})
+        dropped, docs = entry
+        if op[0] == "p":
+            docs[op[2]] = (op[3], dumps(op) if text is None else text)
+        elif op[0] == "d":
+            docs[op[2]] = None
+        else:
+            dropped[0] = True
+            docs.clear()
+
+    def texts(self, order: Mapping[str, Callable[[Doc], Any]]) -> list[str]:
+        """The net operations' JSON texts, in canonical order."""
+        out: list[str] = []
+        for name in sorted(self._tables):
+            dropped, docs = self._tables[name]
+            if dropped[0]:
+                out.append(dumps(["x", name]))
+            key = order.get(name)
+            puts = sorted(
+                (key(put[0]) if key else (), doc_id)
+                for doc_id, put in docs.items()
+                if put is not None
+            )
+            out.extend(docs[doc_id][1] for _, doc_id in puts)  # type: ignore[index]
+            out.extend(
+                dumps(["d", name, doc_id])
+                for doc_id in sorted(i for i, d in docs.items() if d is None)
+            )
+        return out
 
 
 @dataclass

@@ -260,9 +260,15 @@ def initial_tables(
 # ---------------------------------------------------------------- small helpers
 
 
+#: Types whose values are JSON as they are and cannot change (a float may be NaN: not these).
+_IMMUTABLE_JSON = (str, int, bool)
+
+
 def _json_copy(value: Any, what: str = "value") -> Any:
     """A private copy of JSON data, or ``TypeError``: the journal can hold nothing else, and
     a caller mutating its own list later must not change what the store holds."""
+    if value is None or type(value) in _IMMUTABLE_JSON:  # most answers: nothing to copy
+        return value
     if files.nested_too_deep(value, files.MAX_VALUE_DEPTH):  # the file would not read back
         raise TypeError(f"the {what} nests more than {files.MAX_VALUE_DEPTH} levels deep")
     try:

@@ -23,8 +23,11 @@ the snapshot does not (see ``snapshot``). So besides the folds the meeting asks 
 folds by itself once the journal holds ``fold_every`` answer operations. A fold rewrites the
 whole snapshot, too costly to do every few answers in a big session, so in between the writer
 *reorders* the journal: it rewrites the journal's own content as one line of its net changes
-in an order that says nothing about arrival (``files.net_ops``: answers by question and slot)
-and renames it over the journal. That costs what the journal holds, whatever the session.
+in an order that says nothing about arrival (``files.NetOps``: answers by question and slot)
+and renames it over the journal. That costs what the journal holds, whatever the session; the
+thread keeps the journal's net changes in memory as it appends, with their JSON text, so a
+reorder writes without reading the journal back (only the first one after a crash reads it:
+nothing is in memory then).
 It runs once ``reorder_every`` answers came in since the last reorder or fold, once
 ``reorder_idle`` seconds passed without a write, on close, and before anything else when the
 writer starts on a journal that holds operations (the open fold found no room). The rename is
@@ -83,10 +86,11 @@ def _resolved() -> Future[None]:
 
 
 class _Batch:
-    __slots__ = ("counted", "fragments", "future", "waiters")
+    __slots__ = ("counted", "future", "ops", "texts", "waiters")
 
     def __init__(self) -> None:
-        self.fragments: list[str] = []
+        self.ops: list[Op] = []
+        self.texts: list[str] = []  # each op's ``files.dumps``, made under the store's lock
         self.waiters = 0
         self.counted = 0
         self.future = new_future()
@@ -170,6 +174,9 @@ class JournalWriter:
         self._reorder_idle = reorder_idle
         self._on_order = on_order
         self._ordered_end = clean_end
+        # The net changes of the journal's operations, or None while they are only on disk
+        # (a writer opening on a journal that holds operations).
+        self._net: files.NetOps | None = files.NetOps() if durable_end == clean_end else None
         self._unordered_answers = 0
         self._last_append: float | None = None  # None: reorder at once (just opened)
         self._retry_at: float | None = None
@@ -211,7 +218,10 @@ class JournalWriter:
             batch = _Batch()
             self._queue.append(batch)
         if ops:
-            batch.fragments.append(",".join(files.dumps(op) for op in ops))
+            # Encoded here, under the lock: documents are replaced, never changed in place
+            # (``live``), so the ops the thread keeps in ``_net`` stay what was journaled.
+            batch.ops += ops
+            batch.texts += [files.dumps(op) for op in ops]
             self._unfolded = True
             touched = self._touched
             for op in ops:
@@ -318,13 +328,13 @@ class JournalWriter:
                 self._commit(item)
 
     def _commit(self, batch: _Batch) -> None:
-        if not batch.fragments:
+        if not batch.texts:
             batch.future.set_result(None)
             return
         try:
             if self._install_pending is not None:
                 self._install()
-            line = files.encode_line("[" + ",".join(batch.fragments) + "]")
+            line = files.encode_line("[" + ",".join(batch.texts) + "]")
             self._append(line)
         except OSError as exc:
             self._fail(batch, from_os_error(exc, self._folder, "save to the journal"))
@@ -334,6 +344,10 @@ class JournalWriter:
             self._fail(batch, err)
         else:
             self._durable_end += len(line)
+            if self._net is not None:
+                add = self._net.add
+                for op, text in zip(batch.ops, batch.texts, strict=True):
+                    add(op, text)
             with self._cond:
                 # Queued before the writes are acknowledged, so whatever their writers do
                 # next comes after the fold.
@@ -454,6 +468,7 @@ class JournalWriter:
         self._generation = generation
         self._durable_end = self._clean_end = len(files.journal_header(generation))
         self._ordered_end = self._clean_end
+        self._net = files.NetOps()
         self._unordered_answers = 0
         self._dirty_tail = False
         self._live_folds += 1
@@ -471,6 +486,7 @@ class JournalWriter:
             self._fd = fd
             self._durable_end = self._clean_end = len(files.journal_header(self._generation))
             self._ordered_end = self._clean_end
+            self._net = files.NetOps()
             self._unordered_answers = 0
             self._dirty_tail = False
         self._install_pending = None
@@ -507,6 +523,7 @@ class JournalWriter:
         except OSError as exc:
             err = from_os_error(exc, self._folder, "reorder the journal")
         except Exception as exc:  # a bug: the journal on disk is still the old, whole one
+            self._net = None  # and read back next time, in case memory went out of step
             log.exception("could not reorder the journal of %s", self._folder)
             err = StoreError(f"Could not reorder the journal: {exc!r}.", self._folder)
             err.__cause__ = exc
@@ -516,11 +533,13 @@ class JournalWriter:
         return err
 
     def _rewrite(self) -> None:
-        scan = files.read_journal(self._folder, self._durable_end)
-        if scan.generation != self._generation or scan.valid_end != self._durable_end:
-            raise RuntimeError("the journal on disk is not the one this writer appends to")
-        ops = files.net_ops(scan.batches, self._order)
-        fd, size = files.replace_journal(self._folder, self._generation, ops)
+        if self._net is None:  # only on disk: read it back, once
+            scan = files.read_journal(self._folder, self._durable_end)
+            if scan.generation != self._generation or scan.valid_end != self._durable_end:
+                raise RuntimeError("the journal on disk is not the one this writer appends to")
+            self._net = files.NetOps(scan.batches)
+        texts = self._net.texts(self._order)
+        fd, size = files.replace_journal(self._folder, self._generation, texts)
         self._take_journal(fd, size)
 
     def _take_journal(self, fd: int, size: int) -> None:

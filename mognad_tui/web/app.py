@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
@@ -91,6 +91,10 @@ FRAGMENT_HEADER = "X-Mognad-Fragment"
 LANGUAGE_NAMES = (("sv", "Svenska"), ("en", "English"))
 #: Query values longer than this are ignored (ids are short).
 MAX_PARAM = 200
+#: Cookie headers whose cookies are remembered (more than a room's devices), and the longest
+#: one remembered (a phone's is well under: its token and its language).
+COOKIE_MEMO = 4096
+COOKIE_MEMO_LONGEST = 512
 
 PARTICIPANT: web.AppKey[ParticipantApp] = web.AppKey("participant")
 
@@ -133,6 +137,7 @@ class ParticipantApp:
         self.wrong_codes_total = RateLimit(WRONG_CODES_TOTAL, WRONG_CODES_TOTAL_WINDOW)
         self.new_devices = TokenBucket(NEW_DEVICES_BURST, NEW_DEVICES_PER_SECOND)
         self.answer_rate = RateLimit(ANSWERS_PER_WINDOW, ANSWERS_WINDOW)
+        self._cookies: dict[str, Mapping[str, str]] = {}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
@@ -287,7 +292,7 @@ class ParticipantApp:
         asked = request.query.get("lang", "")[:5].lower()
         if asked in LANGS:
             return asked, True
-        remembered = request.cookies.get(LANG_COOKIE, "")
+        remembered = self.cookies(request).get(LANG_COOKIE, "")
         if remembered in LANGS:
             return remembered, False
         return _accept_language(request.headers.get("Accept-Language", ""), self.meeting.lang)
@@ -333,8 +338,26 @@ class ParticipantApp:
     def device(self, request: web.Request) -> tuple[str | None, bool]:
         """This device's token when the meeting issued it, and whether a cookie was sent at
         all (one that was sent but not issued here is made up, or from before signed tokens)."""
-        raw = request.cookies.get(DEVICE_COOKIE)
+        raw = self.cookies(request).get(DEVICE_COOKIE)
         return self.meeting.device(valid_token(raw)), raw is not None
+
+    def cookies(self, request: web.Request) -> Mapping[str, str]:
+        """``request.cookies``, remembered per ``Cookie`` header. A phone sends the same header
+        with every request, and aiohttp parses it anew each time (into ``Morsel`` objects):
+        about 5 % of an answer's cost under load (bench/notes/ingest.md). In memory only and
+        bounded (the oldest forgotten first, so made-up headers cannot grow it)."""
+        header = request.headers.get("Cookie", "")
+        memo = self._cookies
+        try:
+            return memo[header]
+        except KeyError:
+            pass
+        cookies = request.cookies
+        if len(header) <= COOKIE_MEMO_LONGEST:
+            if len(memo) >= COOKIE_MEMO:
+                del memo[next(iter(memo))]
+            memo[header] = cookies
+        return cookies
 
     def csrf(self, token: str) -> str:
         return self.meeting.slot(token, CSRF_SLOT)

@@ -108,6 +108,42 @@ def test_made_up_device_tokens_neither_vote_nor_count_as_present(live: Live) -> 
     assert sorted(live.answers(SCALE)) == [3, 4]
 
 
+def test_each_phones_cookie_is_read_once_and_phones_stay_apart(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cookies are remembered per ``Cookie`` header (parsing them for every answer was
+    a measurable share of an answer's cost), and that memory never mixes phones up: not when
+    it is full and forgets, not with other cookies beside it, not for a header too long to
+    remember."""
+    import aiohttp.web_request
+
+    parsed: list[str] = []
+    real = aiohttp.web_request.parse_cookie_header
+
+    def counted(header: str) -> Any:
+        parsed.append(header)
+        return real(header)
+
+    monkeypatch.setattr(aiohttp.web_request, "parse_cookie_header", counted)
+    monkeypatch.setattr(web_app, "COOKIE_MEMO", 2)  # three phones: it forgets all the time
+    live.open_question(SCALE)
+    phones = [live.device() for _ in range(3)]
+    phones[1].cookies = {"andra": "1", **phones[1].cookies}  # another cookie before it
+    phones[2].cookies["lang_pad"] = "x" * web_app.COOKIE_MEMO_LONGEST  # too long to keep
+    for n, phone in enumerate(phones):
+        assert phone.answer(SCALE, n + 1).status == 200
+    for n, phone in enumerate(phones):
+        assert phone.state()["answered"][SCALE] == n + 1
+    assert sorted(live.answers(SCALE)) == [1, 2, 3]
+
+    one = live.device()
+    parsed.clear()
+    for value in (1, 2, 3, 4, 5, 4):  # a phone changing its mind
+        assert one.answer(SCALE, value).status == 200
+    assert one.state()["answered"][SCALE] == 4
+    assert len(parsed) == 1  # the first request's header, then remembered
+
+
 def test_an_issued_token_still_works_after_a_restart(live: Live) -> None:
     live.open_question(SCALE)
     phone = live.device()
