@@ -288,3 +288,15 @@ def test_set_level_allow_refuses_item_codes(tmp_path: Path) -> None:
     problems = check_file(path).problems
     assert len(problems) == 1 and problems[0].line == line_of(path, "allow:")
     assert "Här går det att tysta: no-twin" in problems[0].message
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_built_in_set_passes_validate_with_only_reasoned_silences(lang: str) -> None:
+    """The set a facilitator starts from must pass its own author checks: no error, no warning,
+    and every silenced warning carries the written reason the validator prints."""
+    import mognad_tui
+
+    path = Path(mognad_tui.__file__).parent / "question_sets" / f"digital-mognad.{lang}.yaml"
+    check = check_file(path)
+    assert check.problems == [] and check.warnings == []
+    assert check.silenced and all(a.reason and len(a.reason) > 20 for a in check.silenced)
