@@ -35,7 +35,7 @@ from mognad_tui.model import Kind, NeedKind, Question, Voting
 from mognad_tui.store import SessionStore, StoreFull
 from mognad_tui.tui.app import LIGHT_THEME, MognadApp
 from mognad_tui.tui.catalog import T
-from mognad_tui.tui.confirm import ConfirmQuit
+from mognad_tui.tui.confirm import ConfirmQuit, ConfirmRemove
 from mognad_tui.tui.forms import ActionForm, NeedForm, PollForm
 from mognad_tui.tui.help_screen import HelpScreen
 from mognad_tui.tui.join import JoinScreen
@@ -565,7 +565,9 @@ async def test_need_from_any_screen_and_action_items(meeting: Meeting):
         assert len(meeting.actions()) == 1
         app.screen.query_one("#actions-table", DataTable).focus()
         await pilot.press("delete")
-        await pilot.pause()
+        assert isinstance(app.screen, ConfirmRemove)
+        await pilot.click("#leave")
+        await settled(pilot)
         assert meeting.actions() == []
 
 
