@@ -420,6 +420,8 @@ class MognadApp(App[None]):
             (T("help.everywhere", self.lang), key_rows(list(MognadApp.BINDINGS), self.lang)),
         ]
         sections[0][1].append((T("help.digits", self.lang), T("help.digits_text", self.lang)))
+        if isinstance(self.screen, NeedsScreen):  # step 4's own keys, where they work
+            sections[0] = (T("needs.title", self.lang), key_rows(NeedsScreen.BINDINGS, self.lang))
         self.push_screen(HelpScreen(sections))
 
     def action_join(self) -> None:

@@ -23,6 +23,13 @@ KEY_NAMES = {
     "question_mark": "?",
     "ctrl+p": "Ctrl+P",
     "ctrl+q": "Ctrl+Q",
+    "plus": "+",
+    "minus": "-",
+    "shift+up": "Shift+↑",
+    "shift+down": "Shift+↓",
+    "delete": "Delete",
+    "backspace": "Backspace",
+    "tab": "Tab",
 }
 
 

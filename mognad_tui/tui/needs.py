@@ -39,8 +39,9 @@ from mognad_tui.tui.messages import (
     Say,
 )
 
-#: Below this many columns an action takes two lines (three columns of two fields each).
-WIDE = 110
+#: Below this many columns for a table (a screen of about 107) an action takes two lines,
+#: in three columns of two fields each.
+WIDE = 100
 #: Widths of the needs table's narrow columns: rank, dots, actions; who does it, wide or not.
 RANK_W, DOTS_W, COUNT_W = 3, 7, 8
 WHO_W, WHO_NARROW = 30, 16
@@ -65,7 +66,8 @@ def lines(first: str, second: str) -> Text:
 class NeedsScreen(Localized, Screen[None]):
     BINDINGS = [
         Binding("escape,v", "close", "key.back"),
-        Binding("enter", "edit", "key.edit"),
+        # Priority: the focused table's own Enter would hide the key from the footer.
+        Binding("enter", "edit", "key.edit", priority=True),
         Binding("n", "new_action", "key.new_action"),
         Binding("delete,backspace", "remove", "key.delete"),
         Binding("u", "undo", "key.undo"),
@@ -107,8 +109,9 @@ class NeedsScreen(Localized, Screen[None]):
             self.reload()
 
     def _width(self) -> int:
-        """The columns the tables have: the screen less the body's padding and scroll bar."""
-        return max(40, (self.size.width or self.app.size.width) - 4)
+        """The columns a table's cells have: the screen less the body's padding and the scroll
+        bars of the body and of the table (each two columns), so no table scrolls sideways."""
+        return max(40, (self.size.width or self.app.size.width) - 7)
 
     # ------------------------------------------------------------ drawing
 
@@ -117,7 +120,7 @@ class NeedsScreen(Localized, Screen[None]):
         if width != self._laid_out:
             self._laid_out = width
             self._columns(width)
-        self._fill_needs(width)
+        self._fill_needs()
         self._fill_actions(width >= WIDE)
 
     def _columns(self, width: int) -> None:
@@ -125,13 +128,16 @@ class NeedsScreen(Localized, Screen[None]):
         off the screen (a DataTable sizes a column to its longest cell otherwise)."""
         needs = self.query_one("#needs-table", DataTable)
         needs.clear(columns=True)
-        who_w = WHO_W if width >= WIDE else WHO_NARROW
-        fixed = RANK_W + who_w + DOTS_W + COUNT_W + 5 * PAD
+        wide = width >= WIDE
+        # Narrow, the count of actions gives way to the need's own words.
+        who_w, count_w = (WHO_W, COUNT_W) if wide else (WHO_NARROW, 0)
+        fixed = RANK_W + who_w + DOTS_W + count_w + (5 if wide else 4) * PAD
         needs.add_column(self.t("needs.col_rank"), width=RANK_W, key="rank")
         needs.add_column(self.t("needs.col_text"), width=max(20, width - fixed), key="text")
         needs.add_column(self.t("needs.col_who"), width=who_w, key="who")
         needs.add_column(self.t("needs.col_dots"), width=DOTS_W, key="dots")
-        needs.add_column(self.t("needs.col_actions"), width=COUNT_W, key="count")
+        if wide:
+            needs.add_column(self.t("needs.col_actions"), width=count_w, key="count")
         actions = self.query_one("#actions-table", DataTable)
         actions.clear(columns=True)
         if width >= WIDE:
@@ -179,7 +185,7 @@ class NeedsScreen(Localized, Screen[None]):
         label.update(text)
         label.display = bool(text)
 
-    def _fill_needs(self, width: int) -> None:
+    def _fill_needs(self) -> None:
         needs_list = self.meeting.needs()
         actions_list = self.meeting.actions()
         dims = {d.id: d.title for d in self.meeting.question_set.dimensions}
@@ -192,15 +198,14 @@ class NeedsScreen(Localized, Screen[None]):
             kind = self.t(f"needs.{need.kind.value}")
             area = dims.get(need.dimension or "", "")
             voted = dots.get(need.id) if dots is not None else None
-            table.add_row(
+            cells = [
                 cell(str(need.rank) if need.rank is not None else ""),
                 lines(need.text, " · ".join(x for x in (kind, area) if x)),
                 cell(self._who(need)),
                 cell(str(voted) if voted is not None else ""),
                 cell(str(count) if count else ""),
-                key=need.id,
-                height=None,
-            )
+            ]
+            table.add_row(*cells[: len(table.columns)], key=need.id, height=None)
         ids = [n.id for n in needs_list]
         if needs_list:
             # The cursor follows its need (moved by + and -), else keeps its place.
