@@ -144,7 +144,7 @@ class NeedsScreen(Localized, Screen[None]):
             # what, owner, due, priority, follow-up, status: text columns share what is left.
             owner_w, due_w, prio_w, status_w = 16, 12, 9, 9
             rest = width - owner_w - due_w - prio_w - status_w - 6 * PAD
-            what_w = rest * 3 // 5
+            what_w = rest // 2
             columns = [
                 ("col_what", what_w),
                 ("col_owner", owner_w),
