@@ -749,10 +749,17 @@ class Meeting:
         Only when the vote's figures may be shown (the threshold, the held counts of
         ``results.question_result``): a rank is a figure the room sees. Refused with
         ``no_dot_vote`` or ``too_few_answers`` otherwise; the facilitator then ranks by hand.
+        An open vote with enough answers is closed and revealed first: ranking shows its
+        result, and a late answer must not change an order the room has already seen.
         """
         poll = self.needs_dot_vote()
         if poll is None:
             raise AnswerRefused("no_dot_vote")
+        record = self.record()
+        if not results.is_shown(results.count(record, poll).n, results.threshold_of(record)):
+            raise AnswerRefused("too_few_answers")  # before closing: the room can vote on
+        if self.voting(poll.id) is Voting.OPEN:
+            await self.set_voting(poll.id, Voting.REVEALED)
         await self.remember_shown([poll])
         result = results.question_result(self.record(), poll)
         if not result.shown or result.distribution is None:

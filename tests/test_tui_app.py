@@ -622,7 +622,10 @@ async def test_dot_vote_on_needs_is_shown_like_any_poll(meeting: Meeting):
             await meeting.add_need(NeedKind.COMPETENCE, text)
         await pilot.pause()
         await pilot.press("p")
-        await pilot.pause()
+        await settled(pilot)
+        assert isinstance(app.screen, NeedsScreen)  # the room reads what it votes on
+        assert "Prickröstningen är öppen: 0 har svarat" in squashed(app)
+        await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         poll = meeting.current.item
         assert poll.kind is Kind.DOTS and meeting.voting(poll.id) is Voting.OPEN

@@ -192,3 +192,30 @@ async def test_step4_keys_are_in_the_help_in_both_languages(tmp_path: Path):
             text = squashed(app)
             assert all(w in text for w in words) and "+" in text and "Shift+↑" in text
         meeting.store.close()
+
+
+async def test_the_dot_vote_keeps_the_needs_in_full_on_view_and_r_ends_it(meeting: Meeting):
+    long = (
+        "Lära oss känna igen nätfiske och falska inloggningssidor, så att ingen lämnar ut "
+        "sitt lösenord i en stressig stund"
+    )
+    a = (await meeting.add_need(NeedKind.COMPETENCE, long)).id
+    b = (await meeting.add_need(NeedKind.CHANGE, "Nya datorer")).id
+    app = make_app(meeting)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", "p")
+        await settled(pilot)
+        assert isinstance(app.screen, NeedsScreen)
+        poll = meeting.current.item
+        assert meeting.voting(poll.id) is Voting.OPEN
+        await answer(meeting, poll.id, [{b: 3}, {a: 1, b: 2}, {a: 3}, {b: 1}])
+        await settled(pilot)
+        text = squashed(app)
+        assert "Prickröstningen är öppen: 4 har svarat" in text
+        assert all(word in text for word in long.split())  # wrapped, never cut
+        assert str(needs_table(app).get_row(a)[3]) == ""  # no figures while people vote
+        await pilot.press("r")
+        await settled(pilot)
+        assert meeting.voting(poll.id) is Voting.REVEALED  # a late answer cannot reorder it
+        assert [(n.id, n.rank) for n in meeting.needs()] == [(b, 1), (a, 2)]
+        assert [str(needs_table(app).get_row(i)[3]) for i in (b, a)] == ["6", "4"]

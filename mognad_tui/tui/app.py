@@ -561,10 +561,12 @@ class MognadApp(App[None]):
             self.say(T("poll_form.started", self.lang))
 
     async def action_dot_vote(self) -> None:
+        """Step 4's screen stays on view: the room reads the needs it votes on in full."""
         if len(self.meeting.needs()) < 2:
             self.say(T("needs.too_few", self.lang), severity="warning")
             return
-        self._back_to_main()
+        if not isinstance(self.screen, NeedsScreen):
+            self.action_needs()
         ok = await self.run_meeting(
             self.meeting.start_needs_dot_vote(T("needs.dot_vote_text", self.lang))
         )

@@ -210,6 +210,8 @@ _SV: dict[str, str] = {
     "needs.vote_hidden": "Prickröstningen: {n} har svarat. För få svar för att visa resultat. "
     "Ordna behoven själva med + och -.",
     "needs.vote_shown": "Prickröstningen: {n} har svarat. Tryck r för att ordna behoven efter den.",
+    "needs.vote_open": "Prickröstningen är öppen: {n} har svarat. "
+    "Tryck r när alla har röstat, så ordnas behoven efter rösterna.",
     "needs.nothing_to_undo": "Det finns inget att ångra.",
     "needs.undone": "Det borttagna är tillbaka.",
     "needs.ranked": "Behoven är ordnade efter röstningen.",
@@ -527,6 +529,8 @@ _EN: dict[str, str] = {
     "needs.vote_hidden": "Dot vote: {n} answered. Too few answers to show results. "
     "Order the needs yourselves with + and -.",
     "needs.vote_shown": "Dot vote: {n} answered. Press r to order the needs by it.",
+    "needs.vote_open": "The dot vote is open: {n} answered. "
+    "Press r when everyone has voted to order the needs by the votes.",
     "needs.nothing_to_undo": "There is nothing to undo.",
     "needs.undone": "What was removed is back.",
     "needs.ranked": "The needs are ordered by the vote.",

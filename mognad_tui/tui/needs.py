@@ -4,8 +4,9 @@ The needs the group named (competence or change; done by the unit itself or aske
 förvaltning), in the group's order of priority, and the actions made from them (what, owner,
 due date, priority, follow-up, status). Enter edits what is selected, ``n`` makes an action from
 the selected need, Delete asks before it removes and ``u`` brings the last removal back. ``p``
-lets the room prioritise the needs with a dot vote on their phones; ``r`` makes the vote's order
-the needs' rank (only where its figures may be shown), ``+``/``-`` move a need by hand.
+lets the room prioritise the needs with a dot vote on their phones while this screen shows them
+in full; ``r`` ends the vote and makes its order the needs' rank (only where its figures may be
+shown), ``+``/``-`` move a need by hand.
 
 Text wraps in full, never cut: the room reads the plan it is building. At 120 columns every
 field of an action has its column; narrower, each action takes two lines.
@@ -26,7 +27,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from mognad_tui import results
 from mognad_tui.meeting import Change, Meeting
-from mognad_tui.model import ActionItem, Need
+from mognad_tui.model import ActionItem, Need, Voting
 from mognad_tui.tui.base import Localized
 from mognad_tui.tui.confirm import ConfirmRemove
 from mognad_tui.tui.header import TopBar
@@ -174,6 +175,9 @@ class NeedsScreen(Localized, Screen[None]):
             self._say_vote("")
             return None
         result = results.question_result(self.meeting.record(), poll)
+        if self.meeting.voting(poll.id) is Voting.OPEN:  # no figures while people vote
+            self._say_vote(self.t("needs.vote_open", n=result.n))
+            return None
         if not result.shown or result.distribution is None:
             self._say_vote(self.t("needs.vote_hidden", n=result.n))
             return None
