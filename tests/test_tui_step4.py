@@ -8,7 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tui_support import answer, make_app, new_session, open_meeting, settled, squashed, until
+from test_tui_support import (
+    answer,
+    make_app,
+    new_session,
+    open_meeting,
+    region_text,
+    settled,
+    squashed,
+    until,
+)
 from textual.widgets import DataTable, Input, Select
 
 from mognad_tui.meeting import Meeting
@@ -219,3 +228,23 @@ async def test_the_dot_vote_keeps_the_needs_in_full_on_view_and_r_ends_it(meetin
         assert meeting.voting(poll.id) is Voting.REVEALED  # a late answer cannot reorder it
         assert [(n.id, n.rank) for n in meeting.needs()] == [(b, 1), (a, 2)]
         assert [str(needs_table(app).get_row(i)[3]) for i in (b, a)] == ["6", "4"]
+
+
+async def test_the_revealed_dot_vote_is_sorted_and_labelled_in_full(meeting: Meeting):
+    long = (
+        "Lära oss känna igen nätfiske och falska inloggningssidor, så att ingen lämnar ut "
+        "sitt lösenord i en stressig stund"
+    )
+    texts = [long, "Nya datorer till dem som delar en", "Tid för lärande"]
+    a, b, c = [(await meeting.add_need(NeedKind.COMPETENCE, t)).id for t in texts]
+    poll = await meeting.start_needs_dot_vote("Vilka behov är viktigast?", dots=3)
+    await answer(meeting, poll.id, [{a: 3}, {b: 3}, {b: 2, c: 1}, {c: 3}])
+    app = make_app(meeting)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")  # on the main screen, like any poll
+        await settled(pilot)
+        centre = region_text(app, "#centre")
+        assert long in centre  # wrapped, never cut
+        at = [centre.index(t) for t in (texts[1], texts[2], long)]
+        assert at == sorted(at)  # 5, 4, 3 dots: most first
+        assert "12 prickar · 4 har svarat" in centre
