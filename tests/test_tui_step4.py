@@ -248,3 +248,15 @@ async def test_the_revealed_dot_vote_is_sorted_and_labelled_in_full(meeting: Mee
         at = [centre.index(t) for t in (texts[1], texts[2], long)]
         assert at == sorted(at)  # 5, 4, 3 dots: most first
         assert "12 prickar · 4 har svarat" in centre
+
+
+async def test_the_remove_question_shows_hostile_text_literally(meeting: Meeting):
+    await meeting.add_need(NeedKind.CHANGE, "[@click=app.quit]Mer tid[/]")
+    app = make_app(meeting)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", "delete")
+        assert isinstance(app.screen, ConfirmRemove)
+        assert "[@click=app.quit]Mer tid[/]" in squashed(app)
+        await pilot.click(".dialog-text")
+        await pilot.press("escape")
+        assert app.is_running and len(meeting.needs()) == 1
