@@ -22,7 +22,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -39,6 +39,7 @@ from mognad_tui.model import (
     Need,
     NeedKind,
     Option,
+    Prerequisite,
     Question,
     SessionInfo,
     SessionRecord,
@@ -204,6 +205,8 @@ class Meeting:
         self._loop: asyncio.AbstractEventLoop | None = None
         store.watch_order(self._order_changed)
         self._record: SessionRecord | None = None
+        # The need or action item removed last, in memory only: undo is for a slip of the key.
+        self._removed: Need | ActionItem | None = None
         # Every phone's page and state read asks for the agenda and what is open; both change
         # only with the polls or the voting, so they are built once per change, not per request.
         self._agenda_key: tuple[Any, ...] | None = None
@@ -774,15 +777,36 @@ class Meeting:
         return self._write(self.store.set_note, item_id, text)
 
     def needs(self) -> list[Need]:
-        return self.store.needs()
+        """The needs in the group's order: ranked ones first (1 first), then the rest as they
+        were named; step 4's screen and the plan list them alike."""
+        needs = self.store.needs()
+        return sorted(needs, key=lambda n: (n.rank is None, n.rank or 0))
 
-    async def add_need(self, kind: NeedKind, text: str, dimension: str | None = None) -> Need:
-        need = Need(_new_id("need"), kind, clean_text(text, MAX_SHORT_TEXT), dimension)
+    async def add_need(
+        self,
+        kind: NeedKind,
+        text: str,
+        dimension: str | None = None,
+        request: Prerequisite | None = None,
+    ) -> Need:
+        need = Need("", kind, text, dimension, request=request)
+        return await self.save_need(need)
+
+    async def save_need(self, need: Need) -> Need:
+        """Add or update a need (same id replaces), text cleaned here; its rank is kept as
+        given, so editing a need's words does not move it in the group's order."""
+        if not need.id:
+            need = replace(need, id=_new_id("need"))
+        need = replace(need, text=clean_text(need.text, MAX_SHORT_TEXT))
         await self._save_plan(self.store.save_need, need, need.text, Change.NEEDS)
         return need
 
     async def remove_need(self, need_id: str) -> None:
+        """Remove a need; :meth:`undo_remove` brings the last one removed back."""
+        removed = next((n for n in self.store.needs() if n.id == need_id), None)
         await self._write(self.store.delete_need, need_id, publish=Event(Change.NEEDS))
+        if removed is not None:
+            self._removed = removed
 
     def actions(self) -> list[ActionItem]:
         return self.store.actions()
@@ -801,7 +825,91 @@ class Meeting:
         return action
 
     async def remove_action(self, action_id: str) -> None:
+        """Remove an action item; :meth:`undo_remove` brings the last one removed back."""
+        removed = next((a for a in self.store.actions() if a.id == action_id), None)
         await self._write(self.store.delete_action, action_id, publish=Event(Change.ACTIONS))
+        if removed is not None:
+            self._removed = removed
+
+    @property
+    def removed(self) -> Need | ActionItem | None:
+        """The need or action item removed last, which :meth:`undo_remove` can bring back."""
+        return self._removed
+
+    async def undo_remove(self) -> Need | ActionItem | None:
+        """Bring back the need or action item removed last (once); ``None`` when there is none.
+
+        A slip of the key in front of the room must cost nothing: the item comes back with its
+        id, so the actions made from a need point to it again, and with its rank."""
+        removed, self._removed = self._removed, None
+        if isinstance(removed, Need):
+            await self.save_need(removed)
+        elif isinstance(removed, ActionItem):
+            await self.save_action(removed)
+        return removed
+
+    async def set_ranks(self, order: list[str]) -> None:
+        """Rank the needs in ``order`` (need ids, first is 1); needs not named lose their rank.
+        One change notice for the lot."""
+        rank = {need_id: n for n, need_id in enumerate(order, 1)}
+        writes = []
+        for need in self.store.needs():
+            new = rank.get(need.id)
+            if need.rank != new:
+                writes.append(self._write(self.store.save_need, replace(need, rank=new)))
+        if writes:
+            await asyncio.gather(*writes)
+            self._publish(Event(Change.NEEDS))
+
+    async def move_need(self, need_id: str, step: int) -> None:
+        """Move a need ``step`` places up (negative) or down in the group's order; every need
+        gets a rank from then on, the ones without one keeping their place after the ranked."""
+        order = [n.id for n in self.needs()]
+        if need_id not in order:
+            return
+        at = order.index(need_id)
+        to = max(0, min(len(order) - 1, at + step))
+        order.insert(to, order.pop(at))
+        await self.set_ranks(order)
+
+    def needs_dot_vote(self) -> Question | None:
+        """The latest dot vote over needs (its options are need ids), if one was held."""
+        ids = {n.id for n in self.store.needs()}
+        votes = [
+            q
+            for q in self.store.polls()
+            if q.kind is Kind.DOTS and any(o.value in ids for o in q.options)
+        ]
+        return votes[-1] if votes else None
+
+    async def rank_needs_from_vote(self) -> list[str]:
+        """The dot vote's order becomes the needs' rank: most dots first, needs with equal dots
+        in their present order, needs the vote did not include after them.
+
+        Only when the vote's figures may be shown (the threshold, the held counts of
+        ``results.question_result``): a rank is a figure the room sees. Refused with
+        ``no_dot_vote`` or ``too_few_answers`` otherwise; the facilitator then ranks by hand.
+        An open vote with enough answers is closed and revealed first: ranking shows its
+        result, and a late answer must not change an order the room has already seen.
+        """
+        poll = self.needs_dot_vote()
+        if poll is None:
+            raise AnswerRefused("no_dot_vote")
+        record = self.record()
+        if not results.is_shown(results.count(record, poll).n, results.threshold_of(record)):
+            raise AnswerRefused("too_few_answers")  # before closing: the room can vote on
+        if self.voting(poll.id) is Voting.OPEN:
+            await self.set_voting(poll.id, Voting.REVEALED)
+        await self.remember_shown([poll])
+        result = results.question_result(self.record(), poll)
+        if not result.shown or result.distribution is None:
+            raise AnswerRefused("too_few_answers")
+        dots = {str(row.value): row.count for row in result.distribution}
+        present = [n.id for n in self.needs()]
+        voted = sorted((i for i in present if i in dots), key=lambda i: -dots[i])
+        order = voted + [i for i in present if i not in dots]
+        await self.set_ranks(order)
+        return order
 
     async def _save_plan(
         self, save: Callable[[Any], Any], item: Need | ActionItem, text: str, change: Change

@@ -35,7 +35,7 @@ from mognad_tui.model import Kind, NeedKind, Question, Voting
 from mognad_tui.store import SessionStore, StoreFull
 from mognad_tui.tui.app import LIGHT_THEME, MognadApp
 from mognad_tui.tui.catalog import T
-from mognad_tui.tui.confirm import ConfirmQuit
+from mognad_tui.tui.confirm import ConfirmQuit, ConfirmRemove
 from mognad_tui.tui.forms import ActionForm, NeedForm, PollForm
 from mognad_tui.tui.help_screen import HelpScreen
 from mognad_tui.tui.join import JoinScreen
@@ -575,7 +575,9 @@ async def test_need_from_any_screen_and_action_items(meeting: Meeting):
         assert len(meeting.actions()) == 1
         app.screen.query_one("#actions-table", DataTable).focus()
         await pilot.press("delete")
-        await pilot.pause()
+        assert isinstance(app.screen, ConfirmRemove)
+        await pilot.click("#leave")
+        await settled(pilot)
         assert meeting.actions() == []
 
 
@@ -652,7 +654,10 @@ async def test_dot_vote_on_needs_is_shown_like_any_poll(meeting: Meeting):
             await meeting.add_need(NeedKind.COMPETENCE, text)
         await pilot.pause()
         await pilot.press("p")
-        await pilot.pause()
+        await settled(pilot)
+        assert isinstance(app.screen, NeedsScreen)  # the room reads what it votes on
+        assert "Prickröstningen är öppen: 0 har svarat" in squashed(app)
+        await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         poll = meeting.current.item
         assert poll.kind is Kind.DOTS and meeting.voting(poll.id) is Voting.OPEN

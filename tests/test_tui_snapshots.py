@@ -116,3 +116,53 @@ def test_presentation_view(snap_compare, meeting: Meeting, size):
         await pilot.press("z")
 
     assert snapshot(snap_compare, meeting, size, before)
+
+
+async def step4(meeting: Meeting) -> None:
+    """A plan being built: needs (one long, two asked of the förvaltning) ranked by a dot vote,
+    and actions with every field filled in."""
+    from mognad_tui.model import ActionItem, ActionStatus, NeedKind, Prerequisite, Priority
+
+    texts = [
+        (
+            NeedKind.COMPETENCE,
+            "Lära oss känna igen nätfiske och falska inloggningssidor, så att ingen "
+            "lämnar ut sitt lösenord i en stressig stund",
+            None,
+        ),
+        (NeedKind.CHANGE, "Nya datorer till dem som delar en", Prerequisite.ECONOMY),
+        (NeedKind.CHANGE, "Snabbare hjälp när Teams krånglar", Prerequisite.SUPPORT),
+        (NeedKind.COMPETENCE, "Tid för lärande på arbetsplatsträffen", None),
+    ]
+    needs = [await meeting.add_need(kind, text, request=who) for kind, text, who in texts]
+    poll = await meeting.start_needs_dot_vote("Vilka behov är viktigast för oss?", dots=3)
+    ids = [n.id for n in needs]
+    await answer(meeting, poll.id, [{ids[1]: 3}, {ids[0]: 2, ids[1]: 1}, {ids[3]: 3}, {ids[1]: 3}])
+    await meeting.set_voting(poll.id, Voting.REVEALED)
+    await meeting.rank_needs_from_vote()
+    await meeting.save_action(
+        ActionItem(
+            "",
+            "Ansöka om pengar till sex nya datorer i budgeten för nästa år",
+            "Enhetschefen",
+            "2027-03-31",
+            status=ActionStatus.STARTED,
+            priority=Priority.HIGH,
+            follow_up="Vi stämmer av på APT i april",
+            need=ids[1],
+        )
+    )
+    await meeting.save_action(
+        ActionItem(
+            "", "Övning i nätfiske", "Anna och Bo", "2027-02-15", follow_up="Ny övning i höst"
+        )
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_step4_needs_and_actions(snap_compare, meeting: Meeting, size):
+    async def before(pilot: Pilot) -> None:
+        await step4(meeting)
+        await pilot.press("v")
+
+    assert snapshot(snap_compare, meeting, size, before)

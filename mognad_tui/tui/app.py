@@ -39,18 +39,19 @@ from mognad_tui.meeting import (
     Meeting,
     ParticipantServer,
 )
-from mognad_tui.model import ActionItem, Kind, Question, SessionRecord
+from mognad_tui.model import ActionItem, Kind, Need, NeedKind, Question, SessionRecord
 from mognad_tui.tui.base import refusal_text
 from mognad_tui.tui.catalog import T
 from mognad_tui.tui.commands import MognadCommands
 from mognad_tui.tui.confirm import ConfirmQuit
-from mognad_tui.tui.forms import ActionForm, NeedDraft, NeedForm, PollDraft, PollForm, ThresholdForm
+from mognad_tui.tui.forms import ActionForm, NeedForm, PollDraft, PollForm, ThresholdForm
 from mognad_tui.tui.help_screen import HelpScreen, key_rows
 from mognad_tui.tui.join import JoinScreen, JoinState
 from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
 from mognad_tui.tui.main_screen import MainScreen
 from mognad_tui.tui.messages import (
     EditAction,
+    EditNeed,
     GoTo,
     MeetingCall,
     MeetingChanged,
@@ -501,6 +502,8 @@ class MognadApp(App[None]):
         sections[0][1].append((T("help.digits", self.lang), T("help.digits_text", self.lang)))
         restart = (T("help.auto_restart", self.lang), T("help.auto_restart_text", self.lang))
         sections[0][1].append(restart)
+        if isinstance(self.screen, NeedsScreen):  # step 4's own keys, where they work
+            sections[0] = (T("needs.title", self.lang), key_rows(NeedsScreen.BINDINGS, self.lang))
         self.push_screen(HelpScreen(sections))
 
     def action_join(self) -> None:
@@ -563,6 +566,10 @@ class MognadApp(App[None]):
     def _edit_action(self, message: EditAction) -> None:
         self.edit_action(message.action)
 
+    @on(EditNeed)
+    def _edit_need(self, message: EditNeed) -> None:
+        self.edit_need(message.need)
+
     @on(Requested)
     async def _requested(self, message: Requested) -> None:
         await self.run_action(message.action)
@@ -615,12 +622,15 @@ class MognadApp(App[None]):
     def action_new_need(self) -> None:
         entry = self.meeting.current
         dimension = getattr(entry.item, "dimension", None) if entry else None
-        self.push_screen(NeedForm(self.meeting.question_set.dimensions, dimension), self._save_need)
+        self.edit_need(Need("", NeedKind.COMPETENCE, "", dimension))
 
-    async def _save_need(self, draft: NeedDraft | None) -> None:
-        if draft is None:
+    def edit_need(self, need: Need) -> None:
+        self.push_screen(NeedForm(self.meeting.question_set.dimensions, need), self._save_need)
+
+    async def _save_need(self, need: Need | None) -> None:
+        if need is None:
             return
-        if await self.run_meeting(self.meeting.add_need(draft.kind, draft.text, draft.dimension)):
+        if await self.run_meeting(self.meeting.save_need(need)):
             self.say(T("need_form.saved", self.lang))
 
     def edit_action(self, action: ActionItem) -> None:
@@ -646,10 +656,12 @@ class MognadApp(App[None]):
             self.say(T("poll_form.started", self.lang))
 
     async def action_dot_vote(self) -> None:
+        """Step 4's screen stays on view: the room reads the needs it votes on in full."""
         if len(self.meeting.needs()) < 2:
             self.say(T("needs.too_few", self.lang), severity="warning")
             return
-        self._back_to_main()
+        if not isinstance(self.screen, NeedsScreen):
+            self.action_needs()
         ok = await self.run_meeting(
             self.meeting.start_needs_dot_vote(T("needs.dot_vote_text", self.lang))
         )

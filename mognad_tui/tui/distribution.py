@@ -90,6 +90,8 @@ def _render(result: QuestionResult, lang: str, width: int, spacious: bool = Fals
         return out
     if result.kind is Kind.TEXT:
         return _render_texts(result, lang, out)
+    if result.kind is Kind.DOTS:
+        return _render_dots(result, lang, width, out)
     rows = result.distribution or ()
     label_w = min(MAX_LABEL, max((len(row.label) for row in rows), default=0), width // 2)
     counts = [str(row.count) for row in rows]
@@ -131,10 +133,6 @@ def _render(result: QuestionResult, lang: str, width: int, spacious: bool = Fals
             summary.append(T("question.spread", lang), style="bold $text-warning")
         summary.append(" · " if summary.plain else "")
         summary.append(T("question.n", lang, n=result.n))
-    elif result.kind is Kind.DOTS:
-        total = sum(row.count for row in rows)
-        summary.append(T("question.dots_total", lang, count=total))
-        summary.append(" · " + T("question.n_people", lang, n=result.n))
     else:
         summary.append(T("question.n_people", lang, n=result.n))
     out.append("\n")
@@ -143,6 +141,30 @@ def _render(result: QuestionResult, lang: str, width: int, spacious: bool = Fals
         key = "question.dont_know_one" if result.dont_know == 1 else "question.dont_know"
         out.append("\n")
         out.append(T(key, lang, count=result.dont_know), style="dim")
+    if result.all_alike:
+        out.append("\n\n")
+        out.append("⚠ " + T("question.all_alike", lang), style="bold $text-warning")
+    return out
+
+
+def _render_dots(result: QuestionResult, lang: str, width: int, out: Builder) -> Builder:
+    """A dot vote ranks needs: most dots first, each need's words in full (wrapped, never
+    cut: the room must know what it chose) with its bar on the line below."""
+    rows = sorted(result.distribution or (), key=lambda row: -row.count)
+    count_w = max((len(str(row.count)) for row in rows), default=1)
+    bar_w = max(4, min(MAX_BAR, width - count_w - 4))
+    top = max((row.count for row in rows), default=0) or 1
+    for row in rows:
+        for line in textwrap.wrap(row.label, max(10, width - 2)) or [""]:
+            out.append(line + "\n", style="bold")
+        out.append(bar(row.count / top, bar_w).ljust(bar_w), style="$accent")
+        out.append("  ")
+        out.append(str(row.count).rjust(count_w), style="bold")
+        out.append("\n")
+    out.append("\n")
+    total = sum(row.count for row in rows)
+    out.append(T("question.dots_total", lang, count=total))
+    out.append(" · " + T("question.n_people", lang, n=result.n))
     if result.all_alike:
         out.append("\n\n")
         out.append("⚠ " + T("question.all_alike", lang), style="bold $text-warning")

@@ -8,7 +8,7 @@ Esc cancels, and every label that may hold typed text is literal ``Content``.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -29,6 +29,7 @@ from mognad_tui.model import (
     Kind,
     Need,
     NeedKind,
+    Prerequisite,
     Priority,
 )
 from mognad_tui.tui.base import Localized
@@ -165,43 +166,56 @@ def _optional_select(
     )
 
 
-@dataclass(frozen=True)
-class NeedDraft:
-    kind: NeedKind
-    text: str
-    dimension: str | None
+#: The "who does it" choice of a need: the unit itself, or a request to the förvaltning.
+UNIT_ITSELF = "unit"
 
 
 class NeedForm(Form):
-    """``b``: a competence need or a change need, from any screen."""
+    """``b``: a competence need or a change need, from any screen; Enter on a need in step 4
+    edits it (its rank is kept). Who does it: the unit itself, or a request to the förvaltning
+    for one of its prerequisites (METHOD.md, step 4)."""
 
     TITLE_KEY = "need_form.title"
     FIRST_FIELD = "#need-text"
 
-    def __init__(self, dimensions: tuple[Dimension, ...], dimension: str | None = None) -> None:
+    def __init__(self, dimensions: tuple[Dimension, ...], need: Need) -> None:
         super().__init__()
         self.dimensions = dimensions
-        self.dimension = dimension
+        self.need = need
+        if need.id:
+            self.TITLE_KEY = "need_form.edit_title"
 
     def fields(self) -> ComposeResult:
+        need = self.need
         yield _label(self.t("need_form.kind"))
         with RadioSet(id="need-kind", compact=True):
-            yield RadioButton(self.t("needs.competence"), value=True, id="kind-competence")
-            yield RadioButton(self.t("needs.change"), id="kind-change")
+            competence = need.kind is NeedKind.COMPETENCE
+            yield RadioButton(self.t("needs.competence"), value=competence, id="kind-competence")
+            yield RadioButton(self.t("needs.change"), value=not competence, id="kind-change")
         placeholder = self.t("need_form.text_placeholder")
-        yield from _text_field("#need-text", self.t("need_form.text"), placeholder=placeholder)
+        yield from _text_field(
+            "#need-text", self.t("need_form.text"), need.text, placeholder=placeholder
+        )
         dimensions = {d.id: d.title for d in self.dimensions}
         label = self.t("need_form.dimension")
-        yield from _optional_select("#need-dimension", label, label, dimensions, self.dimension)
+        yield from _optional_select("#need-dimension", label, label, dimensions, need.dimension)
+        yield _label(self.t("need_form.who"))
+        choices = [(self.t("needs.unit"), UNIT_ITSELF)] + [
+            (self.t(f"needs.request_{p.value}"), p.value) for p in Prerequisite
+        ]
+        current = need.request.value if need.request is not None else UNIT_ITSELF
+        yield Select(choices, id="need-request", value=current, allow_blank=False, compact=True)
 
-    def value(self) -> NeedDraft | None:
+    def value(self) -> Need | None:
         text = self.required("#need-text", "form.empty")
         if text is None:
             return None
         pressed = self.query_one("#need-kind", RadioSet).pressed_button
         kind = NeedKind.CHANGE if pressed and pressed.id == "kind-change" else NeedKind.COMPETENCE
-        dimension = self.picked("#need-dimension") if self.dimensions else None
-        return NeedDraft(kind, text, dimension)
+        dimension = self.picked("#need-dimension") if self.dimensions else self.need.dimension
+        who = self.picked("#need-request")
+        request = Prerequisite(who) if who and who != UNIT_ITSELF else None
+        return replace(self.need, kind=kind, text=text, dimension=dimension, request=request)
 
 
 class ActionForm(Form):

@@ -24,6 +24,13 @@ KEY_NAMES = {
     "full_stop": ".",
     "ctrl+p": "Ctrl+P",
     "ctrl+q": "Ctrl+Q",
+    "plus": "+",
+    "minus": "-",
+    "shift+up": "Shift+↑",
+    "shift+down": "Shift+↓",
+    "delete": "Delete",
+    "backspace": "Backspace",
+    "tab": "Tab",
 }
 
 

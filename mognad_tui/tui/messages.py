@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from mognad_tui.meeting import Change, Meeting
-from mognad_tui.model import ActionItem
+from mognad_tui.model import ActionItem, Need
 
 if TYPE_CHECKING:
     from mognad_tui.tui.join import JoinState
@@ -78,6 +78,14 @@ class EditAction(Message):
     def __init__(self, action: ActionItem) -> None:
         super().__init__()
         self.action = action
+
+
+class EditNeed(Message):
+    """Open the need form on ``need`` (a new one has an empty id)."""
+
+    def __init__(self, need: Need) -> None:
+        super().__init__()
+        self.need = need
 
 
 class Requested(Message):
