@@ -696,10 +696,19 @@ async def test_results_overview_and_svg(meeting: Meeting, session: Path):
         text = squashed(app)
         for dim in meeting.question_set.dimensions:
             assert dim.title in text
-        # Ranked within each part: Part A's five areas among themselves; Part B has one area,
-        # which is never called strongest or weakest against Part A's practice scores.
+        # Ranked within each part: a practice score is never set against an agreement score.
         assert "Starkast i del A:" in text and "Svagast i del A:" in text
-        assert "del B" not in text
+        assert "Starkast i del B:" in text and "Svagast i del B:" in text
+        titles = {d.part: [] for d in meeting.question_set.dimensions}
+        for d in meeting.question_set.dimensions:
+            titles[d.part].append(d.title)
+        ranked = re.findall(
+            r"(?:Starkast|Svagast) i del (\w): (.*?)(?= Starkast| Svagast| Här)", text
+        )
+        assert len(ranked) == 4, text
+        for part, named in ranked:
+            others = [t for p, ts in titles.items() if p != part for t in ts]
+            assert not any(t in named for t in others), (part, named)
         assert "5 har svarat på enkäten · anonymitetsgräns 3" in text
         await pilot.press("s")
         await pilot.pause()

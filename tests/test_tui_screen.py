@@ -35,7 +35,7 @@ from mognad_tui.tui.qr import PANEL_BORDER, QRCode, full_screen_fit, qr_size
 
 SIZE = (120, 36)
 SMALL = (80, 24)
-SCALE = "info-natfiske"
+SCALE = "a-natfiske"
 FREE_TEXT = "s2-mer"
 JOIN_URL = "http://192.168.1.20:8765/j/Zk3v9QeR7tLmX2pW"
 LONG_LABELS = [
