@@ -13,18 +13,24 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fixtures_sessions import builtin_set, handmade_set, previous_session
+from fixtures_sessions import builtin_set, handmade_set, previous_session, random_records
 from test_cli import _answer, mognad, no_traceback
-from test_export_markdown import decided_session, hostile_record
+from test_export_markdown import _mutate_hidden, decided_session, hostile_record
 
+from mognad_tui import results as R
 from mognad_tui.export.docx import render_docx
 from mognad_tui.export.markdown import render_markdown
+from mognad_tui.export.png_charts import chart_pngs
+from mognad_tui.model import SessionRecord
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -174,3 +180,21 @@ def test_docx_without_charts_is_readable() -> None:
     document = docx.Document(io.BytesIO(render_docx(record, charts=False)))
     assert not list(document.inline_shapes)
     assert document.paragraphs[0].text == "Digital mognad: Enhet Socialtjänst Nord"
+
+
+def _docx_text(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(random_records(), st.data())
+def test_hidden_answers_change_nothing_in_word(record: SessionRecord, data: Any) -> None:
+    """The threshold holds in Word as in Markdown: the same text whatever the hidden answers
+    were, and the charts are drawn from shown results only."""
+    other = _mutate_hidden(record, data)
+    assert _docx_text(render_docx(record, charts=False)) == _docx_text(
+        render_docx(other, charts=False)
+    )
+    assert chart_pngs(R.overview(record), "sv") == chart_pngs(R.overview(other), "sv")
