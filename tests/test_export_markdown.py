@@ -107,7 +107,7 @@ def decided_session(
         Need(
             "n5",
             NeedKind.CHANGE,
-            "Wifi som når personalrummet" if sv else "Wifi that reaches the staff room",
+            "Wifi som når personalrummet" if sv else "Wi-Fi that reaches the staff room",
             request=Prerequisite.INFRASTRUCTURE,
         )
     )
@@ -196,7 +196,7 @@ def test_decision_first_priorities_actions_requests() -> None:
     assert text.index("| Påstående |") > text.index("## Bilaga: enkätens resultat")
     en = render_markdown(decided_session("en", question_set=handmade_set("en")))
     assert "### Our three priorities" in en and "### Needs we take to the administration" in en
-    assert "- Infrastructure: Wifi that reaches the staff room" in en
+    assert "- Infrastructure: Wi-Fi that reaches the staff room" in en
 
 
 def test_priorities_never_promise_three_they_do_not_list() -> None:
