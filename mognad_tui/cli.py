@@ -157,7 +157,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     p = command("export")
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
-    p.add_argument("--format", choices=["md", "json", "csv"], default="md", help=t("opt_format"))
+    p.add_argument(
+        "--format",
+        choices=["md", "docx", "html", "json", "csv"],
+        default=None,
+        help=t("opt_format"),
+    )
     p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
     p.add_argument("--charts", action="store_true", help=t("opt_charts"))
 
@@ -515,7 +520,16 @@ def cmd_close(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ export
 
 
+#: Formats a plan file's suffix names when --format is not given.
+_SUFFIX_FORMATS = {".docx": "docx", ".html": "html", ".htm": "html"}
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format is None:
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        args.format = _SUFFIX_FORMATS.get(suffix, "md")
+    if args.format == "docx" and not args.output:
+        raise UserError(T("err_docx_needs_output", args.lang))
     if args.charts and not args.output:
         raise UserError(T("err_charts_need_output", args.lang))
     if args.charts and args.format != "md":
@@ -607,6 +621,16 @@ def export_session(
             else:
                 raw_path = out.with_name(out.stem + "-answers" + out.suffix)
                 written += _emit(out, summary, bom=True) + _emit(raw_path, raw, bom=True)
+        elif fmt == "html":
+            from mognad_tui.export.charts import chart_svgs
+            from mognad_tui.export.html import render_html
+
+            svgs = chart_svgs(record, previous=previous)
+            written += _emit(out, render_html(record, previous=previous, charts=svgs))
+        elif fmt == "docx":
+            from mognad_tui.export.docx import render_docx
+
+            written += _emit_bytes(out, render_docx(record, previous=previous))
         else:
             written = _write_markdown(record, out, previous, charts=charts)
     except OSError as exc:
@@ -647,6 +671,18 @@ def _write_markdown(record: Any, out: Path | None, previous: Any, *, charts: boo
         written.append(folder)
     text = markdown.render_markdown(record, previous=previous, charts=chart_links)
     return _emit(out, text) + written
+
+
+def _emit_bytes(path: Path | None, data: bytes) -> list[Path]:
+    """A binary file (the Word plan), written whole or not at all."""
+    if path is None:
+        sys.stdout.buffer.write(data)
+        return []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return [path]
 
 
 def _emit(path: Path | None, text: str, *, bom: bool = False) -> list[Path]:

@@ -43,7 +43,8 @@ T = Catalog(
             "opt_participants": "hur många låtsastelefoner (standard 30)",
             "opt_pace": "tempo: 1 som riktiga deltagare, 0 så fort som möjligt (standard 1)",
             "opt_duration": "sluta efter så många sekunder",
-            "opt_format": "format: md (standard), json eller csv",
+            "opt_format": "format: md (standard), docx (Word), html, json eller csv; utan "
+            "--format avgör filändelsen i -o (.docx, .html)",
             "opt_output": "filen att skriva till (standard: skärmen)",
             "opt_charts": "skriv diagram (SVG) bredvid Markdown-filen; kräver -o",
             "arg_session": "mötets namn (från mognad list) eller sökväg till dess mapp",
@@ -112,7 +113,9 @@ T = Catalog(
             "err_threshold": "anonymitetsgränsen måste vara minst {minimum}.",
             "err_charts_need_output": "--charts behöver en fil att skriva till: lägg till -o "
             "plan.md.",
-            "err_charts_md_only": "--charts fungerar bara med --format md.",
+            "err_charts_md_only": "--charts fungerar bara med --format md. Word och html har "
+            "alltid diagrammen med.",
+            "err_docx_needs_output": "Word-filen behöver ett filnamn: lägg till -o plan.docx.",
             "err_participants": "--participants måste vara minst 1.",
             "err_serve": "kunde inte starta deltagarsidan ({reason}).",
             "err_cert_pair": "--cert och --key hör ihop: ange båda eller ingen.",
@@ -298,7 +301,8 @@ T = Catalog(
             "opt_participants": "how many simulated phones (default 30)",
             "opt_pace": "pace: 1 like real participants, 0 as fast as possible (default 1)",
             "opt_duration": "stop after this many seconds",
-            "opt_format": "format: md (default), json or csv",
+            "opt_format": "format: md (default), docx (Word), html, json or csv; without "
+            "--format the suffix of -o decides (.docx, .html)",
             "opt_output": "the file to write (default: the screen)",
             "opt_charts": "write charts (SVG) beside the Markdown file; needs -o",
             "arg_session": "the meeting's name (from mognad list) or the path to its folder",
@@ -365,7 +369,9 @@ T = Catalog(
             "err_no_name": 'give the meeting a name with --name, for example --name "Unit North".',
             "err_threshold": "the anonymity threshold must be at least {minimum}.",
             "err_charts_need_output": "--charts needs a file to write to: add -o plan.md.",
-            "err_charts_md_only": "--charts works only with --format md.",
+            "err_charts_md_only": "--charts works only with --format md. Word and html always "
+            "have the charts.",
+            "err_docx_needs_output": "The Word file needs a file name: add -o plan.docx.",
             "err_participants": "--participants must be at least 1.",
             "err_serve": "could not start the participants' page ({reason}).",
             "err_cert_pair": "--cert and --key go together: give both or neither.",

@@ -46,6 +46,7 @@ from mognad_tui.model import (
     ActionStatus,
     Dimension,
     Kind,
+    Need,
     Priority,
     Question,
     QuestionSet,
@@ -994,6 +995,33 @@ def priority_actions(record: SessionRecord) -> tuple[ActionItem, ...]:
         for a in record.actions
         if a.priority is Priority.HIGH and a.status is not ActionStatus.DROPPED
     )[:TOP_PRIORITIES]
+
+
+_PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+
+
+def _need_rank(record: SessionRecord, need_id: str | None) -> int:
+    need = next((n for n in record.needs if n.id == need_id), None)
+    return need.rank if need is not None and need.rank is not None else 10**6
+
+
+def plan_actions(record: SessionRecord) -> tuple[ActionItem, ...]:
+    """The plan's live actions, the most important first: by their need's rank (the dot vote
+    or the facilitator), then by priority, then in the order typed."""
+    live = [a for a in record.actions if a.status is not ActionStatus.DROPPED]
+    live.sort(key=lambda a: (_need_rank(record, a.need), _PRIORITY_ORDER.get(a.priority, 1)))
+    return tuple(live)
+
+
+def plan_priorities(record: SessionRecord) -> tuple[Need | ActionItem, ...]:
+    """The plan's priorities: the ranked needs, first ``TOP_PRIORITIES`` by rank; when no need
+    has a rank, the live actions by priority. Up to three, so that "our three priorities"
+    lists three whenever the group has three."""
+    ranked = sorted((n for n in record.needs if n.rank is not None), key=lambda n: n.rank or 0)
+    if ranked:
+        return tuple(ranked[:TOP_PRIORITIES])
+    actions = sorted(plan_actions(record), key=lambda a: _PRIORITY_ORDER.get(a.priority, 1))
+    return tuple(actions[:TOP_PRIORITIES])
 
 
 def overview(record: SessionRecord, previous: SessionRecord | None = None) -> Overview:

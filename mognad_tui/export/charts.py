@@ -160,6 +160,31 @@ def _change_chart(
     return chart
 
 
+def chart_svgs(
+    record: SessionRecord,
+    *,
+    lang: str | None = None,
+    previous: SessionRecord | None = None,
+) -> dict[str, str]:
+    """The charts as SVG text by name (``dimensions``, ``dimension-<id>``, ``change``): what
+    :func:`write_charts` writes beside the Markdown and the HTML plan carries inline."""
+    chosen = resolve_lang(lang or record.info.lang)
+    ov = overview(record, previous)
+    charts: dict[str, pygal.Graph | None] = {"dimensions": _dimensions_chart(ov, chosen)}
+    for d in ov.dimensions:
+        charts[f"dimension-{d.id}"] = _dimension_chart(d, chosen)
+    if previous is not None:
+        charts["change"] = _change_chart(ov, record, previous, chosen)
+    svgs: dict[str, str] = {}
+    for name, chart in charts.items():
+        if chart is None:
+            continue
+        svg = chart.render()
+        text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+        svgs[name] = _clean_svg(text, _safe_name(name))
+    return svgs
+
+
 def write_charts(
     record: SessionRecord,
     directory: Path,
@@ -174,22 +199,11 @@ def write_charts(
     is what :func:`~mognad_tui.export.markdown.render_markdown` takes as ``charts=``. Names:
     ``dimensions``, ``dimension-<id>`` and, with ``previous``, ``change``.
     """
-    chosen = resolve_lang(lang or record.info.lang)
-    ov = overview(record, previous)
-    charts: dict[str, pygal.Graph | None] = {"dimensions": _dimensions_chart(ov, chosen)}
-    for d in ov.dimensions:
-        charts[f"dimension-{d.id}"] = _dimension_chart(d, chosen)
-    if previous is not None:
-        charts["change"] = _change_chart(ov, record, previous, chosen)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
-    for name, chart in charts.items():
-        if chart is None:
-            continue
+    for name, svg in chart_svgs(record, lang=lang, previous=previous).items():
         filename = _safe_name(name) + ".svg"
-        svg = chart.render()
-        text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
-        (directory / filename).write_text(_clean_svg(text, _safe_name(name)), encoding="utf-8")
+        (directory / filename).write_text(svg, encoding="utf-8")
         written[name] = f"{directory.name}/{filename}"
     return written

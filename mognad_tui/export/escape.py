@@ -8,8 +8,9 @@ control and format characters (``model.clean_text``), then every character that 
 Markdown syntax is neutralised:
 
 - ``&``, ``<``, ``>`` become HTML entities (no raw HTML, no ``<https://...>`` autolink);
-- ``\\ ` * _ [ ] ! # | ~ $ @ { }`` are backslash-escaped everywhere (emphasis, code, links,
-  images, tables, strike-through, math in some renderers, e-mail autolinks);
+- ``\\ ` * _ [ ] # | ~ $ @ { }`` are backslash-escaped everywhere (emphasis, code, links,
+  images, tables, strike-through, math in some renderers, e-mail autolinks); ``!`` is not,
+  as it makes an image only before ``[``, which always is;
 - ``://``, ``//`` and dots inside domain-like words (``www.x.se``, ``evil.com``) are escaped so
   GFM's and linkify's bare-URL detection finds nothing;
 - a line that would start a list, a setext underline or an ordered list (``-``, ``+``, ``=``,
@@ -25,7 +26,9 @@ import re
 from mognad_tui.model import MAX_NOTE_TEXT, clean_text
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_BACKSLASHED = set("\\`*_[]!#|~$@{}")
+#: ``!`` is not here: it starts an image only before ``[``, and ``[`` is always escaped, so
+#: "plan 3!" stays as typed.
+_BACKSLASHED = set("\\`*_[]#|~$@{}")
 #: A dot between letters of any script ("bä.com", "på.se", "σ.com"): linkify renderers treat
 #: all of them as domains, so every such dot is escaped.
 _URL_DOT = re.compile(r"(?<=[^\W_]|-)\.(?=[^\W\d_])")
@@ -33,7 +36,7 @@ _SCHEME = re.compile(r":(?=//)")
 _SLASHES = re.compile(r"(?<![:\\])//")
 _LIST_START = re.compile(r"^([-+=]|\d+[.)])")
 #: Trailing punctuation markdownlint (MD026) does not want at the end of a heading.
-_HEADING_TRAILING = ".,;:!。，；：！"
+HEADING_TRAILING = ".,;:!。，；：！"
 
 
 def _escape_chars(text: str) -> str:
@@ -100,5 +103,5 @@ def lines(text: object, limit: int = MAX_NOTE_TEXT) -> list[str]:
 
 def heading(text: object, limit: int = 300) -> str:
     """Safe heading text: one line, no trailing punctuation (markdownlint MD026)."""
-    cleaned = clean_text(str(text), limit=limit).rstrip(_HEADING_TRAILING + " ")
+    cleaned = clean_text(str(text), limit=limit).rstrip(HEADING_TRAILING + " ")
     return _restore(_escape_line(_raw_backslashes(cleaned)))

@@ -1,0 +1,200 @@
+"""The plan as a Word file, and the command line's html and docx exports.
+
+The Word file is read back with python-docx (headings, widths, language, images) and, where
+LibreOffice is installed (``.ci/run`` installs it), printed to PDF headless to count its A4
+pages and find its text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fixtures_sessions import builtin_set, handmade_set, previous_session, random_records
+from test_cli import _answer, mognad, no_traceback
+from test_export_markdown import _mutate_hidden, decided_session, hostile_record
+
+from mognad_tui import results as R
+from mognad_tui.export.docx import render_docx
+from mognad_tui.export.markdown import render_markdown
+from mognad_tui.export.png_charts import chart_pngs
+from mognad_tui.model import SessionRecord
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def plan(lang: str = "sv", participants: int = 12) -> bytes:
+    qset = builtin_set(lang)
+    record = decided_session(lang, question_set=qset, participants=participants)
+    return render_docx(record, previous=previous_session(lang, question_set=qset))
+
+
+@pytest.fixture(scope="module")
+def sv_plan() -> bytes:
+    return plan("sv")
+
+
+def test_real_headings_in_the_plans_order(sv_plan: bytes) -> None:
+    document = docx.Document(io.BytesIO(sv_plan))
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    record = decided_session("sv", question_set=builtin_set("sv"), participants=12)
+    md = render_markdown(record, previous=previous_session("sv", question_set=builtin_set("sv")))
+    expected = [(f"Heading {len(h)}", t) for h, t in re.findall(r"^(#+) (.+)$", md, re.M)]
+    assert headings == expected
+    assert headings[:3] == [
+        ("Heading 1", "Digital mognad: Enhet Socialtjänst Nord"),
+        ("Heading 2", "Till verksamhetsplanen"),
+        ("Heading 3", "Våra tre prioriteringar"),
+    ]
+
+
+def test_tables_have_set_widths_statement_widest(sv_plan: bytes) -> None:
+    document = docx.Document(io.BytesIO(sv_plan))
+    statement = [t for t in document.tables if t.rows[0].cells[0].text == "Påstående"]
+    assert len(statement) >= 5
+    for table in statement:
+        grid = [int(g.get(W + "w")) for g in table._tbl.tblGrid.findall(W + "gridCol")]
+        assert grid[0] == max(grid) and grid[0] / sum(grid) >= 0.4
+        assert table.rows[1].cells[0].width == table.columns[0].width
+        # Swedish numbers: a decimal comma in the mean column.
+        assert any(re.fullmatch(r"\d,\d", row.cells[3].text) for row in table.rows[1:])
+    actions = next(t for t in document.tables if t.rows[0].cells[0].text == "Åtgärd")
+    assert [c.text for c in actions.rows[1].cells][:4] == [
+        "En timme lärande i månaden",
+        "Enhetschefen",
+        "31 januari 2027",
+        "Hög",
+    ]
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("sv", "sv-SE"), ("en", "en-GB")])
+def test_language_is_set(lang: str, tag: str) -> None:
+    data = plan(lang, participants=9) if lang == "en" else plan("sv")
+    document = docx.Document(io.BytesIO(data))
+    lang_el = document.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert lang_el is not None and lang_el.get(W + "val") == tag
+    assert document.core_properties.language == tag
+
+
+def test_charts_are_png_images_with_alt_text(sv_plan: bytes) -> None:
+    document = docx.Document(io.BytesIO(sv_plan))
+    shapes = list(document.inline_shapes)
+    assert len(shapes) >= 3
+    for shape in shapes:
+        assert shape._inline.docPr.get("descr", "").startswith("Diagram")
+    images = [p for p in document.part.package.parts if p.content_type == "image/png"]
+    assert images and all(p.blob.startswith(b"\x89PNG") for p in images)
+
+
+def test_hostile_text_is_plain_text() -> None:
+    record = hostile_record("sv")
+    document = docx.Document(io.BytesIO(render_docx(record, charts=False)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "<script>alert(1)</script>" in text and "\x1b" not in text and "\u202e" not in text
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice (.ci/run installs it)")
+@pytest.mark.timeout(240)
+def test_libreoffice_prints_the_twelve_person_plan_on_at_most_six_a4_pages(
+    tmp_path: Path, sv_plan: bytes
+) -> None:
+    from pypdf import PdfReader
+
+    source = tmp_path / "plan.docx"
+    source.write_bytes(sv_plan)
+    profile = tmp_path / "lo-profile"  # its own profile: runs beside another soffice
+    subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=200,
+    )
+    reader = PdfReader(str(tmp_path / "plan.pdf"))
+    assert len(reader.pages) <= 6
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2  # A4
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    for needle in (
+        "Till verksamhetsplanen",
+        "Våra tre prioriteringar",
+        "Infrastruktur: Wifi som når personalrummet",
+        "Bilaga: enkätens resultat",
+    ):
+        assert needle in text
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_cli_exports_html_and_docx_and_infers_them_from_the_suffix(tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    name = mognad("new", "--name", "Team Väst", "--data-dir", str(data)).stdout.strip()
+    _answer(data, name, "vardag-information", [2, 3, 4, 4])
+    html = tmp_path / "plan.html"
+    done = mognad("export", name, "--format", "html", "-o", str(html), "--data-dir", str(data))
+    assert done.returncode == 0 and no_traceback(done), done.stderr
+    assert html.read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="sv">')
+    word = tmp_path / "plan.docx"
+    done = mognad("export", name, "-o", str(word), "--data-dir", str(data))  # by the suffix
+    assert done.returncode == 0 and no_traceback(done), done.stderr
+    headings = [p.text for p in docx.Document(str(word)).paragraphs if p.style.name == "Heading 2"]
+    assert headings[0] == "Till verksamhetsplanen"
+    inferred = tmp_path / "p.htm"
+    assert mognad("export", name, "-o", str(inferred), "--data-dir", str(data)).returncode == 0
+    assert inferred.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    md = tmp_path / "p.txt"
+    assert mognad("export", name, "-o", str(md), "--data-dir", str(data)).returncode == 0
+    assert md.read_text(encoding="utf-8").startswith("# ")
+    no_file = mognad("export", name, "--format", "docx", "--data-dir", str(data))
+    assert no_file.returncode == 1 and "-o plan.docx" in no_file.stderr and no_traceback(no_file)
+    helped = mognad("export", "--help", "--lang", "en")
+    assert ".docx" in helped.stdout and "html" in helped.stdout
+
+
+def test_docx_without_charts_is_readable() -> None:
+    record = decided_session("sv", question_set=handmade_set("sv"))
+    document = docx.Document(io.BytesIO(render_docx(record, charts=False)))
+    assert not list(document.inline_shapes)
+    assert document.paragraphs[0].text == "Digital mognad: Enhet Socialtjänst Nord"
+
+
+def _docx_text(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+@settings(max_examples=10, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(random_records(), st.data())
+def test_hidden_answers_change_nothing_in_word(record: SessionRecord, data: Any) -> None:
+    """The threshold holds in Word as in Markdown: the same text whatever the hidden answers
+    were, and the charts are drawn from shown results only."""
+    other = _mutate_hidden(record, data)
+    assert _docx_text(render_docx(record, charts=False)) == _docx_text(
+        render_docx(other, charts=False)
+    )
+    assert chart_pngs(R.overview(record), "sv") == chart_pngs(R.overview(other), "sv")
