@@ -32,7 +32,7 @@ from mognad_tui.store import SessionStore  # noqa: E402
 
 ROWS, COLS = 40, 140
 LIMIT = 90.0  # seconds: a guard against a hang on a loaded machine, never a pace
-SCALE = "info-natfiske"
+SCALE = "a-natfiske"
 DOWN, ENTER, TAB = "\x1b[B", "\r", "\t"
 
 
