@@ -423,9 +423,6 @@ def item_to_dict(item: Item) -> dict[str, Any]:
     if isinstance(item, Prompt):
         return {"type": "prompt", **vars_of(item)}
     data = vars_of(item)
-    # The author's reasons for silenced warnings speak to whoever edits the YAML; a session's
-    # frozen copy keeps what participants answer, unchanged by them.
-    del data["allow"]
     data["kind"] = item.kind.value
     data["options"] = [{"value": o.value, "label": o.label} for o in item.options]
     return {"type": "question", **data}

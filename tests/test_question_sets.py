@@ -596,14 +596,14 @@ STEP = HEADER + (
         ("{id: x, prompt: P, optional: ja}", "'optional' ska vara true", "'optional' must be"),
         ("{id: x, prompt: P, optional: 1}", "true eller false", "true or false"),
         ("{id: x, prompt: P, allow: {joined-ideas: R}}", "Okänd nyckel 'allow'", "'allow'"),
-        ("{id: x, kind: scale, text: T, allow: {joined: R}}", "'joined' under", "'joined' to"),
+        ("{id: x, kind: scale, text: T, allow: {joined: R}}", "'joined' är ingen", "'joined' is not"),
         (
             "{id: x, kind: scale, text: T, allow: {no-twin: R}}",
             "joined-ideas, too-long",
             "too-long",
         ),
-        ("{id: x, kind: scale, text: T, allow: {too-long: ''}}", "behöver ett skäl", "a reason"),
-        ("{id: x, kind: scale, text: T, allow: {too-long: }}", "behöver ett skäl", "a reason"),
+        ("{id: x, kind: scale, text: T, allow: {too-long: ''}}", "saknas", "is missing"),
+        ("{id: x, kind: scale, text: T, allow: {too-long: }}", "saknas", "is missing"),
         (
             "{id: x, kind: scale, text: T, allow: {too-long: 5}}",
             "'too-long' ska",

