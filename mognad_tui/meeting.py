@@ -23,6 +23,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -46,6 +47,7 @@ from mognad_tui.model import (
     clean_text,
 )
 from mognad_tui.results import shown_texts
+from mognad_tui.schedule import MeetingPlan, fit_meetings, meeting_of
 from mognad_tui.store import SessionStore, StoreError, StoreFull, synced_folder
 
 #: An item kept as what it is (a question stays a question) by ``Meeting.in_lang``.
@@ -70,6 +72,9 @@ RESTART_GRACE = 120.0
 #: participants' server listened on, so a restart takes the same one.
 DEVICES_KEY = "devices"
 ADDRESS_KEY = "address"
+#: When each meeting's first item was opened ({"1": ISO time, ...}), so the header's "23 av 60
+#: min" continues after a restart. The facilitator's time, never a participant's.
+STARTED_KEY = "meeting_started"
 
 log = logging.getLogger(__name__)
 
@@ -208,6 +213,7 @@ class Meeting:
         # only with the polls or the voting, so they are built once per change, not per request.
         self._agenda_key: tuple[Any, ...] | None = None
         self._agenda: tuple[AgendaEntry, ...] = ()
+        self._plans: tuple[tuple[int, int], tuple[MeetingPlan, ...]] | None = None
         self._voting_gen = 0
         self._open_key: tuple[Any, ...] | None = None
         self._open: tuple[Question, ...] = ()
@@ -264,6 +270,41 @@ class Meeting:
         await self._write(
             self.store.set_state, "auto_reveal", bool(on), publish=Event(Change.SETTINGS)
         )
+
+    # ------------------------------------------------------------ the plan's meetings
+
+    def plans(self) -> tuple[MeetingPlan, ...]:
+        """The meetings' plans for this session's length and number of meetings."""
+        info = self.store.info
+        key = (info.minutes, info.meetings)
+        if self._plans is None or self._plans[0] != key:
+            self._plans = (key, fit_meetings(self.question_set, *key))
+        return self._plans[1]
+
+    def plan_of(self, entry: AgendaEntry | None) -> MeetingPlan | None:
+        """The meeting an agenda entry belongs to; a quick poll counts in the latest started
+        meeting (the first before any started)."""
+        plans = self.plans()
+        if entry is not None and entry.step != POLL_STEP:
+            return plans[meeting_of(entry.step, self.store.info.meetings) - 1]
+        started = [p for p in plans if self.meeting_started(p.number) is not None]
+        return (started or plans[:1] or [None])[-1]
+
+    def meeting_started(self, number: int) -> datetime | None:
+        """When meeting ``number``'s first item was opened, as the facilitator's clock said."""
+        text = (self.store.state(STARTED_KEY) or {}).get(str(number))
+        try:
+            return datetime.fromisoformat(text) if isinstance(text, str) else None
+        except ValueError:  # a hand-edited session folder: start the count again
+            return None
+
+    async def start_meeting(self, number: int, at: datetime) -> None:
+        """Remember when meeting ``number`` began, once: the first call wins."""
+        if self.meeting_started(number) is not None:
+            return
+        started = dict(self.store.state(STARTED_KEY) or {})
+        started[str(number)] = at.isoformat(timespec="seconds")
+        await self._write(self.store.set_state, STARTED_KEY, started)
 
     # ------------------------------------------------------------ events
 
