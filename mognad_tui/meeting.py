@@ -292,7 +292,8 @@ class Meeting:
 
     def meeting_started(self, number: int) -> datetime | None:
         """When meeting ``number``'s first item was opened, as the facilitator's clock said."""
-        text = (self.store.state(STARTED_KEY) or {}).get(str(number))
+        started = self.store.state(STARTED_KEY)
+        text = started.get(str(number)) if isinstance(started, dict) else None
         try:
             return datetime.fromisoformat(text) if isinstance(text, str) else None
         except ValueError:  # a hand-edited session folder: start the count again
@@ -302,7 +303,8 @@ class Meeting:
         """Remember when meeting ``number`` began, once: the first call wins."""
         if self.meeting_started(number) is not None:
             return
-        started = dict(self.store.state(STARTED_KEY) or {})
+        kept = self.store.state(STARTED_KEY)
+        started = dict(kept) if isinstance(kept, dict) else {}
         started[str(number)] = at.isoformat(timespec="seconds")
         await self._write(self.store.set_state, STARTED_KEY, started)
 

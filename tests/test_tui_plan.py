@@ -168,3 +168,19 @@ def test_an_older_session_without_a_plan_reads_as_two_meetings_of_an_hour():
     del data["minutes"], data["meetings"]
     info = SessionInfo.from_dict(data)
     assert (info.minutes, info.meetings) == (60, 2)
+
+
+async def test_a_hand_edited_start_time_starts_the_count_again(tmp_path):
+    """The session folder is as hostile as a participant: a start that is not a time, or not
+    even a table of times, reads as "not started" and is replaced by the next real start."""
+    meeting = Meeting(SessionStore.open(session(tmp_path)))
+    try:
+        for junk in (["1"], {"1": "i går"}, {"1": 5}):
+            await meeting.store.set_state("meeting_started", junk)
+            assert meeting.meeting_started(1) is None
+            await meeting.start_meeting(1, FIXED_NOW)
+            assert meeting.meeting_started(1) == FIXED_NOW
+            await meeting.start_meeting(1, FIXED_NOW + timedelta(hours=1))  # the first is kept
+            assert meeting.meeting_started(1) == FIXED_NOW
+    finally:
+        meeting.store.close()
