@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from mognad_tui.model import Prompt, QuestionSet
 
@@ -87,6 +88,14 @@ class MeetingPlan:
             start = next((n for n, s in enumerate(self.slots) if s.step >= step), len(ids))
         items = sum(s.minutes for s in self.slots[start:] if s.kept)
         return items + sum(b.minutes for b in self.blocks if b.step >= step)
+
+
+def minutes_between(start: datetime, now: datetime) -> int:
+    """Whole minutes from ``start`` to ``now``, never negative (a clock set back); a time with
+    a zone and one without compare in local time."""
+    if (start.tzinfo is None) != (now.tzinfo is None):
+        start, now = (t.astimezone().replace(tzinfo=None) for t in (start, now))
+    return max(0, int((now - start).total_seconds() // 60))
 
 
 def meeting_of(step: int, meetings: int) -> int:

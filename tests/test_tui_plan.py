@@ -18,9 +18,10 @@ from test_tui_support import (
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import SessionInfo, Voting
+from mognad_tui.schedule import minutes_between
 from mognad_tui.store import SessionStore, create_session
 from mognad_tui.tui.agenda import Agenda
-from mognad_tui.tui.header import TopBar, minutes_between
+from mognad_tui.tui.header import TopBar
 
 
 def session(tmp_path: Path, *, minutes: int = 60, meetings: int = 2, lang: str = "sv") -> Path:
@@ -93,7 +94,7 @@ async def test_the_one_meeting_variant_has_one_heading_and_counts_what_is_left(t
         assert agenda_rows(app)[1].strip().startswith(f"kvar: {left} min")
 
 
-async def test_the_header_counts_minutes_from_the_meetings_first_item_and_after_a_restart(
+async def test_the_header_counts_minutes_from_the_meetings_first_step_and_after_a_restart(
     tmp_path,
 ):
     path = session(tmp_path, minutes=45)
@@ -107,38 +108,64 @@ async def test_the_header_counts_minutes_from_the_meetings_first_item_and_after_
         top.tick()
         await settled(pilot)
         assert "0 av 45 min" in region_text(app, "#top")
-        assert meeting.meeting_started(1) is None
+        assert meeting.minutes_used(1, clock.now) is None
         # The warm-up poll opens: the meeting starts now.
         await app.run_meeting(meeting.set_voting("s1-uppvarmning", Voting.OPEN))
         top.tick()
         await settled(pilot)
-        assert meeting.meeting_started(1) == clock.now
         clock.now += timedelta(minutes=23, seconds=40)
         top.tick()
         await settled(pilot)
         assert "23 av 45 min" in region_text(app, "#top")
     meeting.store.close()
 
-    # A crash or a quit, and `mognad run` again seven minutes later: the count continues.
+    # A crash or a quit, and `mognad run` again: the count continues where it stood, from
+    # the facilitator's first step (the minutes the laptop stood still are not counted).
     clock.now += timedelta(minutes=7)
     meeting = Meeting(SessionStore.open(path))
     app = make_app(meeting, server=FakeServer(), clock=clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await settled(pilot)
-        assert "30 av 45 min" in region_text(app, "#top")
-        # The second meeting, another day: its own count from its own first item.
-        clock.now += timedelta(days=7)
+        assert "23 av 45 min" in region_text(app, "#top")
+        await app.go_to("s1-digitalt-forst")
+        await settled(pilot)
+        clock.now += timedelta(minutes=2)
+        top = app.screen.query_one(TopBar)
+        top.tick()
+        await settled(pilot)
+        assert "25 av 45 min" in region_text(app, "#top")
+        # The second meeting: its own count from its own first item.
         await app.go_to("s3-kan-och-behover")
         await settled(pilot)
         assert "0 av 45 min" in region_text(app, "#top")
         clock.now += timedelta(minutes=12)
-        app.screen.query_one(TopBar).tick()
+        top.tick()
         await settled(pilot)
         assert "12 av 45 min" in region_text(app, "#top")
-        # Back to step 1 shows the first meeting's count again, from its own start.
+        # Back to step 1: the first meeting's count, stopped where it ended.
         await app.go_to("s1-utveckla")
         await settled(pilot)
-        assert f"{7 * 24 * 60 + 42} av 45 min" in region_text(app, "#top")
+        assert "25 av 45 min" in region_text(app, "#top")
+    meeting.store.close()
+    # Whole minutes, never a time of day, are what the session folder keeps.
+    with SessionStore.open(path, readonly=True) as store:
+        assert store.state("minutes_used") == {"1": 25, "2": 12}
+
+    # Another day: `mognad run` with the last item of the first meeting still on the screen.
+    # The week the laptop was closed, and the minutes before the room gathers, count nothing.
+    clock.now += timedelta(days=7)
+    meeting = Meeting(SessionStore.open(path))
+    app = make_app(meeting, server=FakeServer(), clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settled(pilot)
+        assert "25 av 45 min" in region_text(app, "#top")
+        clock.now += timedelta(minutes=15)
+        app.screen.query_one(TopBar).tick()
+        await settled(pilot)
+        assert "25 av 45 min" in region_text(app, "#top")
+        await app.go_to("s3-lara-varandra")
+        await settled(pilot)
+        assert "12 av 45 min" in region_text(app, "#top")
     meeting.store.close()
 
 
@@ -170,17 +197,17 @@ def test_an_older_session_without_a_plan_reads_as_two_meetings_of_an_hour():
     assert (info.minutes, info.meetings) == (60, 2)
 
 
-async def test_a_hand_edited_start_time_starts_the_count_again(tmp_path):
-    """The session folder is as hostile as a participant: a start that is not a time, or not
-    even a table of times, reads as "not started" and is replaced by the next real start."""
+async def test_a_hand_edited_count_starts_again(tmp_path):
+    """The session folder is as hostile as a participant: minutes that are not a whole
+    number, or not even a table, read as "not started"; the next real start replaces them."""
     meeting = Meeting(SessionStore.open(session(tmp_path)))
     try:
-        for junk in (["1"], {"1": "i går"}, {"1": 5}):
-            await meeting.store.set_state("meeting_started", junk)
-            assert meeting.meeting_started(1) is None
-            await meeting.start_meeting(1, FIXED_NOW)
-            assert meeting.meeting_started(1) == FIXED_NOW
-            await meeting.start_meeting(1, FIXED_NOW + timedelta(hours=1))  # the first is kept
-            assert meeting.meeting_started(1) == FIXED_NOW
+        for junk in (["1"], {"1": "i går"}, {"1": -5}, {"1": True}):
+            await meeting.store.set_state("minutes_used", junk)
+            meeting._running = None  # as after a restart
+            assert meeting.minutes_used(1, FIXED_NOW) is None
+            assert meeting.track_time(1, FIXED_NOW, start=False) is None  # nothing to keep
+            await meeting.track_time(1, FIXED_NOW, start=True)
+            assert meeting.minutes_used(1, FIXED_NOW + timedelta(minutes=3)) == 3
     finally:
         meeting.store.close()
