@@ -94,58 +94,51 @@ async def test_the_one_meeting_variant_has_one_heading_and_counts_what_is_left(t
         assert agenda_rows(app)[1].strip().startswith(f"kvar: {left} min")
 
 
+async def bar_after(pilot, clock: Clock, minutes: float = 0) -> str:
+    """Move the clock on, let the bar tick as its one-second timer would, and read the bar."""
+    clock.now += timedelta(minutes=minutes)
+    pilot.app.screen.query_one(TopBar).tick()
+    await settled(pilot)
+    return region_text(pilot.app, "#top")
+
+
+async def bar_at(pilot, item_id: str) -> str:
+    """Go to an item, as the agenda or the arrow keys do, and read the bar."""
+    await pilot.app.go_to(item_id)
+    await settled(pilot)
+    return region_text(pilot.app, "#top")
+
+
 async def test_the_header_counts_minutes_from_the_meetings_first_step_and_after_a_restart(
     tmp_path,
 ):
     path = session(tmp_path, minutes=45)
     clock = Clock()
     meeting = Meeting(SessionStore.open(path))
-    app = make_app(meeting, server=FakeServer(), clock=clock)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with make_app(meeting, server=FakeServer(), clock=clock).run_test() as pilot:
         await settled(pilot)
-        clock.now += timedelta(minutes=5)  # people arrive: nothing is open yet
-        top = app.screen.query_one(TopBar)
-        top.tick()
-        await settled(pilot)
-        assert "0 av 45 min" in region_text(app, "#top")
+        # People arrive: nothing is open yet.
+        assert "0 av 45 min" in await bar_after(pilot, clock, 5)
         assert meeting.minutes_used(1, clock.now) is None
         # The warm-up poll opens: the meeting starts now.
-        await app.run_meeting(meeting.set_voting("s1-uppvarmning", Voting.OPEN))
-        top.tick()
-        await settled(pilot)
-        clock.now += timedelta(minutes=23, seconds=40)
-        top.tick()
-        await settled(pilot)
-        assert "23 av 45 min" in region_text(app, "#top")
+        await pilot.app.run_meeting(meeting.set_voting("s1-uppvarmning", Voting.OPEN))
+        await bar_after(pilot, clock)
+        assert "23 av 45 min" in await bar_after(pilot, clock, 23.7)
     meeting.store.close()
 
     # A crash or a quit, and `mognad run` again: the count continues where it stood, from
     # the facilitator's first step (the minutes the laptop stood still are not counted).
     clock.now += timedelta(minutes=7)
     meeting = Meeting(SessionStore.open(path))
-    app = make_app(meeting, server=FakeServer(), clock=clock)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settled(pilot)
-        assert "23 av 45 min" in region_text(app, "#top")
-        await app.go_to("s1-digitalt-forst")
-        await settled(pilot)
-        clock.now += timedelta(minutes=2)
-        top = app.screen.query_one(TopBar)
-        top.tick()
-        await settled(pilot)
-        assert "25 av 45 min" in region_text(app, "#top")
+    async with make_app(meeting, server=FakeServer(), clock=clock).run_test() as pilot:
+        assert "23 av 45 min" in await bar_after(pilot, clock)
+        await bar_at(pilot, "s1-digitalt-forst")
+        assert "25 av 45 min" in await bar_after(pilot, clock, 2)
         # The second meeting: its own count from its own first item.
-        await app.go_to("s3-kan-och-behover")
-        await settled(pilot)
-        assert "0 av 45 min" in region_text(app, "#top")
-        clock.now += timedelta(minutes=12)
-        top.tick()
-        await settled(pilot)
-        assert "12 av 45 min" in region_text(app, "#top")
+        assert "0 av 45 min" in await bar_at(pilot, "s3-kan-och-behover")
+        assert "12 av 45 min" in await bar_after(pilot, clock, 12)
         # Back to step 1: the first meeting's count, stopped where it ended.
-        await app.go_to("s1-utveckla")
-        await settled(pilot)
-        assert "25 av 45 min" in region_text(app, "#top")
+        assert "25 av 45 min" in await bar_at(pilot, "s1-utveckla")
     meeting.store.close()
     # Whole minutes, never a time of day, are what the session folder keeps.
     with SessionStore.open(path, readonly=True) as store:
@@ -155,17 +148,10 @@ async def test_the_header_counts_minutes_from_the_meetings_first_step_and_after_
     # The week the laptop was closed, and the minutes before the room gathers, count nothing.
     clock.now += timedelta(days=7)
     meeting = Meeting(SessionStore.open(path))
-    app = make_app(meeting, server=FakeServer(), clock=clock)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settled(pilot)
-        assert "25 av 45 min" in region_text(app, "#top")
-        clock.now += timedelta(minutes=15)
-        app.screen.query_one(TopBar).tick()
-        await settled(pilot)
-        assert "25 av 45 min" in region_text(app, "#top")
-        await app.go_to("s3-lara-varandra")
-        await settled(pilot)
-        assert "12 av 45 min" in region_text(app, "#top")
+    async with make_app(meeting, server=FakeServer(), clock=clock).run_test() as pilot:
+        assert "25 av 45 min" in await bar_after(pilot, clock)
+        assert "25 av 45 min" in await bar_after(pilot, clock, 15)
+        assert "12 av 45 min" in await bar_at(pilot, "s3-lara-varandra")
     meeting.store.close()
 
 
