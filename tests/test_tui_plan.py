@@ -152,6 +152,11 @@ async def test_the_header_counts_minutes_from_the_meetings_first_step_and_after_
         assert "25 av 45 min" in await bar_after(pilot, clock)
         assert "25 av 45 min" in await bar_after(pilot, clock, 15)
         assert "12 av 45 min" in await bar_at(pilot, "s3-lara-varandra")
+        time = pilot.app.screen.query_one("#top-time")
+        assert not time.has_class("-over")
+        # Past the meeting's length, the count turns to the warning colour.
+        assert "46 av 45 min" in await bar_after(pilot, clock, 34)
+        assert time.has_class("-over")
     meeting.store.close()
 
 

@@ -28,6 +28,7 @@ class TopBar(Localized, Horizontal):
     TopBar #top-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; text-style: bold; }
     TopBar #top-status { width: auto; color: $text-accent; margin: 0 2 0 0; }
     TopBar #top-time { width: auto; margin: 0 2 0 0; }
+    TopBar #top-time.-over { color: $text-warning; text-style: bold; }
     TopBar #top-clock { width: 5; }
     """
 
@@ -51,10 +52,14 @@ class TopBar(Localized, Horizontal):
         meeting = self.mognad.meeting
         plan = meeting.plan_of(meeting.current)
         text = ""
+        over = False
         if plan is not None:
             used = meeting.minutes_used(plan.number, self.mognad.clock()) or 0
             text = self.t("header.time", used=used, minutes=plan.minutes)
-        show_text(self.query_one("#top-time", Label), text)
+            over = used > plan.minutes
+        label = self.query_one("#top-time", Label)
+        show_text(label, text)
+        label.set_class(over, "-over")  # past the meeting's length: in the warning colour
 
     #: The item shown when this bar first looked: the app opens on it by itself (often well
     #: before the room has gathered), so only moving on or opening its vote starts the count.
