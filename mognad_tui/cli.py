@@ -24,6 +24,12 @@ from mognad_tui import __version__
 from mognad_tui.cli_text import ARGPARSE_SV, T
 from mognad_tui.i18n import resolve_lang
 from mognad_tui.model import DEFAULT_PORT, TERMINAL_LIMIT, clean_text
+from mognad_tui.schedule import (
+    DEFAULT_MEETINGS,
+    DEFAULT_MINUTES,
+    MEETING_COUNTS,
+    MEETING_MINUTES,
+)
 
 DEFAULT_DATA_DIR = "sessions"
 
@@ -128,6 +134,23 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--set", dest="set_name", metavar="SET", help=t("opt_set"))
     p.add_argument("--follow-up", metavar="EARLIER", help=t("opt_follow_up"))
     p.add_argument("--threshold", type=int, help=t("opt_threshold"))
+
+    def one_of(allowed: tuple[int, ...], error: str):
+        def parse(text: str) -> int:
+            try:
+                value = int(text)
+            except ValueError:
+                value = -1
+            if value not in allowed:
+                raise argparse.ArgumentTypeError(t(error, value=text))
+            return value
+
+        return parse
+
+    p.add_argument("--minutes", type=one_of(MEETING_MINUTES, "err_minutes"), help=t("opt_minutes"))
+    p.add_argument(
+        "--meetings", type=one_of(MEETING_COUNTS, "err_meetings"), help=t("opt_meetings")
+    )
 
     command("list")
 
@@ -259,6 +282,8 @@ def create(
     lang: str,
     follow_up: str | None = None,
     threshold: int | None = None,
+    minutes: int = DEFAULT_MINUTES,
+    meetings: int = DEFAULT_MEETINGS,
 ) -> Path:
     """Create a session folder; shared by ``new``, the no-argument wizard and ``demo``."""
     from mognad_tui import store
@@ -306,6 +331,8 @@ def create(
         lang=lang,  # type: ignore[arg-type]
         threshold=threshold or DEFAULT_THRESHOLD,
         follow_up=follow_up,
+        minutes=minutes,
+        meetings=meetings,
     )
     try:
         # Both language copies when both exist: a phone switched to the other language
@@ -339,13 +366,21 @@ def _say_set_changes(qset: Any, earlier: Any, lang: str) -> None:
 
 def cmd_new(args: argparse.Namespace) -> int:
     title, set_name = args.name, args.set_name
+    minutes, meetings = args.minutes, args.meetings
     lang = args.lang
     if (title is None or set_name is None) and _is_interactive():
-        answers = wizard_new(args, ask_title=title is None, ask_set=set_name is None)
+        answers = wizard_new(
+            args,
+            ask_title=title is None,
+            ask_set=set_name is None,
+            ask_length=minutes is None and meetings is None,
+        )
         if answers is None:
             return 1
         title = title or answers["title"]
         set_name = set_name or answers["set"]
+        minutes = minutes or answers.get("minutes")
+        meetings = meetings or answers.get("meetings")
     if title is None:
         raise UserError(T("err_no_name", lang))
     path = create(
@@ -355,6 +390,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         lang=lang,
         follow_up=args.follow_up,
         threshold=args.threshold,
+        minutes=minutes or DEFAULT_MINUTES,
+        meetings=meetings or DEFAULT_MEETINGS,
     )
     print(path.name)
     if sys.stderr.isatty():  # a person at a terminal; scripts read the name alone on stdout
@@ -372,15 +409,19 @@ def run_command(args: argparse.Namespace, name: str) -> str:
     return shlex.join(parts)
 
 
-def select(message: str, choices: list[Any], lang: str) -> Any:
+def select(message: str, choices: list[Any], lang: str, default: Any = None) -> Any:
     """``questionary.select`` in the meeting's language: its own hint is English only
     ("(Use arrow keys)"), so ours replaces it."""
     import questionary
 
-    return questionary.select(message, choices=choices, instruction=T("ask_arrows", lang)).ask()
+    return questionary.select(
+        message, choices=choices, instruction=T("ask_arrows", lang), default=default
+    ).ask()
 
 
-def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> dict | None:
+def wizard_new(
+    args: argparse.Namespace, *, ask_title: bool, ask_set: bool, ask_length: bool = False
+) -> dict | None:
     """Ask for what the flags did not say, with questionary (only on a terminal)."""
     import questionary
 
@@ -410,6 +451,26 @@ def wizard_new(args: argparse.Namespace, *, ask_title: bool, ask_set: bool) -> d
         if picked is None:
             return None
         out["set"] = picked
+    if ask_length:
+        minutes = select(
+            T("ask_minutes", lang),
+            [
+                questionary.Choice(T("ask_minutes_choice", lang, minutes=m), value=m)
+                for m in MEETING_MINUTES
+            ],
+            lang,
+            default=DEFAULT_MINUTES,
+        )
+        if minutes is None:
+            return None
+        meetings = select(
+            T("ask_meetings", lang),
+            [questionary.Choice(T(f"ask_meetings_{n}", lang), value=n) for n in (2, 1)],
+            lang,
+        )
+        if meetings is None:
+            return None
+        out |= {"minutes": minutes, "meetings": meetings}
     return out
 
 

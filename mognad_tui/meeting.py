@@ -23,6 +23,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -47,6 +48,7 @@ from mognad_tui.model import (
     clean_text,
 )
 from mognad_tui.results import shown_texts
+from mognad_tui.schedule import MeetingPlan, fit_meetings, meeting_of, minutes_between
 from mognad_tui.store import SessionStore, StoreError, StoreFull, synced_folder
 
 #: An item kept as what it is (a question stays a question) by ``Meeting.in_lang``.
@@ -71,6 +73,9 @@ RESTART_GRACE = 120.0
 #: participants' server listened on, so a restart takes the same one.
 DEVICES_KEY = "devices"
 ADDRESS_KEY = "address"
+#: The whole minutes each meeting has used ({"1": 23, ...}), so the header's "23 av 60 min"
+#: continues after a restart: a duration, never a time stamp (the session folder holds none).
+USED_KEY = "minutes_used"
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +216,10 @@ class Meeting:
         # only with the polls or the voting, so they are built once per change, not per request.
         self._agenda_key: tuple[Any, ...] | None = None
         self._agenda: tuple[AgendaEntry, ...] = ()
+        self._plans: tuple[tuple[int, int], tuple[MeetingPlan, ...]] | None = None
+        # The meeting whose minutes run now: (number, since when by the face's clock, minutes
+        # used before that). In memory only; the session keeps whole minutes (``USED_KEY``).
+        self._running: tuple[int, datetime, int] | None = None
         self._voting_gen = 0
         self._open_key: tuple[Any, ...] | None = None
         self._open: tuple[Question, ...] = ()
@@ -267,6 +276,71 @@ class Meeting:
         await self._write(
             self.store.set_state, "auto_reveal", bool(on), publish=Event(Change.SETTINGS)
         )
+
+    # ------------------------------------------------------------ the plan's meetings
+
+    def plans(self) -> tuple[MeetingPlan, ...]:
+        """The meetings' plans for this session's length and number of meetings."""
+        info = self.store.info
+        key = (info.minutes, info.meetings)
+        if self._plans is None or self._plans[0] != key:
+            self._plans = (key, fit_meetings(self.question_set, *key))
+        return self._plans[1]
+
+    def plan_of(self, entry: AgendaEntry | None) -> MeetingPlan | None:
+        """The meeting an agenda entry belongs to; a quick poll counts in the meeting under way
+        (else the latest started, else the first)."""
+        plans = self.plans()
+        if entry is not None and entry.step != POLL_STEP:
+            return plans[meeting_of(entry.step, len(plans)) - 1]
+        if self._running is not None and self._running[0] <= len(plans):
+            return plans[self._running[0] - 1]
+        kept = self._kept_minutes()
+        started = [p for p in plans if str(p.number) in kept]
+        return (started or plans[:1] or [None])[-1]
+
+    def _kept_minutes(self) -> dict[str, int]:
+        """The minutes used per meeting as the session keeps them; a hand-edited entry that is
+        not a whole number of minutes counts as not started."""
+        kept = self.store.state(USED_KEY)
+        if not isinstance(kept, dict):
+            return {}
+        return {
+            k: v
+            for k, v in kept.items()
+            if isinstance(v, int) and not isinstance(v, bool) and v >= 0
+        }
+
+    def minutes_used(self, number: int, now: datetime) -> int | None:
+        """The minutes meeting ``number`` has used: running, from where it stood when it began
+        to run in this process; otherwise as kept. ``None`` until it starts."""
+        running = self._running
+        if running is not None and running[0] == number:
+            return running[2] + minutes_between(running[1], now)
+        return self._kept_minutes().get(str(number))
+
+    def track_time(self, number: int, now: datetime, *, start: bool) -> Awaitable[None] | None:
+        """Let meeting ``number``'s minutes run from ``now`` (the one running before stops), and
+        keep the whole minutes used in the session so a restart continues the count. A meeting
+        not running in this process runs (again) only when ``start`` says the facilitator
+        acted in it: the app left open on the last item overnight, or started ahead of the
+        room, counts nothing. Returns the write to wait for; ``None`` when nothing is new."""
+        kept = self._kept_minutes()
+        wanted = dict(kept)
+        running = self._running
+        if running is not None:
+            used = running[2] + minutes_between(running[1], now)
+            wanted[str(running[0])] = max(used, kept.get(str(running[0]), 0))
+        if running is None or running[0] != number:
+            if start:
+                base = wanted.get(str(number), 0)
+                self._running = (number, now, base)
+                wanted[str(number)] = base
+            else:
+                self._running = None
+        if wanted == kept:
+            return None
+        return self._write(self.store.set_state, USED_KEY, wanted)
 
     # ------------------------------------------------------------ events
 

@@ -514,6 +514,10 @@ class SessionInfo:
     threshold: int = DEFAULT_THRESHOLD
     follow_up: str | None = None  # name of the earlier session of the same group
     join_code: str = ""
+    # The agenda's plan (``schedule.fit_meetings``): each meeting's length in minutes, and
+    # the method's two meetings or everything in one. Older sessions read as 60 and 2.
+    minutes: int = 60
+    meetings: int = 2
 
     def to_dict(self) -> dict[str, Any]:
         return vars_of(self)

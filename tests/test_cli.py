@@ -196,9 +196,53 @@ def test_wizard_asks_for_what_flags_leave_out(tmp_path, monkeypatch):
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         pipe.send_text("Enhet Väst\r")  # the group's name
         pipe.send_text("\r")  # the first question set offered (the built-in one)
+        pipe.send_text("\x1b[B\r")  # the meeting's length: one down from 60 is 90 minutes
+        pipe.send_text("\x1b[B\r")  # one meeting instead of the method's two
         code = cli.main(["new", "--data-dir", str(tmp_path / "d")])
     assert code == 0
     assert (tmp_path / "d" / "enhet-vast").is_dir()
+    info = _info(tmp_path / "d" / "enhet-vast")
+    assert (info.minutes, info.meetings) == (90, 1)
+
+
+def _info(path: Path):
+    from mognad_tui.store import SessionStore
+
+    with SessionStore.open(path, readonly=True) as store:
+        return store.info
+
+
+def test_new_minutes_sets_each_meetings_length_and_the_json_export_says_so(tmp_path):
+    data = str(tmp_path / "d")
+    made = mognad(
+        "new", "--name", "Enhet Syd", "--minutes", "90", "--meetings", "1", "--data-dir", data
+    )
+    assert made.returncode == 0, made.stderr
+    info = _info(tmp_path / "d" / "enhet-syd")
+    assert (info.minutes, info.meetings) == (90, 1)
+    exported = mognad("export", "enhet-syd", "--format", "json", "--data-dir", data)
+    session = json.loads(exported.stdout)["session"]
+    assert (session["minutes"], session["meetings"]) == (90, 1)
+    # Without the flags: the method's two meetings of an hour each.
+    assert mognad("new", "--name", "Enhet Öst", "--data-dir", data).returncode == 0
+    info = _info(tmp_path / "d" / "enhet-ost")
+    assert (info.minutes, info.meetings) == (60, 2)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "said"),
+    [
+        ("--minutes", "30", "mötets längd måste vara 45, 60 eller 90 minuter, inte 30"),
+        ("--minutes", "en timme", "inte en timme"),
+        ("--meetings", "3", "antalet möten måste vara 1 eller 2, inte 3"),
+    ],
+)
+def test_a_meeting_length_not_offered_is_a_clear_swedish_usage_error(tmp_path, flag, value, said):
+    result = mognad("new", "--name", "Enhet Syd", flag, value, "--data-dir", str(tmp_path / "d"))
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert no_traceback(result)
+    assert not (tmp_path / "d").exists()
 
 
 def test_installed_wheel_works_in_an_empty_folder(tmp_path):
@@ -399,9 +443,10 @@ def test_wizard_speaks_swedish_even_in_questionary_s_own_hint(tmp_path, monkeypa
         pipe.send_text("Enhet Väst\r")
         # Answer the list only once it is drawn, as a person would, so its hint is drawn too.
         deadline = time.monotonic() + 30
-        while "Vilket frågeset?" not in screen.getvalue() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        pipe.send_text("\r")
+        for question in ("Vilket frågeset?", "Hur långt är varje möte?", "Hur många möten?"):
+            while question not in screen.getvalue() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            pipe.send_text("\r")
         thread.join(30)
     assert codes == [0]
     drawn = screen.getvalue()

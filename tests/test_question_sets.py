@@ -596,7 +596,7 @@ STEP = HEADER + (
         ("{id: x, prompt: P, optional: ja}", "'optional' ska vara true", "'optional' must be"),
         ("{id: x, prompt: P, optional: 1}", "true eller false", "true or false"),
         ("{id: x, prompt: P, allow: {joined-ideas: R}}", "Okänd nyckel 'allow'", "'allow'"),
-        ("{id: x, kind: scale, text: T, allow: {joined: R}}", "'joined' är ingen", "'joined' is not"),
+        ("{id: x, kind: scale, text: T, allow: {joined: R}}", "'joined' är", "'joined' is not"),
         (
             "{id: x, kind: scale, text: T, allow: {no-twin: R}}",
             "joined-ideas, too-long",

@@ -60,6 +60,17 @@ def test_prompt_with_agenda_and_join(snap_compare, meeting: Meeting, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_agenda_with_the_second_meeting(snap_compare, meeting: Meeting, size):
+    """The agenda's second meeting of an hour: its heading, the minutes left, and the three
+    optional prompts it leaves out (dimmed, marked "valfri", still there to go to)."""
+
+    async def before(pilot: Pilot) -> None:
+        await meeting.go_to("s3-kan-och-behover")
+
+    assert snapshot(snap_compare, meeting, size, before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_open_question(snap_compare, meeting: Meeting, size):
     async def before(pilot: Pilot) -> None:
         await meeting.go_to(SCALE)

@@ -187,6 +187,9 @@ def export_json(record: SessionRecord, previous: SessionRecord | None = None) ->
             "lang": info.lang,
             "threshold": ov.threshold,
             "follow_up": info.follow_up,
+            # The plan it was made for (`mognad new --minutes/--meetings`).
+            "minutes": info.minutes,
+            "meetings": info.meetings,
             "set": {"id": qset.id, "version": qset.version, "title": qset.title},
             # `mognad close` deleted every raw answer and free text: `answers` lists are empty
             # and the figures are the ones the plan showed when the session was closed.

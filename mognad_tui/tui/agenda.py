@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
 from mognad_tui.model import Prompt, Question, Voting
+from mognad_tui.schedule import MeetingPlan
 from mognad_tui.tui.base import Localized
 from mognad_tui.tui.catalog import T
 from mognad_tui.tui.messages import GoTo
@@ -136,8 +137,16 @@ class Agenda(Localized, OptionList):
         rows: list[tuple[str, tuple, Text]] = []
         last_step: int | None = None
         last_dim: str | None = None
+        last_plan: int | None = None
+        current_plan = meeting.plan_of(current) if current is not None else None
         for entry in meeting.agenda():
             item = entry.item
+            plan = meeting.plan_of(entry) if entry.step != POLL_STEP else None
+            if plan is not None and plan.number != last_plan:
+                last_plan = plan.number
+                rows += self._meeting_rows(
+                    plan, current_plan is not None and plan.number == current_plan.number
+                )
             if entry.step != last_step:
                 last_step = entry.step
                 last_dim = None
@@ -175,12 +184,42 @@ class Agenda(Localized, OptionList):
             text = item.text
             if isinstance(item, Question) and item.importance_of:
                 text = "↳ " + text
-            key = ("item", is_current, mark, text)
+            slot = plan.slot(item.id) if plan is not None else None
+            dropped = slot is not None and not slot.kept
+            key = ("item", is_current, mark, text, dropped)
             label = Text(end="")
             label.append("▸ " if is_current else "  ", style="bold")
             label.append(mark + " ", style="bold")
-            label.append(text, style="bold" if is_current else "")
+            if dropped:  # outside the plan's time: still there to go to, shown as optional
+                label.append(f"({T('agenda.optional', lang)}) ", style="dim italic")
+            label.append(text, style="bold" if is_current else ("dim" if dropped else ""))
             rows.append((item.id, key, label))
+        return rows
+
+    def _meeting_rows(self, plan: MeetingPlan, is_current: bool) -> list[Row]:
+        """A meeting's heading, and one quiet line: the plan's minutes left (in the meeting
+        under way), how many optional items do not fit, or by how much the plan runs over."""
+        lang = self.mognad.lang
+        meeting = self.meeting
+        steps = plan.steps
+        span = f"{steps[0]}–{steps[-1]}" if len(steps) > 1 else str(steps[0]) if steps else ""
+        key = "agenda.meeting" if len(meeting.plans()) > 1 else "agenda.one_meeting"
+        title = T(key, lang, number=plan.number, steps=span, minutes=plan.minutes)
+        rows: list[Row] = [
+            (f"#meeting-{plan.number}", ("meeting", title), Text(title, style="bold reverse"))
+        ]
+        notes = []
+        current = meeting.current
+        if is_current and current is not None:
+            left = plan.left_from(current.step, current.item.id)
+            notes.append(T("agenda.left", lang, minutes=left))
+        if plan.dropped:
+            notes.append(T("agenda.dropped", lang, count=plan.dropped))
+        if plan.over:
+            notes.append(T("agenda.over", lang, minutes=plan.over))
+        if notes:
+            line = " · ".join(notes)
+            rows.append((f"#plan-{plan.number}", ("plan", line), Text("  " + line, style="italic")))
         return rows
 
     async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
