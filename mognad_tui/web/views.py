@@ -124,7 +124,7 @@ def _state_rest(
         if record
         else [],
         "current": current.item.id if current and isinstance(current.item, Question) else None,
-        "self_paced": meeting.self_paced,
+        "self_paced": meeting.room_paced,
         "lang": meeting.lang,
         "device_lang": device_lang,
         "title": meeting.info.title,
@@ -416,7 +416,7 @@ def build_view(
         return results_view(asked)
     if done and pages:
         return _done_view(pages, lang, base)
-    if meeting.self_paced and pages:
+    if meeting.room_paced and pages:
         if first_unanswered is None:
             return _done_view(pages, lang, base)
         return question_view(pages[ids.index(first_unanswered)])
