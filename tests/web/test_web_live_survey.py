@@ -99,6 +99,9 @@ def test_whole_survey_opened_live_is_walked_at_the_phone_s_pace(
     page.get_by_role("button", name="Spara och gå vidare").click()
     page.wait_for_url(re.compile(r"q=" + pages[1]))
     assert page.inner_text(".progress-text") == f"Fråga 2 av {len(pages)}"
+    # Coming back to the page finds this phone's own place, not the facilitator's item.
+    page.goto(f"{live.base}/j/{live.code}")
+    assert page.inner_text(".progress-text") == f"Fråga 2 av {len(pages)}"
     # The paired page: statement and importance together, as self-paced.
     index = pages.index(PAIRED)
     page.goto(f"{live.base}/j/{live.code}?q={PAIRED}")
