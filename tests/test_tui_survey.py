@@ -138,3 +138,21 @@ async def test_the_survey_key_in_english(tmp_path: Path):
             assert "a Close survey" in footer(app)
     finally:
         meeting.store.close()
+
+
+async def test_help_and_palette_know_the_survey_key(meeting: Meeting):
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        text = screen_text(app)
+        assert "a    Öppna enkäten" in text or "a Öppna enkäten" in " ".join(text.split())
+        assert "Stäng enkäten" in text
+        await pilot.press("escape")
+        # The palette opens it from anywhere, here step 1's first prompt.
+        await pilot.press("ctrl+p")
+        await pilot.press(*"hela enkäten")
+        await until(pilot, lambda: "Öppna eller stäng hela enkäten" in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: meeting.survey_open)
+        await settled(pilot)
+        assert "0 klara" in region_text(app, "#centre")
