@@ -561,11 +561,14 @@ class Meeting:
     @property
     def walked_area(self) -> tuple[str | None, list[Question]] | None:
         """The area whose results are shown together now (after the whole survey closed),
-        or ``None`` outside that walk."""
+        or ``None`` outside that walk (or on an item of an area not revealed yet)."""
         current = self.current
         if not self._walking or current is None:
             return None
-        return next((a for a in self.survey_areas() if current.item in a[1]), None)
+        area = next((a for a in self.survey_areas() if current.item in a[1]), None)
+        if area is None or any(self.voting(q.id) is not Voting.REVEALED for q in area[1]):
+            return None
+        return area
 
     async def _show_area(self, questions: list[Question]) -> None:
         await self._set_votings([q.id for q in questions], Voting.REVEALED)

@@ -200,3 +200,12 @@ async def test_the_key_again_closes_the_survey_too(meeting):
     # Opening it again hides the results and ends the walk.
     await meeting.open_survey()
     assert meeting.survey_open and meeting.walked_area is None
+
+
+async def test_an_area_not_revealed_yet_is_no_area_view(meeting):
+    await meeting.open_survey()
+    await meeting.close_survey()
+    await meeting.go_to("q3")  # picked in the agenda: its area is still closed
+    assert meeting.walked_area is None
+    await meeting.step(+1)  # an ordinary step from there
+    assert meeting.current.item.id == "p3"
