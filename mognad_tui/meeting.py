@@ -227,6 +227,8 @@ class Meeting:
             qid: Voting(v) for qid, v in (store.state("voting") or {}).items()
         }
         self._current = store.state("current")
+        # Walking the survey's results area by area (``close_survey``): in memory only.
+        self._walking = False
         if self.entry_index(self._current) is None:
             self._current = self.agenda()[0].item.id if self.agenda() else None
 
@@ -430,11 +432,28 @@ class Meeting:
             raise
 
     async def step(self, delta: int) -> None:
-        """Move ``delta`` items along the agenda (``+1`` next, ``-1`` previous), clamped."""
+        """Move ``delta`` items along the agenda (``+1`` next, ``-1`` previous), clamped.
+
+        An importance follow-up is asked together with its statement, so it is no stop of its
+        own. While the whole survey is open, moving on closes it and shows the first area's
+        results; while its results are walked, a step is a whole area (``walk_areas``).
+        """
+        if self.survey_open and delta > 0:
+            await self.close_survey()
+            return
+        if self._walking and await self._walk_step(delta):
+            return
         agenda = self.agenda()
         index = self.entry_index(self._current) or 0
         target = min(max(index + delta, 0), len(agenda) - 1)
+        while 0 < target < len(agenda) - 1 and self._paired(agenda[target].item):
+            target += 1 if delta >= 0 else -1
         await self.go_to(agenda[target].item.id)
+
+    def _paired(self, item: Item) -> bool:
+        """Is ``item`` an importance follow-up whose statement is in the set (asked with it)?"""
+        base = item.importance_base if isinstance(item, Question) else None
+        return base is not None and base in self._companions
 
     def question(self, question_id: str) -> Question | None:
         return self.question_set.question(question_id) or next(
@@ -482,30 +501,62 @@ class Meeting:
             if isinstance(e.item, Question) and self.voting(e.item.id) is Voting.REVEALED
         ]
 
+    @functools.cached_property
+    def _companions(self) -> dict[str, tuple[str, ...]]:
+        """Statement id -> the ids of its importance follow-ups, for the set's own questions."""
+        out: dict[str, tuple[str, ...]] = {}
+        ids = {q.id for q in self.question_set.questions}
+        for question in self.question_set.questions:
+            base = question.importance_base
+            if base in ids and base != question.id:
+                out[base] = (*out.get(base, ()), question.id)
+        return out
+
+    def companions(self, question_id: str) -> list[Question]:
+        """The importance follow-ups asked together with ``question_id`` (live and on the
+        phone: one page, one item on the screen)."""
+        found = (self.question(c) for c in self._companions.get(question_id, ()))
+        return [q for q in found if q is not None]
+
     async def set_voting(self, question_id: str, state: Voting) -> None:
-        if self.question(question_id) is None or self.voting(question_id) is state:
+        """Open, close or reveal a question, and its importance follow-ups with it."""
+        if self.question(question_id) is None:
+            return
+        await self._set_votings([question_id, *self._companions.get(question_id, ())], state)
+
+    async def _set_votings(self, question_ids: Iterable[str], state: Voting) -> None:
+        """Give every question of ``question_ids`` the voting ``state`` in one write."""
+        changed = [
+            q
+            for q in dict.fromkeys(question_ids)
+            if self.question(q) is not None and self.voting(q) is not state
+        ]
+        if not changed:
             return
         keep = None
         if state is Voting.REVEALED:
-            keep = self._keep([self.question(question_id)])  # type: ignore[list-item]
-        previous = self._voting.get(question_id)
-        was_open = self.voting(question_id) is Voting.OPEN
-        self._voting[question_id] = state  # shown at once, taken back on failure (see go_to)
+            keep = self._keep([self.question(q) for q in changed])  # type: ignore[misc]
+        previous = {q: self._voting.get(q) for q in changed}
+        was_open = any(self.voting(q) is Voting.OPEN for q in changed)
+        for q in changed:  # shown at once, taken back on failure (see go_to)
+            self._voting[q] = state
         self._voting_gen += 1
-        self._publish(Event(Change.VOTING, question_id))
+        self._publish(Event(Change.VOTING, changed[0]))
         try:
             if keep is not None:  # what the reveal shows is kept before the reveal itself
                 await keep
             stored = {q: v.value for q, v in self._voting.items()}
             await self._write(self.store.set_state, "voting", stored)
         except AnswerRefused:
-            if self._voting.get(question_id) is state:
-                if previous is None:
-                    self._voting.pop(question_id, None)
+            undone = [q for q in changed if self._voting.get(q) is state]
+            for q in undone:
+                if previous[q] is None:
+                    self._voting.pop(q, None)
                 else:
-                    self._voting[question_id] = previous
+                    self._voting[q] = previous[q]  # type: ignore[assignment]
+            if undone:
                 self._voting_gen += 1
-                self._publish(Event(Change.VOTING, question_id))
+                self._publish(Event(Change.VOTING, changed[0]))
             raise
         if was_open:
             # Voting on it is over: fold the journal so the order answers arrived in (which
@@ -523,6 +574,103 @@ class Meeting:
         state = Voting.CLOSED if self.voting(question_id) is Voting.REVEALED else Voting.REVEALED
         await self.set_voting(question_id, state)
         return state
+
+    # ------------------------------------------------------------ the whole survey at once
+
+    @property
+    def survey_pages(self) -> list[Question]:
+        """The survey's statements: what a device must answer to be done (an importance
+        follow-up shares its statement's page and may be left blank)."""
+        return [q for q in self.question_set.survey if not self._paired(q)]
+
+    @property
+    def survey_open(self) -> bool:
+        """Is the whole survey open at once inside a live meeting? Read from the voting
+        state itself (every survey question open), so it holds again after a restart."""
+        survey = self.question_set.survey
+        return (
+            not self.self_paced
+            and bool(survey)
+            and all(self.voting(q.id) is Voting.OPEN for q in survey)
+        )
+
+    @property
+    def room_paced(self) -> bool:
+        """Do the phones walk the open questions at their own pace (``serve --self-paced``,
+        or the whole survey opened in a live meeting)?"""
+        return self.self_paced or self.survey_open
+
+    async def open_survey(self) -> None:
+        """Open every survey question at once: the room answers at its own pace."""
+        if self.self_paced or not self.question_set.survey:
+            return
+        self._walking = False
+        await self._set_votings([q.id for q in self.question_set.survey], Voting.OPEN)
+
+    async def close_survey(self) -> None:
+        """Close the whole survey, then show its results area by area, from the first."""
+        await self._set_votings([q.id for q in self.question_set.survey], Voting.CLOSED)
+        areas = self.survey_areas()
+        if areas:
+            self._walking = True
+            await self._show_area(areas[0][1])
+
+    def survey_ready(self) -> int:
+        """How many devices present have answered every survey statement: "8 av 12 klara".
+
+        Free text ("Vill du lägga till något?") may be left blank, as the follow-ups may.
+        Counted from the answers in memory each time it is asked; which devices are done is
+        never kept, in memory or on disk (anonymity)."""
+        pages = [q for q in self.survey_pages if q.kind is not Kind.TEXT]
+        return sum(
+            1
+            for token in self._joined.values()
+            if all(self.store.answer_for(q.id, self.slot(token, q.id)) is not None for q in pages)
+        )
+
+    def survey_areas(self) -> list[tuple[str | None, list[Question]]]:
+        """The survey's questions by area (dimension), in the set's order."""
+        areas: dict[str | None, list[Question]] = {}
+        for question in self.question_set.survey:
+            areas.setdefault(question.dimension, []).append(question)
+        return list(areas.items())
+
+    @property
+    def walked_area(self) -> tuple[str | None, list[Question]] | None:
+        """The area whose results are shown together now (after the whole survey closed),
+        or ``None`` outside that walk (or on an item of an area not revealed yet)."""
+        current = self.current
+        if not self._walking or current is None:
+            return None
+        area = next((a for a in self.survey_areas() if current.item in a[1]), None)
+        if area is None or any(self.voting(q.id) is not Voting.REVEALED for q in area[1]):
+            return None
+        return area
+
+    async def _show_area(self, questions: list[Question]) -> None:
+        await self._set_votings([q.id for q in questions], Voting.REVEALED)
+        await self.go_to(questions[0].id)
+
+    async def _walk_step(self, delta: int) -> bool:
+        """One area on (or back); past the last, on to the item after the survey. False when
+        the walk has ended and the ordinary step should move instead."""
+        areas = self.survey_areas()
+        shown = self.walked_area
+        if shown is None:
+            self._walking = False
+            return False
+        index = next(n for n, a in enumerate(areas) if a[0] == shown[0]) + delta
+        if 0 <= index < len(areas):
+            await self._show_area(areas[index][1])
+            return True
+        self._walking = False
+        if index < 0:
+            return False
+        last = self.entry_index(self.question_set.survey[-1].id) or 0
+        agenda = self.agenda()
+        self._publish(Event(Change.AGENDA))  # the area view gives way even at the agenda's end
+        await self.go_to(agenda[min(last + 1, len(agenda) - 1)].item.id)
+        return True
 
     # ------------------------------------------------------------ devices and answers
 
@@ -785,7 +933,9 @@ class Meeting:
         self._maybe_auto_reveal(question)
 
     def _maybe_auto_reveal(self, question: Question) -> None:
-        if self.auto_reveal and not self.self_paced and self.everyone_answered(question.id):
+        if self._paired(question):  # revealed with its statement, when that is answered
+            question = self.question(question.importance_base) or question  # type: ignore[arg-type]
+        if self.auto_reveal and not self.room_paced and self.everyone_answered(question.id):
             self._background(self.set_voting(question.id, Voting.REVEALED))
         elif self.devices_awaited:
             self._watch_grace()

@@ -996,7 +996,7 @@ def test_catalog_is_complete_and_every_used_key_exists():
                 r"""["']((?:key|help|header|status|agenda|join|prompt|timer|"""
                 r"""question|tally|private|moderation|overview|needs|priority|"""
                 r"""need_form|action_form|poll_form|threshold|form|quit|export|"""
-                r"""auto|theme|error|reason|cmd)\.[a-z_]+)["']""",
+                r"""auto|theme|error|reason|cmd|survey)\.[a-z_]+)["']""",
                 path.read_text(),
             )
         )

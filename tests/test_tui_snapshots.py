@@ -177,3 +177,41 @@ def test_step4_needs_and_actions(snap_compare, meeting: Meeting, size):
         await pilot.press("v")
 
     assert snapshot(snap_compare, meeting, size, before)
+
+
+async def _survey_answered(pilot: Pilot, meeting: Meeting) -> None:
+    """The whole survey opened with ``a`` in step 2; 8 of 12 phones answered everything."""
+    await meeting.go_to("a-hitta-information")
+    await settled(pilot)
+    await pilot.press("a")
+    await settled(pilot)
+    for n in range(12):
+        meeting.join(f"t{n}")
+    rnd = random.Random(7)
+    for q in meeting.question_set.survey:
+        if q.kind is not Kind.TEXT:
+            await answer(meeting, q.id, [rnd.choice(q.options).value for _ in range(8)])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_whole_survey_open(snap_compare, meeting: Meeting, size):
+    """``a``: the room answers at its own pace; the screen shows only "8 av 12 klara"."""
+
+    async def before(pilot: Pilot) -> None:
+        await _survey_answered(pilot, meeting)
+
+    assert snapshot(snap_compare, meeting, size, before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_survey_results_by_area(snap_compare, meeting: Meeting, size):
+    """``a`` again, then →: the second area's items revealed together, a follow-up under its
+    statement."""
+
+    async def before(pilot: Pilot) -> None:
+        await _survey_answered(pilot, meeting)
+        await pilot.press("a")
+        await settled(pilot)
+        await pilot.press("right")
+
+    assert snapshot(snap_compare, meeting, size, before)

@@ -398,7 +398,9 @@ class MognadApp(App[None]):
     def join_state(self) -> JoinState:
         entry = self.meeting.current
         answered = None
-        if entry is not None and isinstance(entry.item, Question):
+        # One item's count, not while the whole survey or an area is on the screen.
+        one_item = not self.meeting.survey_open and self.meeting.walked_area is None
+        if entry is not None and isinstance(entry.item, Question) and one_item:
             answered = self.meeting.answer_count(entry.item.id)
         if self.server is None:
             error = T("join.no_server", self.lang)
@@ -519,6 +521,13 @@ class MognadApp(App[None]):
         """The palette's way to ``z``: the presentation view on or off."""
         self._back_to_main()
         self.main.presenting = not self.main.presenting
+
+    def action_survey(self) -> None:
+        """The palette's way to ``a``: open the whole survey, or close it."""
+        self._back_to_main()
+        on = not self.meeting.survey_open
+        if self.main.survey_key_applies(on=on, anywhere=True):
+            self.main.action_survey(on)
 
     def action_overview(self) -> None:
         if not isinstance(self.screen, OverviewScreen):

@@ -30,6 +30,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("cmd.export", "export"),
     ("cmd.join", "join"),
     ("cmd.present", "present"),
+    ("cmd.survey", "survey"),
     ("cmd.blank", "blank"),
     ("cmd.tally", "tally"),
     ("cmd.private", "private"),

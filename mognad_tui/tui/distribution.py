@@ -73,20 +73,7 @@ def render_result(
 def _render(result: QuestionResult, lang: str, width: int, spacious: bool = False) -> Builder:
     width = max(20, width)
     out = Builder()
-    if result.held and not result.shown and result.n >= result.threshold:
-        out.append(T("question.held_unkept", lang), style="bold $text-warning")
-        return out
-    if result.held and result.held_for > 0:
-        out.append(T("question.held", lang, count=result.held_for), style="bold $text-warning")
-        out.append("\n\n")
-    if not result.shown:
-        if result.n == 0:
-            out.append(T("question.no_answers", lang))
-        else:
-            out.append(
-                T("question.below_threshold", lang, n=result.n, threshold=result.threshold),
-                style="bold",
-            )
+    if _not_shown(result, lang, out):
         return out
     if result.kind is Kind.TEXT:
         return _render_texts(result, lang, out)
@@ -116,6 +103,61 @@ def _render(result: QuestionResult, lang: str, width: int, spacious: bool = Fals
             out.append("\n")
         if spacious:
             out.append("\n")
+    out.append("\n")
+    out.parts.extend(_summary(result, lang).parts)
+    if result.kind is Kind.SCALE and result.dont_know:
+        key = "question.dont_know_one" if result.dont_know == 1 else "question.dont_know"
+        out.append("\n")
+        out.append(T(key, lang, count=result.dont_know), style="dim")
+    if result.all_alike:
+        out.append("\n\n")
+        out.append("⚠ " + T("question.all_alike", lang), style="bold $text-warning")
+    return out
+
+
+def render_compact(result: QuestionResult, lang: str) -> Content:
+    """One item's result in a line or two, for an area's items shown together (the survey's
+    results area by area): the median and mean of a scale, the counts of a choice. The
+    threshold rules are the same as the full result's."""
+    out = Builder()
+    if _not_shown(result, lang, out):
+        return out.build()
+    if result.kind is Kind.TEXT:
+        return _render_texts(result, lang, out).build()
+    if result.kind is not Kind.SCALE:
+        rows = result.distribution or ()
+        out.append(" · ".join(f"{row.label} {row.count}" for row in rows), style="bold")
+        out.append(" · ")
+    out.parts.extend(_summary(result, lang).parts)
+    if result.all_alike:
+        out.append(" · ⚠ " + T("question.all_alike", lang), style="bold $text-warning")
+    return out.build()
+
+
+def _not_shown(result: QuestionResult, lang: str, out: Builder) -> bool:
+    """Say why no figures are shown (held back, below the threshold) and return True; or
+    note what is held and return False."""
+    if result.held and not result.shown and result.n >= result.threshold:
+        out.append(T("question.held_unkept", lang), style="bold $text-warning")
+        return True
+    if result.held and result.held_for > 0:
+        out.append(T("question.held", lang, count=result.held_for), style="bold $text-warning")
+        out.append("\n\n")
+    if not result.shown:
+        if result.n == 0:
+            out.append(T("question.no_answers", lang))
+        else:
+            out.append(
+                T("question.below_threshold", lang, n=result.n, threshold=result.threshold),
+                style="bold",
+            )
+        return True
+    return False
+
+
+def _summary(result: QuestionResult, lang: str) -> Builder:
+    """ "Median 4 · medel 3,8 · 12 svar": the line under a result."""
+    rows = result.distribution or ()
     summary = Builder()
     if result.kind is Kind.SCALE:
         if result.median is not None and result.mean is not None:
@@ -135,16 +177,7 @@ def _render(result: QuestionResult, lang: str, width: int, spacious: bool = Fals
         summary.append(T("question.n", lang, n=result.n))
     else:
         summary.append(T("question.n_people", lang, n=result.n))
-    out.append("\n")
-    out.parts.extend(summary.parts)
-    if result.kind is Kind.SCALE and result.dont_know:
-        key = "question.dont_know_one" if result.dont_know == 1 else "question.dont_know"
-        out.append("\n")
-        out.append(T(key, lang, count=result.dont_know), style="dim")
-    if result.all_alike:
-        out.append("\n\n")
-        out.append("⚠ " + T("question.all_alike", lang), style="bold $text-warning")
-    return out
+    return summary
 
 
 def _render_dots(result: QuestionResult, lang: str, width: int, out: Builder) -> Builder:

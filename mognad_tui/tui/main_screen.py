@@ -46,6 +46,10 @@ class MainScreen(Localized, Screen[None]):
         Binding("r", "hide_results", "key.hide_results"),
         Binding("question_mark", "app.help", "key.help", key_display="?"),
         Binding("q", "app.request_quit", "key.quit"),
+        # One key, two actions, as ``r``: the footer says whether it opens or closes. Shown
+        # in step 2 only (``check_action``), where it comes before the screen's own keys.
+        Binding("a", "survey(True)", "key.survey_open"),
+        Binding("a", "survey(False)", "key.survey_close"),
         # After help and quit: on a narrow footer those two must stay in view.
         Binding("z", "present(True)", "key.present"),
         Binding("z", "present(False)", "key.present_off"),
@@ -61,8 +65,8 @@ class MainScreen(Localized, Screen[None]):
 
     #: The kind of item shown and its voting state; the footer (which rebuilds all its keys)
     #: is redrawn only when they change.
-    keys_for: var[tuple[type | None, Kind | None, Voting | None]] = var(
-        (type(None), None, None), bindings=True
+    keys_for: var[tuple[type | None, Kind | None, Voting | None, bool]] = var(
+        (type(None), None, None, False), bindings=True
     )
     #: The presentation view: the question and its result fill the screen; the agenda and
     #: the join panel step aside (the one-line join summary stays) until ``z`` again.
@@ -129,7 +133,17 @@ class MainScreen(Localized, Screen[None]):
             return
         top.set_title(group, step_heading(self.meeting, entry, self.mognad.lang))
         switcher = self.query_one("#views", ContentSwitcher)
-        if isinstance(entry.item, Prompt):
+        area = self.meeting.walked_area
+        if self.meeting.survey_open or area is not None:
+            if isinstance(self.focused, NotesArea):
+                self.set_focus(None)
+            self.prompt_view.flush()
+            if area is None:
+                self.question_view.show_survey()
+            else:
+                self.question_view.show_area(*area)
+            switcher.current = "question-view"
+        elif isinstance(entry.item, Prompt):
             if isinstance(self.focused, NotesArea) and self.prompt_view.item is not entry.item:
                 self.set_focus(None)
             self.prompt_view.show_entry(entry)
@@ -147,7 +161,7 @@ class MainScreen(Localized, Screen[None]):
         rebuilds all its keys."""
         item = self.current_item
         state = self.meeting.voting(item.id) if isinstance(item, Question) else None
-        self.keys_for = (type(item), getattr(item, "kind", None), state)
+        self.keys_for = (type(item), getattr(item, "kind", None), state, self.meeting.survey_open)
 
     @on(MeetingChanged)
     def _meeting_changed(self, message: MeetingChanged) -> None:
@@ -163,7 +177,31 @@ class MainScreen(Localized, Screen[None]):
                 if isinstance(self.current_item, Question):
                     self.question_view.update_state()
 
+    def survey_key_applies(self, *, on: bool, anywhere: bool = False) -> bool:
+        """Does ``a`` open (``on``) or close the whole survey now? On the screen's own keys
+        only in the survey's step, so the footer keeps its room elsewhere (``anywhere``: the
+        command palette, which has room)."""
+        meeting = self.meeting
+        survey = meeting.question_set.survey
+        if not survey or meeting.self_paced or on is meeting.survey_open:
+            return False
+        entry = meeting.current
+        survey_step = meeting.question_set.step_of(survey[0].id)
+        in_step = entry is not None and survey_step is not None and entry.step == survey_step.number
+        return anywhere or in_step or meeting.survey_open or meeting.walked_area is not None
+
+    def _mode(self) -> str:
+        """What the centre should show: the whole survey open, one area's results, or the
+        current item (``QuestionView.mode`` tells what it shows)."""
+        if self.meeting.survey_open:
+            return "survey"
+        return "question" if self.meeting.walked_area is None else "area"
+
     def refresh_voting(self) -> None:
+        if self._mode() != "question" or self.question_view.mode != "question":
+            self.show_current()  # into or out of the whole survey or an area's results
+            self.refresh_join()
+            return
         self.query_one(Agenda).rebuild()
         if isinstance(self.current_item, Question):
             self.question_view.update_state()
@@ -171,7 +209,7 @@ class MainScreen(Localized, Screen[None]):
         self.refresh_join()
 
     def refresh_counts(self) -> None:
-        if isinstance(self.current_item, Question):
+        if isinstance(self.current_item, Question) or self.question_view.mode == "survey":
             self.question_view.update_counts()
         self.refresh_join()
 
@@ -210,7 +248,11 @@ class MainScreen(Localized, Screen[None]):
         item = self.current_item
         if action in PROMPT_ACTIONS:
             return isinstance(item, Prompt)
-        if action in QUESTION_ACTIONS and not isinstance(item, Question):
+        if action == "survey":
+            return self.survey_key_applies(on=bool(parameters and parameters[0]))
+        if action in QUESTION_ACTIONS and (
+            not isinstance(item, Question) or self.question_view.mode != "question"
+        ):
             return False
         if action in ("reveal", "hide_results"):
             revealed = self.meeting.voting(item.id) is Voting.REVEALED  # type: ignore[union-attr]
@@ -250,6 +292,11 @@ class MainScreen(Localized, Screen[None]):
         if isinstance(item, Question):
             call = partial(self.meeting.set_voting, item.id, Voting.CLOSED)
             self.post_message(MeetingCall(call, wait=False))
+
+    def action_survey(self, on: bool) -> None:
+        """``a``: open the whole survey at once, or close it and show its results by area."""
+        call = self.meeting.open_survey if on else self.meeting.close_survey
+        self.post_message(MeetingCall(call, wait=False))
 
     def action_present(self, on: bool) -> None:
         self.presenting = on

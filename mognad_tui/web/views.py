@@ -124,7 +124,7 @@ def _state_rest(
         if record
         else [],
         "current": current.item.id if current and isinstance(current.item, Question) else None,
-        "self_paced": meeting.self_paced,
+        "self_paced": meeting.room_paced,
         "lang": meeting.lang,
         "device_lang": device_lang,
         "title": meeting.info.title,
@@ -312,6 +312,8 @@ class View:
     next_id: str | None = None
     advance: bool = False
     result: ResultView | None = None
+    #: A revealed statement's importance follow-up, shown under it (asked together).
+    companion_result: ResultView | None = None
     prompt: str | None = None
     revealed: list[tuple[str, str]] = field(default_factory=list)
     first_unanswered: str | None = None
@@ -399,13 +401,24 @@ def build_view(
         )
 
     def results_view(question: Question) -> View:
-        result = results.question_result(meeting.record(), question)
-        shown = result_json(result)
+        record = meeting.record()
+        result = results.question_result(record, question)
+        shown = [result_json(result)]
+        companion = next(
+            (c for c in meeting.companions(question.id) if meeting.voting(c.id) is Voting.REVEALED),
+            None,
+        )
+        more = None
+        if companion is not None:
+            companion_result = results.question_result(record, companion)
+            shown.append(result_json(companion_result))
+            more = result_view(companion_result, lang, said(companion))
         return View(
             kind="results",
             key=_key("r", question.id, json.dumps(shown, sort_keys=True, default=str)),
             title=MESSAGES("results_title", lang),
             result=result_view(result, lang, said(question)),
+            companion_result=more,
             **{**base, "content_lang": lang_of(question)},
         )
 
@@ -416,7 +429,7 @@ def build_view(
         return results_view(asked)
     if done and pages:
         return _done_view(pages, lang, base)
-    if meeting.self_paced and pages:
+    if meeting.room_paced and pages:
         if first_unanswered is None:
             return _done_view(pages, lang, base)
         return question_view(pages[ids.index(first_unanswered)])
@@ -428,7 +441,8 @@ def build_view(
     if pages:
         target = first_unanswered or ids[0]
         return question_view(pages[ids.index(target)])
-    revealed = [(q.id, said(q).text) for q in meeting.revealed_questions()]
+    # A follow-up's result is shown with its statement's, not listed alone.
+    revealed = [(q.id, said(q).text) for q in pages_of(meeting.revealed_questions())]
     if (
         isinstance(current_item, Question)
         and meeting.voting(current_item.id) is Voting.CLOSED
