@@ -157,7 +157,6 @@ def _not_shown(result: QuestionResult, lang: str, out: Builder) -> bool:
 
 def _summary(result: QuestionResult, lang: str) -> Builder:
     """ "Median 4 · medel 3,8 · 12 svar": the line under a result."""
-    rows = result.distribution or ()
     summary = Builder()
     if result.kind is Kind.SCALE:
         if result.median is not None and result.mean is not None:
