@@ -129,7 +129,8 @@ async def test_help_lists_every_key(meeting: Meeting):
         for key, label in [
             ("→ / n", "Nästa"),
             ("← / p", "Föregående"),
-            ("mellanslag", "Öppna/stäng"),
+            ("mellanslag", "Öppna"),
+            ("mellanslag", "Stäng"),
             ("r", "Visa resultat"),
             ("r", "Dölj resultat"),
             ("z", "Helskärm"),

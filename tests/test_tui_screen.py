@@ -85,6 +85,25 @@ async def test_r_is_named_by_what_it_does_after_an_auto_reveal(meeting: Meeting)
         assert meeting.voting(SCALE) is Voting.REVEALED
 
 
+async def test_space_is_named_by_what_it_does(meeting: Meeting):
+    """Like ``r``: "Öppna" on a question not open, "Stäng" on an open one (one short word
+    each, so the footer keeps room for the keys after it)."""
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+        await meeting.go_to(SCALE)
+        await settled(pilot)
+        assert "mellanslag Öppna" in footer(app) and "Stäng" not in footer(app)
+        await pilot.press("space")
+        await settled(pilot)
+        assert meeting.voting(SCALE) is Voting.OPEN
+        assert "mellanslag Stäng" in footer(app)
+        assert ". Paus" in footer(app) and "a Öppna enkäten" in footer(app)
+        await pilot.press("space")
+        await settled(pilot)
+        assert meeting.voting(SCALE) is Voting.CLOSED
+        assert "mellanslag Öppna" in footer(app)
+
+
 async def test_r_shows_and_hides_in_english_too(tmp_path: Path):
     meeting = open_meeting(new_session(tmp_path, lang="en"))
     try:

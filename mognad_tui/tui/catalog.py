@@ -14,7 +14,8 @@ _SV: dict[str, str] = {
     # ---------------------------------------------------------------- keys (footer, help)
     "key.next": "Nästa",
     "key.prev": "Föregående",
-    "key.toggle_open": "Öppna/stäng",
+    "key.open_voting": "Öppna",
+    "key.close_voting": "Stäng",
     "key.reveal": "Visa resultat",
     "key.hide_results": "Dölj resultat",
     "key.present": "Helskärm",
@@ -386,7 +387,8 @@ _SV: dict[str, str] = {
 _EN: dict[str, str] = {
     "key.next": "Next",
     "key.prev": "Previous",
-    "key.toggle_open": "Open/close",
+    "key.open_voting": "Open",
+    "key.close_voting": "Close",
     "key.reveal": "Show results",
     "key.hide_results": "Hide results",
     "key.present": "Full screen",

@@ -39,21 +39,24 @@ class MainScreen(Localized, Screen[None]):
     BINDINGS = [
         Binding("right,n", "next", "key.next", key_display="→"),
         Binding("left,p", "prev", "key.prev", key_display="←"),
-        Binding("space", "toggle_open", "key.toggle_open", key_display="help.space"),
+        # As ``r`` below: the footer names what the key does now, and keeps its room short.
+        Binding("space", "toggle_open(True)", "key.open_voting", key_display="help.space"),
+        Binding("space", "toggle_open(False)", "key.close_voting", key_display="help.space"),
         # One key, two actions: the footer names what ``r`` does now (show or hide), so
         # nobody hides a result the room is reading while meaning to show it.
         Binding("r", "reveal", "key.reveal"),
         Binding("r", "hide_results", "key.hide_results"),
         Binding("question_mark", "app.help", "key.help", key_display="?"),
         Binding("q", "app.request_quit", "key.quit"),
+        # After help and quit: on a narrow footer those two must stay in view, and then the
+        # keys that change what the room sees.
+        Binding("z", "present(True)", "key.present"),
+        Binding("z", "present(False)", "key.present_off"),
+        Binding("full_stop", "app.blank", "key.blank", key_display="."),
         # One key, two actions, as ``r``: the footer says whether it opens or closes. Shown
         # in step 2 only (``check_action``), where it comes before the screen's own keys.
         Binding("a", "survey(True)", "key.survey_open"),
         Binding("a", "survey(False)", "key.survey_close"),
-        # After help and quit: on a narrow footer those two must stay in view.
-        Binding("z", "present(True)", "key.present"),
-        Binding("z", "present(False)", "key.present_off"),
-        Binding("full_stop", "app.blank", "key.blank", key_display="."),
         Binding("m", "moderate", "key.moderate"),
         Binding("enter", "notes", "key.notes", key_display="⏎"),
         Binding("s", "timer", "key.timer"),
@@ -254,6 +257,9 @@ class MainScreen(Localized, Screen[None]):
             not isinstance(item, Question) or self.question_view.mode != "question"
         ):
             return False
+        if action == "toggle_open":
+            is_open = self.meeting.voting(item.id) is Voting.OPEN  # type: ignore[union-attr]
+            return is_open is not bool(parameters and parameters[0])
         if action in ("reveal", "hide_results"):
             revealed = self.meeting.voting(item.id) is Voting.REVEALED  # type: ignore[union-attr]
             return revealed is (action == "hide_results")
@@ -275,7 +281,9 @@ class MainScreen(Localized, Screen[None]):
     def action_prev(self) -> None:
         self.post_message(MeetingCall(partial(self.meeting.step, -1), wait=False))
 
-    def action_toggle_open(self) -> None:
+    def action_toggle_open(self, opening: bool = True) -> None:
+        """Space opens a question that is not open and closes one that is (``opening`` only
+        names which of the two the footer offered)."""
         item = self.current_item
         if isinstance(item, Question):
             call = partial(self.meeting.toggle_open, item.id)
