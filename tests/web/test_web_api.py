@@ -278,6 +278,46 @@ def test_403_foreign_origin_missing_cookie_and_csrf(live: Live) -> None:
     assert live.answers(SCALE) == []
 
 
+def test_the_form_refuses_a_foreign_origin_even_with_the_right_csrf(live: Live) -> None:
+    """Issue 16 rule 3: the no-JS form checks Origin too; the CSRF token is not its only guard."""
+    live.open_question(SCALE)
+    device = live.device()
+    page = device.get(f"/j/{live.code}").text
+    form = f"csrf={csrf_of(page)}&question={SCALE}&v%3A{SCALE}=3"
+    ctype = "application/x-www-form-urlencoded"
+    for origin in ("http://evil.example", "http://127.0.0.1:1", f"http://localhost:{live.port}"):
+        headers = {"Content-Type": ctype, "Origin": origin}
+        reply = device.request("POST", f"/j/{live.code}/answer", form, headers)
+        assert reply.status == 403 and "text/html" in reply.headers["Content-Type"], origin
+    assert live.answers(SCALE) == []
+    # The same post from our own page is taken: the refusals above were the Origin's.
+    headers = {"Content-Type": ctype, "Origin": live.base}
+    assert device.request("POST", f"/j/{live.code}/answer", form, headers).status == 303
+    assert live.answers(SCALE) == [3]
+
+
+def test_the_api_takes_a_non_json_body_only_with_this_device_csrf(live: Live) -> None:
+    """The API's other path: a body not typed as JSON needs the device's own CSRF token."""
+    live.open_question(SCALE)
+    device, other = live.device(), live.device()
+    mine = csrf_of(device.get(f"/j/{live.code}").text)
+    theirs = csrf_of(other.get(f"/j/{live.code}").text)
+    assert mine != theirs
+    body = json.dumps({"question": SCALE, "value": 4})
+    path = f"/api/{live.code}/answers"
+    for token in ("", "00", theirs, mine[:-1]):
+        headers = {"Content-Type": "text/plain", "X-CSRF-Token": token}
+        assert_error(device.request("POST", path, body, headers), 403, "not_json")
+    assert live.answers(SCALE) == []
+    headers = {"Content-Type": "text/plain", "X-CSRF-Token": mine}
+    assert device.request("POST", path, body, headers).status == 200
+    assert live.answers(SCALE) == [4]
+    # The right token does not excuse a foreign Origin.
+    headers = {**headers, "Origin": "http://evil.example"}
+    assert_error(other.request("POST", path, body, {**headers, "X-CSRF-Token": theirs}), 403)
+    assert live.answers(SCALE) == [4]
+
+
 def test_404_unknown_question(live: Live) -> None:
     live.open_question(SCALE)
     device = live.device()
@@ -488,6 +528,24 @@ def test_revealed_results_follow_the_threshold(live: Live) -> None:
         0,
         0,
     ]
+
+
+def test_no_result_leaves_the_server_before_it_is_revealed(live: Live) -> None:
+    """Issue 16 rules 1 and 2: while a question is open or closed, neither the state JSON nor
+    the page's ``?r=`` link gives its result away, however many have answered."""
+    live.open_question(SCALE)
+    devices = [live.device() for _ in range(3)]
+    for device, value in zip(devices, (2, 4, 4), strict=True):
+        assert device.answer(SCALE, value).status == 200
+    for state in (Voting.OPEN, Voting.CLOSED):
+        live.set_voting(SCALE, state)
+        assert devices[0].state()["revealed"] == [], state
+        page = devices[0].get(f"/j/{live.code}?r={SCALE}").text
+        assert "Resultat" not in page and "3 svar" not in page, state  # not even the count
+        assert "Median" not in page and "För få svar" not in page, state
+    live.set_voting(SCALE, Voting.REVEALED)
+    assert [r["id"] for r in devices[0].state()["revealed"]] == [SCALE]
+    assert "Median 4 · medel 3,3" in devices[0].get(f"/j/{live.code}?r={SCALE}").text
 
 
 def test_waiting_and_closed_pages(live: Live) -> None:
