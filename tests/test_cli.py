@@ -373,6 +373,33 @@ def test_export_warns_once_when_raw_answers_are_below_the_threshold(tmp_path):
     assert "färre än" not in enough.stderr
 
 
+def test_the_csv_files_written_by_the_command_start_no_formula(tmp_path):
+    """The CSV guard on the path people use (``mognad export --format csv`` writing files), not
+    only on the function: an approved text that starts a formula, or starts one after the other
+    separator, is opened as text by a spreadsheet set to ``;``, ``,`` or tabs."""
+    import csv as csv_module
+
+    from mognad_tui.store import SessionStore, resolve_session
+
+    data = tmp_path / "d"
+    name = mognad("new", "--name", "Team F", "--data-dir", str(data)).stdout.strip()
+    hostile = ['=HYPERLINK("http://evil")', "+1+1", "@SUM(A1)", "ok;=4+4", "Bra,-2"]
+    with SessionStore.open(resolve_session(data, name)) as store:
+        for text in hostile:
+            store.put_answer("s2-mer", secrets.token_hex(16), text).wait()
+            store.set_moderation("s2-mer", text, "approved").wait()
+    out = tmp_path / "r.csv"
+    done = mognad("export", name, "--format", "csv", "-o", str(out), "--data-dir", str(data))
+    assert done.returncode == 0, done.stderr
+    raw = (tmp_path / "r-answers.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in raw and "ok;'=4+4" in raw  # the texts are there, made harmless
+    for text in (out.read_text(encoding="utf-8-sig"), raw):
+        for delimiter in (";", ",", "\t"):
+            for line in text.splitlines():
+                for cell in next(csv_module.reader([line], delimiter=delimiter)):
+                    assert not cell.lstrip(' "').startswith(("=", "+", "-", "@")), cell
+
+
 def test_exports_do_not_single_out_a_latecomer(tmp_path):
     """Exported at 3 answers, then one more: the next export shows the same figures."""
     data = tmp_path / "d"

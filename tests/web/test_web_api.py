@@ -15,6 +15,7 @@ from web_harness import Live, builtin_set
 from mognad_tui.model import DONT_KNOW, Kind, Voting
 from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
+from mognad_tui.web import server as web_server
 from mognad_tui.web.security import SECURITY_HEADERS
 
 SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
@@ -568,7 +569,8 @@ def test_waiting_and_closed_pages(live: Live) -> None:
 # ---------------------------------------------------------------- server-sent events
 
 
-def read_until(sock: socket.socket, needle: bytes, timeout: float = 5) -> bytes:
+def read_until(sock: socket.socket, needle: bytes, timeout: float = 60) -> bytes:
+    """Read until ``needle`` arrives or the stream ends; ``timeout`` only guards a hang."""
     sock.settimeout(timeout)
     data = b""
     deadline = time.monotonic() + timeout
@@ -609,12 +611,16 @@ def test_events_follow_the_facilitator_and_keep_alive(
         sock.close()
 
 
-def test_stop_ends_streams_quickly(live: Live) -> None:
+def test_stop_ends_streams_quickly(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopping ends the phones' event streams itself rather than waiting them out: with the
+    wait for requests in flight set to ten minutes, the stop still returns within ``Live``'s
+    20 s bound, which a stop that waited for the stream could not meet however fast the
+    machine (a clock limit near the real wait would fail on a busy one)."""
+    monkeypatch.setattr(web_server, "SHUTDOWN_TIMEOUT", 600.0)
+    live.restart()
     sock = open_stream(live)
-    started = time.monotonic()
     live.stop()
-    assert time.monotonic() - started < 2.5
-    rest = read_until(sock, b"\r\n0\r\n\r\n", timeout=2)
+    rest = read_until(sock, b"\r\n0\r\n\r\n")
     sock.close()
     assert b"0\r\n\r\n" in rest or rest == b""
     live.open()
