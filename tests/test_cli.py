@@ -455,11 +455,12 @@ def test_wizard_speaks_swedish_even_in_questionary_s_own_hint(tmp_path, monkeypa
         thread.start()
         pipe.send_text("Enhet Väst\r")
         # Answer the list only once it is drawn, as a person would, so its hint is drawn too.
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # only a guard against a hang
         while "Vilket frågeset?" not in screen.getvalue() and time.monotonic() < deadline:
             time.sleep(0.01)
         pipe.send_text("\r")
-        thread.join(30)
+        thread.join(120)
+        assert not thread.is_alive(), "the wizard still waits for input"
     assert codes == [0]
     drawn = screen.getvalue()
     assert "välj med piltangenterna" in drawn

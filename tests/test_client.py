@@ -258,10 +258,10 @@ async def test_events_arrive_and_the_stream_comes_back_after_a_drop(tmp_path: Pa
     await client.join()
     events = client.events(backoff=0.1, max_backoff=0.3, on_status=statuses.append)
     try:
-        first = await asyncio.wait_for(anext(events), 5)
+        first = await asyncio.wait_for(anext(events), 60)
         assert first.synthetic and first.event == "open"
         await meeting.set_voting(question_set.survey[0].id, Voting.OPEN)
-        update = await asyncio.wait_for(anext(events), 5)
+        update = await asyncio.wait_for(anext(events), 60)
         assert not update.synthetic
 
         # The server goes away and comes back on the same port, as after a restart.
@@ -269,7 +269,7 @@ async def test_events_arrive_and_the_stream_comes_back_after_a_drop(tmp_path: Pa
         await server.stop()
         server = WebServer(meeting, "127.0.0.1", port)
         await server.start()
-        again = await asyncio.wait_for(anext(events), 10)
+        again = await asyncio.wait_for(anext(events), 60)
         assert again.synthetic and again.event == "open"
         assert statuses[0] == "reconnecting" and statuses[-1] == "reconnected"
     finally:
