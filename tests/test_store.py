@@ -618,7 +618,13 @@ def unkeyed_derivations(token: str, questions: tuple[str, ...]) -> set[str]:
     return found
 
 
-async def _answer_through_the_meeting(session: Path, tokens: list[str]) -> None:
+def _texts(folder: Path) -> list[str]:
+    return [p.read_bytes().decode() for p in folder.rglob("*") if p.is_file()]
+
+
+async def _answer_through_the_meeting(session: Path, tokens: list[str]) -> list[str]:
+    """Every token answers both questions; returns the files' texts while still open (the
+    journal) followed by their texts once closed (the folded snapshot)."""
     from mognad_tui.meeting import Meeting
 
     with SessionStore.open(session) as store:
@@ -628,6 +634,8 @@ async def _answer_through_the_meeting(session: Path, tokens: list[str]) -> None:
         for token in tokens:  # arrival order: by token
             await meeting.submit(token, "q0", 3)
             await meeting.submit(token, "free", "Mer tid")
+        live = _texts(session)
+    return live + _texts(session)
 
 
 def _stored_keys(session: Path) -> set[str]:
@@ -645,8 +653,7 @@ async def test_files_hold_no_token_nor_anything_made_from_it_without_the_secret(
 
     with SessionStore.open(session) as store:
         tokens = [Meeting(store).issue_device() for _ in range(12)]
-    await _answer_through_the_meeting(session, tokens)
-    blobs = [p.read_bytes().decode() for p in session.rglob("*") if p.is_file()]
+    blobs = await _answer_through_the_meeting(session, tokens)
     derived = set().union(*(unkeyed_derivations(t, ("q0", "free")) for t in tokens))
     for text in blobs:
         for token in tokens:
