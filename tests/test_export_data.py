@@ -162,7 +162,17 @@ def test_csv_swedish_excel() -> None:
     )
     assert unapproved and "Ej godkänd" not in raw
     assert len(raw_rows) - 1 == sum(len(v) for v in record.answers.values()) - unapproved
-    assert ("learning-time=" in raw and "mail|chat" in raw) or "chat|mail" in raw
+    # A multiple choice is its options joined in their order; dots are option=count pairs.
+    by_question: dict[str, list[str]] = {}
+    for question, answer, _ in raw_rows[1:]:
+        by_question.setdefault(question, []).append(answer)
+    assert sorted(by_question["poll.2"]) == ["", "mail", "mail|chat", "mail|chat", "mail|paper"]
+    assert sorted(by_question["poll.4"]) == [
+        "learning-time=1|phishing=2",
+        "learning-time=2|equipment=1",
+        "learning-time=3",
+        "phishing=2|equipment=1",
+    ]
 
 
 def test_csv_english() -> None:

@@ -204,7 +204,7 @@ async def foreign_server() -> AsyncIterator[str]:
 
 
 async def test_answer_prints_a_foreign_server_s_texts_and_errors_cleaned(foreign_server) -> None:
-    _, out = await run_cli("answer", foreign_server, stdin="1\n", timeout=30)
+    _, out = await run_cli("answer", foreign_server, stdin="1\n", timeout=120)
     assert control_chars(out) == []
     assert "Vi hittar information" in out and "Ganska bra" in out
     assert "Nej tack" in out  # the server's sentence, shown without its controls
@@ -213,7 +213,7 @@ async def test_answer_prints_a_foreign_server_s_texts_and_errors_cleaned(foreign
 
 async def test_simulate_prints_a_foreign_server_s_errors_cleaned(foreign_server) -> None:
     _, out = await run_cli(
-        "simulate", foreign_server, "--participants", "1", "--duration", "3", timeout=30
+        "simulate", foreign_server, "--participants", "1", "--duration", "3", timeout=120
     )
     assert control_chars(out) == []
     assert "Traceback" not in out

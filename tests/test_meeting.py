@@ -119,7 +119,6 @@ async def test_reveal_closes_voting_and_space_reopens(meeting):
 
 
 async def test_auto_reveal_when_everyone_joined_has_answered(meeting):
-    import asyncio
 
     await meeting.set_auto_reveal(True)
     await meeting.toggle_open("q1")
@@ -128,10 +127,7 @@ async def test_auto_reveal_when_everyone_joined_has_answered(meeting):
     await meeting.submit("tok-a", "q1", 2)
     assert meeting.voting("q1") is Voting.OPEN
     await meeting.submit("tok-b", "q1", 3)
-    for _ in range(50):
-        if meeting.voting("q1") is Voting.REVEALED:
-            break
-        await asyncio.sleep(0.01)
+    await _until(lambda: meeting.voting("q1") is Voting.REVEALED)
     assert meeting.voting("q1") is Voting.REVEALED
 
 
@@ -262,10 +258,7 @@ async def test_keyboard_answers_do_not_stand_in_for_phones_in_auto_reveal(meetin
     await asyncio.sleep(0.05)
     assert meeting.voting("q1") is Voting.OPEN
     await meeting.submit("p3", "q1", 4)
-    for _ in range(50):
-        if meeting.voting("q1") is Voting.REVEALED:
-            break
-        await asyncio.sleep(0.01)
+    await _until(lambda: meeting.voting("q1") is Voting.REVEALED)
     assert meeting.voting("q1") is Voting.REVEALED
 
 
@@ -334,7 +327,6 @@ async def test_a_write_to_a_closed_store_is_a_refusal_not_a_store_error(meeting)
 
 
 async def test_closing_a_question_folds_away_the_arrival_order(meeting, session_path):
-    import asyncio
 
     await meeting.toggle_open("q1")
     for n in range(5):
@@ -342,10 +334,7 @@ async def test_closing_a_question_folds_away_the_arrival_order(meeting, session_
     journal = session_path / "journal.log"
     assert b'"q1"' in journal.read_bytes()
     await meeting.toggle_open("q1")  # close voting
-    for _ in range(100):
-        if b'"q1"' not in journal.read_bytes():
-            break
-        await asyncio.sleep(0.02)
+    await _until(lambda: b'"q1"' not in journal.read_bytes())
     assert b'"q1"' not in journal.read_bytes()  # answers now live only in the folded snapshot
     assert meeting.answer_count("q1") == 5
 
@@ -353,7 +342,7 @@ async def test_closing_a_question_folds_away_the_arrival_order(meeting, session_
 # ---------------------------------------------------------------- after a restart
 
 
-async def _until(condition, limit: float = 10.0) -> None:
+async def _until(condition, limit: float = 120.0) -> None:
     """Yield to the loop until ``condition()`` holds (background writes, timers); ``limit``
     only guards against a hang."""
     async with asyncio.timeout(limit):

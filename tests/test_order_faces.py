@@ -58,12 +58,12 @@ async def test_the_app_tells_the_facilitator_when_the_order_cannot_be_cleared(
             await answer_survey(meeting)
             with pytest.raises(StoreFull):
                 await meeting.store.reorder()
-            await asyncio.wait_for(told.wait(), 10)
+            await asyncio.wait_for(told.wait(), 60)
             shown = [str(n.message) for n in app._notifications]
             assert T("disk.order_full", "sv") in shown
             told.clear()
             disk.full = False  # the writer's next try, after its back-off, works
-            await asyncio.wait_for(told.wait(), 10)
+            await asyncio.wait_for(told.wait(), 60)
             shown = [str(n.message) for n in app._notifications]
             assert T("disk.order_ok", "sv") in shown
     finally:
@@ -125,7 +125,7 @@ async def three_people_answer_the_survey(server: ServeProcess) -> None:
             await phone.close()
 
 
-def wait_for_line(server: ServeProcess, text: str, timeout: float = 20) -> None:
+def wait_for_line(server: ServeProcess, text: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while text not in server.stderr:
         assert time.monotonic() < deadline, f"no {text!r} on stderr:\n{server.output}"

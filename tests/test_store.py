@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import errno
 import hashlib
 import hmac
@@ -592,22 +593,91 @@ async def _await(durable) -> None:
 # ---------------------------------------------------------------- anonymity
 
 
-def slot_for(secret: bytes, token: str, question: str) -> str:
-    return hmac.new(secret, f"{token}\x00{question}".encode(), hashlib.sha256).hexdigest()
+def unkeyed_derivations(token: str, questions: tuple[str, ...]) -> set[str]:
+    """What anyone holding a device's token could compute without the session secret: the
+    token's hashes alone and with each question id, in either order and with the usual
+    separators, whole or cut to the lengths a key is often cut to, hex or base64."""
+    messages = {token.encode()}
+    for q in questions:
+        for sep in ("\0", ":", "|", "/", "", "\n"):
+            messages |= {f"{q}{sep}{token}".encode(), f"{token}{sep}{q}".encode()}
+    digests: set[bytes] = set()
+    for message in messages:
+        for name in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "sha3_256"):
+            digests.add(hashlib.new(name, message).digest())
+        for key in (b"", token.encode(), *(q.encode() for q in questions)):
+            digests.add(hmac.new(key, message, hashlib.sha256).digest())
+    found: set[str] = set()
+    for digest in digests:
+        for text in (
+            digest.hex(),
+            base64.urlsafe_b64encode(digest).decode().rstrip("="),
+            base64.b64encode(digest).decode().rstrip("="),
+        ):
+            found |= {text[:n] for n in (12, 16, 20, 24, 32, 40, 64) if n <= len(text)}
+    return found
 
 
-def test_files_hold_no_token_address_or_time_and_no_arrival_order(session: Path) -> None:
-    tokens = [f"device-token-{n:04d}-0123456789abcdef" for n in range(12)]
+def _texts(folder: Path) -> list[str]:
+    return [p.read_bytes().decode() for p in folder.rglob("*") if p.is_file()]
+
+
+async def _answer_through_the_meeting(session: Path, tokens: list[str]) -> list[str]:
+    """Every token answers both questions; returns the files' texts while still open (the
+    journal) followed by their texts once closed (the folded snapshot)."""
+    from mognad_tui.meeting import Meeting
+
     with SessionStore.open(session) as store:
+        meeting = Meeting(store)
+        for question in ("q0", "free"):
+            await meeting.toggle_open(question)
         for token in tokens:  # arrival order: by token
-            store.put_answer("q0", slot_for(store.secret, token, "q0"), 3).wait()
-            store.put_answer("free", slot_for(store.secret, token, "free"), "Mer tid").wait()
+            await meeting.submit(token, "q0", 3)
+            await meeting.submit(token, "free", "Mer tid")
+        live = _texts(session)
+    return live + _texts(session)
+
+
+def _stored_keys(session: Path) -> set[str]:
+    answers = json.loads((session / "session.json").read_text())["tables"]["answers"]
+    return {str(doc["k"]) for doc in answers.values()}
+
+
+async def test_files_hold_no_token_nor_anything_made_from_it_without_the_secret(
+    data_dir: Path, session: Path
+) -> None:
+    """The real device tokens, answered through the meeting as a phone's answers are: no file
+    holds a token, nor any key a person holding the token could recompute without the
+    session's secret (a slot must be keyed by it, or the folder tells whose answer is whose)."""
+    from mognad_tui.meeting import Meeting
+
+    with SessionStore.open(session) as store:
+        tokens = [Meeting(store).issue_device() for _ in range(12)]
+    blobs = await _answer_through_the_meeting(session, tokens)
+    derived = set().union(*(unkeyed_derivations(t, ("q0", "free")) for t in tokens))
+    for text in blobs:
+        for token in tokens:
+            assert token not in text
+        leaked = [d for d in derived if d in text]
+        assert not leaked, f"a key anyone with the token can recompute: {leaked[:3]}"
+    # The same phones in another session (another secret) get other keys: the key is the
+    # secret's, not the token's.
+    other = create_session(data_dir, make_info("enhet-syd"), make_question_set())
+    await _answer_through_the_meeting(other, tokens)
+    mine, theirs = _stored_keys(session), _stored_keys(other)
+    assert len(mine) == 24 and len(theirs) == 24
+    assert not mine & theirs
+
+
+def test_files_hold_no_address_or_time_and_no_arrival_order(session: Path) -> None:
+    with SessionStore.open(session) as store:
+        for n in reversed(range(12)):  # arrival order: descending keys
+            store.put_answer("q0", f"slot-{n:02d}", 3).wait()
+            store.put_answer("free", f"slot-{n:02d}", "Mer tid").wait()
         live = file_bytes(session)
     closed = file_bytes(session)
     for blob in (*live.values(), *closed.values()):
         text = blob.decode()
-        for token in tokens:
-            assert token not in text
         assert not re.search(r"\d{2}:\d{2}", text), "no clock times"
         assert not re.search(r"\b1[6-9]\d{8}\b", text), "no epoch stamps"
         for word in ("ip", "user_agent", "token", "time", "remote", "addr"):

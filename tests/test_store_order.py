@@ -114,8 +114,11 @@ async def test_the_idle_window_in_real_time(session: Path) -> None:
     with SessionStore.open(session) as store:
         meeting = Meeting(store, self_paced=True)
         await answer_survey(meeting)
-        await asyncio.sleep(store_session.REORDER_IDLE + 2.0)  # the window, plus slack
-        assert in_arrival_order(session) == []
+        # The window passes with nothing else happening: the order goes. The bound is only for
+        # a hang (a fixed slack after the window would be missed on a busy machine).
+        async with asyncio.timeout(store_session.REORDER_IDLE + 120):
+            while in_arrival_order(session):
+                await asyncio.sleep(0.05)
 
 
 async def test_notes_typed_after_the_answers_do_not_put_off_the_idle_window(session: Path) -> None:
@@ -124,14 +127,15 @@ async def test_notes_typed_after_the_answers_do_not_put_off_the_idle_window(sess
     with SessionStore.open(session) as store:
         meeting = Meeting(store, self_paced=True)
         await answer_survey(meeting)
-        loop = asyncio.get_running_loop()
-        until = loop.time() + store_session.REORDER_IDLE + 2.0  # the window, plus slack
+        # Typing goes on until the order is gone: notes that put the window off would keep it
+        # for as long as anyone types, and the bound (only for that hang) would be reached.
         typed = ""
-        while loop.time() < until:
-            typed += "x"
-            await meeting.set_note("step1-p1", typed)
-            await asyncio.sleep(0.2)
-        assert in_arrival_order(session) == []
+        async with asyncio.timeout(store_session.REORDER_IDLE + 120):
+            while in_arrival_order(session):
+                typed += "x"
+                await meeting.set_note("step1-p1", typed)
+                await asyncio.sleep(0.2)
+        assert len(typed) > 1  # notes were typed inside the window
 
 
 async def test_at_most_reorder_every_answers_keep_their_order_while_a_room_answers(

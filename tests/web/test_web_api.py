@@ -15,6 +15,7 @@ from web_harness import Live, builtin_set
 from mognad_tui.model import DONT_KNOW, Kind, Voting
 from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
+from mognad_tui.web import server as web_server
 from mognad_tui.web.security import SECURITY_HEADERS
 
 SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
@@ -278,6 +279,46 @@ def test_403_foreign_origin_missing_cookie_and_csrf(live: Live) -> None:
     assert live.answers(SCALE) == []
 
 
+def test_the_form_refuses_a_foreign_origin_even_with_the_right_csrf(live: Live) -> None:
+    """Issue 16 rule 3: the no-JS form checks Origin too; the CSRF token is not its only guard."""
+    live.open_question(SCALE)
+    device = live.device()
+    page = device.get(f"/j/{live.code}").text
+    form = f"csrf={csrf_of(page)}&question={SCALE}&v%3A{SCALE}=3"
+    ctype = "application/x-www-form-urlencoded"
+    for origin in ("http://evil.example", "http://127.0.0.1:1", f"http://localhost:{live.port}"):
+        headers = {"Content-Type": ctype, "Origin": origin}
+        reply = device.request("POST", f"/j/{live.code}/answer", form, headers)
+        assert reply.status == 403 and "text/html" in reply.headers["Content-Type"], origin
+    assert live.answers(SCALE) == []
+    # The same post from our own page is taken: the refusals above were the Origin's.
+    headers = {"Content-Type": ctype, "Origin": live.base}
+    assert device.request("POST", f"/j/{live.code}/answer", form, headers).status == 303
+    assert live.answers(SCALE) == [3]
+
+
+def test_the_api_takes_a_non_json_body_only_with_this_device_csrf(live: Live) -> None:
+    """The API's other path: a body not typed as JSON needs the device's own CSRF token."""
+    live.open_question(SCALE)
+    device, other = live.device(), live.device()
+    mine = csrf_of(device.get(f"/j/{live.code}").text)
+    theirs = csrf_of(other.get(f"/j/{live.code}").text)
+    assert mine != theirs
+    body = json.dumps({"question": SCALE, "value": 4})
+    path = f"/api/{live.code}/answers"
+    for token in ("", "00", theirs, mine[:-1]):
+        headers = {"Content-Type": "text/plain", "X-CSRF-Token": token}
+        assert_error(device.request("POST", path, body, headers), 403, "not_json")
+    assert live.answers(SCALE) == []
+    headers = {"Content-Type": "text/plain", "X-CSRF-Token": mine}
+    assert device.request("POST", path, body, headers).status == 200
+    assert live.answers(SCALE) == [4]
+    # The right token does not excuse a foreign Origin.
+    headers = {**headers, "Origin": "http://evil.example"}
+    assert_error(other.request("POST", path, body, {**headers, "X-CSRF-Token": theirs}), 403)
+    assert live.answers(SCALE) == [4]
+
+
 def test_404_unknown_question(live: Live) -> None:
     live.open_question(SCALE)
     device = live.device()
@@ -490,6 +531,24 @@ def test_revealed_results_follow_the_threshold(live: Live) -> None:
     ]
 
 
+def test_no_result_leaves_the_server_before_it_is_revealed(live: Live) -> None:
+    """Issue 16 rules 1 and 2: while a question is open or closed, neither the state JSON nor
+    the page's ``?r=`` link gives its result away, however many have answered."""
+    live.open_question(SCALE)
+    devices = [live.device() for _ in range(3)]
+    for device, value in zip(devices, (2, 4, 4), strict=True):
+        assert device.answer(SCALE, value).status == 200
+    for state in (Voting.OPEN, Voting.CLOSED):
+        live.set_voting(SCALE, state)
+        assert devices[0].state()["revealed"] == [], state
+        page = devices[0].get(f"/j/{live.code}?r={SCALE}").text
+        assert "Resultat" not in page and "3 svar" not in page, state  # not even the count
+        assert "Median" not in page and "För få svar" not in page, state
+    live.set_voting(SCALE, Voting.REVEALED)
+    assert [r["id"] for r in devices[0].state()["revealed"]] == [SCALE]
+    assert "Median 4 · medel 3,3" in devices[0].get(f"/j/{live.code}?r={SCALE}").text
+
+
 def test_waiting_and_closed_pages(live: Live) -> None:
     device = live.device()
     assert "Vänta på nästa fråga" in device.get(f"/j/{live.code}").text
@@ -510,7 +569,8 @@ def test_waiting_and_closed_pages(live: Live) -> None:
 # ---------------------------------------------------------------- server-sent events
 
 
-def read_until(sock: socket.socket, needle: bytes, timeout: float = 5) -> bytes:
+def read_until(sock: socket.socket, needle: bytes, timeout: float = 60) -> bytes:
+    """Read until ``needle`` arrives or the stream ends; ``timeout`` only guards a hang."""
     sock.settimeout(timeout)
     data = b""
     deadline = time.monotonic() + timeout
@@ -551,12 +611,16 @@ def test_events_follow_the_facilitator_and_keep_alive(
         sock.close()
 
 
-def test_stop_ends_streams_quickly(live: Live) -> None:
+def test_stop_ends_streams_quickly(live: Live, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopping ends the phones' event streams itself rather than waiting them out: with the
+    wait for requests in flight set to ten minutes, the stop still returns within ``Live``'s
+    20 s bound, which a stop that waited for the stream could not meet however fast the
+    machine (a clock limit near the real wait would fail on a busy one)."""
+    monkeypatch.setattr(web_server, "SHUTDOWN_TIMEOUT", 600.0)
+    live.restart()
     sock = open_stream(live)
-    started = time.monotonic()
     live.stop()
-    assert time.monotonic() - started < 2.5
-    rest = read_until(sock, b"\r\n0\r\n\r\n", timeout=2)
+    rest = read_until(sock, b"\r\n0\r\n\r\n")
     sock.close()
     assert b"0\r\n\r\n" in rest or rest == b""
     live.open()
