@@ -6,6 +6,8 @@
 - ``open``: open the session for writing: ``won``, or ``locked`` if another writer has it;
 - ``answer I``: record answer ``I`` (question ``q0``, slot ``sI``), wait until it is durable:
   ``ok I``;
+- ``fold`` / ``reorder``: fold the journal into the snapshot, or reorder it, and wait until
+  it is durable: ``folded`` / ``reordered``;
 - ``probe``: ``locked`` or ``free``, as ``mognad list`` would see it from here;
 - ``close``: close the store: ``closed``.
 
@@ -38,6 +40,14 @@ def main(args: list[str]) -> None:
             assert store is not None
             store.put_answer("q0", f"s{arg}", int(arg) % 5 + 1).wait()
             print(f"ok {arg}", flush=True)
+        elif command == "fold":
+            assert store is not None
+            store.fold().wait()
+            print("folded", flush=True)
+        elif command == "reorder":
+            assert store is not None
+            store.reorder().wait()
+            print("reordered", flush=True)
         elif command == "probe":
             print("locked" if is_locked(path) else "free", flush=True)
         elif command == "close":

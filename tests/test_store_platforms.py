@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from store_crash_child import make_info, make_question_set
+from windows_sim import refusing_renames
 
 from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session, files
 
@@ -97,7 +98,8 @@ def test_a_real_failure_of_f_fullfsync_is_never_acknowledged(
 def test_without_folder_fsync_no_folder_is_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Windows: the store makes, writes, folds and closes a session without opening a folder."""
+    """Windows: the store makes, writes, reorders, folds and closes a session without opening a
+    folder, and without renaming a file it holds open or renaming over one."""
     real_open = os.open
 
     def no_folders(path, flags, mode=0o777, *, dir_fd=None):
@@ -107,10 +109,14 @@ def test_without_folder_fsync_no_folder_is_opened(
 
     monkeypatch.setattr(files, "FOLDER_FSYNC", False)
     monkeypatch.setattr(os, "open", no_folders)
+    monkeypatch.setattr(os, "replace", refusing_renames(os.replace))
+    monkeypatch.setattr(os, "rename", refusing_renames(os.rename))
     session = create_session(tmp_path, make_info(), make_question_set())
     with SessionStore.open(session) as store:
         for n in range(30):  # past the reorder bound
             store.put_answer("q0", f"s{n}", n % 5 + 1).wait()
-        store.reorder()
+        store.reorder().wait()
+        store.fold().wait()
+        store.put_answer("q0", "s30", 1).wait()
     with SessionStore.open(session, readonly=True) as store:
-        assert len(store.answers("q0")) == 30
+        assert len(store.answers("q0")) == 31

@@ -2,7 +2,8 @@
 every module imports, and a facilitator can create, list, validate and export.
 
 This proves what the simulation covers and no more: a real Windows laptop also differs in
-paths, folder fsync and the terminal (see issue 14).
+paths, in other programs holding the session's files open, and in the terminal (see issue 14
+and docs/windows.md).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_store_lock import Contender
+from test_store_lock import Contender, answers_on_disk
+
+from mognad_tui.store.session import REORDER_EVERY
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -71,6 +74,36 @@ def test_new_list_validate_and_export_work_without_posix_only_modules(tmp_path: 
         writer.stop()
     markdown = sim("mognad", "export", name, "--format", "md", "--data-dir", data)
     assert markdown.returncode == 0 and "Enhet Nord" in markdown.stdout
+
+
+def test_a_live_writer_reorders_and_folds_where_open_files_cannot_be_renamed(
+    tmp_path: Path,
+) -> None:
+    """A meeting's writer replaces the journal it appends to (a reorder past the bound, a
+    fold): on Windows neither rename may meet an open file, and every answer stays."""
+    data = str(tmp_path / "sessions")
+    assert sim("mognad", "new", "--name", "Enhet Nord", "--data-dir", data).returncode == 0
+    session = tmp_path / "sessions" / "enhet-nord"
+    journal = session / "journal.log"
+    answers = REORDER_EVERY + 5  # past the bound: the writer reorders by itself too
+    writer = Contender(session, windows=True)
+    try:
+        assert writer.ask("open") == "won"
+        for n in range(answers):
+            assert writer.ask(f"answer {n}") == f"ok {n}"
+        assert writer.ask("reorder") == "reordered"
+        assert len(journal.read_bytes().splitlines()) == 2  # header, one line of net changes
+        assert writer.ask("fold") == "folded"
+        assert len(journal.read_bytes().splitlines()) == 1  # the new generation's header
+        assert writer.ask(f"answer {answers}") == f"ok {answers}"  # into the new journal
+        assert len(journal.read_bytes().splitlines()) == 2
+        assert writer.ask("close") == "closed"
+    finally:
+        err = writer.stop()
+    assert "refused" not in err and "Traceback" not in err, err
+    assert len(answers_on_disk(session)) == answers + 1
+    exported = sim("mognad", "export", "enhet-nord", "--format", "json", "--data-dir", data)
+    assert exported.returncode == 0, exported.stderr
 
 
 def test_ctrl_c_stops_serve_cleanly_where_the_loop_has_no_signal_handlers(tmp_path: Path) -> None:

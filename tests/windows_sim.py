@@ -15,6 +15,10 @@ No Windows machine runs these tests, so this claims no more than it simulates:
   ``ImportError`` exactly as portalocker does there.
 - No folder can be opened (``os.open`` refuses, as on Windows), so neither the writer lock
   nor the store's durability may need one.
+- ``os.replace`` and ``os.rename`` refuse, with ``EACCES`` as Windows' sharing violation, to
+  rename a file that this process holds open, to rename over one, or to rename a folder
+  holding one (``refusing_renames``; the open files are the targets of ``/proc/self/fd``).
+  Another process's open files are not seen.
 - The event loop refuses ``add_signal_handler`` as Windows' loops do, so Ctrl-C reaches the
   program only as ``KeyboardInterrupt``.
 
@@ -26,6 +30,7 @@ runs ``lock_child.py`` under the simulation. Each prints what the simulation ref
 from __future__ import annotations
 
 import builtins
+import contextlib
 import errno
 import fcntl
 import importlib
@@ -136,11 +141,45 @@ def _no_open_folders() -> None:
     files.FOLDER_FSYNC = False
 
 
+def _open_paths() -> set[str]:
+    """What this process holds open, by path (an unlinked file reads "... (deleted)")."""
+    held = set()
+    for fd in os.listdir("/proc/self/fd"):
+        # closed meanwhile (the listing's own descriptor, another thread's): not held
+        with contextlib.suppress(OSError):
+            held.add(os.readlink(f"/proc/self/fd/{fd}"))
+    return held
+
+
+def refusing_renames(rename):
+    """``rename`` (``os.replace`` or ``os.rename``) as Windows has it: a sharing violation when
+    the source or the target is open, or is a folder with an open file in it."""
+
+    def windows_rename(src, dst, *, src_dir_fd=None, dst_dir_fd=None):
+        if src_dir_fd is None and dst_dir_fd is None:
+            held = _open_paths()
+            for path in (os.path.realpath(src), os.path.realpath(dst)):
+                if any(h == path or h.startswith(path + os.sep) for h in held):
+                    print(f"windows_sim: refused to rename {src} -> {dst}", file=sys.stderr)
+                    raise PermissionError(
+                        errno.EACCES, "Permission denied", str(src), None, str(dst)
+                    )
+        return rename(src, dst, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd)
+
+    return windows_rename
+
+
+def _no_renames_of_open_files() -> None:
+    os.replace = refusing_renames(os.replace)
+    os.rename = refusing_renames(os.rename)
+
+
 def install() -> None:
     _import_portalocker_as_on_windows()
     _block_posix_modules()
     _no_loop_signal_handlers()
     _no_open_folders()
+    _no_renames_of_open_files()
 
 
 def import_all() -> None:

@@ -17,15 +17,20 @@ A session folder holds:
 Operations are absolute (put this document under this id, delete this id, drop this table), so
 replaying them is deterministic and needs nothing but the snapshot.
 
+Every rename happens with no descriptor open on its source or its target, on every platform
+(Windows refuses it; one code path, so the Linux tests run what Windows runs): a temporary
+file is closed once fsynced, and a live writer closes the journal before a rename over it and
+opens it again by name after.
+
 A fold (``write_generation``) writes both new files under temporary names first, then renames
 the snapshot into place, fsyncs the folder, and renames the journal: so the files on disk are
 always a snapshot with its own journal, or a new snapshot beside the previous generation's
 journal (which readers ignore: the snapshot holds all of it), never a journal newer than its
 snapshot.
 
-A reorder (``replace_journal`` with ``NetOps``) renames a journal of the same generation over
-the journal: the same changes, as one line in an order that says nothing about arrival. A
-reader gets the old journal or the new one, and either gives the same tables.
+A reorder (``replace_file`` of ``journal_bytes`` from ``NetOps``) renames a journal of the
+same generation over the journal: the same changes, as one line in an order that says nothing
+about arrival. A reader gets the old journal or the new one, and either gives the same tables.
 """
 
 from __future__ import annotations
@@ -140,27 +145,44 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _temporary(
-    folder: Path, name: str, data: bytes, then: Callable[[], object] | None = None
-) -> int:
-    """``data`` written and fsynced as ``folder/.name.tmp``, then ``then()`` (the rename that
-    puts it in place); returns it open for appending. The one place the store writes a file
-    whole: on any failure the descriptor is closed, the temporary file removed, and the
+def _temporary(folder: Path, name: str, data: bytes) -> Path:
+    """``data`` written, fsynced and closed as ``folder/.name.tmp``: the one place the store
+    writes a file whole. Closed before anything renames it, because Windows refuses to rename
+    a file that is open (or over one). On any failure the temporary file is removed and the
     error raised, so a full disk never leaves half a file behind.
     """
     tmp = folder / f".{name}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, FILE_MODE)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
     try:
-        write_all(fd, data)
-        _fsync(fd)
-        if then is not None:
-            then()
+        try:
+            write_all(fd, data)
+            _fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
-        os.close(fd)
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return fd
+    return tmp
+
+
+def _put(tmp: Path, target: Path) -> None:
+    """Rename the closed temporary file ``tmp`` over ``target``; on failure remove ``tmp``."""
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def open_journal(folder: Path) -> int:
+    """The journal, opened by name for appending.
+
+    By name, every time a writer (re)starts on it: after a rename over the journal, a
+    descriptor kept from before would append to the old, unlinked file, which no one reads.
+    """
+    return os.open(folder / JOURNAL, os.O_WRONLY | os.O_APPEND)
 
 
 def encode_line(payload: str) -> bytes:
@@ -246,14 +268,13 @@ class HalfFold(OSError):
     """The new snapshot is in place, but the new journal naming it is not (yet) installed.
 
     The old journal is stale from here on (readers ignore it, because the snapshot holds all of
-    it), so nothing may be appended to it: ``finish_generation`` must succeed first. ``fd`` is
-    the new journal, open for appending, when ``write_generation`` was asked to keep it.
+    it), so nothing may be appended to it: ``finish_generation`` must succeed first. With
+    ``renamed`` the new journal is in place and only the folder's fsync is missing.
     """
 
-    def __init__(self, cause: OSError, fd: int | None, renamed: bool) -> None:
+    def __init__(self, cause: OSError, renamed: bool) -> None:
         super().__init__(cause.errno, cause.strerror)
         self.__cause__ = cause
-        self.fd = fd
         self.renamed = renamed
 
 
@@ -269,88 +290,68 @@ def finish_generation(folder: Path, renamed: bool) -> None:
     fsync_dir(folder)
 
 
-def install_journal(folder: Path, generation: int) -> int:
+def install_journal(folder: Path, generation: int) -> None:
     """Put a fresh journal naming ``generation`` in place, after a ``HalfFold``: the snapshot
-    of that generation is already there. Returns it open for appending; raises ``OSError``."""
-    return _temporary(
-        folder, JOURNAL, journal_header(generation), lambda: finish_generation(folder, False)
-    )
+    of that generation is already there. Nothing may hold the journal open (Windows refuses
+    the rename); raises ``OSError``."""
+    tmp = _temporary(folder, JOURNAL, journal_header(generation))
+    try:
+        finish_generation(folder, False)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
-def replace_file(folder: Path, name: str, data: bytes, *, keep_open: bool = False) -> int | None:
+def replace_file(folder: Path, name: str, data: bytes) -> None:
     """Replace ``folder/name`` by ``data`` so a crash leaves the old or the new file, whole.
 
-    Written and fsynced under a temporary name, then renamed over the old file, then the
-    folder fsynced. Raises ``OSError`` (the temporary file removed, the old file as it was)
+    Written, fsynced and closed under a temporary name, then renamed over the old file, then
+    the folder fsynced. Nothing may hold ``name`` open meanwhile: Windows refuses to rename
+    over an open file. Raises ``OSError`` (the temporary file removed, the old file as it was)
     or, once the rename is done and only the folder's fsync failed, ``HalfFold`` with
-    ``renamed`` set. With ``keep_open`` the new file's descriptor, open for appending, is
-    returned (and carried by a ``HalfFold``): a journal is appended to right after.
+    ``renamed`` set.
     """
-    fd = _temporary(folder, name, data, lambda: os.replace(folder / f".{name}.tmp", folder / name))
-    if not keep_open:
-        os.close(fd)
+    _put(_temporary(folder, name, data), folder / name)
     try:
         fsync_dir(folder)
     except OSError as exc:
-        raise HalfFold(exc, fd if keep_open else None, renamed=True) from exc
-    return fd if keep_open else None
+        raise HalfFold(exc, renamed=True) from exc
 
 
-def replace_journal(folder: Path, generation: int, texts: list[str]) -> tuple[int, int]:
-    """Replace the journal by one of the same generation holding the operations ``texts``
-    (their ``dumps``) as one line (``replace_file``: a crash leaves the old journal or the new
-    one, whole). Returns the new journal open for appending and its size; after a
-    ``HalfFold`` nothing may be appended until ``finish_generation`` succeeds.
-    """
+def journal_bytes(generation: int, texts: list[str]) -> bytes:
+    """A journal of ``generation`` holding the operations ``texts`` (their ``dumps``) as one
+    line: what a reorder puts in place with ``replace_file``."""
     data = journal_header(generation)
     if texts:
         data += encode_line("[" + ",".join(texts) + "]")
-    fd = replace_file(folder, JOURNAL, data, keep_open=True)
-    assert fd is not None  # kept open, as asked
-    return fd, len(data)
+    return data
 
 
-def write_generation(
-    folder: Path, generation: int, tables: Tables | bytes, *, keep_open: bool = False
-) -> int | None:
+def write_generation(folder: Path, generation: int, tables: Tables | bytes) -> None:
     """Fold: a new snapshot (``tables``, or its bytes), then a fresh journal naming it.
 
-    Both files are written and fsynced under temporary names first, so a full disk fails the
-    fold before anything changed (a plain ``OSError``: the old files are as they were). Then
-    the snapshot is renamed into place, and the journal after it. A crash between the two
-    renames leaves a journal of the previous generation, which readers ignore because
+    Both files are written, fsynced and closed under temporary names first, so a full disk
+    fails the fold before anything changed (a plain ``OSError``: the old files are as they
+    were). Then the snapshot is renamed into place, and the journal after it. A crash between
+    the two renames leaves a journal of the previous generation, which readers ignore because
     everything in it is already in the snapshot. A failure between them raises ``HalfFold``.
 
-    With ``keep_open`` the new journal's descriptor (opened for appending) is returned, so a
-    live writer carries on in it without opening anything after the swap.
+    Nothing may hold the journal open meanwhile (Windows refuses to rename over an open file):
+    a live writer closes it before and opens the new one by name after (``open_journal``).
     """
     data = tables if isinstance(tables, bytes) else snapshot_bytes(generation, tables)
-    journal_tmp = folder / f".{JOURNAL}.tmp"
-    snapshot_tmp = folder / f".{SNAPSHOT}.tmp"
-    renamed_snapshot = False
-    fd = _temporary(folder, JOURNAL, journal_header(generation))
+    journal_tmp = _temporary(folder, JOURNAL, journal_header(generation))
     try:
-        os.close(_temporary(folder, SNAPSHOT, data))
-        os.replace(snapshot_tmp, folder / SNAPSHOT)
-        renamed_snapshot = True
-        finish_generation(folder, renamed=False)
-    except BaseException as exc:
-        if not renamed_snapshot:
-            os.close(fd)
-            for tmp in (journal_tmp, snapshot_tmp):
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-            raise
-        if not (keep_open and isinstance(exc, OSError)):
-            os.close(fd)
-        if isinstance(exc, OSError):
-            renamed_journal = not journal_tmp.exists()
-            raise HalfFold(exc, fd if keep_open else None, renamed_journal) from exc
+        _put(_temporary(folder, SNAPSHOT, data), folder / SNAPSHOT)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            journal_tmp.unlink()
         raise
-    if keep_open:
-        return fd
-    os.close(fd)
-    return None
+    try:
+        finish_generation(folder, renamed=False)
+    except OSError as exc:
+        raise HalfFold(exc, renamed=not journal_tmp.exists()) from exc
 
 
 # ---------------------------------------------------------------- reading

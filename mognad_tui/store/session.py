@@ -485,7 +485,6 @@ class SessionStore:
         tables = loaded.tables
         generation = loaded.snapshot_generation
         scan = loaded.journal
-        fd: int | None = None
         install_pending: bool | None = None
         if loaded.journal_current and not scan.ops and not scan.torn:
             clean_end = scan.valid_end  # nothing to fold
@@ -494,16 +493,12 @@ class SessionStore:
             folded = canonical(tables)
             text = SnapshotText(folded, SNAPSHOT_ORDER)
             try:
-                fd = files.write_generation(
-                    path, generation + 1, text.render(generation + 1, folded), keep_open=True
-                )
+                files.write_generation(path, generation + 1, text.render(generation + 1, folded))
             except files.HalfFold as half:
                 # The new snapshot is in place and the old journal is stale (it still lists
                 # the answers as they arrived): the writer installs the new journal before
                 # anything else, and keeps trying while the disk refuses (see ``writer``).
                 log.warning("could not finish folding %s on open: %s", path, half)
-                assert half.fd is not None
-                fd = half.fd
                 install_pending = half.renamed
                 generation += 1
                 tables = folded
@@ -522,13 +517,19 @@ class SessionStore:
                 tables = folded
                 index = build_index(tables, path)
                 clean_end = len(files.journal_header(generation))
-        if fd is None:
+        fd: int | None = None
+        if install_pending is False:
+            # The journal on disk is the stale one: the writer installs the new one first.
+            end = clean_end
+        else:
             try:
-                fd = os.open(path / files.JOURNAL, os.O_WRONLY | os.O_APPEND)
+                fd = files.open_journal(path)
+                end = os.fstat(fd).st_size
             except OSError as exc:
+                if fd is not None:
+                    os.close(fd)
                 raise from_os_error(exc, path, "open the journal") from exc
         try:
-            end = os.fstat(fd).st_size
             self._setup(tables, index)
             self._writer = JournalWriter(
                 path,
@@ -548,7 +549,8 @@ class SessionStore:
                 install_pending=install_pending,
             )
         except BaseException:
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
             raise
 
     def _trim_torn_tail(self, scan: files.JournalScan) -> None:

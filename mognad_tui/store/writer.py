@@ -32,7 +32,13 @@ It runs once ``reorder_every`` answers came in since the last reorder or fold, o
 ``reorder_idle`` seconds passed without a write, on close, and before anything else when the
 writer starts on a journal that holds operations (the open fold found no room). The rename is
 atomic, and nothing is appended meanwhile (this thread does both): a crash leaves the old
-journal or the new one, each holding every acknowledged write. A reorder that fails (a full
+journal or the new one, each holding every acknowledged write.
+
+Before a fold or a reorder renames a journal over the one it appends to, the thread closes its
+descriptor (Windows refuses to rename over an open file; every platform runs that one path),
+and the next append opens the journal again by name: the new one if the rename happened, the
+old one, whole, if it failed before. Never a descriptor kept across the rename, which on Linux
+would append to the unlinked old journal and lose what it acknowledged. A reorder that fails (a full
 disk) is retried after a back-off that doubles from ``REORDER_RETRY`` up to
 ``REORDER_RETRY_MAX`` seconds; ``on_order`` hears of the first failure and of the recovery.
 """
@@ -130,7 +136,7 @@ class JournalWriter:
     def __init__(
         self,
         folder: Path,
-        fd: int,
+        fd: int | None,
         durable_end: int,
         *,
         generation: int,
@@ -147,7 +153,9 @@ class JournalWriter:
         install_pending: bool | None = None,
     ) -> None:
         self._folder = folder
-        self._fd = fd
+        # The journal, open for appending; None while it is closed for a rename over it, or
+        # until it could be opened again by name (``_journal``).
+        self._fd: int | None = fd
         self._durable_end = durable_end
         self._dirty_tail = False
         self._generation = generation
@@ -276,7 +284,7 @@ class JournalWriter:
             self._closing = True
             self._cond.notify()
         self._thread.join()
-        os.close(self._fd)
+        self._let_go()
 
     # ------------------------------------------------------------ the thread
 
@@ -370,16 +378,34 @@ class JournalWriter:
                 self._reorder()
 
     def _append(self, line: bytes) -> None:
+        fd = self._journal()
         if self._dirty_tail:
             self._truncate()
         self._dirty_tail = True
-        files.write_all(self._fd, line)
-        files._fsync(self._fd)
+        files.write_all(fd, line)
+        files._fsync(fd)
         self._dirty_tail = False
 
     def _truncate(self) -> None:
-        os.ftruncate(self._fd, self._durable_end)
+        os.ftruncate(self._journal(), self._durable_end)
         self._dirty_tail = False
+
+    def _journal(self) -> int:
+        """The journal's descriptor, opened again by name if a rename closed it: so the
+        writer appends to the journal on disk, never to one a rename unlinked. Only called
+        when no ``HalfFold`` is pending (the journal on disk may be stale then)."""
+        if self._fd is None:
+            self._fd = files.open_journal(self._folder)
+        return self._fd
+
+    def _let_go(self) -> None:
+        """Close the journal before a rename over it: Windows refuses to rename over an open
+        file, and so does every platform here, to run one code path. If the rename fails, the
+        next append opens the old journal again (``_journal``)."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def _fail(self, batch: _Batch, err: StoreError) -> None:
         if self._dirty_tail:
@@ -420,12 +446,12 @@ class JournalWriter:
         generation = self._generation + 1
         try:
             data = self._render(fold, generation)
-            fd = files.write_generation(self._folder, generation, data, keep_open=True)
+            self._let_go()
+            files.write_generation(self._folder, generation, data)
         except files.HalfFold as half:
             # The new snapshot holds everything; only the new journal is missing. Nothing may
             # go into the old one now: every append first tries to install the new one.
-            assert half.fd is not None
-            self._switch(half.fd, generation)
+            self._switch(generation)
             self._install_pending = half.renamed
             try:
                 self._install()
@@ -443,8 +469,7 @@ class JournalWriter:
             err.__cause__ = exc
             self._finish_fold(fold, err, True)
         else:
-            assert fd is not None
-            self._switch(fd, generation)
+            self._switch(generation)
             self._install_pending = None
             self._finish_fold(fold, None)
 
@@ -461,10 +486,9 @@ class JournalWriter:
         self._text = text
         return data
 
-    def _switch(self, fd: int, generation: int) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
-        self._fd = fd
+    def _switch(self, generation: int) -> None:
+        """Carry on in the new generation's journal, opened by name at the next append."""
+        self._let_go()
         self._generation = generation
         self._durable_end = self._clean_end = len(files.journal_header(generation))
         self._ordered_end = self._clean_end
@@ -480,10 +504,8 @@ class JournalWriter:
         else:
             # A fresh one, not the half-installed temporary file: a failed fold since may
             # have removed that.
-            fd = files.install_journal(self._folder, self._generation)
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            self._fd = fd
+            self._let_go()
+            files.install_journal(self._folder, self._generation)
             self._durable_end = self._clean_end = len(files.journal_header(self._generation))
             self._ordered_end = self._clean_end
             self._net = files.NetOps()
@@ -513,13 +535,6 @@ class JournalWriter:
                 self._install()  # the journal on disk is stale: a fresh one holds nothing
             elif self._durable_end > self._ordered_end:
                 self._rewrite()
-        except files.HalfFold as half:
-            # The reordered journal is in place; only the folder's fsync is missing, and
-            # every append first tries it again.
-            assert half.fd is not None
-            self._take_journal(half.fd, os.fstat(half.fd).st_size)
-            self._install_pending = True
-            err = from_os_error(half, self._folder, "reorder the journal")
         except OSError as exc:
             err = from_os_error(exc, self._folder, "reorder the journal")
         except Exception as exc:  # a bug: the journal on disk is still the old, whole one
@@ -538,14 +553,20 @@ class JournalWriter:
             if scan.generation != self._generation or scan.valid_end != self._durable_end:
                 raise RuntimeError("the journal on disk is not the one this writer appends to")
             self._net = files.NetOps(scan.batches)
-        texts = self._net.texts(self._order)
-        fd, size = files.replace_journal(self._folder, self._generation, texts)
-        self._take_journal(fd, size)
+        data = files.journal_bytes(self._generation, self._net.texts(self._order))
+        self._let_go()
+        try:
+            files.replace_file(self._folder, files.JOURNAL, data)
+        except files.HalfFold:
+            # The reordered journal is in place; only the folder's fsync is missing, and
+            # every append first tries it again.
+            self._take_journal(len(data))
+            self._install_pending = True
+            raise
+        self._take_journal(len(data))
 
-    def _take_journal(self, fd: int, size: int) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
-        self._fd = fd
+    def _take_journal(self, size: int) -> None:
+        """Carry on in the reordered journal, opened by name at the next append."""
         self._durable_end = self._ordered_end = size
         self._unordered_answers = 0
         self._dirty_tail = False
