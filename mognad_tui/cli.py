@@ -182,12 +182,13 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
     p.add_argument(
         "--format",
-        choices=["md", "docx", "html", "json", "csv"],
+        choices=["md", "docx", "html", "json", "csv", "summary"],
         default=None,
         help=t("opt_format"),
     )
     p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
     p.add_argument("--charts", action="store_true", help=t("opt_charts"))
+    p.add_argument("--with-texts", action="store_true", help=t("opt_with_texts"))
 
     p = command("close")
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
@@ -595,7 +596,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(T("err_charts_need_output", args.lang))
     if args.charts and args.format != "md":
         raise UserError(T("err_charts_md_only", args.lang))
-    written = export_session(args, args.session, args.format, args.output, charts=args.charts)
+    if args.with_texts and args.format != "summary":
+        raise UserError(T("err_texts_summary_only", args.lang))
+    written = export_session(
+        args,
+        args.session,
+        args.format,
+        args.output,
+        charts=args.charts,
+        with_texts=args.with_texts,
+    )
     for path in written:
         print(T("exported", args.lang, path=path), file=sys.stderr)
     return 0
@@ -659,6 +669,7 @@ def export_session(
     charts: bool = False,
     warn: bool = True,
     keep: bool = True,
+    with_texts: bool = False,
 ) -> list[Path]:
     """Write an export; returns the files written (empty when it went to standard output).
 
@@ -674,6 +685,11 @@ def export_session(
     try:
         if fmt == "json":
             text = json_export.to_text(json_export.export_json(record, previous=previous))
+            written += _emit(out, text + "\n")
+        elif fmt == "summary":
+            from mognad_tui.export.summary import export_summary
+
+            text = json_export.to_text(export_summary(record, with_texts=with_texts))
             written += _emit(out, text + "\n")
         elif fmt == "csv":
             summary, raw = csv_export.export_csv(record)
