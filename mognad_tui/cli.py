@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -189,6 +190,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
     p.add_argument("--charts", action="store_true", help=t("opt_charts"))
     p.add_argument("--with-texts", action="store_true", help=t("opt_with_texts"))
+
+    p = command("report")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=t("arg_inputs"))
+    p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
+    p.add_argument("--format", choices=["md"], default="md", help=t("opt_report_format"))
 
     p = command("close")
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
@@ -719,6 +725,83 @@ def export_session(
     return written
 
 
+def _report_inputs(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], list[str]]:
+    """Every usable summary among the inputs, each with its source; and one line for each
+    input left out, naming the file and why (never a traceback)."""
+    from mognad_tui import store
+    from mognad_tui.export.report import SummaryError, read_summary
+    from mognad_tui.export.summary import VERSION, export_summary
+
+    used: list[tuple[str, Any]] = []
+    skipped: list[str] = []
+
+    def skip(path: object, error: SummaryError) -> None:
+        reason = T(f"why_{error.code}", args.lang, known=VERSION, **error.fields)
+        skipped.append(T("report_skipped", args.lang, path=safe(str(path)), reason=reason))
+
+    def read_file(path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            skip(path, SummaryError("not_json", reason=reason))
+            return
+        try:
+            used.append((str(path), read_summary(data)))
+        except SummaryError as exc:
+            skip(path, exc)
+
+    for given in args.inputs:
+        path = Path(given).expanduser()
+        if path.is_file():
+            read_file(path)
+            continue
+        try:
+            store.resolve_session(data_dir(args), given)
+        except store.SessionNotFound:
+            if path.is_dir():
+                found = sorted(p for p in path.glob("*.json") if p.is_file())
+                if not found:
+                    skip(path, SummaryError("empty_folder"))
+                for p in found:
+                    read_file(p)
+            else:
+                skip(path, SummaryError("not_found"))
+            continue
+        try:
+            record = _read_record(args, given)
+        except UserError as exc:
+            skipped.append(T("report_skipped", args.lang, path=safe(given), reason=exc))
+            continue
+        used.append((given, export_summary(record)))
+    return used, skipped
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from mognad_tui.export.markdown import render_blocks
+    from mognad_tui.export.report import build_report, collect
+
+    used, skipped = _report_inputs(args)
+    rollup = collect(used)
+    for line in skipped:
+        print(line, file=sys.stderr)
+    for source, error in rollup.skipped:
+        reason = T(f"why_{error.code}", args.lang, **error.fields)
+        print(T("report_skipped", args.lang, path=safe(source), reason=reason), file=sys.stderr)
+    if not rollup.units:
+        print(T("report_nothing", args.lang), file=sys.stderr)
+        return 1
+    text = render_blocks(build_report(rollup, lang=args.lang).blocks)
+    out = Path(args.output) if args.output else None
+    try:
+        written = _emit(out, text)
+    except OSError as exc:
+        raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
+    for path in written:
+        print(T("exported", args.lang, path=path), file=sys.stderr)
+    return 0
+
+
 def _previous_record(args: argparse.Namespace, name: str, record: Any, *, warn: bool) -> Any:
     """The earlier meeting a follow-up compares with (read only), or ``None``."""
     if not record.info.follow_up:
@@ -1082,4 +1165,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "validate": cmd_validate,
     "close": cmd_close,
+    "report": cmd_report,
 }
