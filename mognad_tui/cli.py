@@ -736,7 +736,7 @@ def _report_inputs(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], lis
     skipped: list[str] = []
 
     def skip(path: object, error: SummaryError) -> None:
-        reason = T(f"why_{error.code}", args.lang, known=VERSION, **error.fields)
+        reason = safe(T(f"why_{error.code}", args.lang, known=VERSION, **error.fields))
         skipped.append(T("report_skipped", args.lang, path=safe(str(path)), reason=reason))
 
     def read_file(path: Path) -> None:
@@ -786,8 +786,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     for line in skipped:
         print(line, file=sys.stderr)
     for source, error in rollup.skipped:
-        reason = T(f"why_{error.code}", args.lang, **error.fields)
+        reason = safe(T(f"why_{error.code}", args.lang, **error.fields))
         print(T("report_skipped", args.lang, path=safe(source), reason=reason), file=sys.stderr)
+    for source, error in rollup.notes:
+        reason = safe(T(f"why_{error.code}", args.lang, **error.fields))
+        print(T("report_note", args.lang, path=safe(source), reason=reason), file=sys.stderr)
     if not rollup.units:
         print(T("report_nothing", args.lang), file=sys.stderr)
         return 1

@@ -61,6 +61,7 @@ T = Catalog(
             "summary)\noch skriver förvaltningens rapport: begäranden, behov, områden, "
             "enheter\noch åtgärder. Enheterna står i bokstavsordning, aldrig rangordnade.",
             "report_skipped": "mognad: hoppar över {path}: {reason}",
+            "report_note": "mognad: {path}: {reason}",
             "report_nothing": "Ingen av filerna gick att använda. Ingen rapport skrevs.",
             "why_not_json": "inte en läsbar JSON-fil ({reason})",
             "why_not_summary": "inte en sammanfattning från mognad (format saknas)",
@@ -71,7 +72,7 @@ T = Catalog(
             "{other} används",
             "why_empty_folder": "mappen har inga sammanfattningar (.json)",
             "why_not_found": "finns inte, varken som fil, mapp eller möte",
-            "why_other_set": "ett annat frågeset ({set}); bara {shared} gemensamma påståenden "
+            "why_other_set": "ett annat frågeset ({set}); bara de {shared} gemensamma områdena "
             "jämförs",
             "opt_output": "filen att skriva till (standard: skärmen)",
             "opt_charts": "skriv diagram (SVG) bredvid Markdown-filen; kräver -o",
@@ -353,6 +354,7 @@ T = Catalog(
             "and writes the förvaltning's report: requests, needs, areas, units\nand actions. "
             "Units appear in alphabetical order, never ranked.",
             "report_skipped": "mognad: skipping {path}: {reason}",
+            "report_note": "mognad: {path}: {reason}",
             "report_nothing": "None of the files could be used. No report was written.",
             "why_not_json": "not a readable JSON file ({reason})",
             "why_not_summary": "not a summary from mognad (no format)",
@@ -363,8 +365,8 @@ T = Catalog(
             "{other} is used",
             "why_empty_folder": "the folder has no summaries (.json)",
             "why_not_found": "does not exist, as a file, a folder or a meeting",
-            "why_other_set": "another question set ({set}); only the {shared} shared "
-            "statements are compared",
+            "why_other_set": "another question set ({set}); only the {shared} shared areas "
+            "are compared",
             "opt_output": "the file to write (default: the screen)",
             "opt_charts": "write charts (SVG) beside the Markdown file; needs -o",
             "arg_session": "the meeting's name (from mognad list) or the path to its folder",

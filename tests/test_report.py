@@ -263,3 +263,82 @@ def test_report_reads_a_session_by_name(tmp_path: Path) -> None:
     done = mognad("report", "enhet-nord", "--data-dir", str(data), "--lang", "en")
     assert done.returncode == 0 and no_traceback(done), done.stderr
     assert "Enhet Nord" in done.stdout and "too few answers" in done.stdout
+
+
+def test_another_question_set_is_used_on_the_shared_areas_and_said_so() -> None:
+    records = forvaltning()
+    other = export_summary(records[1])
+    other["set"] = {**other["set"], "id": "annat-set"}
+    other["areas"] = other["areas"][:1]
+    summaries = [(r.info.name, export_summary(r)) for r in records if r is not records[1]]
+    rollup = collect([*summaries, ("barn.json", other)])
+    assert [(src, e.code, e.fields) for src, e in rollup.notes] == [
+        ("barn.json", "other_set", {"set": "annat-set", "shared": 1})
+    ]
+    text = render_blocks(build_report(rollup, today=TODAY).blocks)
+    assert "Barn och skola svarade på ett annat frågeset (annat-set)" in text
+    assert "bara de 1 områden" in text
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(data: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.data())
+def test_a_damaged_summary_is_refused_or_reported_never_a_crash(data: Any) -> None:
+    from mognad_tui.export.report import SummaryError, read_summary
+
+    records = forvaltning()
+    summary = json.loads(json.dumps(export_summary(records[0])))
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(summary)[1:]))
+        target = summary
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = data.draw(_JSON)
+    try:
+        checked = read_summary(summary)
+    except SummaryError:
+        return
+    good = [(r.info.name, export_summary(r)) for r in records[1:]]
+    text = render_blocks(build_report(collect([("x.json", checked), *good]), today=TODAY).blocks)
+    assert "Barn och skola" in text
+
+
+def test_every_field_of_a_summary_damaged_in_turn_is_refused_or_reported() -> None:
+    """Each field set to each wrong kind of value, one at a time: never a crash."""
+    from mognad_tui.export.report import SummaryError, read_summary
+
+    records = forvaltning()
+    good = [(r.info.name, export_summary(r)) for r in records[1:]]
+    original = json.dumps(export_summary(records[0]))
+    for path in _paths(json.loads(original))[1:]:
+        for bad in (None, 7, 2.5, True, "x", "", [], {}, [1], {"a": 1}):
+            summary = json.loads(original)
+            target = summary
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = bad
+            try:
+                checked = read_summary(summary)
+            except SummaryError:
+                continue
+            rollup = collect([("x.json", checked), *good])
+            render_blocks(build_report(rollup, today=TODAY).blocks)

@@ -59,6 +59,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_byline_one_day": "{units} · möte {first}",
         "report_forvaltning": "Förvaltningen",
         "report_about_h": "Om underlaget",
+        "report_other_set": "{unit} svarade på ett annat frågeset ({set}): bara de {shared} "
+        "områden som seten har gemensamma jämförs.",
         "report_about": "Frågeset: {sets}. Sammanställningen bygger bara på enheternas "
         "sammanfattningar: inga enskilda svar och inget under enheternas tröskel.",
         "title": "Digital mognad: {group}",
@@ -278,6 +280,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_byline_one_day": "{units} · meeting {first}",
         "report_forvaltning": "Förvaltning",
         "report_about_h": "About the data",
+        "report_other_set": "{unit} answered another question set ({set}): only the {shared} "
+        "areas the sets share are compared.",
         "report_about": "Question sets: {sets}. The roll-up uses only the units' summaries: no "
         "single answers and nothing below a unit's threshold.",
         "title": "Digital maturity: {group}",

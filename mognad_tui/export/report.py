@@ -41,11 +41,42 @@ class SummaryError(ValueError):
         self.fields = fields
 
 
-def _need(data: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    value = data.get(key)
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise SummaryError("damaged", reason=key)
-    return value
+_STR = (str,)
+_OPT_STR = (str, type(None))
+_NUMBER = (int, float)
+#: The fields the report reads from each entry of a list, and the types (or the values) each
+#: may hold. A summary that breaks one is refused as damaged, naming the field.
+_ENTRIES: dict[str, dict[str, tuple[Any, ...]]] = {
+    "areas": {"id": _STR, "title": _OPT_STR, "shown": (bool,)},
+    "needs": {
+        "text": _STR,
+        "kind": ("competence", "change"),
+        "dimension": _OPT_STR,
+        "request": (None, *(p.value for p in Prerequisite)),
+    },
+    "actions": {
+        "what": _STR,
+        "owner": _OPT_STR,
+        "due": _OPT_STR,
+        "status": ("planned", "started", "done", "dropped"),
+    },
+    "requests": {"text": _STR, "prerequisite": tuple(p.value for p in Prerequisite)},
+}
+_SHOWN_AREA: dict[str, tuple[Any, ...]] = {"score": _NUMBER, "n": (int,), "scale": (list,)}
+
+
+def _fits(value: Any, allowed: tuple[Any, ...]) -> bool:
+    if all(isinstance(a, type) for a in allowed):
+        if isinstance(value, bool) and bool not in allowed:
+            return False
+        return isinstance(value, allowed)
+    return any(value == a and type(value) is type(a) for a in allowed)
+
+
+def _check(data: dict[str, Any], fields: dict[str, tuple[Any, ...]], where: str) -> None:
+    for key, allowed in fields.items():
+        if not _fits(data.get(key), allowed):
+            raise SummaryError("damaged", reason=f"{where}.{key}" if where else key)
 
 
 def read_summary(data: Any) -> dict[str, Any]:
@@ -54,25 +85,28 @@ def read_summary(data: Any) -> dict[str, Any]:
         raise SummaryError("not_summary")
     if data.get("version") != VERSION:
         raise SummaryError("version", version=clean_text(str(data.get("version")), 20))
-    unit = _need(data, "unit", dict)
-    _need(unit, "name", str)
-    _need(_need(data, "set", dict), "id", str)
+    _check(data, {"unit": (dict,), "set": (dict,), "date": _STR, "follow_up": _OPT_STR}, "")
+    _check(data, {"participants": (int,)}, "")
+    _check(data["unit"], {"name": _STR, "session": _OPT_STR}, "unit")
+    _check(data["set"], {"id": _STR}, "set")
+    if not isinstance(data["set"].get("version", ""), str | int | float):
+        raise SummaryError("damaged", reason="set.version")
     try:
-        dt.date.fromisoformat(_need(data, "date", str)[:10])
+        dt.date.fromisoformat(data["date"][:10])
     except ValueError:
         raise SummaryError("damaged", reason="date") from None
-    for key in ("areas", "needs", "actions", "requests"):
-        for entry in _need(data, key, list):
-            if not isinstance(entry, dict):
-                raise SummaryError("damaged", reason=key)
+    for key, fields in _ENTRIES.items():
+        entries = data.get(key)
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise SummaryError("damaged", reason=key)
+        for entry in entries:
+            _check(entry, fields, key)
     for area in data["areas"]:
-        _need(area, "id", str)
-        if _need(area, "shown", bool):
-            _need(area, "score", (int, float))
-            _need(area, "n", int)
-            scale = _need(area, "scale", list)
-            if len(scale) != 2 or not all(isinstance(v, int | float) for v in scale):
-                raise SummaryError("damaged", reason="scale")
+        if area["shown"]:
+            _check(area, _SHOWN_AREA, "areas")
+            scale = area["scale"]
+            if len(scale) != 2 or not all(_fits(v, _NUMBER) for v in scale):
+                raise SummaryError("damaged", reason="areas.scale")
     return data
 
 
@@ -100,6 +134,8 @@ class Rollup:
 
     units: list[Unit] = field(default_factory=list)
     skipped: list[tuple[str, SummaryError]] = field(default_factory=list)
+    #: Used, but on another question set than most units: only shared areas are compared.
+    notes: list[tuple[str, SummaryError]] = field(default_factory=list)
 
 
 #: Swedish alphabetical order: å, ä, ö come after z (code point order would put ä before å).
@@ -141,6 +177,18 @@ def collect(summaries: Sequence[tuple[str, dict[str, Any]]]) -> Rollup:
             continue
         seen[key] = src
         out.units.append(Unit(s, src))
+    counts: dict[str, int] = {}
+    for u in out.units:
+        counts[u.summary["set"]["id"]] = counts.get(u.summary["set"]["id"], 0) + 1
+    main = min(counts, key=lambda k: (-counts[k], k))
+    main_areas = {
+        a["id"] for u in out.units if u.summary["set"]["id"] == main for a in u.summary["areas"]
+    }
+    for u in out.units:
+        if u.summary["set"]["id"] != main:
+            shared = len(main_areas & {a["id"] for a in u.summary["areas"]})
+            error = SummaryError("other_set", set=str(u.summary["set"]["id"]), shared=shared)
+            out.notes.append((u.source, error))
     for unit in out.units:
         s = unit.summary
         link = s.get("follow_up")
@@ -482,6 +530,13 @@ def build_report(
         {f"{u.summary['set']['id']} {u.summary['set'].get('version', '')}".strip() for u in units}
     )
     b.append(Para(m("report_about", sets=", ".join(esc.inline(s) for s in sets))))
+    names = {u.source: u.name for u in units}
+    for source, note in rollup.notes:
+        unit_name = esc.inline(names.get(source, source))
+        other = esc.inline(note.fields["set"])
+        b.append(
+            Para(m("report_other_set", unit=unit_name, set=other, shared=note.fields["shared"]))
+        )
     return plan
 
 
