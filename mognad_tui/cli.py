@@ -194,7 +194,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p = command("report")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help=t("arg_inputs"))
     p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
-    p.add_argument("--format", choices=["md"], default="md", help=t("opt_report_format"))
+    p.add_argument(
+        "--format", choices=["md", "html", "docx"], default=None, help=t("opt_report_format")
+    )
 
     p = command("close")
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
@@ -779,6 +781,7 @@ def _report_inputs(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], lis
 
 def cmd_report(args: argparse.Namespace) -> int:
     from mognad_tui.export.markdown import render_blocks
+    from mognad_tui.export.plan import MARKDOWN, PLAIN
     from mognad_tui.export.report import build_report, collect
 
     used, skipped = _report_inputs(args)
@@ -794,10 +797,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not rollup.units:
         print(T("report_nothing", args.lang), file=sys.stderr)
         return 1
-    text = render_blocks(build_report(rollup, lang=args.lang).blocks)
     out = Path(args.output) if args.output else None
+    fmt = args.format or _SUFFIX_FORMATS.get(out.suffix.lower() if out else "", "md")
+    if fmt == "docx" and out is None:
+        raise UserError(T("err_docx_needs_output", args.lang))
+    esc = MARKDOWN if fmt == "md" else PLAIN
+    plan = build_report(rollup, lang=args.lang, esc=esc)
     try:
-        written = _emit(out, text)
+        if fmt == "docx":
+            from mognad_tui.export.docx import render_plan_docx
+
+            written = _emit_bytes(out, render_plan_docx(plan))
+        elif fmt == "html":
+            from mognad_tui.export.html import render_plan_html
+
+            written = _emit(out, render_plan_html(plan))
+        else:
+            written = _emit(out, render_blocks(plan.blocks))
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
     for path in written:

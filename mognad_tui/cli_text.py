@@ -52,7 +52,8 @@ T = Catalog(
             "(.docx, .html)",
             "opt_with_texts": "ta med godkända fritextsvar i sammanfattningen (summary)",
             "err_texts_summary_only": "--with-texts fungerar bara med --format summary.",
-            "opt_report_format": "format: md (standard)",
+            "opt_report_format": "format: md (standard), html eller docx (Word); utan --format "
+            "avgör filändelsen i -o",
             "opt_report_lang": "rapportens språk: sv (standard) eller en",
             "arg_inputs": "sammanfattningar (.json), mappar med sammanfattningar, eller möten "
             "(namn eller mapp)",
@@ -346,7 +347,8 @@ T = Catalog(
             "(.docx, .html)",
             "opt_with_texts": "include approved free-text answers in the summary",
             "err_texts_summary_only": "--with-texts works only with --format summary.",
-            "opt_report_format": "format: md (default)",
+            "opt_report_format": "format: md (default), html or docx (Word); without --format "
+            "the suffix of -o decides",
             "opt_report_lang": "the report's language: sv (default) or en",
             "arg_inputs": "summaries (.json), folders of summaries, or meetings (name or folder)",
             "cmd_report": "combine the units' summaries for the förvaltning",

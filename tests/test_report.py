@@ -342,3 +342,31 @@ def test_every_field_of_a_summary_damaged_in_turn_is_refused_or_reported() -> No
                 continue
             rollup = collect([("x.json", checked), *good])
             render_blocks(build_report(rollup, today=TODAY).blocks)
+
+
+def test_report_as_html_and_word_from_the_same_blocks(tmp_path: Path) -> None:
+    from docx import Document
+
+    records = forvaltning()
+    hostile = "Enhet <script>alert(1)</script>"
+    records[2] = replace(records[2], info=replace(records[2].info, title=hostile))
+    inputs = []
+    for r in records:
+        inputs.append(str(_write(tmp_path / f"{r.info.name}.json", export_summary(r))))
+    html = mognad("report", *inputs, "-o", str(tmp_path / "r.html"))
+    assert html.returncode == 0 and no_traceback(html), html.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Äldreomsorg Norr" in page and "för få svar" in page and 'lang="sv"' in page
+    word = mognad("report", *inputs, "--format", "docx", "-o", str(tmp_path / "r.docx"))
+    assert word.returncode == 0 and no_traceback(word), word.stderr
+    document = Document(str(tmp_path / "r.docx"))
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert {"Barn och skola", "Äldreomsorg Norr", "för få svar", hostile} <= cells
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == [
+        "Digital mognad: förvaltningens sammanställning",
+        "Det här behöver förvaltningen göra",
+    ]
+    no_file = mognad("report", *inputs, "--format", "docx")
+    assert no_file.returncode == 1 and no_traceback(no_file)

@@ -22,6 +22,7 @@ from mognad_tui.export.plan import (
     Chart,
     Heading,
     Para,
+    Plan,
     Table,
     build_plan,
 )
@@ -106,9 +107,6 @@ def render_docx(
 ) -> bytes:
     """The plan as the bytes of a .docx file; ``charts=False`` leaves the charts out (and
     matplotlib unimported)."""
-    from docx import Document
-    from docx.shared import Cm, Pt
-
     plan = build_plan(record, lang=lang, previous=previous, esc=PLAIN)
     pngs: dict[str, bytes] = {}
     if charts:
@@ -123,6 +121,16 @@ def render_docx(
                 "chart_after", plan.lang, date=format_date(record.info.created, plan.lang)
             )
         pngs = chart_pngs(overview(record, previous), plan.lang, before, after)
+    return render_plan_docx(plan, pngs)
+
+
+def render_plan_docx(plan: Plan, pngs: dict[str, bytes] | None = None) -> bytes:
+    """Any document built of the plan's blocks with the plain escaper (the plan, the
+    förvaltning's report) as the bytes of a .docx file."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    pngs = pngs or {}
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(_PAGE_W_CM), Cm(_PAGE_H_CM)
