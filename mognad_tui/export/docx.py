@@ -80,7 +80,9 @@ def _table(document: Any, block: Table) -> None:
     total = sum(block.weights) or 1
     widths = [Cm(usable * w / total) for w in block.weights]
     table = document.add_table(rows=1 + len(block.rows), cols=len(block.header))
-    table.style = "Table Grid"
+    # By id, not by name: a name is looked up by scanning every style, once per table, which
+    # cost a 200-unit report (200 tables) a third of a second.
+    table._tbl.tblPr.style = "TableGrid"
     table.autofit = False
     for i, width in enumerate(widths):
         table.columns[i].width = width
@@ -92,7 +94,8 @@ def _table(document: Any, block: Table) -> None:
             paragraph = cell.paragraphs[0]
             run = paragraph.add_run(value)
             run.font.size = Pt(_TABLE_PT)
-            run.bold = values is block.header
+            if values is block.header:  # body runs inherit "not bold": no element to write
+                run.bold = True
             if i in block.right:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(table.rows[0])
