@@ -256,6 +256,12 @@ def test_report_command_names_what_it_cannot_use_and_why(tmp_path: Path) -> None
     assert "not a readable JSON file" in nothing.stderr
 
 
+def test_report_has_help() -> None:
+    result = mognad("report", "--help")
+    assert result.returncode == 0 and no_traceback(result)
+    assert "förvaltning" in result.stdout and "--format" in result.stdout
+
+
 def test_report_reads_a_session_by_name(tmp_path: Path) -> None:
     data = tmp_path / "d"
     assert mognad("new", "--name", "Enhet Nord", "--data-dir", str(data)).returncode == 0
@@ -322,13 +328,14 @@ def test_a_damaged_summary_is_refused_or_reported_never_a_crash(data: Any) -> No
     assert "Barn och skola" in text
 
 
-def test_every_field_of_a_summary_damaged_in_turn_is_refused_or_reported() -> None:
+@pytest.mark.parametrize("which", [0, 2])  # a unit with every area shown; one below
+def test_every_field_of_a_summary_damaged_in_turn_is_refused_or_reported(which: int) -> None:
     """Each field set to each wrong kind of value, one at a time: never a crash."""
     from mognad_tui.export.report import SummaryError, read_summary
 
     records = forvaltning()
-    good = [(r.info.name, export_summary(r)) for r in records[1:]]
-    original = json.dumps(export_summary(records[0]))
+    good = [(r.info.name, export_summary(r)) for i, r in enumerate(records) if i != which]
+    original = json.dumps(export_summary(records[which]))
     for path in _paths(json.loads(original))[1:]:
         for bad in (None, 7, 2.5, True, "x", "", [], {}, [1], {"a": 1}):
             summary = json.loads(original)
@@ -340,8 +347,8 @@ def test_every_field_of_a_summary_damaged_in_turn_is_refused_or_reported() -> No
                 checked = read_summary(summary)
             except SummaryError:
                 continue
-            rollup = collect([("x.json", checked), *good])
-            render_blocks(build_report(rollup, today=TODAY).blocks)
+            for inputs in ([("x.json", checked)], [("x.json", checked), *good]):
+                render_blocks(build_report(collect(inputs), today=TODAY).blocks)
 
 
 def test_report_as_html_and_word_from_the_same_blocks(tmp_path: Path) -> None:

@@ -254,7 +254,8 @@ def area_totals(units: Sequence[Unit], *, previous: bool = False) -> list[AreaTo
             for u in units
             if (a := _shown(u.previous if previous else u.summary, area_id)) is not None
         ]
-        scale = tuple(first.get("scale") or (shown[0][1]["scale"] if shown else (1, 5)))
+        # A shown area's scale was checked by read_summary; a hidden one's is not used.
+        scale = tuple(shown[0][1]["scale"]) if shown else (1, 5)
         score = _weighted([(a["score"], a["n"]) for _, a in shown])
         scores = [a["score"] for _, a in shown]
         lo, hi = float(scale[0]), float(scale[1])
