@@ -60,6 +60,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("keys", "keys.py", "facilitator's key press to screen update while 300 phones answer"),
     ("startup", "startup.py", "time until the command is usable"),
     ("export", "export.py", "Markdown with charts of a 500-person session"),
+    ("report", "report.py", "the förvaltning's report over 200 units: under 2 s and 200 MB"),
     ("room", "room.py", "1,000 phones answer one question: within 10 s, p99 < 100 ms"),
 ]
 DEFAULT_TIMEOUT = 900.0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -182,12 +183,20 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
     p.add_argument(
         "--format",
-        choices=["md", "docx", "html", "json", "csv"],
+        choices=["md", "docx", "html", "json", "csv", "summary"],
         default=None,
         help=t("opt_format"),
     )
     p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
     p.add_argument("--charts", action="store_true", help=t("opt_charts"))
+    p.add_argument("--with-texts", action="store_true", help=t("opt_with_texts"))
+
+    p = command("report")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=t("arg_inputs"))
+    p.add_argument("-o", "--output", metavar="FILE", help=t("opt_output"))
+    p.add_argument(
+        "--format", choices=["md", "html", "docx"], default=None, help=t("opt_report_format")
+    )
 
     p = command("close")
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
@@ -595,7 +604,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(T("err_charts_need_output", args.lang))
     if args.charts and args.format != "md":
         raise UserError(T("err_charts_md_only", args.lang))
-    written = export_session(args, args.session, args.format, args.output, charts=args.charts)
+    if args.with_texts and args.format != "summary":
+        raise UserError(T("err_texts_summary_only", args.lang))
+    written = export_session(
+        args,
+        args.session,
+        args.format,
+        args.output,
+        charts=args.charts,
+        with_texts=args.with_texts,
+    )
     for path in written:
         print(T("exported", args.lang, path=path), file=sys.stderr)
     return 0
@@ -659,6 +677,7 @@ def export_session(
     charts: bool = False,
     warn: bool = True,
     keep: bool = True,
+    with_texts: bool = False,
 ) -> list[Path]:
     """Write an export; returns the files written (empty when it went to standard output).
 
@@ -674,6 +693,11 @@ def export_session(
     try:
         if fmt == "json":
             text = json_export.to_text(json_export.export_json(record, previous=previous))
+            written += _emit(out, text + "\n")
+        elif fmt == "summary":
+            from mognad_tui.export.summary import export_summary
+
+            text = json_export.to_text(export_summary(record, with_texts=with_texts))
             written += _emit(out, text + "\n")
         elif fmt == "csv":
             summary, raw = csv_export.export_csv(record)
@@ -701,6 +725,100 @@ def export_session(
             _warn_raw_below_threshold(args, record)
         _warn_held(args, record)
     return written
+
+
+def _report_inputs(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], list[str]]:
+    """Every usable summary among the inputs, each with its source; and one line for each
+    input left out, naming the file and why (never a traceback)."""
+    from mognad_tui import store
+    from mognad_tui.export.report import SummaryError, read_summary
+    from mognad_tui.export.summary import VERSION, export_summary
+
+    used: list[tuple[str, Any]] = []
+    skipped: list[str] = []
+
+    def skip(path: object, error: SummaryError) -> None:
+        reason = safe(T(f"why_{error.code}", args.lang, known=VERSION, **error.fields))
+        skipped.append(T("report_skipped", args.lang, path=safe(str(path)), reason=reason))
+
+    def read_file(path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            skip(path, SummaryError("not_json", reason=reason))
+            return
+        try:
+            used.append((str(path), read_summary(data)))
+        except SummaryError as exc:
+            skip(path, exc)
+
+    for given in args.inputs:
+        path = Path(given).expanduser()
+        if path.is_file():
+            read_file(path)
+            continue
+        try:
+            store.resolve_session(data_dir(args), given)
+        except store.SessionNotFound:
+            if path.is_dir():
+                found = sorted(p for p in path.glob("*.json") if p.is_file())
+                if not found:
+                    skip(path, SummaryError("empty_folder"))
+                for p in found:
+                    read_file(p)
+            else:
+                skip(path, SummaryError("not_found"))
+            continue
+        try:
+            record = _read_record(args, given)
+        except UserError as exc:
+            skipped.append(T("report_skipped", args.lang, path=safe(given), reason=exc))
+            continue
+        used.append((given, export_summary(record)))
+    return used, skipped
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from mognad_tui.export.markdown import render_blocks
+    from mognad_tui.export.plan import MARKDOWN, PLAIN
+    from mognad_tui.export.report import build_report, collect
+
+    used, skipped = _report_inputs(args)
+    rollup = collect(used)
+    for line in skipped:
+        print(line, file=sys.stderr)
+    for source, error in rollup.skipped:
+        reason = safe(T(f"why_{error.code}", args.lang, **error.fields))
+        print(T("report_skipped", args.lang, path=safe(source), reason=reason), file=sys.stderr)
+    for source, error in rollup.notes:
+        reason = safe(T(f"why_{error.code}", args.lang, **error.fields))
+        print(T("report_note", args.lang, path=safe(source), reason=reason), file=sys.stderr)
+    if not rollup.units:
+        print(T("report_nothing", args.lang), file=sys.stderr)
+        return 1
+    out = Path(args.output) if args.output else None
+    fmt = args.format or _SUFFIX_FORMATS.get(out.suffix.lower() if out else "", "md")
+    if fmt == "docx" and out is None:
+        raise UserError(T("err_docx_needs_output", args.lang))
+    esc = MARKDOWN if fmt == "md" else PLAIN
+    plan = build_report(rollup, lang=args.lang, esc=esc)
+    try:
+        if fmt == "docx":
+            from mognad_tui.export.docx import render_plan_docx
+
+            written = _emit_bytes(out, render_plan_docx(plan))
+        elif fmt == "html":
+            from mognad_tui.export.html import render_plan_html
+
+            written = _emit(out, render_plan_html(plan))
+        else:
+            written = _emit(out, render_blocks(plan.blocks))
+    except OSError as exc:
+        raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
+    for path in written:
+        print(T("exported", args.lang, path=path), file=sys.stderr)
+    return 0
 
 
 def _previous_record(args: argparse.Namespace, name: str, record: Any, *, warn: bool) -> Any:
@@ -1066,4 +1184,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "validate": cmd_validate,
     "close": cmd_close,
+    "report": cmd_report,
 }

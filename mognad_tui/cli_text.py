@@ -47,8 +47,34 @@ T = Catalog(
             "opt_participants": "hur många låtsastelefoner (standard 30)",
             "opt_pace": "tempo: 1 som riktiga deltagare, 0 så fort som möjligt (standard 1)",
             "opt_duration": "sluta efter så många sekunder",
-            "opt_format": "format: md (standard), docx (Word), html, json eller csv; utan "
-            "--format avgör filändelsen i -o (.docx, .html)",
+            "opt_format": "format: md (standard), docx (Word), html, json, csv eller summary "
+            "(sammanfattningen till förvaltningen); utan --format avgör filändelsen i -o "
+            "(.docx, .html)",
+            "opt_with_texts": "ta med godkända fritextsvar i sammanfattningen (summary)",
+            "err_texts_summary_only": "--with-texts fungerar bara med --format summary.",
+            "opt_report_format": "format: md (standard), html eller docx (Word); utan --format "
+            "avgör filändelsen i -o",
+            "opt_report_lang": "rapportens språk: sv (standard) eller en",
+            "arg_inputs": "sammanfattningar (.json), mappar med sammanfattningar, eller möten "
+            "(namn eller mapp)",
+            "cmd_report": "sammanställ enheternas sammanfattningar för förvaltningen",
+            "cmd_report_long": "Läser enheternas sammanfattningar (mognad export --format "
+            "summary)\noch skriver förvaltningens rapport: begäranden, behov, områden, "
+            "enheter\noch åtgärder. Enheterna står i bokstavsordning, aldrig rangordnade.",
+            "report_skipped": "mognad: hoppar över {path}: {reason}",
+            "report_note": "mognad: {path}: {reason}",
+            "report_nothing": "Ingen av filerna gick att använda. Ingen rapport skrevs.",
+            "why_not_json": "inte en läsbar JSON-fil ({reason})",
+            "why_not_summary": "inte en sammanfattning från mognad (format saknas)",
+            "why_version": "okänd version {version} av sammanfattningen (den här mognad läser "
+            "version {known})",
+            "why_damaged": "sammanfattningen är skadad ({reason})",
+            "why_twice": "samma enhet ({unit}) två gånger i samma omgång ({round}); "
+            "{other} används",
+            "why_empty_folder": "mappen har inga sammanfattningar (.json)",
+            "why_not_found": "finns inte, varken som fil, mapp eller möte",
+            "why_other_set": "ett annat frågeset ({set}); bara de {shared} gemensamma områdena "
+            "jämförs",
             "opt_output": "filen att skriva till (standard: skärmen)",
             "opt_charts": "skriv diagram (SVG) bredvid Markdown-filen; kräver -o",
             "arg_session": "mötets namn (från mognad list) eller sökväg till dess mapp",
@@ -316,8 +342,33 @@ T = Catalog(
             "opt_participants": "how many simulated phones (default 30)",
             "opt_pace": "pace: 1 like real participants, 0 as fast as possible (default 1)",
             "opt_duration": "stop after this many seconds",
-            "opt_format": "format: md (default), docx (Word), html, json or csv; without "
-            "--format the suffix of -o decides (.docx, .html)",
+            "opt_format": "format: md (default), docx (Word), html, json, csv or summary "
+            "(the summary for the förvaltning); without --format the suffix of -o decides "
+            "(.docx, .html)",
+            "opt_with_texts": "include approved free-text answers in the summary",
+            "err_texts_summary_only": "--with-texts works only with --format summary.",
+            "opt_report_format": "format: md (default), html or docx (Word); without --format "
+            "the suffix of -o decides",
+            "opt_report_lang": "the report's language: sv (default) or en",
+            "arg_inputs": "summaries (.json), folders of summaries, or meetings (name or folder)",
+            "cmd_report": "combine the units' summaries for the förvaltning",
+            "cmd_report_long": "Reads the units' summaries (mognad export --format summary)\n"
+            "and writes the förvaltning's report: requests, needs, areas, units\nand actions. "
+            "Units appear in alphabetical order, never ranked.",
+            "report_skipped": "mognad: skipping {path}: {reason}",
+            "report_note": "mognad: {path}: {reason}",
+            "report_nothing": "None of the files could be used. No report was written.",
+            "why_not_json": "not a readable JSON file ({reason})",
+            "why_not_summary": "not a summary from mognad (no format)",
+            "why_version": "unknown version {version} of the summary (this mognad reads "
+            "version {known})",
+            "why_damaged": "the summary is damaged ({reason})",
+            "why_twice": "the same unit ({unit}) twice in the same round ({round}); "
+            "{other} is used",
+            "why_empty_folder": "the folder has no summaries (.json)",
+            "why_not_found": "does not exist, as a file, a folder or a meeting",
+            "why_other_set": "another question set ({set}); only the {shared} shared areas "
+            "are compared",
             "opt_output": "the file to write (default: the screen)",
             "opt_charts": "write charts (SVG) beside the Markdown file; needs -o",
             "arg_session": "the meeting's name (from mognad list) or the path to its folder",

@@ -22,6 +22,7 @@ from mognad_tui.export.plan import (
     Heading,
     PageBreak,
     Para,
+    Plan,
     Table,
     build_plan,
 )
@@ -50,6 +51,12 @@ def render_html(
     """The plan as HTML. ``charts`` maps chart names to SVG text
     (:func:`mognad_tui.export.charts.chart_svgs`); without it the plan has no charts."""
     plan = build_plan(record, lang=lang, previous=previous, esc=PLAIN)
+    return render_plan_html(plan, charts)
+
+
+def render_plan_html(plan: Plan, charts: dict[str, str] | None = None) -> str:
+    """Any document built of the plan's blocks with the plain escaper (the plan, the
+    förvaltning's report) as one HTML file."""
     charts = charts or {}
     blocks: list[dict[str, Any]] = []
     new_page = False

@@ -29,7 +29,7 @@ from mognad_tui.export.plan import (
 )
 from mognad_tui.model import SessionRecord
 
-__all__ = ["render_markdown", "sparkline"]
+__all__ = ["render_blocks", "render_markdown", "sparkline"]
 
 #: Dashes per unit of column weight in a table's separator row (pandoc reads the proportion).
 _DASHES = 4
@@ -84,5 +84,10 @@ def render_markdown(
     relative to the Markdown file, as :func:`mognad_tui.export.charts.write_charts` returns.
     """
     plan = build_plan(record, lang=lang, previous=previous, esc=MARKDOWN)
-    parts = (_block(b, charts or {}).rstrip() for b in plan.blocks)
+    return render_blocks(plan.blocks, charts)
+
+
+def render_blocks(blocks: Sequence[Block], charts: dict[str, str] | None = None) -> str:
+    """Any document built of the plan's blocks (the plan, the förvaltning's report)."""
+    parts = (_block(b, charts or {}).rstrip() for b in blocks)
     return "\n\n".join(p for p in parts if p) + "\n"

@@ -11,6 +11,58 @@ from mognad_tui.i18n import Catalog
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sv": {
+        "report_title": "Digital mognad: förvaltningens sammanställning",
+        "report_byline": "{units} · möten från {first} till {last}",
+        "report_stance": (
+            "Enheterna står i bokstavsordning. Sammanställningen rangordnar inte enheter och ger "
+            "ingen samlad siffra per enhet: siffrorna är underlag för samtal."
+        ),
+        "units_one": "{n} enhet",
+        "units_other": "{n} enheter",
+        "report_todo_h": "Det här behöver förvaltningen göra",
+        "report_requests_h": "Enheternas behov av förvaltningen",
+        "report_request_lead": "{prerequisite} ({units}):",
+        "report_quote": "”{text}” ({unit})",
+        "report_no_requests": "Ingen enhet har tagit upp behov till förvaltningen.",
+        "report_needs_h": "Behov som återkommer",
+        "report_need_lead": "{area}, {kind} ({units}):",
+        "report_kind_competence": "kompetens",
+        "report_kind_change": "förändring",
+        "report_no_area": "Utan område",
+        "report_no_needs": "Inga behov antecknade.",
+        "report_areas_h": "Områden",
+        "report_areas_note": (
+            "Förvaltningens siffra är medel av enheternas siffror, vägt med antalet som svarat. "
+            "Bara enheter med tillräckligt många svar i området räknas med. Spridningen är "
+            "lägsta och högsta enhet. En enhet som är stark där andra har det svårt kan andra "
+            "lära av."
+        ),
+        "report_col_forvaltning": "Förvaltningen",
+        "report_col_units": "Enheter",
+        "report_units_of": "{shown} av {total}",
+        "report_col_range": "Lägst–högst",
+        "report_col_learn": "Kan andra lära av",
+        "report_too_few": "för få svar",
+        "report_units_h": "Enheter och områden",
+        "report_units_note": (
+            "Varje områdes siffra räknas bara på påståenden med tillräckligt många svar. "
+            "Enheterna står i bokstavsordning."
+        ),
+        "report_col_unit": "Enhet",
+        "report_overdue": "{status}, försenad",
+        "report_no_actions": "Inga åtgärder antecknade.",
+        "report_change_h": "Förändring sedan förra omgången",
+        "report_change_note": (
+            "Enheter med en sammanfattning från förra omgången: {n}. Förvaltningens siffra "
+            "jämförs över just de enheterna."
+        ),
+        "report_byline_one_day": "{units} · möte {first}",
+        "report_forvaltning": "Förvaltningen",
+        "report_about_h": "Om underlaget",
+        "report_other_set": "{unit} svarade på ett annat frågeset ({set}): bara de {shared} "
+        "områden som seten har gemensamma jämförs.",
+        "report_about": "Frågeset: {sets}. Sammanställningen bygger bara på enheternas "
+        "sammanfattningar: inga enskilda svar och inget under enheternas tröskel.",
         "title": "Digital mognad: {group}",
         "byline": "{date} · {participants} · frågeset {set}",
         "closed_note": (
@@ -180,6 +232,58 @@ MESSAGES: dict[str, dict[str, str]] = {
         "csv_no": "nej",
     },
     "en": {
+        "report_title": "Digital maturity: the förvaltning's roll-up",
+        "report_byline": "{units} · meetings from {first} to {last}",
+        "report_stance": (
+            "Units appear in alphabetical order. The roll-up does not rank units and gives no "
+            "overall figure per unit: the figures are there for conversation."
+        ),
+        "units_one": "{n} unit",
+        "units_other": "{n} units",
+        "report_todo_h": "What the förvaltning needs to do",
+        "report_requests_h": "What the units need from the förvaltning",
+        "report_request_lead": "{prerequisite} ({units}):",
+        "report_quote": "“{text}” ({unit})",
+        "report_no_requests": "No unit has raised a need for the förvaltning.",
+        "report_needs_h": "Recurring needs",
+        "report_need_lead": "{area}, {kind} ({units}):",
+        "report_kind_competence": "competence",
+        "report_kind_change": "change",
+        "report_no_area": "No area",
+        "report_no_needs": "No needs noted.",
+        "report_areas_h": "Areas",
+        "report_areas_note": (
+            "The förvaltning's figure is the mean of the units' figures, weighted by how many "
+            "answered. Only units with enough answers in the area count. The spread is the "
+            "lowest and the highest unit. Others can learn from a unit that is strong where "
+            "others find it hard."
+        ),
+        "report_col_forvaltning": "Förvaltning",
+        "report_col_units": "Units",
+        "report_units_of": "{shown} of {total}",
+        "report_col_range": "Lowest–highest",
+        "report_col_learn": "Others can learn from",
+        "report_too_few": "too few answers",
+        "report_units_h": "Units and areas",
+        "report_units_note": (
+            "Each area's figure counts only statements with enough answers. Units appear in "
+            "alphabetical order."
+        ),
+        "report_col_unit": "Unit",
+        "report_overdue": "{status}, overdue",
+        "report_no_actions": "No actions noted.",
+        "report_change_h": "Change since the last round",
+        "report_change_note": (
+            "Units with a summary from the last round: {n}. The förvaltning's figure is "
+            "compared over those units only."
+        ),
+        "report_byline_one_day": "{units} · meeting {first}",
+        "report_forvaltning": "Förvaltning",
+        "report_about_h": "About the data",
+        "report_other_set": "{unit} answered another question set ({set}): only the {shared} "
+        "areas the sets share are compared.",
+        "report_about": "Question sets: {sets}. The roll-up uses only the units' summaries: no "
+        "single answers and nothing below a unit's threshold.",
         "title": "Digital maturity: {group}",
         "byline": "{date} · {participants} · question set {set}",
         "closed_note": (
