@@ -844,9 +844,12 @@ def _write_markdown(record: Any, out: Path | None, previous: Any, *, charts: boo
     chart_links = None
     if charts and out is not None:
         from mognad_tui.export.charts import write_charts
+        from mognad_tui.export.docx import REFERENCE_DOCX, reference_docx
 
         folder = out.with_name(out.stem + "-charts")
         chart_links = write_charts(record, folder, lang=record.info.lang, previous=previous)
+        # pandoc's --reference-doc for the route to Word: A4 and the Word plan's sizes.
+        (folder / REFERENCE_DOCX).write_bytes(reference_docx(record.info.lang))
         written.append(folder)
     text = markdown.render_markdown(record, previous=previous, charts=chart_links)
     return _emit(out, text) + written

@@ -76,7 +76,8 @@ T = Catalog(
             "why_other_set": "ett annat frågeset ({set}); bara de {shared} gemensamma områdena "
             "jämförs",
             "opt_output": "filen att skriva till (standard: skärmen)",
-            "opt_charts": "skriv diagram (SVG) bredvid Markdown-filen; kräver -o",
+            "opt_charts": "skriv diagram (SVG) och en Word-mall för pandoc bredvid Markdown-filen; "
+            "kräver -o",
             "arg_session": "mötets namn (från mognad list) eller sökväg till dess mapp",
             "arg_url": "länken för att gå med, till exempel http://192.168.1.20:8765/j/482193",
             "arg_files": "frågesetfiler (YAML) att kontrollera",
@@ -370,7 +371,9 @@ T = Catalog(
             "why_other_set": "another question set ({set}); only the {shared} shared areas "
             "are compared",
             "opt_output": "the file to write (default: the screen)",
-            "opt_charts": "write charts (SVG) beside the Markdown file; needs -o",
+            "opt_charts": "write charts (SVG) and a Word template for pandoc beside the "
+            "Markdown file; "
+            "needs -o",
             "arg_session": "the meeting's name (from mognad list) or the path to its folder",
             "arg_url": "the link to join, for example http://192.168.1.20:8765/j/482193",
             "arg_files": "question set files (YAML) to check",

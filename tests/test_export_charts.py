@@ -19,9 +19,9 @@ def test_charts_written_beside_markdown(tmp_path: Path) -> None:
     record = demo_session("sv", question_set=handmade_set("sv"))
     previous = previous_session("sv", question_set=handmade_set("sv"))
     charts = write_charts(record, tmp_path / "plan-charts", lang="sv", previous=previous)
-    assert set(charts) == {"dimensions", "change"} | {
-        f"dimension-{d.id}" for d in record.question_set.dimensions
-    }
+    # The areas' answer charts stay out of the Markdown's folder: they made the plan three A4
+    # pages longer through pandoc, and the appendix tables give the same figures.
+    assert set(charts) == {"dimensions", "change"}
     for name, relative in charts.items():
         assert relative.startswith("plan-charts/") and relative.endswith(".svg")
         svg = (tmp_path / relative).read_text(encoding="utf-8")
@@ -61,3 +61,14 @@ def test_hidden_dimension_has_no_chart_and_hostile_titles_are_escaped(tmp_path: 
         svg = (tmp_path / relative).read_text(encoding="utf-8")
         ET.fromstring(svg)
         assert "<script" not in svg.lower()
+
+
+def test_chart_files_carry_a_print_size(tmp_path: Path) -> None:
+    """pandoc sizes an image from the SVG's width and height; with only a viewBox it takes
+    pixels at 96 dpi and stretches the chart across the page."""
+    record = demo_session("sv", question_set=handmade_set("sv"))
+    charts = write_charts(record, tmp_path / "plan-charts", lang="sv")
+    root = ET.fromstring((tmp_path / charts["dimensions"]).read_text(encoding="utf-8"))
+    view = [float(v) for v in root.get("viewBox", "").split()]
+    width, height = (float(root.get(k, "0").removesuffix("px")) for k in ("width", "height"))
+    assert 0 < width < view[2] and abs(width / height - view[2] / view[3]) < 0.02

@@ -27,7 +27,7 @@ from test_cli import _answer, mognad, no_traceback
 from test_export_markdown import _mutate_hidden, decided_session, hostile_record
 
 from mognad_tui import results as R
-from mognad_tui.export.docx import render_docx
+from mognad_tui.export.docx import reference_docx, render_docx
 from mognad_tui.export.markdown import render_markdown
 from mognad_tui.export.png_charts import chart_pngs
 from mognad_tui.model import SessionRecord
@@ -108,16 +108,21 @@ def test_hostile_text_is_plain_text() -> None:
     assert "<script>alert(1)</script>" in text and "\x1b" not in text and "\u202e" not in text
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice (.ci/run installs it)")
-@pytest.mark.timeout(240)
-def test_libreoffice_prints_the_twelve_person_plan_on_at_most_six_a4_pages(
-    tmp_path: Path, sv_plan: bytes
-) -> None:
+#: What a reader must find in the printed plan: the decision first, the appendix last.
+_PRINTED = (
+    "Till verksamhetsplanen",
+    "Våra tre prioriteringar",
+    "Infrastruktur: Wifi som når personalrummet",
+    "Bilaga: enkätens resultat",
+)
+
+
+def _print_to_pdf(source: Path) -> tuple[int, tuple[float, float], str]:
+    """LibreOffice's headless PDF of a Word file: its page count, first page size in points
+    and its text with whitespace folded."""
     from pypdf import PdfReader
 
-    source = tmp_path / "plan.docx"
-    source.write_bytes(sv_plan)
-    profile = tmp_path / "lo-profile"  # its own profile: runs beside another soffice
+    profile = source.parent / "lo-profile"  # its own profile: runs beside another soffice
     subprocess.run(
         [
             str(SOFFICE),
@@ -126,24 +131,61 @@ def test_libreoffice_prints_the_twelve_person_plan_on_at_most_six_a4_pages(
             "--convert-to",
             "pdf",
             "--outdir",
-            str(tmp_path),
+            str(source.parent),
             str(source),
         ],
         check=True,
         capture_output=True,
         timeout=200,
     )
-    reader = PdfReader(str(tmp_path / "plan.pdf"))
-    assert len(reader.pages) <= 6
-    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
-    assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2  # A4
+    reader = PdfReader(str(source.with_suffix(".pdf")))
+    box = reader.pages[0].mediabox
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-    for needle in (
-        "Till verksamhetsplanen",
-        "Våra tre prioriteringar",
-        "Infrastruktur: Wifi som når personalrummet",
-        "Bilaga: enkätens resultat",
-    ):
+    return len(reader.pages), (float(box.width), float(box.height)), text
+
+
+def _is_a4(size: tuple[float, float]) -> bool:
+    return abs(size[0] - 595.3) < 2 and abs(size[1] - 841.9) < 2
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice (.ci/run installs it)")
+@pytest.mark.timeout(240)
+def test_libreoffice_prints_the_twelve_person_plan_on_at_most_six_a4_pages(
+    tmp_path: Path, sv_plan: bytes
+) -> None:
+    source = tmp_path / "plan.docx"
+    source.write_bytes(sv_plan)
+    pages, size, text = _print_to_pdf(source)
+    assert pages <= 6 and _is_a4(size)
+    for needle in _PRINTED:
+        assert needle in text
+
+
+@pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pandoc") is None,
+    reason="needs pandoc and LibreOffice (.ci/run installs them)",
+)
+@pytest.mark.timeout(240)
+def test_markdown_through_pandoc_prints_on_at_most_six_a4_pages(tmp_path: Path) -> None:
+    """The README's route to Word (issue 11, item 6): ``mognad export --charts -o plan.md``,
+    then ``pandoc plan.md -o plan.docx --reference-doc=plan-charts/reference.docx``, then
+    LibreOffice's PDF: the 12-person plan on at most 6 A4 pages, its text all there."""
+    from mognad_tui.cli import _write_markdown
+
+    qset = builtin_set("sv")
+    record = decided_session("sv", question_set=qset, participants=12)
+    previous = previous_session("sv", question_set=qset)
+    _write_markdown(record, tmp_path / "plan.md", previous, charts=True)
+    subprocess.run(
+        ["pandoc", "plan.md", "-o", "plan.docx", "--reference-doc=plan-charts/reference.docx"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages, size, text = _print_to_pdf(tmp_path / "plan.docx")
+    assert pages <= 6 and _is_a4(size), (pages, size)
+    for needle in (*_PRINTED, "Medel 2,4"):
         assert needle in text
 
 
@@ -173,6 +215,17 @@ def test_cli_exports_html_and_docx_and_infers_them_from_the_suffix(tmp_path: Pat
     assert no_file.returncode == 1 and "-o plan.docx" in no_file.stderr and no_traceback(no_file)
     helped = mognad("export", "--help", "--lang", "en")
     assert ".docx" in helped.stdout and "html" in helped.stdout
+
+
+def test_pandoc_reference_is_a4_in_the_plans_language() -> None:
+    """The reference document the Markdown export writes for pandoc: A4 (pandoc's own has no
+    paper size, and LibreOffice then prints on Letter) and the language set."""
+    document = docx.Document(io.BytesIO(reference_docx("en")))
+    section = document.sections[0]
+    assert section.page_width is not None and section.page_height is not None
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert document.core_properties.language == "en-GB"
+    assert {"Compact", "First Paragraph", "Body Text"} <= {s.name for s in document.styles}
 
 
 def test_docx_without_charts_is_readable() -> None:

@@ -165,13 +165,15 @@ def chart_svgs(
     *,
     lang: str | None = None,
     previous: SessionRecord | None = None,
+    per_dimension: bool = True,
 ) -> dict[str, str]:
     """The charts as SVG text by name (``dimensions``, ``dimension-<id>``, ``change``): what
-    :func:`write_charts` writes beside the Markdown and the HTML plan carries inline."""
+    :func:`write_charts` writes beside the Markdown and the HTML plan carries inline;
+    ``per_dimension=False`` leaves out the charts of the areas' answers."""
     chosen = resolve_lang(lang or record.info.lang)
     ov = overview(record, previous)
     charts: dict[str, pygal.Graph | None] = {"dimensions": _dimensions_chart(ov, chosen)}
-    for d in ov.dimensions:
+    for d in ov.dimensions if per_dimension else ():
         charts[f"dimension-{d.id}"] = _dimension_chart(d, chosen)
     if previous is not None:
         charts["change"] = _change_chart(ov, record, previous, chosen)
@@ -183,6 +185,22 @@ def chart_svgs(
         text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
         svgs[name] = _clean_svg(text, _safe_name(name))
     return svgs
+
+
+#: A chart file's size as a share of its drawing's: 900 drawn pixels become about 14 cm on
+#: paper, text still readable.
+_PRINT_SCALE = 0.6
+_VIEWBOX = re.compile(r'<svg\b[^>]*?\bviewBox="0 0 ([0-9.]+) ([0-9.]+)"')
+
+
+def _sized(svg: str) -> str:
+    """The SVG with a width and height: pygal writes only a viewBox, which pandoc takes as
+    pixels at 96 dpi and then stretches across the page."""
+    match = _VIEWBOX.match(svg)
+    if match is None:
+        return svg
+    width, height = (round(float(v) * _PRINT_SCALE) for v in match.groups())
+    return svg.replace("<svg ", f'<svg width="{width}px" height="{height}px" ', 1)
 
 
 def write_charts(
@@ -197,13 +215,19 @@ def write_charts(
     ``directory`` is the folder beside the Markdown file (``plan-charts/`` for ``plan.md``);
     the returned paths are relative to the Markdown file's folder (``plan-charts/x.svg``), which
     is what :func:`~mognad_tui.export.markdown.render_markdown` takes as ``charts=``. Names:
-    ``dimensions``, ``dimension-<id>`` and, with ``previous``, ``change``.
+    ``dimensions`` and, with ``previous``, ``change``.
+
+    The areas' answer charts are left out: a Markdown file cannot size its images, so pandoc
+    and Word put each one across the page, and eight of them added three pages to a plan
+    whose appendix tables already give every statement's figures (issue 11, item 6). Each file
+    carries its print size (:data:`_PRINT_SCALE`), which pandoc and browsers read.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
-    for name, svg in chart_svgs(record, lang=lang, previous=previous).items():
+    svgs = chart_svgs(record, lang=lang, previous=previous, per_dimension=False)
+    for name, svg in svgs.items():
         filename = _safe_name(name) + ".svg"
-        (directory / filename).write_text(svg, encoding="utf-8")
+        (directory / filename).write_text(_sized(svg), encoding="utf-8")
         written[name] = f"{directory.name}/{filename}"
     return written

@@ -101,6 +101,60 @@ def _table(document: Any, block: Table) -> None:
     _repeat_header(table.rows[0])
 
 
+def _a4_document(lang: str) -> Any:
+    """An empty Word document with the plan's page (A4, margins), body size and language."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(_PAGE_W_CM), Cm(_PAGE_H_CM)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(_MARGIN_CM))
+    _set_language(document, _LANG_TAGS.get(lang, lang))
+    document.styles["Normal"].font.size = Pt(_BODY_PT)
+    return document
+
+
+#: The reference document's name in the Markdown export's charts folder (``plan-charts/``).
+REFERENCE_DOCX = "reference.docx"
+#: The paragraph styles pandoc writes (name, size in points, space after in points): body
+#: text, tight lists and table cells ("Compact"), and the captions under images.
+_PANDOC_STYLES = (
+    ("Body Text", _BODY_PT, 3),
+    ("First Paragraph", _BODY_PT, 3),
+    ("Compact", _TABLE_PT, 0),
+    ("Captioned Figure", _BODY_PT, 0),
+    ("Image Caption", _TABLE_PT, 6),
+)
+
+
+def reference_docx(lang: str) -> bytes:
+    """A reference document for ``pandoc plan.md -o plan.docx --reference-doc=...``.
+
+    pandoc's own reference has no page size (LibreOffice then prints on Letter) and 12-point
+    text with wide spacing, which spread the 12-person plan over 10 pages; with the Word
+    plan's A4 page, sizes and language the same Markdown prints on at most 6 A4 pages.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    document = _a4_document(lang)
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.paragraph_format.space_after = Pt(3)
+    names = {style.name for style in styles}
+    for name, size, after in _PANDOC_STYLES:
+        style = styles[name] if name in names else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.font.size = Pt(size)
+        style.paragraph_format.space_before = Pt(0)
+        style.paragraph_format.space_after = Pt(after)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def render_docx(
     record: SessionRecord,
     *,
@@ -130,17 +184,10 @@ def render_docx(
 def render_plan_docx(plan: Plan, pngs: dict[str, bytes] | None = None) -> bytes:
     """Any document built of the plan's blocks with the plain escaper (the plan, the
     förvaltning's report) as the bytes of a .docx file."""
-    from docx import Document
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
     pngs = pngs or {}
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(_PAGE_W_CM), Cm(_PAGE_H_CM)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(_MARGIN_CM))
-    _set_language(document, _LANG_TAGS.get(plan.lang, plan.lang))
-    document.styles["Normal"].font.size = Pt(_BODY_PT)
+    document = _a4_document(plan.lang)
     document.core_properties.title = plan.title
     for b in plan.blocks:
         # Styles by id: python-docx looks a style's name up by scanning every style, which
