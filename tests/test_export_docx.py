@@ -251,3 +251,23 @@ def test_hidden_answers_change_nothing_in_word(record: SessionRecord, data: Any)
         render_docx(other, charts=False)
     )
     assert chart_pngs(R.overview(record), "sv") == chart_pngs(R.overview(other), "sv")
+
+
+def test_chart_axes_have_no_decimal_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every number on the Word plan's chart axes is a whole scale point or count: the
+    default ticks were halves written "2.5", an English decimal point in a Swedish plan."""
+    from mognad_tui.export import png_charts
+
+    figures: list[Any] = []
+    monkeypatch.setattr(png_charts, "_png", lambda fig, **_: figures.append(fig) or b"png")
+    qset = builtin_set("sv")
+    record = decided_session("sv", question_set=qset, participants=12)
+    overview = R.overview(record, previous_session("sv", question_set=qset))
+    assert png_charts.chart_pngs(overview, "sv", "före", "nu")
+    labels = []
+    for fig in figures:
+        fig.draw_without_rendering()
+        for ax in fig.axes:
+            labels += [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+    numbers = [t for t in labels if re.fullmatch(r"[\d.,−-]+", t)]
+    assert numbers and all(re.fullmatch(r"−?\d+", t) for t in numbers), numbers

@@ -65,12 +65,17 @@ def _dimensions(ov: Overview, lang: str) -> bytes | None:
                 fontsize=8,
             )
     ax.set_xlim(low, high + 0.4)
+    # The scale's own points: matplotlib's default ticks are halves written with a decimal
+    # point ("2.5"), English in a Swedish plan, and twice as many ticks to lay out.
+    ax.set_xticks(range(int(low), int(high) + 1))
     ax.set_title(messages("chart_dimensions_title", lang), fontsize=10)
     ax.tick_params(labelsize=8)
     return _png(fig, left=0.32, bottom=0.15)
 
 
 def _dimension(d: DimensionResult, lang: str) -> bytes | None:
+    from matplotlib.ticker import MaxNLocator
+
     shown = [r for r in d.items if r.shown and r.distribution]
     if not shown:
         return None
@@ -90,6 +95,8 @@ def _dimension(d: DimensionResult, lang: str) -> bytes | None:
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_title(messages("chart_dimension_title", lang, title=_label(d.title, 60)), fontsize=10)
     ax.tick_params(labelsize=7)
+    # Whole numbers of answers: a count is never "2.5", and a Swedish plan has no decimal point.
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
     ax.legend(fontsize=7, ncols=3, loc="upper center", bbox_to_anchor=(0.3, -0.1))
     return _png(fig, left=0.45, bottom=0.3)
 
@@ -106,6 +113,7 @@ def _change(ov: Overview, lang: str, before: str, after: str) -> bytes | None:
     ax.set_xticks(list(xs), [_label(c.title, 18) for c in dims], fontsize=7)
     low, high = (ov.dimensions[0].scale or (1, 5)) if ov.dimensions else (1, 5)
     ax.set_ylim(low, high)
+    ax.set_yticks(range(int(low), int(high) + 1))  # whole scale points, as in _dimensions
     ax.legend(fontsize=7)
     ax.set_title(messages("chart_alt_change", lang), fontsize=10)
     return _png(fig, left=0.08, bottom=0.2)
