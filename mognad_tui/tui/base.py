@@ -65,6 +65,14 @@ class Localized:
         return self.app  # type: ignore[attr-defined, no-any-return]
 
 
+def count_of(node: Localized, key: str, count: int, total: int) -> str:
+    """ "8 av 12" when the total is known and not passed (a phone may answer before it is
+    counted as present); otherwise only the count, from ``key``'s ``_plain`` variant."""
+    if total and count <= total:
+        return node.t(key, count=count, total=total)
+    return node.t(f"{key}_plain", count=count)
+
+
 def is_disk_full(exc: BaseException) -> bool:
     """Whether a failed write failed because the disk is full: the meeting turns every failed
     write into ``AnswerRefused``, so its code is the one place to look."""
