@@ -35,6 +35,14 @@ def current_lang(node: DOMNode) -> str:
     return getattr(app, "lang", DEFAULT_LANG)
 
 
+#: Help and quit: the app's keys everywhere, and the main screen lists them again where they
+#: must stand in its footer (before its own keys, so a narrow footer keeps them in view).
+HELP_AND_QUIT = (
+    Binding("question_mark", "app.help", "key.help", key_display="?"),
+    Binding("q", "app.request_quit", "key.quit"),
+)
+
+
 def _localized(binding: Binding, lang: str) -> Binding:
     changes = {}
     if binding.description.startswith("key."):

@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Footer, Label
 from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
-from mognad_tui.tui.base import Localized, TextLabel, show_text
+from mognad_tui.tui.base import HELP_AND_QUIT, Localized, TextLabel, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
@@ -44,8 +44,7 @@ class MainScreen(Localized, Screen[None]):
         # nobody hides a result the room is reading while meaning to show it.
         Binding("r", "reveal", "key.reveal"),
         Binding("r", "hide_results", "key.hide_results"),
-        Binding("question_mark", "app.help", "key.help", key_display="?"),
-        Binding("q", "app.request_quit", "key.quit"),
+        *HELP_AND_QUIT,
         # One key, two actions, as ``r``: the footer says whether it opens or closes. Shown
         # in step 2 only (``check_action``), where it comes before the screen's own keys.
         Binding("a", "survey(True)", "key.survey_open"),
