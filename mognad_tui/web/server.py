@@ -32,19 +32,22 @@ from mognad_tui.web.connections import ConnectionGuard, GuardedSite, capacity_fo
 
 log = logging.getLogger(__name__)
 
-#: The garbage collector's young-generation threshold while a server runs (Python's is 700).
-#: An answer leaves no reference cycles behind, but with a room answering at once hundreds of
-#: requests are in flight, so at the default most of their objects are still alive at each
-#: young collection and are traversed and promoted again and again: measured in the ingest
-#: benchmark, about a fifth of the loop's CPU went to collections that freed nothing
-#: (bench/notes/ingest.md). A higher threshold lets those objects die young first.
-GC_YOUNG_THRESHOLD = 10_000
+#: The garbage collector's thresholds for its young and middle generations while a server
+#: runs (Python's are 700 and 10). An answer leaves no reference cycles behind, but with a room
+#: answering at once hundreds of requests are in flight, so at the default most of their
+#: objects are still alive at each young collection and are traversed and promoted again and
+#: again: in the ingest benchmark about a fifth of the loop's CPU went to collections that
+#: freed nothing (bench/notes/ingest.md). A larger young generation lets those objects die
+#: first; a middle one collected every second time keeps its pause (it traverses both) near
+#: the default's, which the room benchmark's latency needs (10,000 and 10 made 100 ms pauses).
+GC_YOUNG_THRESHOLD = 5_000
+GC_MIDDLE_THRESHOLD = 2
 
 
 def _collect_less_often() -> None:
-    first, *older = gc.get_threshold()
+    first, _, oldest = gc.get_threshold()
     if 0 < first < GC_YOUNG_THRESHOLD:  # 0: collection switched off on purpose, keep it so
-        gc.set_threshold(GC_YOUNG_THRESHOLD, *older)
+        gc.set_threshold(GC_YOUNG_THRESHOLD, GC_MIDDLE_THRESHOLD, oldest)
 
 
 class _NoParticipantDetails(logging.Filter):

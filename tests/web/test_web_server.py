@@ -71,7 +71,11 @@ async def test_a_running_server_collects_young_objects_less_often(meeting: Meeti
         server = WebServer(meeting, "127.0.0.1", 0)
         await server.start()
         try:
-            assert gc.get_threshold() == (web_server.GC_YOUNG_THRESHOLD, 10, 10)
+            assert gc.get_threshold() == (
+                web_server.GC_YOUNG_THRESHOLD,
+                web_server.GC_MIDDLE_THRESHOLD,
+                10,
+            )
             gc.set_threshold(0)
             await server.stop()
             await server.start()
