@@ -1027,10 +1027,7 @@ class Meeting:
 
     async def remove_need(self, need_id: str) -> None:
         """Remove a need; :meth:`undo_remove` brings the last one removed back."""
-        removed = next((n for n in self.store.needs() if n.id == need_id), None)
-        await self._write(self.store.delete_need, need_id, publish=Event(Change.NEEDS))
-        if removed is not None:
-            self._removed = removed
+        await self._remove_plan(self.store.needs(), self.store.delete_need, need_id, Change.NEEDS)
 
     def actions(self) -> list[ActionItem]:
         return self.store.actions()
@@ -1050,10 +1047,9 @@ class Meeting:
 
     async def remove_action(self, action_id: str) -> None:
         """Remove an action item; :meth:`undo_remove` brings the last one removed back."""
-        removed = next((a for a in self.store.actions() if a.id == action_id), None)
-        await self._write(self.store.delete_action, action_id, publish=Event(Change.ACTIONS))
-        if removed is not None:
-            self._removed = removed
+        await self._remove_plan(
+            self.store.actions(), self.store.delete_action, action_id, Change.ACTIONS
+        )
 
     @property
     def removed(self) -> Need | ActionItem | None:
@@ -1142,6 +1138,19 @@ class Meeting:
         if not text:
             raise AnswerRefused("empty")
         await self._write(save, item, publish=Event(change))
+
+    async def _remove_plan(
+        self,
+        items: list[Need] | list[ActionItem],
+        delete: Callable[[str], Any],
+        item_id: str,
+        change: Change,
+    ) -> None:
+        """Remove a need or an action item, remembered (once it is gone) for ``undo_remove``."""
+        removed = next((item for item in items if item.id == item_id), None)
+        await self._write(delete, item_id, publish=Event(change))
+        if removed is not None:
+            self._removed = removed
 
     # ------------------------------------------------------------ quick polls and dot voting
 

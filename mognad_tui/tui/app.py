@@ -40,7 +40,7 @@ from mognad_tui.meeting import (
     ParticipantServer,
 )
 from mognad_tui.model import ActionItem, Kind, Need, NeedKind, Question, SessionRecord
-from mognad_tui.tui.base import refusal_text
+from mognad_tui.tui.base import HELP_AND_QUIT, refusal_text
 from mognad_tui.tui.catalog import T
 from mognad_tui.tui.commands import MognadCommands
 from mognad_tui.tui.confirm import ConfirmQuit
@@ -115,8 +115,7 @@ class MognadApp(App[None]):
 
     BINDINGS = [
         Binding("b", "new_need", "key.new_need"),
-        Binding("question_mark", "help", "key.help", key_display="?"),
-        Binding("q", "request_quit", "key.quit"),
+        *HELP_AND_QUIT,
         Binding("g", "join", "key.join", show=False),
         Binding("o", "overview", "key.overview", show=False),
         Binding("v", "needs", "key.needs_screen", show=False),
@@ -447,8 +446,7 @@ class MognadApp(App[None]):
 
     async def go_to(self, item_id: str) -> None:
         """Show an agenda item (from the agenda list or the palette), closing other screens."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
+        self._back_to_main()
         await self.run_meeting(self.meeting.go_to(item_id))
 
     def current_question(self) -> Question | None:

@@ -35,6 +35,14 @@ def current_lang(node: DOMNode) -> str:
     return getattr(app, "lang", DEFAULT_LANG)
 
 
+#: Help and quit: the app's keys everywhere, and the main screen lists them again where they
+#: must stand in its footer (before its own keys, so a narrow footer keeps them in view).
+HELP_AND_QUIT = (
+    Binding("question_mark", "app.help", "key.help", key_display="?"),
+    Binding("q", "app.request_quit", "key.quit"),
+)
+
+
 def _localized(binding: Binding, lang: str) -> Binding:
     changes = {}
     if binding.description.startswith("key."):
@@ -63,6 +71,14 @@ class Localized:
     @property
     def mognad(self) -> Host:
         return self.app  # type: ignore[attr-defined, no-any-return]
+
+
+def count_of(node: Localized, key: str, count: int, total: int) -> str:
+    """ "8 av 12" when the total is known and not passed (a phone may answer before it is
+    counted as present); otherwise only the count, from ``key``'s ``_plain`` variant."""
+    if total and count <= total:
+        return node.t(key, count=count, total=total)
+    return node.t(f"{key}_plain", count=count)
 
 
 def is_disk_full(exc: BaseException) -> bool:

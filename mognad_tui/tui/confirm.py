@@ -5,22 +5,19 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label
+from textual.widgets import Button, Label
 
-from mognad_tui.tui.base import Localized
+from mognad_tui.tui.dialog import Dialog
 
 
-class Confirm(Localized, ModalScreen[bool]):
+class Confirm(Dialog[bool]):
     """A yes/no question whose safe answer has the focus, so Enter never does the harm."""
 
-    ALLOW_APP_KEYS = False
     BINDINGS = [Binding("escape", "stay", "key.cancel")]
     AUTO_FOCUS = "#stay"
     BOX_ID = "confirm-box"
-    TITLE_KEY = ""
     NO_KEY = ""
     YES_KEY = ""
 
@@ -29,14 +26,11 @@ class Confirm(Localized, ModalScreen[bool]):
         #: What is asked about; may hold typed text, so it is shown literally.
         self.text = text
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id=self.BOX_ID):
-            yield Label(self.t(self.TITLE_KEY), classes="dialog-title", markup=False)
-            yield Label(Content(self.body()), classes="dialog-text")
-            with Horizontal(classes="buttons"):
-                yield Button(self.t(self.NO_KEY), id="stay", variant="primary", compact=True)
-                yield Button(self.t(self.YES_KEY), id="leave", variant="error", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+    def compose_box(self) -> ComposeResult:
+        yield Label(Content(self.body()), classes="dialog-text")
+        with Horizontal(classes="buttons"):
+            yield Button(self.t(self.NO_KEY), id="stay", variant="primary", compact=True)
+            yield Button(self.t(self.YES_KEY), id="leave", variant="error", compact=True)
 
     def body(self) -> str:
         return self.text

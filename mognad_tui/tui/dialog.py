@@ -1,5 +1,6 @@
-"""The frame shared by the dialogs about the current question (tally, private vote,
-moderation): a title, the question as literal text, an intro, the dialog's own body, a footer.
+"""The frame every dialog box shares (``Dialog``: a titled box and a footer; confirmations
+and forms build on it), and the one of the dialogs about the current question (tally, private
+vote, moderation): the question as literal text, an intro, the dialog's own body.
 
 The letters of the meeting are off while one is open (someone types or votes on it).
 """
@@ -22,11 +23,28 @@ from mognad_tui.tui.base import Localized
 ResultT = TypeVar("ResultT")
 
 
-class QuestionDialog(Localized, ModalScreen[ResultT]):
+class Dialog(Localized, ModalScreen[ResultT]):
+    """The frame every dialog box shares (questions, confirmations, forms): a box with its
+    title, the dialog's own content, a compact footer. The meeting's letters are off."""
+
     ALLOW_APP_KEYS = False
-    #: The box's id (the style sheet sizes each dialog) and its title's catalogue key.
-    BOX_ID: ClassVar[str]
-    TITLE_KEY: ClassVar[str]
+    #: The box's id (the style sheet sizes each dialog), its classes and its title's key.
+    BOX_ID: ClassVar[str | None] = None
+    BOX_CLASSES: ClassVar[str] = "dialog"
+    TITLE_KEY: ClassVar[str] = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes=self.BOX_CLASSES, id=self.BOX_ID):
+            yield Label(self.t(self.TITLE_KEY), classes="dialog-title", markup=False)
+            yield from self.compose_box()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def compose_box(self) -> ComposeResult:
+        """What the box holds under its title."""
+        yield from ()
+
+
+class QuestionDialog(Dialog[ResultT]):
     INTRO_KEY: ClassVar[str] = ""
     QUESTION_CLASSES: ClassVar[str] = "dialog-question"
 
@@ -34,13 +52,10 @@ class QuestionDialog(Localized, ModalScreen[ResultT]):
         super().__init__()
         self.question = question
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id=self.BOX_ID):
-            yield Label(self.t(self.TITLE_KEY), classes="dialog-title", markup=False)
-            yield Static(Content(self.question.text), classes=self.QUESTION_CLASSES)
-            yield Label(self.t(self.intro_key()), classes="muted", markup=False)
-            yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=False)
+    def compose_box(self) -> ComposeResult:
+        yield Static(Content(self.question.text), classes=self.QUESTION_CLASSES)
+        yield Label(self.t(self.intro_key()), classes="muted", markup=False)
+        yield from self.compose_body()
 
     def intro_key(self) -> str:
         """The catalogue key of the line under the question (a dialog may choose by state)."""

@@ -18,8 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, TextArea
 
 from mognad_tui.model import (
     MAX_SHORT_TEXT,
@@ -32,34 +31,27 @@ from mognad_tui.model import (
     Prerequisite,
     Priority,
 )
-from mognad_tui.tui.base import Localized
+from mognad_tui.tui.dialog import Dialog
 
 
-class Form(Localized, ModalScreen[Any]):
+class Form(Dialog[Any]):
     """Shared frame: title, fields, an error line, Save and Cancel."""
 
-    ALLOW_APP_KEYS = False
+    BOX_CLASSES = "dialog form"
     BINDINGS = [
         Binding("escape", "cancel", "key.cancel"),
         Binding("ctrl+s", "save", "key.save"),
     ]
-    TITLE_KEY = ""
     #: The Input that has the focus when the form opens.
     FIRST_FIELD = ""
 
-    def __init__(self) -> None:
-        super().__init__()
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form"):
-            yield Label(self.t(self.TITLE_KEY), classes="dialog-title", markup=False)
-            with VerticalScroll(classes="form-fields"):
-                yield from self.fields()
-            yield Label("", classes="error", id="form-error", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
-                yield Button(self.t("key.cancel"), id="cancel", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+    def compose_box(self) -> ComposeResult:
+        with VerticalScroll(classes="form-fields"):
+            yield from self.fields()
+        yield Label("", classes="error", id="form-error", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
+            yield Button(self.t("key.cancel"), id="cancel", compact=True)
 
     def fields(self) -> ComposeResult:
         yield from ()

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Digits, Label
 
-from mognad_tui.tui.base import Localized, TextLabel, show_text
+from mognad_tui.tui.base import Localized, TextLabel, count_of, show_text
 from mognad_tui.tui.messages import MeetingChanged
 from mognad_tui.tui.qr import FULL_BORDER, PANEL_BORDER, QRCode, full_screen_fit, qr_size
 
@@ -84,7 +84,7 @@ class JoinPanel(Localized, Vertical):
         answered.display = state.answered is not None
         if state.answered is not None:
             total = max(state.joined, state.expected)
-            show_text(answered, answered_text(self, state.answered, total))
+            show_text(answered, count_of(self, "join.answered", state.answered, total))
         error = self.query_one("#join-error", Label)
         error.display = bool(state.error)
         show_text(error, state.error)
@@ -114,12 +114,6 @@ def _short_url(url: str) -> str:
 
 def joined_text(node: Localized, joined: int) -> str:
     return node.t("join.joined_one") if joined == 1 else node.t("join.joined", count=joined)
-
-
-def answered_text(node: Localized, answered: int, joined: int) -> str:
-    if joined and answered <= joined:
-        return node.t("join.answered", count=answered, total=joined)
-    return node.t("join.answered_plain", count=answered)
 
 
 class JoinScreen(Localized, Screen[None]):

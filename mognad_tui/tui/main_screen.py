@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Footer, Label
 from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import Kind, Prompt, Question, Voting
 from mognad_tui.tui.agenda import Agenda, step_heading
-from mognad_tui.tui.base import Localized, TextLabel, show_text
+from mognad_tui.tui.base import HELP_AND_QUIT, Localized, TextLabel, show_text
 from mognad_tui.tui.header import TopBar
 from mognad_tui.tui.join import JoinPanel, joined_text
 from mognad_tui.tui.messages import MeetingCall, MeetingChanged, Requested
@@ -46,8 +46,7 @@ class MainScreen(Localized, Screen[None]):
         # nobody hides a result the room is reading while meaning to show it.
         Binding("r", "reveal", "key.reveal"),
         Binding("r", "hide_results", "key.hide_results"),
-        Binding("question_mark", "app.help", "key.help", key_display="?"),
-        Binding("q", "app.request_quit", "key.quit"),
+        *HELP_AND_QUIT,
         # After help and quit: on a narrow footer those two must stay in view, and then the
         # keys that change what the room sees.
         Binding("z", "present(True)", "key.present"),

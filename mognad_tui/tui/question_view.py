@@ -20,7 +20,7 @@ from mognad_tui import results
 from mognad_tui.meeting import POLL_STEP, AgendaEntry, Meeting
 from mognad_tui.model import Kind, Question, Voting
 from mognad_tui.tui.agenda import position
-from mognad_tui.tui.base import Localized, TextBlock, TextLabel, show_text
+from mognad_tui.tui.base import Localized, TextBlock, TextLabel, count_of, show_text
 from mognad_tui.tui.distribution import render_compact, render_result
 
 #: Results drawn under the first one: (heading, result) pairs.
@@ -226,15 +226,7 @@ class QuestionView(Localized, VerticalScroll):
         counted = self.meeting.devices_counted
         state = self.meeting.voting(item.id)
         if state is Voting.OPEN:
-            total = max(counted, answered, 1)
-            if counted and answered <= counted:
-                text = self.t("question.answered", count=answered, total=counted)
-            else:
-                text = self.t("question.answered_plain", count=answered)
-            show_text(self.query_one("#question-answered", Label), text)
-            bar = self.query_one("#question-progress", ProgressBar)
-            if (bar.total, bar.progress) != (total, answered):
-                bar.update(total=total, progress=answered)
+            self._show_progress(answered, counted, "question.answered")
         excess = self.meeting.phone_answers_exceed_present(item.id)
         warning = self.query_one("#question-excess", Label)
         warning.display = excess > 0
@@ -252,14 +244,14 @@ class QuestionView(Localized, VerticalScroll):
 
     def _update_ready(self) -> None:
         """ "8 av 12 klara": the devices present that answered every survey statement."""
-        ready = self.meeting.survey_ready()
-        counted = self.meeting.devices_counted
-        if counted and ready <= counted:
-            text = self.t("survey.ready", count=ready, total=counted)
-        else:
-            text = self.t("survey.ready_plain", count=ready)
-        show_text(self.query_one("#question-answered", Label), text)
+        self._show_progress(
+            self.meeting.survey_ready(), self.meeting.devices_counted, "survey.ready"
+        )
+
+    def _show_progress(self, done: int, counted: int, key: str) -> None:
+        """ "8 av 12" and the bar, for one question's answers or the whole survey's."""
+        show_text(self.query_one("#question-answered", Label), count_of(self, key, done, counted))
         bar = self.query_one("#question-progress", ProgressBar)
-        total = max(counted, ready, 1)
-        if (bar.total, bar.progress) != (total, ready):
-            bar.update(total=total, progress=ready)
+        total = max(counted, done, 1)
+        if (bar.total, bar.progress) != (total, done):
+            bar.update(total=total, progress=done)
