@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import gc
 import ipaddress
 import logging
 import signal
@@ -31,23 +30,6 @@ from mognad_tui.web.app import create_app
 from mognad_tui.web.connections import ConnectionGuard, GuardedSite, capacity_for, fd_limit
 
 log = logging.getLogger(__name__)
-
-#: The garbage collector's thresholds for its young and middle generations while a server
-#: runs (Python's are 700 and 10). An answer leaves no reference cycles behind, but with a room
-#: answering at once hundreds of requests are in flight, so at the default most of their
-#: objects are still alive at each young collection and are traversed and promoted again and
-#: again: in the ingest benchmark about a fifth of the loop's CPU went to collections that
-#: freed nothing (bench/notes/ingest.md). A larger young generation lets those objects die
-#: first; a middle one collected every second time keeps its pause (it traverses both) near
-#: the default's, which the room benchmark's latency needs (10,000 and 10 made 100 ms pauses).
-GC_YOUNG_THRESHOLD = 5_000
-GC_MIDDLE_THRESHOLD = 2
-
-
-def _collect_less_often() -> None:
-    first, _, oldest = gc.get_threshold()
-    if 0 < first < GC_YOUNG_THRESHOLD:  # 0: collection switched off on purpose, keep it so
-        gc.set_threshold(GC_YOUNG_THRESHOLD, GC_MIDDLE_THRESHOLD, oldest)
 
 
 class _NoParticipantDetails(logging.Filter):
@@ -229,7 +211,6 @@ class WebServer:
             keepalive_timeout=connections.IDLE_TIMEOUT,
         )
         await runner.setup()
-        _collect_less_often()
         guard = ConnectionGuard(capacity_for(fd_limit()))
         port = self.requested_port
         if port is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import ipaddress
 import os
 import re
@@ -58,31 +57,6 @@ async def test_port_zero_shows_the_real_port(meeting: Meeting) -> None:
         await server.stop()
     with pytest.raises(aiohttp.ClientConnectionError):
         await fetch(url)
-
-
-async def test_a_running_server_collects_young_objects_less_often(meeting: Meeting) -> None:
-    """With the room answering at once, collections at Python's default threshold took about a
-    fifth of the loop's time and freed nothing (bench/notes/ingest.md); a server raises it,
-    and leaves a collector switched off by whoever runs it alone."""
-    before = gc.get_threshold()
-    try:
-        gc.set_threshold(700, 10, 10)  # Python's default
-        server = WebServer(meeting, "127.0.0.1", 0)
-        await server.start()
-        try:
-            assert gc.get_threshold() == (
-                web_server.GC_YOUNG_THRESHOLD,
-                web_server.GC_MIDDLE_THRESHOLD,
-                10,
-            )
-            gc.set_threshold(0)
-            await server.stop()
-            await server.start()
-            assert gc.get_threshold()[0] == 0
-        finally:
-            await server.stop()
-    finally:
-        gc.set_threshold(*before)
 
 
 async def test_taken_default_port_moves_and_says_from_where(
