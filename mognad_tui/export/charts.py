@@ -15,6 +15,7 @@ import pygal
 from pygal.style import Style
 
 from mognad_tui.export.messages import messages
+from mognad_tui.export.report import UNIT_CHART, UnitChart
 from mognad_tui.i18n import format_date, format_number, resolve_lang
 from mognad_tui.model import SessionRecord, clean_text
 from mognad_tui.results import DimensionResult, Overview, overview
@@ -203,6 +204,11 @@ def _sized(svg: str) -> str:
     return svg.replace("<svg ", f'<svg width="{width}px" height="{height}px" ', 1)
 
 
+def sized(svg: str) -> str:
+    """The SVG with its print size, for a file beside a Markdown document."""
+    return _sized(svg)
+
+
 def write_charts(
     record: SessionRecord,
     directory: Path,
@@ -231,3 +237,30 @@ def write_charts(
         (directory / filename).write_text(_sized(svg), encoding="utf-8")
         written[name] = f"{directory.name}/{filename}"
     return written
+
+
+def unit_chart_svg(data: UnitChart, lang: str | None = None) -> str | None:
+    """The report's unit × area table as a grouped bar chart (one bar per area and unit, on
+    the areas' scale), units top to bottom in alphabetical order; ``None`` without a unit."""
+    if not data.units:
+        return None
+    chosen = resolve_lang(lang)
+    chart = pygal.HorizontalBar(
+        **_config(
+            messages("report_chart_title", chosen),
+            chosen,
+            ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b", "#777777", "#d9d9d9"),
+            range=data.scale,
+            zero=data.scale[0],  # bars start at the scale's lowest point, not at 0
+            legend_at_bottom=True,
+            legend_at_bottom_columns=2,
+            height=160 + (8 + 6 * len(data.areas)) * len(data.units),
+        )
+    )
+    rows = list(reversed(data.units))  # pygal draws the first bar at the bottom
+    chart.x_labels = [_label(name) for name, _ in rows]
+    for i, title in enumerate(data.areas):
+        chart.add(_label(title), [scores[i] for _, scores in rows])
+    svg = chart.render()
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    return _clean_svg(text, UNIT_CHART)

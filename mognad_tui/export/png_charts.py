@@ -15,6 +15,7 @@ import textwrap
 from typing import Any
 
 from mognad_tui.export.messages import messages
+from mognad_tui.export.report import UnitChart
 from mognad_tui.i18n import format_number
 from mognad_tui.model import clean_text
 from mognad_tui.results import DimensionResult, Overview
@@ -126,3 +127,30 @@ def chart_pngs(ov: Overview, lang: str, before: str = "", after: str = "") -> di
         out[f"dimension-{d.id}"] = _dimension(d, lang)
     out["change"] = _change(ov, lang, before, after)
     return {k: v for k, v in out.items() if v is not None}
+
+
+def unit_chart_png(data: UnitChart, lang: str) -> bytes | None:
+    """The report's unit × area chart for Word: the same bars as the SVG's
+    (:func:`mognad_tui.export.charts.unit_chart_svg`)."""
+    if not data.units:
+        return None
+    rows = list(reversed(data.units))  # first unit on top
+    per_unit = len(data.areas)
+    height_in = 1.2 + (0.08 + 0.06 * per_unit) * len(rows)
+    fig, ax = _figure(height_in)
+    height = 0.8 / max(per_unit, 1)
+    colors = ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b", "#777777", "#d9d9d9")
+    low, high = data.scale
+    for i, title in enumerate(data.areas):
+        # The first area on top within each unit's group, as in the legend and the table.
+        ys = [y + 0.4 - height * (i + 0.5) for y in range(len(rows))]
+        xs = [s[i] - low if s[i] is not None else 0 for _, s in rows]
+        ax.barh(ys, xs, height, left=low, color=colors[i % len(colors)], label=_label(title, 30))
+    ax.set_yticks(list(range(len(rows))), [_label(name, 30) for name, _ in rows], fontsize=7)
+    ax.set_xlim(low, high)
+    ax.set_xticks(range(int(low), int(high) + 1))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_title(messages("report_chart_title", lang), fontsize=10)
+    fig.legend(fontsize=7, ncols=3, loc="lower center")
+    legend_in = 0.25 * (1 + (per_unit - 1) // 3) + 0.3
+    return _png(fig, left=0.3, bottom=min(0.5, legend_in / height_in))
