@@ -784,7 +784,7 @@ def _report_inputs(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], lis
 def cmd_report(args: argparse.Namespace) -> int:
     from mognad_tui.export.markdown import render_blocks
     from mognad_tui.export.plan import MARKDOWN, PLAIN
-    from mognad_tui.export.report import UNIT_CHART, area_totals, build_report, collect, unit_chart
+    from mognad_tui.export.report import area_totals, build_report, collect, unit_chart
 
     used, skipped = _report_inputs(args)
     rollup = collect(used, label=args.round)
@@ -807,34 +807,33 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(T("err_charts_need_output", args.lang))
     esc = MARKDOWN if fmt == "md" else PLAIN
     plan = build_report(rollup, lang=args.lang, esc=esc, charts=args.charts)
-    chart = unit_chart(rollup.units, area_totals(rollup.units)) if args.charts else None
+    parts = unit_chart(rollup.units, area_totals(rollup.units)).parts() if args.charts else []
     try:
         if fmt == "docx":
             from mognad_tui.export.docx import render_plan_docx
 
-            pngs = {}
-            if chart is not None:
+            pngs: dict[str, bytes] = {}
+            if parts:
                 from mognad_tui.export.png_charts import unit_chart_png
 
-                png = unit_chart_png(chart, plan.lang)
-                pngs = {UNIT_CHART: png} if png else {}
+                pngs = {k: png for k, part in parts if (png := unit_chart_png(part, plan.lang))}
             written = _emit_bytes(out, render_plan_docx(plan, pngs))
         elif fmt == "html":
             from mognad_tui.export.html import render_plan_html
 
-            svg = _unit_chart_svg(chart, plan.lang)
-            written = _emit(out, render_plan_html(plan, {UNIT_CHART: svg} if svg else None))
+            written = _emit(out, render_plan_html(plan, _unit_chart_svgs(parts, plan.lang)))
         else:
             links: dict[str, str] = {}
             written = []
-            svg = _unit_chart_svg(chart, plan.lang)
-            if svg and out is not None:
+            svgs = _unit_chart_svgs(parts, plan.lang)
+            if svgs and out is not None:
                 from mognad_tui.export.charts import sized
 
                 folder = out.with_name(out.stem + "-charts")
                 folder.mkdir(parents=True, exist_ok=True)
-                (folder / f"{UNIT_CHART}.svg").write_text(sized(svg), encoding="utf-8")
-                links[UNIT_CHART] = f"{folder.name}/{UNIT_CHART}.svg"
+                for key, svg in svgs.items():
+                    (folder / f"{key}.svg").write_text(sized(svg), encoding="utf-8")
+                    links[key] = f"{folder.name}/{key}.svg"
                 written.append(folder)
             written = _emit(out, render_blocks(plan.blocks, links)) + written
     except OSError as exc:
@@ -844,13 +843,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _unit_chart_svg(chart: Any, lang: str) -> str | None:
-    """The report's unit × area chart as SVG, or ``None`` without ``--charts``."""
-    if chart is None:
-        return None
+def _unit_chart_svgs(parts: list[tuple[str, Any]], lang: str) -> dict[str, str]:
+    """The report's unit × area chart's parts as SVG by name (none without ``--charts``)."""
+    if not parts:
+        return {}
     from mognad_tui.export.charts import unit_chart_svg
 
-    return unit_chart_svg(chart, lang)
+    return {k: svg for k, part in parts if (svg := unit_chart_svg(part, lang))}
 
 
 def _previous_record(args: argparse.Namespace, name: str, record: Any, *, warn: bool) -> Any:

@@ -382,17 +382,20 @@ def test_report_as_html_and_word_from_the_same_blocks(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- --charts and --round
 
 
-def _chart_labels(svg: str) -> set[str]:
-    """The unit names the chart's axis carries (pygal writes each axis label as text)."""
+def _chart_rows(svg: str) -> list[str]:
+    """The unit names on the chart's rows, top to bottom (pygal writes each row's label as a
+    text with its height on the page)."""
     import xml.etree.ElementTree as ET
 
+    ns = "{http://www.w3.org/2000/svg}"
     root = ET.fromstring(svg)
-    return {
-        "".join(t.itertext())
-        for g in root.iter("{http://www.w3.org/2000/svg}g")
-        if {"axis", "y"} <= set((g.get("class") or "").split())
-        for t in g.iter("{http://www.w3.org/2000/svg}text")
-    }
+    rows = [
+        (float(t.get("y", "0")), "".join(t.itertext()))
+        for g in root.iter(f"{ns}g")
+        if g.get("class") == "axis y"
+        for t in g.iter(f"{ns}text")
+    ]
+    return [name for _, name in sorted(rows)]
 
 
 def _unit_svg(records: list[SessionRecord], lang: str = "sv") -> str:
@@ -414,16 +417,15 @@ def test_unit_chart_names_every_unit_shown_and_no_hidden_one(tmp_path: Path) -> 
     assert done.returncode == 0 and no_traceback(done), done.stderr
     text = out.read_text(encoding="utf-8")
     assert "![Diagram: varje enhets medelvärde per område" in text
-    assert "(rapport-charts/units.svg)" in text
+    assert "(rapport-charts/units-1.svg)" in text
     # IT-stöd is below the threshold everywhere: out of the chart, and the caption says so.
     assert "Inte med i diagrammet (för få svar i alla områden): IT-stöd." in text
-    svg = (tmp_path / "rapport-charts" / "units.svg").read_text(encoding="utf-8")
+    svg = (tmp_path / "rapport-charts" / "units-1.svg").read_text(encoding="utf-8")
     assert "<script" not in svg
-    names = _chart_labels(svg)
-    assert {"Barn och skola", "Ekonomi", "Äldreomsorg Norr"} <= names
+    # Every unit shown, top to bottom in Swedish alphabetical order (no ranking by a
+    # figure), and no trace of the unit below the threshold.
+    assert _chart_rows(svg) == ["Barn och skola", "Ekonomi", "Äldreomsorg Norr"]
     assert "IT-stöd" not in svg
-    # Alphabetical (Swedish: Ä after E), top to bottom: no ranking by a figure.
-    assert svg.index("Äldreomsorg Norr") < svg.index("Ekonomi") < svg.index("Barn och skola")
 
 
 def test_report_without_charts_is_unchanged_and_charts_go_inline_in_html_and_word(
@@ -498,3 +500,17 @@ def test_round_option_on_the_command_line(tmp_path: Path) -> None:
     by_year = mognad("report", *inputs)
     assert "Barn och skola" not in by_year.stdout
     assert "--round" in mognad("report", "--help").stdout
+
+
+def test_a_long_unit_chart_is_cut_into_parts_that_fit_a_page() -> None:
+    """200 units in one Word picture would run over many pages: parts of 50, in order."""
+    from mognad_tui.export.png_charts import unit_chart_png
+    from mognad_tui.export.report import UnitChart
+
+    rows = tuple((f"Enhet {i:03}", (3.0, None)) for i in range(120))
+    parts = UnitChart(("A", "B"), (1.0, 5.0), rows, ()).parts()
+    assert [k for k, _ in parts] == ["units-1", "units-2", "units-3"]
+    assert [len(p.units) for _, p in parts] == [50, 50, 20]
+    assert tuple(r for _, p in parts for r in p.units) == rows
+    png = unit_chart_png(parts[0][1], "sv")
+    assert png is not None and png.startswith(b"\x89PNG")

@@ -240,27 +240,42 @@ def write_charts(
 
 
 def unit_chart_svg(data: UnitChart, lang: str | None = None) -> str | None:
-    """The report's unit × area table as a grouped bar chart (one bar per area and unit, on
-    the areas' scale), units top to bottom in alphabetical order; ``None`` without a unit."""
+    """A part of the report's unit × area table as a dot chart: one row per unit, top to
+    bottom in alphabetical order, one dot per area on the areas' scale (compact enough for
+    :data:`~mognad_tui.export.report.UNIT_CHART_ROWS` units); ``None`` without a unit."""
     if not data.units:
         return None
     chosen = resolve_lang(lang)
-    chart = pygal.HorizontalBar(
+    n = len(data.units)
+    low, high = data.scale
+    chart = pygal.XY(
         **_config(
             messages("report_chart_title", chosen),
             chosen,
-            ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b", "#777777", "#d9d9d9"),
-            range=data.scale,
-            zero=data.scale[0],  # bars start at the scale's lowest point, not at 0
+            ("#2166ac", "#ef8a62", "#1b9e77", "#b2182b", "#777777", "#67a9cf"),
+            stroke=False,
+            dots_size=4,
+            xrange=(low, high),
+            range=(-0.5, n - 0.5),
+            x_labels=list(range(int(low), int(high) + 1)),
+            # Each unit's row by its place: the first unit on top.
+            y_labels=[
+                {"label": _label(name), "value": n - 1 - k}
+                for k, (name, _) in enumerate(data.units)
+            ],
+            show_y_guides=False,
+            show_x_guides=True,
             legend_at_bottom=True,
-            legend_at_bottom_columns=2,
-            height=160 + (8 + 6 * len(data.areas)) * len(data.units),
+            legend_at_bottom_columns=3,
+            height=140 + 16 * n,
         )
     )
-    rows = list(reversed(data.units))  # pygal draws the first bar at the bottom
-    chart.x_labels = [_label(name) for name, _ in rows]
     for i, title in enumerate(data.areas):
-        chart.add(_label(title), [scores[i] for _, scores in rows])
+        points = [
+            (scores[i], n - 1 - k) if scores[i] is not None else None
+            for k, (_, scores) in enumerate(data.units)
+        ]
+        chart.add(_label(title), points)
     svg = chart.render()
     text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
     return _clean_svg(text, UNIT_CHART)

@@ -130,27 +130,36 @@ def chart_pngs(ov: Overview, lang: str, before: str = "", after: str = "") -> di
 
 
 def unit_chart_png(data: UnitChart, lang: str) -> bytes | None:
-    """The report's unit × area chart for Word: the same bars as the SVG's
-    (:func:`mognad_tui.export.charts.unit_chart_svg`)."""
+    """A part of the report's unit × area chart for Word: the same dots as the SVG's
+    (:func:`mognad_tui.export.charts.unit_chart_svg`), each area also its own marker so that
+    it reads in greyscale print; 50 units fit an A4 page."""
     if not data.units:
         return None
-    rows = list(reversed(data.units))  # first unit on top
-    per_unit = len(data.areas)
-    height_in = 1.2 + (0.08 + 0.06 * per_unit) * len(rows)
+    n = len(data.units)
+    height_in = 1.3 + 0.16 * n
     fig, ax = _figure(height_in)
-    height = 0.8 / max(per_unit, 1)
-    colors = ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b", "#777777", "#d9d9d9")
-    low, high = data.scale
+    colors = ("#2166ac", "#ef8a62", "#1b9e77", "#b2182b", "#777777", "#67a9cf")
+    markers = "osD^vP"
     for i, title in enumerate(data.areas):
-        # The first area on top within each unit's group, as in the legend and the table.
-        ys = [y + 0.4 - height * (i + 0.5) for y in range(len(rows))]
-        xs = [s[i] - low if s[i] is not None else 0 for _, s in rows]
-        ax.barh(ys, xs, height, left=low, color=colors[i % len(colors)], label=_label(title, 30))
-    ax.set_yticks(list(range(len(rows))), [_label(name, 30) for name, _ in rows], fontsize=7)
-    ax.set_xlim(low, high)
-    ax.set_xticks(range(int(low), int(high) + 1))
+        shown = [(s[i], n - 1 - k) for k, (_, s) in enumerate(data.units) if s[i] is not None]
+        ax.scatter(
+            [x for x, _ in shown],
+            [y for _, y in shown],
+            s=14,
+            marker=markers[i % len(markers)],
+            color=colors[i % len(colors)],
+            label=_label(title, 30),
+        )
+    ax.set_yticks(
+        [n - 1 - k for k in range(n)], [_label(name, 30) for name, _ in data.units], fontsize=7
+    )
+    ax.set_ylim(-0.5, n - 0.5)
+    low, high = data.scale
+    ax.set_xlim(low - 0.1, high + 0.1)
+    ax.set_xticks(range(int(low), int(high) + 1))  # whole scale points, no "2.5"
     ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", color="#dddddd")
     ax.set_title(messages("report_chart_title", lang), fontsize=10)
     fig.legend(fontsize=7, ncols=3, loc="lower center")
-    legend_in = 0.25 * (1 + (per_unit - 1) // 3) + 0.3
+    legend_in = 0.22 * (1 + (len(data.areas) - 1) // 3) + 0.35
     return _png(fig, left=0.3, bottom=min(0.5, legend_in / height_in))

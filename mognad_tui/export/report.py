@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mognad_tui.export.messages import messages, plural
@@ -319,8 +319,10 @@ def area_totals(units: Sequence[Unit], *, previous: bool = False) -> list[AreaTo
     return out
 
 
-#: The name of the unit × area chart among the report's charts (``Chart.key``, file name).
+#: The unit × area chart's name among the report's charts (``Chart.key``, file name), and
+#: how many units one chart holds: a Word picture must fit a page, so 200 units are 4 charts.
 UNIT_CHART = "units"
+UNIT_CHART_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,16 @@ class UnitChart:
     scale: tuple[float, float]
     units: tuple[tuple[str, tuple[float | None, ...]], ...]
     left_out: tuple[str, ...]
+
+    def parts(self) -> list[tuple[str, UnitChart]]:
+        """The chart in parts of :data:`UNIT_CHART_ROWS` units by name (``units-1``, ...)."""
+        return [
+            (
+                f"{UNIT_CHART}-{i // UNIT_CHART_ROWS + 1}",
+                replace(self, units=self.units[i : i + UNIT_CHART_ROWS]),
+            )
+            for i in range(0, len(self.units), UNIT_CHART_ROWS)
+        ]
 
 
 def unit_chart(units: Sequence[Unit], totals: Sequence[AreaTotal]) -> UnitChart:
@@ -509,7 +521,10 @@ def build_report(
     )
     if charts:
         data = unit_chart(units, totals)
-        b.append(Chart(UNIT_CHART, m("report_chart_alt")))
+        parts = data.parts()
+        for i, (key, _) in enumerate(parts, 1):
+            alt = m("report_chart_alt")
+            b.append(Chart(key, alt if len(parts) == 1 else f"{alt} ({i}/{len(parts)})"))
         if data.left_out:
             left_out = ", ".join(esc.inline(n) for n in data.left_out)
             b.append(Para(m("report_chart_left_out", units=left_out)))
