@@ -197,6 +197,8 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--format", choices=["md", "html", "docx"], default=None, help=t("opt_report_format")
     )
+    p.add_argument("--charts", action="store_true", help=t("opt_report_charts"))
+    p.add_argument("--round", metavar="LABEL", default=None, help=t("opt_round"))
 
     p = command("close")
     p.add_argument("session", metavar="SESSION", help=t("arg_session"))
@@ -782,10 +784,10 @@ def _report_inputs(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], lis
 def cmd_report(args: argparse.Namespace) -> int:
     from mognad_tui.export.markdown import render_blocks
     from mognad_tui.export.plan import MARKDOWN, PLAIN
-    from mognad_tui.export.report import build_report, collect
+    from mognad_tui.export.report import area_totals, build_report, collect, unit_chart
 
     used, skipped = _report_inputs(args)
-    rollup = collect(used)
+    rollup = collect(used, label=args.round)
     for line in skipped:
         print(line, file=sys.stderr)
     for source, error in rollup.skipped:
@@ -801,24 +803,53 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or _SUFFIX_FORMATS.get(out.suffix.lower() if out else "", "md")
     if fmt == "docx" and out is None:
         raise UserError(T("err_docx_needs_output", args.lang))
+    if args.charts and fmt == "md" and out is None:
+        raise UserError(T("err_charts_need_output", args.lang))
     esc = MARKDOWN if fmt == "md" else PLAIN
-    plan = build_report(rollup, lang=args.lang, esc=esc)
+    plan = build_report(rollup, lang=args.lang, esc=esc, charts=args.charts)
+    parts = unit_chart(rollup.units, area_totals(rollup.units)).parts() if args.charts else []
     try:
         if fmt == "docx":
             from mognad_tui.export.docx import render_plan_docx
 
-            written = _emit_bytes(out, render_plan_docx(plan))
+            pngs: dict[str, bytes] = {}
+            if parts:
+                from mognad_tui.export.png_charts import unit_chart_png
+
+                pngs = {k: png for k, part in parts if (png := unit_chart_png(part, plan.lang))}
+            written = _emit_bytes(out, render_plan_docx(plan, pngs))
         elif fmt == "html":
             from mognad_tui.export.html import render_plan_html
 
-            written = _emit(out, render_plan_html(plan))
+            written = _emit(out, render_plan_html(plan, _unit_chart_svgs(parts, plan.lang)))
         else:
-            written = _emit(out, render_blocks(plan.blocks))
+            links: dict[str, str] = {}
+            written = []
+            svgs = _unit_chart_svgs(parts, plan.lang)
+            if svgs and out is not None:
+                from mognad_tui.export.charts import sized
+
+                folder = out.with_name(out.stem + "-charts")
+                folder.mkdir(parents=True, exist_ok=True)
+                for key, svg in svgs.items():
+                    (folder / f"{key}.svg").write_text(sized(svg), encoding="utf-8")
+                    links[key] = f"{folder.name}/{key}.svg"
+                written.append(folder)
+            written = _emit(out, render_blocks(plan.blocks, links)) + written
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
     for path in written:
         print(T("exported", args.lang, path=path), file=sys.stderr)
     return 0
+
+
+def _unit_chart_svgs(parts: list[tuple[str, Any]], lang: str) -> dict[str, str]:
+    """The report's unit × area chart's parts as SVG by name (none without ``--charts``)."""
+    if not parts:
+        return {}
+    from mognad_tui.export.charts import unit_chart_svg
+
+    return {k: svg for k, part in parts if (svg := unit_chart_svg(part, lang))}
 
 
 def _previous_record(args: argparse.Namespace, name: str, record: Any, *, warn: bool) -> Any:

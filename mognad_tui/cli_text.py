@@ -76,6 +76,12 @@ T = Catalog(
             "why_other_set": "ett annat frågeset ({set}); bara de {shared} gemensamma områdena "
             "jämförs",
             "opt_output": "filen att skriva till (standard: skärmen)",
+            "opt_report_charts": "lägg till ett diagram över enheter och områden: bredvid "
+            "Markdown-filen som SVG (kräver -o), i html och Word i dokumentet",
+            "opt_round": "omgångens namn, till exempel 2025/26. En omgång är annars "
+            "frågeuppsättningen och mötets år; med --round hör varje enhets senaste "
+            "sammanfattning till omgången och äldre sammanfattningar till tidigare omgångar "
+            "(via länken till förra mötet, annars enhetens namn och frågeuppsättning)",
             "opt_charts": "skriv diagram (SVG) och en Word-mall för pandoc bredvid Markdown-filen; "
             "kräver -o",
             "arg_session": "mötets namn (från mognad list) eller sökväg till dess mapp",
@@ -371,6 +377,12 @@ T = Catalog(
             "why_other_set": "another question set ({set}); only the {shared} shared areas "
             "are compared",
             "opt_output": "the file to write (default: the screen)",
+            "opt_report_charts": "add a chart of units and areas: beside the Markdown file as "
+            "SVG (needs -o), inside the document in html and Word",
+            "opt_round": "the round's name, for example 2025/26. A round is otherwise the question "
+            "set and the meeting's year; with --round each unit's latest summary belongs to this "
+            "round and older summaries to earlier rounds (by the link to the last meeting, else "
+            "the unit's name and question set)",
             "opt_charts": "write charts (SVG) and a Word template for pandoc beside the "
             "Markdown file; "
             "needs -o",

@@ -377,3 +377,140 @@ def test_report_as_html_and_word_from_the_same_blocks(tmp_path: Path) -> None:
     ]
     no_file = mognad("report", *inputs, "--format", "docx")
     assert no_file.returncode == 1 and no_traceback(no_file)
+
+
+# ---------------------------------------------------------------- --charts and --round
+
+
+def _chart_rows(svg: str) -> list[str]:
+    """The unit names on the chart's rows, top to bottom (pygal writes each row's label as a
+    text with its height on the page)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg)
+    rows = [
+        (float(t.get("y", "0")), "".join(t.itertext()))
+        for g in root.iter(f"{ns}g")
+        if g.get("class") == "axis y"
+        for t in g.iter(f"{ns}text")
+    ]
+    return [name for _, name in sorted(rows)]
+
+
+def _unit_svg(records: list[SessionRecord], lang: str = "sv") -> str:
+    from mognad_tui.export.charts import unit_chart_svg
+    from mognad_tui.export.report import area_totals, unit_chart
+
+    rollup = collect([(r.info.name + ".json", export_summary(r)) for r in records])
+    svg = unit_chart_svg(unit_chart(rollup.units, area_totals(rollup.units)), lang)
+    assert svg is not None
+    return svg
+
+
+def test_unit_chart_names_every_unit_shown_and_no_hidden_one(tmp_path: Path) -> None:
+    inputs = [
+        str(_write(tmp_path / f"{r.info.name}.json", export_summary(r))) for r in forvaltning()
+    ]
+    out = tmp_path / "rapport.md"
+    done = mognad("report", *inputs, "--charts", "-o", str(out))
+    assert done.returncode == 0 and no_traceback(done), done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "![Diagram: varje enhets medelvärde per område" in text
+    assert "(rapport-charts/units-1.svg)" in text
+    # IT-stöd is below the threshold everywhere: out of the chart, and the caption says so.
+    assert "Inte med i diagrammet (för få svar i alla områden): IT-stöd." in text
+    svg = (tmp_path / "rapport-charts" / "units-1.svg").read_text(encoding="utf-8")
+    assert "<script" not in svg
+    # Every unit shown, top to bottom in Swedish alphabetical order (no ranking by a
+    # figure), and no trace of the unit below the threshold.
+    assert _chart_rows(svg) == ["Barn och skola", "Ekonomi", "Äldreomsorg Norr"]
+    assert "IT-stöd" not in svg
+
+
+def test_report_without_charts_is_unchanged_and_charts_go_inline_in_html_and_word(
+    tmp_path: Path,
+) -> None:
+    from docx import Document
+
+    inputs = [
+        str(_write(tmp_path / f"{r.info.name}.json", export_summary(r))) for r in forvaltning()
+    ]
+    plain = mognad("report", *inputs, "-o", str(tmp_path / "r.md"))
+    assert plain.returncode == 0 and not (tmp_path / "r-charts").exists()
+    assert "diagram" not in (tmp_path / "r.md").read_text(encoding="utf-8").casefold()
+    html = mognad("report", *inputs, "--charts", "--lang", "en", "-o", str(tmp_path / "r.html"))
+    assert html.returncode == 0 and no_traceback(html), html.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<svg" in page and "Mean per area and unit" in page and "<script" not in page
+    assert "Not in the chart (too few answers in every area): IT-stöd." in page
+    word = mognad("report", *inputs, "--charts", "-o", str(tmp_path / "r.docx"))
+    assert word.returncode == 0 and no_traceback(word), word.stderr
+    document = Document(str(tmp_path / "r.docx"))
+    assert len(document.inline_shapes) == 1
+    assert document.inline_shapes[0]._inline.docPr.get("descr").startswith("Diagram:")
+    no_file = mognad("report", *inputs, "--charts")
+    assert no_file.returncode == 1 and no_traceback(no_file)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_units(), st.data())
+def test_hidden_answers_change_nothing_in_the_unit_chart(records: Any, data: Any) -> None:
+    """The chart, like the table, holds nothing of what a unit answered below its threshold."""
+    others = [_mutate_hidden(r, data) for r in records]
+    try:
+        svg = _unit_svg(records)
+    except AssertionError:  # no unit shown at all: no chart for either
+        with pytest.raises(AssertionError):
+            _unit_svg(others)
+        return
+    assert svg == _unit_svg(others)
+
+
+def test_round_label_decides_which_summaries_are_earlier() -> None:
+    """A round over new year: without --round the December meeting counts as last year's
+    round; with --round every unit's latest summary is this round's."""
+    records = forvaltning()[:4]
+    records[1] = replace(records[1], info=replace(records[1].info, created="2025-12-10"))
+    summaries = [(r.info.name + ".json", export_summary(r)) for r in records]
+    by_year = collect(summaries)
+    assert [u.name for u in by_year.units] == ["Ekonomi", "IT-stöd", "Äldreomsorg Norr"]
+    labelled = collect(summaries, label="2025/26")
+    assert [u.name for u in labelled.units] == [
+        "Barn och skola",
+        "Ekonomi",
+        "IT-stöd",
+        "Äldreomsorg Norr",
+    ]
+    # Last year's summary of a unit is still matched as earlier, by link and by name.
+    with_last = [*summaries, ("e25.json", export_summary(forvaltning()[4]))]
+    ekonomi = next(u for u in collect(with_last, label="2025/26").units if u.name == "Ekonomi")
+    assert ekonomi.previous is not None and ekonomi.previous["date"].startswith("2025-11-20")
+    text = render_blocks(build_report(labelled, today=TODAY).blocks)
+    assert "Omgång: 2025/26." in text and "4 enheter" in text
+
+
+def test_round_option_on_the_command_line(tmp_path: Path) -> None:
+    records = forvaltning()[:4]
+    records[1] = replace(records[1], info=replace(records[1].info, created="2025-12-10"))
+    inputs = [str(_write(tmp_path / f"{r.info.name}.json", export_summary(r))) for r in records]
+    done = mognad("report", *inputs, "--round", "2025/26", "--lang", "en")
+    assert done.returncode == 0 and no_traceback(done), done.stderr
+    assert "Round: 2025/26." in done.stdout and "Barn och skola" in done.stdout
+    by_year = mognad("report", *inputs)
+    assert "Barn och skola" not in by_year.stdout
+    assert "--round" in mognad("report", "--help").stdout
+
+
+def test_a_long_unit_chart_is_cut_into_parts_that_fit_a_page() -> None:
+    """200 units in one Word picture would run over many pages: parts of 50, in order."""
+    from mognad_tui.export.png_charts import unit_chart_png
+    from mognad_tui.export.report import UnitChart
+
+    rows = tuple((f"Enhet {i:03}", (3.0, None)) for i in range(120))
+    parts = UnitChart(("A", "B"), (1.0, 5.0), rows, ()).parts()
+    assert [k for k, _ in parts] == ["units-1", "units-2", "units-3"]
+    assert [len(p.units) for _, p in parts] == [50, 50, 20]
+    assert tuple(r for _, p in parts for r in p.units) == rows
+    png = unit_chart_png(parts[0][1], "sv")
+    assert png is not None and png.startswith(b"\x89PNG")

@@ -15,6 +15,7 @@ import pygal
 from pygal.style import Style
 
 from mognad_tui.export.messages import messages
+from mognad_tui.export.report import UNIT_CHART, UnitChart
 from mognad_tui.i18n import format_date, format_number, resolve_lang
 from mognad_tui.model import SessionRecord, clean_text
 from mognad_tui.results import DimensionResult, Overview, overview
@@ -203,6 +204,11 @@ def _sized(svg: str) -> str:
     return svg.replace("<svg ", f'<svg width="{width}px" height="{height}px" ', 1)
 
 
+def sized(svg: str) -> str:
+    """The SVG with its print size, for a file beside a Markdown document."""
+    return _sized(svg)
+
+
 def write_charts(
     record: SessionRecord,
     directory: Path,
@@ -231,3 +237,45 @@ def write_charts(
         (directory / filename).write_text(_sized(svg), encoding="utf-8")
         written[name] = f"{directory.name}/{filename}"
     return written
+
+
+def unit_chart_svg(data: UnitChart, lang: str | None = None) -> str | None:
+    """A part of the report's unit × area table as a dot chart: one row per unit, top to
+    bottom in alphabetical order, one dot per area on the areas' scale (compact enough for
+    :data:`~mognad_tui.export.report.UNIT_CHART_ROWS` units); ``None`` without a unit."""
+    if not data.units:
+        return None
+    chosen = resolve_lang(lang)
+    n = len(data.units)
+    low, high = data.scale
+    chart = pygal.XY(
+        **_config(
+            messages("report_chart_title", chosen),
+            chosen,
+            ("#2166ac", "#ef8a62", "#1b9e77", "#b2182b", "#777777", "#67a9cf"),
+            stroke=False,
+            dots_size=4,
+            xrange=(low, high),
+            range=(-0.5, n - 0.5),
+            x_labels=list(range(int(low), int(high) + 1)),
+            # Each unit's row by its place: the first unit on top.
+            y_labels=[
+                {"label": _label(name), "value": n - 1 - k}
+                for k, (name, _) in enumerate(data.units)
+            ],
+            show_y_guides=False,
+            show_x_guides=True,
+            legend_at_bottom=True,
+            legend_at_bottom_columns=3,
+            height=140 + 16 * n,
+        )
+    )
+    for i, title in enumerate(data.areas):
+        points = [
+            (scores[i], n - 1 - k) if scores[i] is not None else None
+            for k, (_, scores) in enumerate(data.units)
+        ]
+        chart.add(_label(title), points)
+    svg = chart.render()
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    return _clean_svg(text, UNIT_CHART)

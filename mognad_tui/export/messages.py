@@ -44,6 +44,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_col_learn": "Kan andra lära av",
         "report_too_few": "för få svar",
         "report_units_h": "Enheter och områden",
+        "report_round": "Omgång: {label}.",
+        "report_chart_title": "Medelvärde per område och enhet",
+        "report_chart_alt": (
+            "Diagram: varje enhets medelvärde per område, enheterna i bokstavsordning."
+        ),
+        "report_chart_left_out": "Inte med i diagrammet (för få svar i alla områden): {units}.",
         "report_units_note": (
             "Varje områdes siffra räknas bara på påståenden med tillräckligt många svar. "
             "Enheterna står i bokstavsordning."
@@ -265,6 +271,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_col_learn": "Others can learn from",
         "report_too_few": "too few answers",
         "report_units_h": "Units and areas",
+        "report_round": "Round: {label}.",
+        "report_chart_title": "Mean per area and unit",
+        "report_chart_alt": "Chart: each unit's mean per area, units in alphabetical order.",
+        "report_chart_left_out": "Not in the chart (too few answers in every area): {units}.",
         "report_units_note": (
             "Each area's figure counts only statements with enough answers. Units appear in "
             "alphabetical order."

@@ -15,6 +15,7 @@ import textwrap
 from typing import Any
 
 from mognad_tui.export.messages import messages
+from mognad_tui.export.report import UnitChart
 from mognad_tui.i18n import format_number
 from mognad_tui.model import clean_text
 from mognad_tui.results import DimensionResult, Overview
@@ -126,3 +127,39 @@ def chart_pngs(ov: Overview, lang: str, before: str = "", after: str = "") -> di
         out[f"dimension-{d.id}"] = _dimension(d, lang)
     out["change"] = _change(ov, lang, before, after)
     return {k: v for k, v in out.items() if v is not None}
+
+
+def unit_chart_png(data: UnitChart, lang: str) -> bytes | None:
+    """A part of the report's unit × area chart for Word: the same dots as the SVG's
+    (:func:`mognad_tui.export.charts.unit_chart_svg`), each area also its own marker so that
+    it reads in greyscale print; 50 units fit an A4 page."""
+    if not data.units:
+        return None
+    n = len(data.units)
+    height_in = 1.3 + 0.16 * n
+    fig, ax = _figure(height_in)
+    colors = ("#2166ac", "#ef8a62", "#1b9e77", "#b2182b", "#777777", "#67a9cf")
+    markers = "osD^vP"
+    for i, title in enumerate(data.areas):
+        shown = [(s[i], n - 1 - k) for k, (_, s) in enumerate(data.units) if s[i] is not None]
+        ax.scatter(
+            [x for x, _ in shown],
+            [y for _, y in shown],
+            s=14,
+            marker=markers[i % len(markers)],
+            color=colors[i % len(colors)],
+            label=_label(title, 30),
+        )
+    ax.set_yticks(
+        [n - 1 - k for k in range(n)], [_label(name, 30) for name, _ in data.units], fontsize=7
+    )
+    ax.set_ylim(-0.5, n - 0.5)
+    low, high = data.scale
+    ax.set_xlim(low - 0.1, high + 0.1)
+    ax.set_xticks(range(int(low), int(high) + 1))  # whole scale points, no "2.5"
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", color="#dddddd")
+    ax.set_title(messages("report_chart_title", lang), fontsize=10)
+    fig.legend(fontsize=7, ncols=3, loc="lower center")
+    legend_in = 0.22 * (1 + (len(data.areas) - 1) // 3) + 0.35
+    return _png(fig, left=0.3, bottom=min(0.5, legend_in / height_in))

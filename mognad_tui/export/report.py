@@ -17,12 +17,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mognad_tui.export.messages import messages, plural
 from mognad_tui.export.numbers import decimal, signed
-from mognad_tui.export.plan import MARKDOWN, Bullets, Escaper, Heading, Para, Plan, Table
+from mognad_tui.export.plan import (
+    MARKDOWN,
+    Bullets,
+    Chart,
+    Escaper,
+    Heading,
+    Para,
+    Plan,
+    Table,
+)
 from mognad_tui.export.summary import FORMAT, VERSION
 from mognad_tui.i18n import format_date, resolve_lang
 from mognad_tui.model import Prerequisite, clean_text
@@ -133,6 +142,8 @@ class Rollup:
     """The inputs sorted into the current round, earlier rounds and the files left out."""
 
     units: list[Unit] = field(default_factory=list)
+    #: The round's label when ``--round`` named it; else the round is the set id and year.
+    label: str | None = None
     skipped: list[tuple[str, SummaryError]] = field(default_factory=list)
     #: Used, but on another question set than most units: only shared areas are compared.
     notes: list[tuple[str, SummaryError]] = field(default_factory=list)
@@ -148,24 +159,47 @@ def _sort_key(name: str) -> str:
     return name.casefold().translate(_SWEDISH_ORDER)
 
 
-def collect(summaries: Sequence[tuple[str, dict[str, Any]]]) -> Rollup:
-    """Sort checked summaries into units of the latest year, each with its latest earlier
-    summary (matched by the follow-up link, else by unit name and set id)."""
-    out = Rollup()
+def _key(summary: dict[str, Any]) -> tuple[str, str]:
+    return summary["unit"]["name"].casefold(), summary["set"]["id"]
+
+
+def _split_by_unit(
+    summaries: Sequence[tuple[str, dict[str, Any]]],
+) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, dict[str, Any]]]]:
+    """This round and the earlier ones when ``--round`` names the round instead of the year:
+    a summary is earlier when a later one links to it or the same unit (name and set id) has
+    a later one; every other summary is this round's, whatever its year (a round may run
+    from autumn to spring)."""
+    linked = {s["follow_up"] for _, s in summaries if s.get("follow_up")}
+    newest: dict[tuple[str, str], str] = {}
+    for _, s in summaries:
+        newest[_key(s)] = max(newest.get(_key(s), ""), s["date"])
+    current, earlier = [], []
+    for src, s in summaries:
+        is_earlier = (s["unit"].get("session") in linked) or s["date"] < newest[_key(s)]
+        (earlier if is_earlier else current).append((src, s))
+    return current, earlier
+
+
+def collect(summaries: Sequence[tuple[str, dict[str, Any]]], label: str | None = None) -> Rollup:
+    """Sort checked summaries into units of this round, each with its latest earlier summary
+    (matched by the follow-up link, else by unit name and set id). This round is the latest
+    year's summaries, or with ``label`` (``--round``) every unit's latest summary."""
+    out = Rollup(label=label)
     if not summaries:
         return out
     latest = max(round_of(s)[1] for _, s in summaries)
-    current = [(src, s) for src, s in summaries if round_of(s)[1] == latest]
-    earlier = sorted(
-        ((src, s) for src, s in summaries if round_of(s)[1] < latest),
-        key=lambda p: p[1]["date"],
-        reverse=True,
-    )
+    if label is None:
+        current = [(src, s) for src, s in summaries if round_of(s)[1] == latest]
+        rest = [(src, s) for src, s in summaries if round_of(s)[1] < latest]
+    else:
+        current, rest = _split_by_unit(summaries)
+    earlier = sorted(rest, key=lambda p: p[1]["date"], reverse=True)
     seen: dict[tuple[str, str], str] = {}
     for src, s in current:
-        key = (s["unit"]["name"].casefold(), s["set"]["id"])
+        key = _key(s)
         if key in seen:
-            round_label = f"{s['set']['id']} {latest}"
+            round_label = label or f"{s['set']['id']} {latest}"
             out.skipped.append(
                 (
                     src,
@@ -285,6 +319,49 @@ def area_totals(units: Sequence[Unit], *, previous: bool = False) -> list[AreaTo
     return out
 
 
+#: The unit × area chart's name among the report's charts (``Chart.key``, file name), and
+#: how many units one chart holds: a Word picture must fit a page, so 200 units are 4 charts.
+UNIT_CHART = "units"
+UNIT_CHART_ROWS = 50
+
+
+@dataclass(frozen=True)
+class UnitChart:
+    """The unit × area table as a chart's data: units in alphabetical order, one score or
+    ``None`` ("för få svar", or the area not in the unit's set) per area; the units with no
+    shown area are left out and named in the caption. No ranking: never sorted by a figure."""
+
+    areas: tuple[str, ...]
+    scale: tuple[float, float]
+    units: tuple[tuple[str, tuple[float | None, ...]], ...]
+    left_out: tuple[str, ...]
+
+    def parts(self) -> list[tuple[str, UnitChart]]:
+        """The chart in parts of :data:`UNIT_CHART_ROWS` units by name (``units-1``, ...)."""
+        return [
+            (
+                f"{UNIT_CHART}-{i // UNIT_CHART_ROWS + 1}",
+                replace(self, units=self.units[i : i + UNIT_CHART_ROWS]),
+            )
+            for i in range(0, len(self.units), UNIT_CHART_ROWS)
+        ]
+
+
+def unit_chart(units: Sequence[Unit], totals: Sequence[AreaTotal]) -> UnitChart:
+    """What the charts of the unit × area table draw (SVG and PNG alike)."""
+    rows, left_out = [], []
+    for u in units:
+        scores = tuple(
+            a["score"] if (a := _shown(u.summary, t.id)) is not None else None for t in totals
+        )
+        if any(v is not None for v in scores):
+            rows.append((u.name, scores))
+        else:
+            left_out.append(u.name)
+    scale = next((t.scale for t in totals if t.score is not None), (1.0, 5.0))
+    return UnitChart(tuple(t.title for t in totals), scale, tuple(rows), tuple(left_out))
+
+
 def _overdue(action: dict[str, Any], today: dt.date) -> bool:
     if action.get("status") == "done":
         return False
@@ -303,8 +380,10 @@ def build_report(
     lang: str | None = None,
     esc: Escaper = MARKDOWN,
     today: dt.date | None = None,
+    charts: bool = False,
 ) -> Plan:
-    """The förvaltning's report as the plan's blocks, in ``lang`` (Swedish by default)."""
+    """The förvaltning's report as the plan's blocks, in ``lang`` (Swedish by default);
+    ``charts`` adds the chart of the unit × area table (:func:`unit_chart`) below it."""
     lang = resolve_lang(lang)
     today = today or dt.date.today()
 
@@ -326,6 +405,8 @@ def build_report(
             )
         )
     )
+    if rollup.label is not None:
+        b.append(Para(m("report_round", label=esc.inline(clean_text(rollup.label, 80)))))
     b.append(Para(m("report_stance")))
 
     # What the förvaltning needs to do, first.
@@ -438,6 +519,15 @@ def build_report(
             weights=(4, 1, *(2 for _ in totals)),
         )
     )
+    if charts:
+        data = unit_chart(units, totals)
+        parts = data.parts()
+        for i, (key, _) in enumerate(parts, 1):
+            alt = m("report_chart_alt")
+            b.append(Chart(key, alt if len(parts) == 1 else f"{alt} ({i}/{len(parts)})"))
+        if data.left_out:
+            left_out = ", ".join(esc.inline(n) for n in data.left_out)
+            b.append(Para(m("report_chart_left_out", units=left_out)))
 
     # Every unit's action items.
     b.append(Heading(2, m("actions_h")))
