@@ -36,7 +36,7 @@ T = Catalog(
             "opt_name": 'gruppens namn, till exempel "Enhet Socialtjänst Nord"',
             "opt_set": "frågeset: ett namn (standard: digital-mognad) eller en fil",
             "opt_follow_up": "ett tidigare möte med samma grupp att jämföra med",
-            "opt_minutes": "hur långt varje möte är i minuter: 45, 60 (standard) eller 90; "
+            "opt_minutes": "hur långt varje möte är i minuter: 45, 60 (standard), 90 eller 120; "
             "dagordningen tar med det som hinns",
             "opt_meetings": "antal möten: 2 (standard: steg 1 och enkäten, sedan steg 3 och 4) "
             "eller 1 (allt i ett möte)",
@@ -173,7 +173,7 @@ T = Catalog(
             "ask_meetings": "Hur många möten?",
             "ask_meetings_2": "Två möten: steg 1 och enkäten, sedan steg 3 och 4",
             "ask_meetings_1": "Ett möte: allt på en gång",
-            "err_minutes": "mötets längd måste vara 45, 60 eller 90 minuter, inte {value}",
+            "err_minutes": "mötets längd måste vara 45, 60, 90 eller 120 minuter, inte {value}",
             "err_meetings": "antalet möten måste vara 1 eller 2, inte {value}",
             "ask_arrows": "(välj med piltangenterna och tryck Enter)",
             "new_next": "Mötet är skapat. Starta det med: {command}",
@@ -338,7 +338,7 @@ T = Catalog(
             "opt_name": 'the group\'s name, for example "Social Services Unit North"',
             "opt_set": "question set: a name (default: digital-mognad) or a file",
             "opt_follow_up": "an earlier meeting of the same group to compare with",
-            "opt_minutes": "how long each meeting is in minutes: 45, 60 (default) or 90; the "
+            "opt_minutes": "how long each meeting is in minutes: 45, 60 (default), 90 or 120; the "
             "agenda keeps what fits",
             "opt_meetings": "number of meetings: 2 (default: step 1 and the survey, then steps "
             "3 and 4) or 1 (everything in one meeting)",
@@ -473,7 +473,7 @@ T = Catalog(
             "ask_meetings": "How many meetings?",
             "ask_meetings_2": "Two meetings: step 1 and the survey, then steps 3 and 4",
             "ask_meetings_1": "One meeting: everything at once",
-            "err_minutes": "a meeting must be 45, 60 or 90 minutes long, not {value}",
+            "err_minutes": "a meeting must be 45, 60, 90 or 120 minutes long, not {value}",
             "err_meetings": "the number of meetings must be 1 or 2, not {value}",
             "ask_arrows": "(choose with the arrow keys and press Enter)",
             "new_next": "The meeting is created. Start it with: {command}",

@@ -16,8 +16,9 @@ from datetime import datetime
 
 from mognad_tui.model import Prompt, QuestionSet
 
-#: The lengths ``mognad new --minutes`` offers; the default is the method's hour.
-MEETING_MINUTES = (45, 60, 90)
+#: The lengths ``mognad new --minutes`` offers; the default is the method's hour. 120 is in
+#: the command line's published contract (ARCHITECTURE.md: 60|90|120), 45 in the workshop's.
+MEETING_MINUTES = (45, 60, 90, 120)
 DEFAULT_MINUTES = 60
 #: Two meetings (the method's) or everything in one.
 MEETING_COUNTS = (1, 2)
