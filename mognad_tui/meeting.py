@@ -951,6 +951,12 @@ class Meeting:
             for token in self._joined.values()
         )
 
+    async def settle(self) -> None:
+        """Wait until the follow-up work started so far, and any it starts, is done: for a
+        caller about to close the store, or one that reads what that work wrote."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
     def _background(self, work: Awaitable[None]) -> None:
         """Run follow-up work without making the caller wait; failures are logged, not lost."""
 

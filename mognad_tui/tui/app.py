@@ -263,6 +263,8 @@ class MognadApp(App[None]):
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.main.drain_notes(), timeout=5)
         await self._stop_outside()
+        with contextlib.suppress(TimeoutError):  # the meeting's own follow-up writes
+            await asyncio.wait_for(self.meeting.settle(), timeout=5)
 
     # ------------------------------------------------------------ meeting events
 
