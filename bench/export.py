@@ -23,13 +23,14 @@ import resource
 import sys
 import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 # Run from a checkout without installing: the repository root holds the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import timed, traced_peak
 
 from mognad_tui.export.charts import chart_svgs, write_charts
 from mognad_tui.export.docx import render_docx
@@ -144,27 +145,6 @@ def big_session() -> SessionRecord:
         for i in range(ACTIONS)
     ]
     return record
-
-
-def timed(work: Callable[[], T], repeat: int = 3) -> tuple[float, T]:
-    """Best wall time of ``repeat`` runs (the first includes warm-up), without tracemalloc:
-    tracing every allocation makes Python code several times slower than it really is."""
-    best = float("inf")
-    result: T | None = None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - started)
-    return best, result  # type: ignore[return-value]
-
-
-def traced_peak(work: Callable[[], object]) -> int:
-    """Peak Python memory of one run, measured in a separate pass under tracemalloc."""
-    tracemalloc.start()
-    work()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def main() -> int:

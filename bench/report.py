@@ -25,11 +25,13 @@ import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import timed, traced_peak
 
 from mognad_tui import cli
 from mognad_tui.export.summary import export_summary
@@ -107,23 +109,6 @@ def write_summaries(folder: Path) -> int:
     return count
 
 
-def timed(work: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def traced_peak(work: Callable[[], object]) -> int:
-    tracemalloc.start()
-    work()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
-
-
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "enheter"
@@ -152,7 +137,7 @@ def main() -> int:
 
             return run
 
-        base = timed(baseline)
+        base, _ = timed(baseline)
         base_peak = traced_peak(baseline)
         print(
             f"{'baseline: json.loads of every file':<34} {base * 1000:8.1f} ms   "
@@ -163,7 +148,7 @@ def main() -> int:
             started = time.perf_counter()
             report(suffix)()  # cold: the first Word run imports python-docx
             cold = time.perf_counter() - started
-            best = timed(report(suffix))
+            best, _ = timed(report(suffix))
             peak = traced_peak(report(suffix))
             worst = max(cold, best)
             size = (Path(tmp) / f"rapport.{suffix}").stat().st_size
