@@ -806,8 +806,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.charts and fmt == "md" and out is None:
         raise UserError(T("err_charts_need_output", args.lang))
     esc = MARKDOWN if fmt == "md" else PLAIN
-    plan = build_report(rollup, lang=args.lang, esc=esc, charts=args.charts)
-    parts = unit_chart(rollup.units, area_totals(rollup.units)).parts() if args.charts else []
+    chart = unit_chart(rollup.units, area_totals(rollup.units)) if args.charts else None
+    plan = build_report(rollup, lang=args.lang, esc=esc, chart=chart)
+    parts = chart.parts() if chart is not None else []
     try:
         if fmt == "docx":
             from mognad_tui.export.docx import render_plan_docx

@@ -380,10 +380,11 @@ def build_report(
     lang: str | None = None,
     esc: Escaper = MARKDOWN,
     today: dt.date | None = None,
-    charts: bool = False,
+    chart: UnitChart | None = None,
 ) -> Plan:
     """The förvaltning's report as the plan's blocks, in ``lang`` (Swedish by default);
-    ``charts`` adds the chart of the unit × area table (:func:`unit_chart`) below it."""
+    ``chart`` (:func:`unit_chart`, made once by the caller, which also draws it) adds its
+    place below the unit × area table."""
     lang = resolve_lang(lang)
     today = today or dt.date.today()
 
@@ -519,8 +520,8 @@ def build_report(
             weights=(4, 1, *(2 for _ in totals)),
         )
     )
-    if charts:
-        data = unit_chart(units, totals)
+    if chart is not None:
+        data = chart
         parts = data.parts()
         for i, (key, _) in enumerate(parts, 1):
             alt = m("report_chart_alt")
