@@ -937,27 +937,42 @@ def _make_server(meeting: Any, args: argparse.Namespace, tls: Any = None) -> Any
     )
 
 
+def live_app(
+    args: argparse.Namespace,
+    meeting: Any,
+    services_factory: Callable | None = None,
+    tls: Any = None,
+    **app_options: Any,
+) -> Any:
+    """The terminal app with its participant server, services and export key, wired as
+    ``run`` and ``demo`` use them; apart from ``_run_app`` so that tests drive this very
+    wiring under ``app.run_test()`` (``app_options``: the app's test knobs, e.g. a clock)."""
+    from mognad_tui.tui.app import MognadApp
+
+    server = _make_server(meeting, args, tls)
+    services = services_factory(server, meeting) if services_factory else ()
+    return MognadApp(
+        meeting,
+        server=server,
+        services=services,
+        exporter=_app_exporter(args, str(meeting.store.path)),
+        demo=services_factory is not None,
+        **app_options,
+    )
+
+
 def _run_app(
     args: argparse.Namespace, session: Any, services_factory: Callable | None = None
 ) -> int:
     from mognad_tui.meeting import Meeting
-    from mognad_tui.tui.app import MognadApp
 
     tls = _tls(args)
     with session:
         meeting = Meeting(session)
         if services_factory is None:  # not the demo's throwaway folder
             _warn_if_synced(args, meeting)
-        server = _make_server(meeting, args, tls)
-        services = services_factory(server, meeting) if services_factory else ()
-        name = str(session.path)
-        app = MognadApp(
-            meeting,
-            server=server,
-            services=services,
-            exporter=_app_exporter(args, name),
-            demo=services_factory is not None,
-        )
+        app = live_app(args, meeting, services_factory, tls)
+        server = app.server
         app.run()
         if getattr(server, "moved_from", None):
             print(
