@@ -442,6 +442,22 @@ def test_unsent_choice_survives_an_update_and_is_saved_by_the_pager(
     assert t.errors == []
 
 
+def test_unsent_text_survives_an_update(live: Live, tab: Callable[..., Tab]) -> None:
+    """Live: a free text typed and not yet sent, then the page updates itself (another
+    question opens): the words typed are still in the box, not lost to the refresh."""
+    live.open_question(TEXT)
+    t = tab(viewport={"width": 390, "height": 844})
+    page = t.page
+    page.goto(f"{live.base}/j/{live.code}")
+    page.fill("textarea", "Mer tid för lärande")
+    live.set_voting(SCALE, Voting.OPEN)
+    page.locator(".progress-text").wait_for()
+    assert page.inner_text("h1") == builtin_set().question(TEXT).text
+    assert page.input_value("textarea") == "Mer tid för lärande"
+    assert live.answers(TEXT) == []
+    assert t.errors == []
+
+
 def test_unsent_choice_is_sent_when_the_facilitator_moves_on(
     live: Live, tab: Callable[..., Tab]
 ) -> None:
