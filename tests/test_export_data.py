@@ -27,7 +27,7 @@ from test_export_markdown import _mutate_hidden, hostile_record
 from mognad_tui import results as R
 from mognad_tui.export.csv_export import ENCODING, export_csv
 from mognad_tui.export.json_export import SCHEMA, export_json
-from mognad_tui.model import DONT_KNOW, SessionRecord
+from mognad_tui.model import DONT_KNOW, Dimension, SessionRecord
 
 FIGURE_KEYS = {
     "distribution",
@@ -194,6 +194,33 @@ def test_csv_hostile_text_cannot_run_formulas() -> None:
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
                 assert "\x1b" not in cell
     assert "'=HYPERLINK" in raw
+
+
+def test_csv_hostile_option_values_in_choices_and_dots_cannot_run_formulas() -> None:
+    """A question set file may give an option any text as its value: a multiple choice's
+    joined values and a dot vote's ``option=n`` pairs are cells of the raw file too."""
+    record = hostile_record("sv")
+    record.answers["poll.2"] = [['=HYPERLINK("http://evil")', "mail"], ["+1", "chat"]]
+    record.answers["poll.4"] = [{"@SUM(A1)": 2, "phishing": 1}, {"-2": 3}]
+    _, raw = export_csv(record)
+    cells = {row[0]: [] for row in _rows(raw, "sv")}
+    for question, value, _ in _rows(raw, "sv")[1:]:
+        cells[question].append(value)
+    assert sorted(cells["poll.2"]) == ["'+1|chat", '\'=HYPERLINK("http://evil")|mail']
+    assert sorted(cells["poll.4"]) == ["'-2=3", "'@SUM(A1)=2|phishing=1"]
+
+
+def test_csv_hostile_ids_from_an_edited_session_folder_cannot_run_formulas() -> None:
+    """The loader allows only plain ids, but a session folder someone edited is read back
+    without it: a question id or a dimension there is a cell of both files too."""
+    question = scale_question("=1+1", dimension="@SUM(A1)")
+    record = tiny_record(
+        question, {"=1+1": [2, 3, 4]}, dimensions=(Dimension("@SUM(A1)", "Område", ""),)
+    )
+    summary, raw = export_csv(record)
+    (row,) = _rows(summary, "sv")[1:]
+    assert row[:3] == ["'=1+1", "scale", "'@SUM(A1)"]
+    assert {r[0] for r in _rows(raw, "sv")[1:]} == {"'=1+1"}
 
 
 #: Formula starts a spreadsheet runs, full-width forms included (some locales take them too).
