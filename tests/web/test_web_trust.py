@@ -272,7 +272,7 @@ def test_wrong_typed_codes_have_a_budget_for_the_whole_server(live: Live, clock:
 # ---------------------------------------------------------------- item 9: hosts and links
 
 
-@pytest.mark.parametrize("path", ["/", "/api/{code}/state", "/j/{code}"])
+@pytest.mark.parametrize("path", ["/", "/api/{code}/state", "/api/{code}/events", "/j/{code}"])
 def test_a_foreign_host_is_refused_page_and_api(live: Live, path: str) -> None:
     path = path.format(code=live.code)
     headers = {"Host": f"evil.example:{live.port}"}
@@ -296,7 +296,18 @@ def test_dns_rebinding_post_with_foreign_host_and_origin_is_refused(live: Live) 
         {**JSON, "Host": foreign, "Origin": f"http://{foreign}"},
     )
     assert_error(reply, 400, "foreign_host")
+    # The no-JS form's post too, with this device's own CSRF token: the Host alone refuses it.
+    csrf = re.search(r'name="csrf" value="([^"]+)"', phone.get(f"/j/{live.code}").text)
+    assert csrf is not None
+    form = f"csrf={csrf[1]}&question={SCALE}&v%3A{SCALE}=3"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Host": foreign}
+    reply = phone.request("POST", f"/j/{live.code}/answer", form, headers)
+    assert reply.status == 400 and "text/html" in reply.headers["Content-Type"]
     assert live.answers(SCALE) == []
+    # The same form from this server's own name is taken: the refusal was the Host's.
+    headers["Host"] = f"127.0.0.1:{live.port}"
+    assert phone.request("POST", f"/j/{live.code}/answer", form, headers).status == 303
+    assert live.answers(SCALE) == [3]
 
 
 def test_own_addresses_localhost_and_allowed_names_are_answered(make_live: Any) -> None:
