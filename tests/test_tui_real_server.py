@@ -90,15 +90,18 @@ async def open_scale(pilot: Any, meeting: Meeting) -> None:
 async def test_phones_answer_over_http_and_the_screen_counts_them(run_args, meeting):
     app = real_app(run_args, meeting)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.join_url)
+        await until(pilot, lambda: app.join_url, limit=60)
         assert app.server.running and app.join_url.startswith("http://127.0.0.1:")
+        await settled(pilot)
+        # The room reads the address the server really listens on.
+        assert f"127.0.0.1:{app.server.port}" in region_text(app, "#join")
         await open_scale(pilot, meeting)
         async with phones(app.join_url, len(VALUES)) as clients:
             state = await clients[0].state()
             assert [q["id"] for q in state["open"]] == [SCALE]
             for client, value in zip(clients, VALUES, strict=True):
                 assert await client.answer(SCALE, value)
-            await until(pilot, lambda: "3 av 3 har svarat" in centre(app))
+            await until(pilot, lambda: "3 av 3 har svarat" in centre(app), limit=60)
             # Open voting shows only the count: no distribution, no mean.
             assert "medel" not in centre(app)
             # The phone sees its own answer, the store holds one record per phone.
@@ -109,12 +112,12 @@ async def test_phones_answer_over_http_and_the_screen_counts_them(run_args, meet
 async def test_reveal_key_puts_the_result_on_the_phones(run_args, meeting):
     app = real_app(run_args, meeting)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.join_url)
+        await until(pilot, lambda: app.join_url, limit=60)
         await open_scale(pilot, meeting)
         async with phones(app.join_url, len(VALUES)) as clients:
             for client, value in zip(clients, VALUES, strict=True):
                 await client.answer(SCALE, value)
-            await until(pilot, lambda: "3 av 3 har svarat" in centre(app))
+            await until(pilot, lambda: "3 av 3 har svarat" in centre(app), limit=60)
             assert (await clients[0].state())["revealed"] == []
             # The phone follows the event stream as the page does; after `r` it is told to
             # look again, and what it then reads holds the result the room sees.
@@ -152,19 +155,21 @@ async def test_export_key_writes_the_phones_answers_to_the_markdown_file(
 ):
     app = real_app(run_args, meeting)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.join_url)
+        await until(pilot, lambda: app.join_url, limit=60)
         await open_scale(pilot, meeting)
         async with phones(app.join_url, len(VALUES)) as clients:
             for client, value in zip(clients, VALUES, strict=True):
                 await client.answer(SCALE, value)
-        await until(pilot, lambda: "3 av 3 har svarat" in centre(app))
+        await until(pilot, lambda: "3 av 3 har svarat" in centre(app), limit=60)
         await pilot.press("r")
         await settled(pilot)
         out = session / EXPORTS / f"{session.name}-{date.today().isoformat()}.md"
         assert not out.exists()
         await pilot.press("e")
         await settled(pilot)
-        await until(pilot, lambda: any(str(out) in str(n.message) for n in app._notifications))
+        await until(
+            pilot, lambda: any(str(out) in str(n.message) for n in app._notifications), limit=60
+        )
         text = out.read_text(encoding="utf-8")
         assert GROUP in text
         assert "Jag känner igen falska meddelanden" in text
