@@ -99,6 +99,19 @@ def dimension_names(d: DimensionResult) -> dict[str, Any]:
     return {"id": d.id, "title": d.title, "part": d.dimension.part}
 
 
+def part_rankings(ov: Overview) -> list[dict[str, Any]]:
+    """The strongest and weakest areas within each part, the same in the JSON export and the
+    summary: a practice score is never ranked against an agreement score."""
+    return [
+        {
+            "part": r.part,
+            "strongest": [d.id for d in r.strongest],
+            "weakest": [d.id for d in r.weakest],
+        }
+        for r in ov.ranking
+    ]
+
+
 def _dimension(d: DimensionResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         **dimension_names(d),
@@ -122,15 +135,7 @@ def _summary(ov: Overview) -> dict[str, Any]:
         "participants": ov.participants,
         "strongest": [d.id for d in ov.strongest],
         "weakest": [d.id for d in ov.weakest],
-        # Within each part: a practice score is never ranked against an agreement score.
-        "ranking": [
-            {
-                "part": r.part,
-                "strongest": [d.id for d in r.strongest],
-                "weakest": [d.id for d in r.weakest],
-            }
-            for r in ov.ranking
-        ],
+        "ranking": part_rankings(ov),
         "disagreements": [r.id for r in ov.disagreements],
         "gaps": [{"id": g.item.id, "priority": rounded(g.priority)} for g in ov.gaps],
         "weakest_items": [r.id for r in ov.weakest_items],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mognad_tui.export.json_export import dimension_names
+from mognad_tui.export.json_export import dimension_names, part_rankings
 from mognad_tui.export.numbers import rounded
 from mognad_tui.model import Kind, Need, SessionRecord
 from mognad_tui.results import (
@@ -90,14 +90,7 @@ def export_summary(record: SessionRecord, *, with_texts: bool = False) -> dict[s
         "participants": ov.participants,
         "follow_up": info.follow_up,
         "areas": [_area(d) for d in ov.dimensions],
-        "ranking": [
-            {
-                "part": r.part,
-                "strongest": [d.id for d in r.strongest],
-                "weakest": [d.id for d in r.weakest],
-            }
-            for r in ov.ranking
-        ],
+        "ranking": part_rankings(ov),
         "items": [_item(r) for r in items],
         "needs": [n.to_dict() for n in record.needs],
         "priorities": [
