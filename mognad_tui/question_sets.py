@@ -1170,12 +1170,12 @@ class _Checker:
                     self.report(line, where, "item.not_here", name=key, kind=kind.value)
         text = self.text(node, "text", where)
         dimension = self.dimension_ref(node, where)
-        options: tuple[Option, ...] = ()
-        dots = 0
-        max_length = MAX_FREE_TEXT
+        # The fields only some kinds have, as the file gives them; what it leaves out (or gets
+        # wrong) keeps the default that Question declares.
+        per_kind: dict[str, Any] = {}
         importance = False
         if kind is Kind.SCALE:
-            options = self.scale_ref(node, where)
+            per_kind["options"] = self.scale_ref(node, where)
             importance_node = node.value.get("importance")
             if importance_node is not None:
                 if isinstance(importance_node.value, bool):
@@ -1183,41 +1183,27 @@ class _Checker:
                 else:
                     self.wrong_type(importance_node, "importance", where, "type.bool")
         elif kind in (Kind.SINGLE, Kind.MULTIPLE, Kind.DOTS):
-            options = self.options(node, where)
+            per_kind["options"] = self.options(node, where)
             if kind is Kind.DOTS:
-                dots = (
-                    self.integer(
-                        node, "dots", where, required=True, lo=1, hi=MAX_DOTS, bad="dots.bad"
-                    )
-                    or 0
+                per_kind["dots"] = self.integer(
+                    node, "dots", where, required=True, lo=1, hi=MAX_DOTS, bad="dots.bad"
                 )
         else:
-            max_length = (
-                self.integer(
-                    node,
-                    "max_length",
-                    where,
-                    required=False,
-                    lo=1,
-                    hi=MAX_FREE_TEXT,
-                    bad="max_length.bad",
-                )
-                or MAX_FREE_TEXT
+            per_kind["max_length"] = self.integer(
+                node,
+                "max_length",
+                where,
+                required=False,
+                lo=1,
+                hi=MAX_FREE_TEXT,
+                bad="max_length.bad",
             )
         allow = self.allow(node, where, ITEM_WARNINGS)
         if item_id is None or text is None:
             return []
         self.statements.append(_Statement(node.value["text"].line, where, text, allow))
-        question = Question(
-            id=item_id,
-            kind=kind,
-            text=text,
-            options=options,
-            dimension=dimension,
-            dots=dots,
-            max_length=max_length,
-            allow=allow,
-        )
+        given = {key: value for key, value in per_kind.items() if value is not None}
+        question = Question(item_id, kind, text, dimension=dimension, allow=allow, **given)
         if not importance:
             return [question]
         importance_text, labels = self.importance

@@ -19,6 +19,7 @@ from test_cli import _answer, mognad, no_traceback
 from test_export_markdown import _mutate_hidden
 
 from mognad_tui import results as R
+from mognad_tui.export.json_export import export_json
 from mognad_tui.export.summary import FORMAT, VERSION, export_summary
 from mognad_tui.model import Dimension, Need, NeedKind, Prerequisite, SessionRecord
 
@@ -48,6 +49,20 @@ def test_summary_names_its_format_set_unit_date_and_participants() -> None:
     assert summary["follow_up"] == "enhet-nord-2025"
     # Never a raw answer, anywhere.
     assert "answers" not in _keys(summary) and "tally" not in _keys(summary)
+
+
+def test_the_summary_names_each_area_as_the_json_export_does() -> None:
+    # A förvaltning joins a unit's summary with its JSON export by area: both name an area
+    # by its id, title and part (A or B) of the set, the same way.
+    record = demo_session("sv")
+
+    def named(entries: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+        return [(e["id"], e["title"], e["part"]) for e in entries]
+
+    expected = [(d.id, d.title, d.part) for d in record.question_set.dimensions]
+    assert {part for _, _, part in expected} == {"A", "B"}
+    assert named(export_summary(record)["areas"]) == expected
+    assert named(export_json(record)["dimensions"]) == expected
 
 
 def test_hidden_items_and_areas_carry_no_figure_not_even_a_count() -> None:

@@ -124,6 +124,25 @@ def test_requests_first_grouped_by_prerequisite_with_the_units_behind_each() -> 
     assert "**Vardagen, kompetens (2 enheter):**" in text
 
 
+def test_a_unit_that_asks_twice_counts_once_behind_a_request_or_a_need() -> None:
+    # "How many units stand behind it" counts units, not lines: IT-stöd names two
+    # infrastructure requests and two security competence needs, and is one unit each time.
+    records = forvaltning()
+    records[2] = replace(
+        records[2],
+        needs=[
+            Need("x1", NeedKind.CHANGE, "Snabbare nät", request=Prerequisite.INFRASTRUCTURE),
+            Need("x2", NeedKind.CHANGE, "Wifi i källaren", request=Prerequisite.INFRASTRUCTURE),
+            Need("x3", NeedKind.COMPETENCE, "Kurs i lösenord", "d2"),
+            Need("x4", NeedKind.COMPETENCE, "Kurs i phishing", "d2"),
+        ],
+    )
+    text = report(records)
+    assert "**Infrastruktur (3 enheter):**" in text
+    assert "”Snabbare nät” (IT-stöd); ”Wifi i källaren” (IT-stöd)" in text
+    assert "**Säkerhet, kompetens (1 enhet):**" in text
+
+
 def test_forvaltning_figure_is_weighted_by_respondents_over_shown_units_only() -> None:
     records = forvaltning()
     text = report(records)

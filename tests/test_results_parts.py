@@ -98,3 +98,7 @@ def test_the_exports_rank_within_parts() -> None:
         {"part": "B", "strongest": ["b1", "b2"], "weakest": ["b4", "b3"]},
     ]
     assert summary["strongest"] == ["a1", "a2", "b1", "b2"]
+    # The unit's summary for the förvaltning ranks the same way.
+    from mognad_tui.export.summary import export_summary
+
+    assert export_summary(record)["ranking"] == summary["ranking"]

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from typing import Any
 
+from mognad_tui.export.numbers import rounded
 from mognad_tui.model import Question, SessionRecord
 from mognad_tui.results import (
     DimensionResult,
@@ -30,11 +31,6 @@ from mognad_tui.results import (
 )
 
 SCHEMA = 1
-_DIGITS = 4
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, _DIGITS)
 
 
 def figures(result: QuestionResult) -> dict[str, Any]:
@@ -46,7 +42,7 @@ def figures(result: QuestionResult) -> dict[str, Any]:
         return out
     if result.distribution is not None:
         out["distribution"] = [
-            {"value": c.value, "label": c.label, "count": c.count, "share": _round(c.share)}
+            {"value": c.value, "label": c.label, "count": c.count, "share": rounded(c.share)}
             for c in result.distribution
         ]
     for name in ("dont_know", "valued"):
@@ -56,7 +52,7 @@ def figures(result: QuestionResult) -> dict[str, Any]:
     for name in ("median", "mean", "spread", "disagreement"):
         value = getattr(result, name)
         if value is not None:
-            out[name] = _round(value)
+            out[name] = rounded(value)
     if result.disagrees is not None:
         out["disagrees"] = result.disagrees
     if result.all_alike is not None:
@@ -92,26 +88,42 @@ def _question(record: SessionRecord, q: Question, result: QuestionResult) -> dic
                     low=importance.low,
                     medium=importance.medium,
                     high=importance.high,
-                    weight=_round(importance.weight),
+                    weight=rounded(importance.weight),
                     important=importance.important,
                 )
     return out
 
 
+def dimension_names(d: DimensionResult) -> dict[str, Any]:
+    """How a data export names a dimension, the same in the JSON export and the summary."""
+    return {"id": d.id, "title": d.title, "part": d.dimension.part}
+
+
+def part_rankings(ov: Overview) -> list[dict[str, Any]]:
+    """The strongest and weakest areas within each part, the same in the JSON export and the
+    summary: a practice score is never ranked against an agreement score."""
+    return [
+        {
+            "part": r.part,
+            "strongest": [d.id for d in r.strongest],
+            "weakest": [d.id for d in r.weakest],
+        }
+        for r in ov.ranking
+    ]
+
+
 def _dimension(d: DimensionResult) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": d.id,
-        "title": d.title,
-        "part": d.dimension.part,
+        **dimension_names(d),
         "items": [r.id for r in d.items],
         "n": d.n,
         "shown": d.shown,
     }
     if d.shown:
         out.update(
-            score=_round(d.score),
-            spread=_round(d.spread),
-            disagreement=_round(d.disagreement),
+            score=rounded(d.score),
+            spread=rounded(d.spread),
+            disagreement=rounded(d.disagreement),
             histogram=list(d.histogram or ()),
             scale=list(d.scale) if d.scale else None,
         )
@@ -123,17 +135,9 @@ def _summary(ov: Overview) -> dict[str, Any]:
         "participants": ov.participants,
         "strongest": [d.id for d in ov.strongest],
         "weakest": [d.id for d in ov.weakest],
-        # Within each part: a practice score is never ranked against an agreement score.
-        "ranking": [
-            {
-                "part": r.part,
-                "strongest": [d.id for d in r.strongest],
-                "weakest": [d.id for d in r.weakest],
-            }
-            for r in ov.ranking
-        ],
+        "ranking": part_rankings(ov),
         "disagreements": [r.id for r in ov.disagreements],
-        "gaps": [{"id": g.item.id, "priority": _round(g.priority)} for g in ov.gaps],
+        "gaps": [{"id": g.item.id, "priority": rounded(g.priority)} for g in ov.gaps],
         "weakest_items": [r.id for r in ov.weakest_items],
         "priorities": [a.id for a in ov.priorities],
     }

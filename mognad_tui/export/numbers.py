@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from mognad_tui.i18n import format_number, format_percent
 
+#: Decimals of a figure in the data exports (JSON, summary): enough for a script, no float noise.
+DATA_DIGITS = 4
+
 #: Typographic minus sign: what Swedish (and careful English) print for negative changes.
 MINUS = "\u2212"
+
+
+def rounded(value: float | None) -> float | None:
+    """A figure for the data exports, rounded alike so the JSON export and the summary agree."""
+    return None if value is None else round(value, DATA_DIGITS)
 
 
 def decimal(value: float | None, lang: str, decimals: int = 1) -> str:

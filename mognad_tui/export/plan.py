@@ -41,6 +41,7 @@ from mognad_tui.results import (
     Change,
     Comparison,
     DimensionResult,
+    OptionCount,
     Overview,
     QuestionResult,
     is_importance,
@@ -494,27 +495,29 @@ class _Builder:
         if r.kind is Kind.TEXT:
             return "; ".join([self.answers(r.n), *(self.esc.inline(t) for t in r.texts or ())])
         rows = [c for c in r.distribution or () if c.count or c.value != DONT_KNOW]
-        if r.kind is Kind.DOTS:
-            rows = sorted(rows, key=lambda c: -c.count)
-            cells = [
-                self.t(
-                    "dots_line",
-                    label=self.esc.inline(c.label),
-                    dots=plural("dots", c.count, self.lang),
-                )
-                for c in rows
-            ]
-        else:
-            cells = [
-                self.t(
-                    "choice_line",
-                    label=self.esc.inline(self.label(c.value, c.label)),
-                    count=c.count,
-                    share=percent(c.share, self.lang),
-                )
-                for c in rows
-            ]
+        cells = self.dots_lines(rows) if r.kind is Kind.DOTS else self.choice_lines(rows)
         return self.answers(r.n) + ": " + " · ".join(cells)
+
+    def dots_lines(self, rows: Iterable[OptionCount]) -> list[str]:
+        """A dot vote's options, most dots first, each with its dots."""
+        return [
+            self.t(
+                "dots_line", label=self.esc.inline(c.label), dots=plural("dots", c.count, self.lang)
+            )
+            for c in sorted(rows, key=lambda c: -c.count)
+        ]
+
+    def choice_lines(self, rows: Iterable[OptionCount]) -> list[str]:
+        """Each option with how many chose it and their share."""
+        return [
+            self.t(
+                "choice_line",
+                label=self.esc.inline(self.label(c.value, c.label)),
+                count=c.count,
+                share=percent(c.share, self.lang),
+            )
+            for c in rows
+        ]
 
     def summary(self) -> None:
         ov = self.ov
@@ -557,15 +560,7 @@ class _Builder:
             return
         if r.kind is Kind.DOTS:
             self.para(self.answers(r.n) + ".")
-            ranked = sorted(rows, key=lambda c: -c.count)
-            self.bullets(
-                self.t(
-                    "dots_line",
-                    label=self.esc.inline(c.label),
-                    dots=plural("dots", c.count, self.lang),
-                )
-                for c in ranked
-            )
+            self.bullets(self.dots_lines(rows))
             return
         lead = self.answers(r.n) + "."
         if r.kind is Kind.SCALE:
@@ -576,16 +571,7 @@ class _Builder:
                 spread=self.num(r.spread),
             )
         self.para(lead)
-        self.bullets(
-            self.t(
-                "choice_line",
-                label=self.esc.inline(self.label(c.value, c.label)),
-                count=c.count,
-                share=percent(c.share, self.lang),
-            )
-            for c in rows
-            if c.count or c.value != DONT_KNOW
-        )
+        self.bullets(self.choice_lines(c for c in rows if c.count or c.value != DONT_KNOW))
         if r.all_alike:
             self.para(self.t("all_alike", items=self.statement(r.question.text)))
 

@@ -391,6 +391,18 @@ def build_report(
     def m(key: str, **kw: Any) -> str:
         return messages(key, lang, **kw)
 
+    def quoted(
+        lead: str, named: list[tuple[str, dict[str, Any]]], **fields: Any
+    ) -> tuple[str, str]:
+        """A bullet of what units asked for alike: the lead (``lead`` with ``fields``) says how
+        many units stand behind it, then each one's own words, named by its unit."""
+        behind = len({name for name, _ in named})
+        words = "; ".join(
+            m("report_quote", text=esc.inline(entry.get("text", "")), unit=esc.inline(name))
+            for name, entry in named
+        )
+        return m(lead, units=plural("units", behind, lang), **fields), words
+
     units = rollup.units
     plan = Plan(lang=lang, title=m("report_title"))
     b = plan.blocks
@@ -423,17 +435,9 @@ def build_report(
         ]
         if not asked:
             continue
-        behind = len({name for name, _ in asked})
-        lead = m(
-            "report_request_lead",
-            prerequisite=m(f"request_{prerequisite.value}"),
-            units=plural("units", behind, lang),
+        requests.append(
+            quoted("report_request_lead", asked, prerequisite=m(f"request_{prerequisite.value}"))
         )
-        words = "; ".join(
-            m("report_quote", text=esc.inline(r.get("text", "")), unit=esc.inline(name))
-            for name, r in asked
-        )
-        requests.append((lead, words))
     b.append(Bullets(tuple(requests)) if requests else Para(m("report_no_requests")))
 
     b.append(Heading(3, m("report_needs_h")))
@@ -450,20 +454,11 @@ def build_report(
     for (area, kind), named in sorted(
         groups.items(), key=lambda kv: (area_order.get(kv[0][0], len(area_order)), kv[0][1])
     ):
-        behind = len({name for name, _ in named})
-        lead = m(
-            "report_need_lead",
-            area=esc.inline(titles.get(area, area)) if area else m("report_no_area"),
-            kind=m(
-                f"report_kind_{kind}" if kind in ("competence", "change") else "report_kind_change"
-            ),
-            units=plural("units", behind, lang),
+        shown_area = esc.inline(titles.get(area, area)) if area else m("report_no_area")
+        known = kind if kind in ("competence", "change") else "change"
+        needs.append(
+            quoted("report_need_lead", named, area=shown_area, kind=m(f"report_kind_{known}"))
         )
-        words = "; ".join(
-            m("report_quote", text=esc.inline(n.get("text", "")), unit=esc.inline(name))
-            for name, n in named
-        )
-        needs.append((lead, words))
     b.append(Bullets(tuple(needs)) if needs else Para(m("report_no_needs")))
 
     # Per area: the förvaltning's figure, the spread between units, who others can learn from.

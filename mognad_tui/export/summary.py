@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mognad_tui.export.json_export import dimension_names, part_rankings
+from mognad_tui.export.numbers import rounded
 from mognad_tui.model import Kind, Need, SessionRecord
 from mognad_tui.results import (
     DimensionResult,
@@ -24,11 +26,6 @@ from mognad_tui.results import (
 
 FORMAT = "mognad-summary"
 VERSION = 1
-_DIGITS = 4
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, _DIGITS)
 
 
 def _item(result: QuestionResult) -> dict[str, Any]:
@@ -45,18 +42,16 @@ def _item(result: QuestionResult) -> dict[str, Any]:
             if isinstance(c.value, int)
         ],
         dont_know=result.dont_know,
-        mean=_round(result.mean),
-        median=_round(result.median),
-        spread=_round(result.spread),
+        mean=rounded(result.mean),
+        median=rounded(result.median),
+        spread=rounded(result.spread),
     )
     return out
 
 
 def _area(d: DimensionResult) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": d.id,
-        "title": d.title,
-        "part": d.dimension.part,
+        **dimension_names(d),
         "scale": list(d.scale) if d.scale else None,
         "shown": d.shown,
     }
@@ -65,8 +60,8 @@ def _area(d: DimensionResult) -> dict[str, Any]:
     shown = [r.id for r in d.items if r.shown and r.mean is not None]
     out.update(
         n=d.n,
-        score=_round(d.score),
-        spread=_round(d.spread),
+        score=rounded(d.score),
+        spread=rounded(d.spread),
         items_shown=shown,
         # Named so a reader knows the score leaves them out; their figures never appear.
         items_hidden=[r.id for r in d.items if r.id not in shown],
@@ -95,14 +90,7 @@ def export_summary(record: SessionRecord, *, with_texts: bool = False) -> dict[s
         "participants": ov.participants,
         "follow_up": info.follow_up,
         "areas": [_area(d) for d in ov.dimensions],
-        "ranking": [
-            {
-                "part": r.part,
-                "strongest": [d.id for d in r.strongest],
-                "weakest": [d.id for d in r.weakest],
-            }
-            for r in ov.ranking
-        ],
+        "ranking": part_rankings(ov),
         "items": [_item(r) for r in items],
         "needs": [n.to_dict() for n in record.needs],
         "priorities": [

@@ -1,6 +1,7 @@
 """The frame every dialog box shares (``Dialog``: a titled box and a footer; confirmations
-and forms build on it), and the one of the dialogs about the current question (tally, private
-vote, moderation): the question as literal text, an intro, the dialog's own body.
+and forms build on it), the one of the dialogs about the current question (tally, private
+vote, moderation): the question as literal text, an intro, the dialog's own body, and the
+Save/Cancel ending of the dialogs that hand back what was typed (forms, tally).
 
 The letters of the meeting are off while one is open (someone types or votes on it).
 """
@@ -11,10 +12,11 @@ from typing import ClassVar, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from mognad_tui.meeting import Meeting
 from mognad_tui.model import Question
@@ -42,6 +44,40 @@ class Dialog(Localized, ModalScreen[ResultT]):
     def compose_box(self) -> ComposeResult:
         """What the box holds under its title."""
         yield from ()
+
+
+class SaveDialog(Dialog[ResultT]):
+    """A dialog that hands back what was typed: Save (Ctrl+S or its button) hands back
+    ``value()`` once that is complete, Cancel (Esc or its button) hands back ``None``."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "key.cancel"),
+        Binding("ctrl+s", "save", "key.save"),
+    ]
+
+    def compose_buttons(self) -> ComposeResult:
+        with Horizontal(classes="buttons"):
+            yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
+            yield Button(self.t("key.cancel"), id="cancel", compact=True)
+
+    def value(self) -> ResultT | None:
+        """The result, or ``None`` after the dialog has said what is missing or wrong."""
+        raise NotImplementedError
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        value = self.value()
+        if value is not None:
+            self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class QuestionDialog(Dialog[ResultT]):

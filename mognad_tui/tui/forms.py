@@ -15,10 +15,9 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, TextArea
+from textual.widgets import Input, Label, RadioButton, RadioSet, Select, TextArea
 
 from mognad_tui.model import (
     MAX_SHORT_TEXT,
@@ -31,17 +30,13 @@ from mognad_tui.model import (
     Prerequisite,
     Priority,
 )
-from mognad_tui.tui.dialog import Dialog
+from mognad_tui.tui.dialog import SaveDialog
 
 
-class Form(Dialog[Any]):
+class Form(SaveDialog[Any]):
     """Shared frame: title, fields, an error line, Save and Cancel."""
 
     BOX_CLASSES = "dialog form"
-    BINDINGS = [
-        Binding("escape", "cancel", "key.cancel"),
-        Binding("ctrl+s", "save", "key.save"),
-    ]
     #: The Input that has the focus when the form opens.
     FIRST_FIELD = ""
 
@@ -49,9 +44,7 @@ class Form(Dialog[Any]):
         with VerticalScroll(classes="form-fields"):
             yield from self.fields()
         yield Label("", classes="error", id="form-error", markup=False)
-        with Horizontal(classes="buttons"):
-            yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
-            yield Button(self.t("key.cancel"), id="cancel", compact=True)
+        yield from self.compose_buttons()
 
     def fields(self) -> ComposeResult:
         yield from ()
@@ -93,29 +86,10 @@ class Form(Dialog[Any]):
             compact=True,
         )
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
-
-    def value(self) -> Any:
-        """The form's result, or ``None`` after calling ``error`` for what is missing."""
-        raise NotImplementedError
-
-    def action_save(self) -> None:
-        value = self.value()
-        if value is not None:
-            self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def example_due(today: date | None = None) -> str:

@@ -15,24 +15,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import Kind, Question
 from mognad_tui.tui.base import TextLabel, refusal_text, show_text
-from mognad_tui.tui.dialog import LiveDialog, QuestionDialog
+from mognad_tui.tui.dialog import LiveDialog, QuestionDialog, SaveDialog
 
 
-class TallyScreen(QuestionDialog[dict[str, int] | None]):
+class TallyScreen(QuestionDialog[dict[str, int] | None], SaveDialog[dict[str, int] | None]):
     """Counts per option for one question; dismisses with ``{str(value): count}``."""
 
     BOX_ID = "tally-box"
     TITLE_KEY = "tally.title"
     INTRO_KEY = "tally.intro"
-    BINDINGS = [
-        Binding("escape", "cancel", "key.cancel"),
-        Binding("ctrl+s", "save", "key.save"),
-    ]
 
     def __init__(self, question: Question, current: dict[str, int]) -> None:
         super().__init__(question)
@@ -52,9 +48,7 @@ class TallyScreen(QuestionDialog[dict[str, int] | None]):
                         compact=True,
                     )
         yield TextLabel("", id="tally-error", classes="error", markup=False)
-        with Horizontal(classes="buttons"):
-            yield Button(self.t("key.save"), id="save", variant="primary", compact=True)
-            yield Button(self.t("key.cancel"), id="cancel", compact=True)
+        yield from self.compose_buttons()
 
     def counts(self) -> dict[str, int] | None:
         out: dict[str, int] = {}
@@ -79,21 +73,11 @@ class TallyScreen(QuestionDialog[dict[str, int] | None]):
         else:
             self.action_save()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def action_save(self) -> None:
+    def value(self) -> dict[str, int] | None:
         counts = self.counts()
         if counts is None:
             show_text(self.query_one("#tally-error", Label), self.t("tally.bad_number"))
-            return
-        self.dismiss(counts)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return counts
 
 
 class PrivateVoteScreen(LiveDialog):

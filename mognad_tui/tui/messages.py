@@ -10,6 +10,7 @@ by posting messages (:class:`MeetingCall`, :class:`Say`, ...) and read shared se
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -23,78 +24,65 @@ if TYPE_CHECKING:
     from mognad_tui.tui.join import JoinState
 
 
+@dataclass
 class MeetingChanged(Message, bubble=False):
     """The meeting changed in the ways ``kinds`` names since the last repaint."""
 
-    def __init__(self, kinds: frozenset[Change]) -> None:
-        super().__init__()
-        self.kinds = kinds
+    kinds: frozenset[Change]
 
     def touches(self, *kinds: Change) -> bool:
         return not self.kinds.isdisjoint(kinds)
 
 
+@dataclass
 class Say(Message):
     """A screen has something to tell the facilitator: a toast with literal text."""
 
-    def __init__(self, text: str, severity: SeverityLevel = "information") -> None:
-        super().__init__()
-        self.text = text
-        self.severity = severity
+    text: str
+    severity: SeverityLevel = "information"
 
 
+@dataclass
 class MeetingCall(Message):
     """The facilitator asked the meeting for a change (``call`` makes the coroutine).
 
     The app runs it, repaints, turns a refusal into a message, and says ``done`` once it holds.
     ``wait=False`` (navigation) lets the key return before the disk has the change."""
 
-    def __init__(
-        self,
-        call: Callable[[], Awaitable[Any]],
-        *,
-        wait: bool = True,
-        done: str = "",
-        back_to_main: bool = False,
-    ) -> None:
-        super().__init__()
-        self.call = call
-        self.wait = wait
-        self.done = done
-        self.back_to_main = back_to_main
+    call: Callable[[], Awaitable[Any]]
+    _: KW_ONLY
+    wait: bool = True
+    done: str = ""
+    back_to_main: bool = False
 
 
+@dataclass
 class GoTo(Message):
     """Show this agenda item (picked in the agenda list or the palette)."""
 
-    def __init__(self, item_id: str) -> None:
-        super().__init__()
-        self.item_id = item_id
+    item_id: str
 
 
+@dataclass
 class EditAction(Message):
     """Open the action form on ``action`` (a new one has an empty id)."""
 
-    def __init__(self, action: ActionItem) -> None:
-        super().__init__()
-        self.action = action
+    action: ActionItem
 
 
+@dataclass
 class EditNeed(Message):
     """Open the need form on ``need`` (a new one has an empty id)."""
 
-    def __init__(self, need: Need) -> None:
-        super().__init__()
-        self.need = need
+    need: Need
 
 
+@dataclass
 class Requested(Message):
     """The facilitator pressed a key whose screen belongs to the app (``tally``, ``private``,
     ``moderate``, ``dot_vote``): the app checks and opens it."""
 
-    def __init__(self, action: str) -> None:
-        super().__init__()
-        self.action = action
+    action: str
 
 
 class Host(Protocol):
