@@ -123,14 +123,26 @@ def _contents(node: Node) -> list[bytes]:
 class Disk:
     """The model of the disk under ``root``, fed the recorded operations one by one."""
 
-    def __init__(self, rules: Rules, root: Path) -> None:
+    def __init__(self, rules: Rules, root: Path, start: Tree | None = None) -> None:
+        """A disk whose folder ``root`` holds ``start`` (all of it durable), or nothing."""
         self.rules = rules
         self.root_path = root
-        self.root = Node(folder=True)
-        self.nodes = [self.root]
+        self.nodes: list[Node] = []
+        self.root = self._load(start or {})
         self.fds: dict[int, list[Any]] = {}  # fd -> [node, opened for appending, offset]
         # Without folder fsync: entry changes made since the last file sync, in order.
         self.log: list[tuple[Node, Change]] = []
+
+    def _load(self, tree: Tree) -> Node:
+        folder = self._new(folder=True)
+        for name, item in tree.items():
+            if isinstance(item, dict):
+                node = self._load(item)
+            else:
+                node = self._new(folder=False)
+                node.data, node.synced = bytearray(item), item
+            folder.entries[name] = folder.durable[name] = node
+        return folder
 
     def _where(self, path: Path) -> tuple[Node, str]:
         parts = Path(path).relative_to(self.root_path).parts
@@ -491,13 +503,17 @@ def verify(
     root: Path,
     open_state: Callable[[Tree], Opened],
     *,
-    create_is_durable: bool,
+    create_is_durable: bool = False,
+    start: Tree | None = None,
+    held: dict[tuple[str, str], Any] | None = None,
 ) -> Verdict:
     """Replay ``record`` and check every state a power cut at each point could leave.
 
     ``open_state`` opens a state with the real store; each distinct state is opened once.
+    A run that started on the files ``start`` must keep the answers they ``held`` throughout.
     """
-    disk = Disk(rules, root)
+    disk = Disk(rules, root, start)
+    held = held or {}
     seen: dict[tuple[Any, ...], Opened] = {}
     acks = sorted(record.acks)
     failures: list[str] = []
@@ -513,7 +529,7 @@ def verify(
                 break
             key = record.answers[n][:2]
             acked[key] = max(acked.get(key, -1), n)
-        must_exist = bool(acked) or (
+        must_exist = bool(acked or held) or (
             create_is_durable and record.created is not None and point >= record.created
         )
         where = f"power cut after {point} of {len(record.ops)} operations"
@@ -535,6 +551,13 @@ def verify(
                     for k, n in acked.items()
                     if opened.answers.get(k)
                     not in {record.answers[m][2] for m in later[k] if m >= n}
+                ]
+                lost += [  # held before the run, and not replaced by an acknowledged answer
+                    (k, value)
+                    for k, value in held.items()
+                    if k not in acked
+                    and opened.answers.get(k)
+                    not in {value, *(record.answers[m][2] for m in later.get(k, ()))}
                 ]
                 if lost:
                     problem = f"{len(lost)} acknowledged answers lost, e.g. {lost[0]}"

@@ -11,6 +11,9 @@ which) is put in a folder of its own and opened with the real store: read-only, 
 writer (which folds what it finds), then read-only again, and listed. Each must open and hold
 every answer acknowledged before that point.
 
+A second test puts a power cut at every point of the recovery that follows one: the next
+writer opens a crashed session whose journal ends in a torn line, folds it, and takes answers.
+
 kill -9 campaigns (``test_store_crash.py``) keep the page cache and so cannot see an answer
 acknowledged before its fsync: this does.
 """
@@ -21,7 +24,7 @@ import asyncio
 import itertools
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ from powercut_sim import (
     Disk,
     Opened,
     Recorder,
+    Recording,
     Rules,
     Tree,
     freeze,
@@ -102,6 +106,23 @@ async def a_meeting(recorder: Recorder, data_dir: Path) -> None:
     store.close()
 
 
+def record_run(
+    monkeypatch: pytest.MonkeyPatch,
+    rules: Rules,
+    root: Path,
+    run: Callable[[Recorder, Path], Awaitable[None]],
+) -> Recording:
+    """``run`` on the data folder ``root/sessions``, every disk operation recorded."""
+    recorder = Recorder(rules)
+    with monkeypatch.context() as mp:
+        mp.setattr(store_session, "FOLD_EVERY", 12)
+        mp.setattr(store_session, "REORDER_EVERY", 5)
+        mp.setattr(store_session, "REORDER_IDLE", 3600.0)  # reorders by count, not the clock
+        recorder.install(mp)
+        asyncio.run(run(recorder, root / "sessions"))
+    return recorder.record
+
+
 def answers_in(store: SessionStore, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
     found = {key: store.answer_for(*key) for key in keys}
     return {key: value for key, value in found.items() if value is not None}
@@ -112,6 +133,7 @@ class States:
 
     def __init__(self, work: Path, keys: Iterable[tuple[str, str]]) -> None:
         self.work = work
+        work.mkdir()
         self.keys = sorted(set(keys))
         self.count = itertools.count()
 
@@ -150,14 +172,7 @@ def test_a_power_cut_at_any_point_keeps_every_acknowledged_answer(
 ) -> None:
     root = tmp_path / "disk"
     root.mkdir()
-    recorder = Recorder(rules)
-    with monkeypatch.context() as mp:
-        mp.setattr(store_session, "FOLD_EVERY", 12)
-        mp.setattr(store_session, "REORDER_EVERY", 5)
-        mp.setattr(store_session, "REORDER_IDLE", 3600.0)  # reorders by count, not the clock
-        recorder.install(mp)
-        asyncio.run(a_meeting(recorder, root / "sessions"))
-    record = recorder.record
+    record = record_run(monkeypatch, rules, root, a_meeting)
 
     # The run did what it is meant to exercise.
     assert len(record.acks) == len(record.answers) - 1 == 36  # all but the one refused
@@ -171,7 +186,6 @@ def test_a_power_cut_at_any_point_keeps_every_acknowledged_answer(
         assert record.full_fsyncs == kinds.count("sync") > 0
 
     states = States(tmp_path / "states", (a[:2] for a in record.answers))
-    states.work.mkdir()
     result = verify(
         record,
         rules,
@@ -185,7 +199,62 @@ def test_a_power_cut_at_any_point_keeps_every_acknowledged_answer(
     # The model followed the real disk all along: it ends where the disk did.
     assert result.disk.now() == read_tree(root)
     assert result.states > result.points / 2, "power cuts should leave many different states"
-    print(f"{rules.name}: {result.points} points, {result.states} states")
+
+
+async def after_a_crash(recorder: Recorder, data_dir: Path) -> None:
+    """The writer that opens a crashed session recovers it, and the meeting goes on."""
+    store = SessionStore.open(data_dir / NAME)
+    recorder.watch(store)
+    meeting = Meeting(store, restart_grace=0)
+    await meeting.set_voting("q4", Voting.OPEN)
+    for n in range(4):
+        await meeting.submit(meeting.issue_device(), "q4", n + 1)
+    await meeting.settle()
+    store.close()
+
+
+def a_crash_with_a_torn_line(record: Recording, rules: Rules, root: Path) -> Tree:
+    """The first state a power cut leaves, once ten answers are acknowledged, whose journal
+    holds operations and ends in a torn line: what the next writer must recover from."""
+    disk = Disk(rules, root)
+    for point, op in enumerate(record.ops, start=1):
+        disk.apply(op)
+        if sum(mark <= point for mark, _ in record.acks) < 10:
+            continue
+        for _, tree in disk.crash_states():
+            session = tree.get("sessions", {}).get(NAME, {})  # type: ignore[union-attr]
+            journal = session.get("journal.log", b"")  # type: ignore[union-attr]
+            if journal.count(b"\n") >= 3 and not journal.endswith(b"\n"):  # type: ignore[union-attr]
+                return tree
+    raise AssertionError("no power cut left a torn journal")
+
+
+@pytest.mark.parametrize("rules", PLATFORMS, ids=lambda rules: rules.name)
+def test_a_power_cut_during_the_recovery_keeps_what_the_crash_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: Rules
+) -> None:
+    """A power cut at any point of the next writer's recovery (the torn line dropped, the
+    journal folded on open) and of the answers after it keeps every answer the first power cut
+    left and every one acknowledged since."""
+    first = tmp_path / "disk"
+    first.mkdir()
+    crashed = record_run(monkeypatch, rules, first, a_meeting)
+    start = a_crash_with_a_torn_line(crashed, rules, first)
+    root = tmp_path / "again"
+    materialise(start, root)
+    keys = [a[:2] for a in crashed.answers]
+    with SessionStore.open(root / "sessions" / NAME, readonly=True) as reader:
+        held = answers_in(reader, keys)
+    assert len(held) >= 10
+
+    record = record_run(monkeypatch, rules, root, after_a_crash)
+    assert len(record.acks) == len(record.answers) == 4
+    moved = [op[2].name for op in record.ops if op[0] == "replace"]
+    assert moved[:2] == ["session.json", "journal.log"], "the recovery folds first"
+    states = States(tmp_path / "states", keys + [a[:2] for a in record.answers])
+    result = verify(record, rules, root, states, start=start, held=held)
+    assert result.failures == [], "\n".join(result.failures)
+    assert result.disk.now() == read_tree(root)
 
 
 # ---------------------------------------------------------------- the model itself
