@@ -8,8 +8,8 @@ the meeting restarts and goes on, and the disk refuses one answer half-way throu
 ``powercut_sim`` records every disk operation of that run; then, at every point of it, every
 state a power cut there could leave (``powercut_sim``'s docstring and docs/durability.md say
 which) is put in a folder of its own and opened with the real store: read-only, then as the
-writer (which folds what it finds), then read-only again, and listed. Each must open and hold
-every answer acknowledged before that point.
+writer (which folds what it finds), then listed as ``mognad list`` reads it. Each must open
+and hold every answer acknowledged before that point.
 
 A second test puts a power cut at every point of the recovery that follows one: the next
 writer opens a crashed session whose journal ends in a torn line, folds it, and takes answers.
@@ -24,7 +24,8 @@ import asyncio
 import itertools
 import os
 import shutil
-from collections.abc import Awaitable, Callable, Iterable
+import tempfile
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -154,21 +155,37 @@ class States:
                 read = answers_in(reader, self.keys)
             with SessionStore.open(session) as writer:  # recovers: folds what it finds
                 written = answers_in(writer, self.keys)
-            with SessionStore.open(session, readonly=True) as reader:
-                after = answers_in(reader, self.keys)
-            listed = [s.error for s in list_sessions(data_dir) if s.name == NAME]
+            # What the recovery left, read as `mognad list` reads it.
+            listed = [(s.error, s.answers) for s in list_sessions(data_dir) if s.name == NAME]
         except Exception as exc:
             return Opened(exists=True, error=f"{type(exc).__name__}: {exc}")
-        if not read == written == after:
+        if read != written:
             return Opened(exists=True, error="the reader and the writer disagree")
-        if listed != [None]:
+        if listed != [(None, len(read))]:
             return Opened(exists=True, error=f"mognad list says {listed}")
         return Opened(exists=True, answers=read)
 
 
+@pytest.fixture
+def scratch(tmp_path: Path) -> Iterator[Path]:
+    """Where the states are opened: in memory where Linux offers it (``/dev/shm``), else under
+    ``tmp_path``. The check opens hundreds of states, and on a busy disk their fsyncs took most
+    of its time (15 s against 2.5 s); nothing there needs to be durable: the model decides what
+    a power cut keeps. The recorded run itself writes to the real disk under ``tmp_path``."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    where = Path(tempfile.mkdtemp(prefix="mognad-powercut-", dir=shm))
+    try:
+        yield where
+    finally:
+        shutil.rmtree(where, ignore_errors=True)
+
+
 @pytest.mark.parametrize("rules", PLATFORMS, ids=lambda rules: rules.name)
 def test_a_power_cut_at_any_point_keeps_every_acknowledged_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: Rules
+    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch, rules: Rules
 ) -> None:
     root = tmp_path / "disk"
     root.mkdir()
@@ -185,7 +202,7 @@ def test_a_power_cut_at_any_point_keeps_every_acknowledged_answer(
     if rules is MACOS:
         assert record.full_fsyncs == kinds.count("sync") > 0
 
-    states = States(tmp_path / "states", (a[:2] for a in record.answers))
+    states = States(scratch / "states", (a[:2] for a in record.answers))
     result = verify(
         record,
         rules,
@@ -231,7 +248,7 @@ def a_crash_with_a_torn_line(record: Recording, rules: Rules, root: Path) -> Tre
 
 @pytest.mark.parametrize("rules", PLATFORMS, ids=lambda rules: rules.name)
 def test_a_power_cut_during_the_recovery_keeps_what_the_crash_left(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: Rules
+    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch, rules: Rules
 ) -> None:
     """A power cut at any point of the next writer's recovery (the torn line dropped, the
     journal folded on open) and of the answers after it keeps every answer the first power cut
@@ -251,7 +268,7 @@ def test_a_power_cut_during_the_recovery_keeps_what_the_crash_left(
     assert len(record.acks) == len(record.answers) == 4
     moved = [op[2].name for op in record.ops if op[0] == "replace"]
     assert moved[:2] == ["session.json", "journal.log"], "the recovery folds first"
-    states = States(tmp_path / "states", keys + [a[:2] for a in record.answers])
+    states = States(scratch / "states", keys + [a[:2] for a in record.answers])
     result = verify(record, rules, root, states, start=start, held=held)
     assert result.failures == [], "\n".join(result.failures)
     assert result.disk.now() == read_tree(root)
