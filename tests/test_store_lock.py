@@ -21,6 +21,7 @@ from mognad_tui.store import (
     SessionStore,
     StoreError,
     create_session,
+    files,
     list_sessions,
     lock,
 )
@@ -222,7 +223,7 @@ def test_a_lock_file_replaced_between_open_and_lock_is_not_trusted(
 ) -> None:
     """Without the folder lock (as on Windows) the identity check alone must hold: a file
     swapped in between our open and our lock, and taken by another writer, refuses us."""
-    monkeypatch.setattr(lock, "_open_folder", lambda path: None)
+    monkeypatch.setattr(files, "open_folder", lambda path: None)
     real_lock = lock._lock
     others: list[SessionStore] = []
 

@@ -9,7 +9,6 @@ them (a copy made earlier, a backup or the disk's own wear levelling are out of 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,7 @@ def close_session(path: Path, kept_of: Callable[[SessionRecord], dict[str, Any]]
         store.drop_raw(kept).wait()
         store.fold().wait()
     try:
-        shutil.rmtree(path / EXPORTS)
+        files.remove_tree(path / EXPORTS)
     except FileNotFoundError:
         pass
     except OSError as exc:

@@ -40,6 +40,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Mapping
@@ -101,10 +102,100 @@ def choose_fsync(platform: str = sys.platform, fcntl: Any = None) -> Callable[[i
 #: open a folder at all; NTFS makes a rename durable with the file's own metadata journal.
 FOLDER_FSYNC = os.name != "nt"
 
-# Seams for tests: a full disk is simulated by replacing these (the real one is also tested
-# with RLIMIT_FSIZE in a subprocess). Every byte the store writes goes through them.
+# ---------------------------------------------------------------- the disk
+#
+# Every call through which the store changes what is on disk, or opens a file or folder to do
+# so, is one of the names below, and no other module of the store makes one (tests/
+# test_store_disk_calls.py checks that). So a test sees each of them by replacing these names:
+# a full disk is simulated by replacing ``_write`` or ``_fsync`` (the real one is also tested
+# with RLIMIT_FSIZE in a subprocess), and the power-cut simulation (tests/powercut_sim.py)
+# records every one to compute what a power cut at that moment would leave (docs/durability.md).
+# Callers look them up on this module at call time (``files.replace(...)``), and each looks up
+# ``os`` at call time too, so a test that replaces ``os.replace`` (the Windows simulation) is
+# obeyed as well.
+
 _write = os.write
 _fsync = choose_fsync()
+
+
+def open_fd(path: Path, flags: int, mode: int = FILE_MODE) -> int:
+    return os.open(path, flags, mode)
+
+
+def close(fd: int) -> None:
+    os.close(fd)
+
+
+def truncate(fd: int, size: int) -> None:
+    os.ftruncate(fd, size)
+
+
+def replace(src: Path, dst: Path) -> None:
+    os.replace(src, dst)
+
+
+def rename(src: Path, dst: Path) -> None:
+    """Rename without replacing: unlike ``replace``, an existing file at ``dst`` is an error
+    (on Linux an empty folder there is still replaced)."""
+    os.rename(src, dst)
+
+
+def unlink(path: Path) -> None:
+    os.unlink(path)
+
+
+def make_folder(path: Path, mode: int = DIR_MODE) -> None:
+    os.mkdir(path, mode)
+
+
+def remove_tree(path: Path, ignore_errors: bool = False) -> None:
+    shutil.rmtree(path, ignore_errors=ignore_errors)
+
+
+def open_folder(path: Path) -> int | None:
+    """``path`` opened to lock it, or ``None`` where folders cannot be opened (Windows)."""
+    try:
+        return open_fd(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0), 0)
+    except OSError:
+        return None
+
+
+def size(fd: int) -> int:
+    return os.fstat(fd).st_size
+
+
+def same_file(fd: int, path: Path) -> bool:
+    """Whether ``path`` (not followed if a link) is still the file open as ``fd``."""
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
+
+
+def make_folders(path: Path) -> None:
+    """``path`` and its missing parents, each made durable in its own parent: a data folder
+    that ``mognad new`` makes is lost with its sessions in a power cut unless its parent is
+    fsynced too."""
+    if path.is_dir():
+        return
+    if path.parent != path:
+        make_folders(path.parent)
+    try:
+        make_folder(path, 0o777)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        return
+    with contextlib.suppress(PermissionError):  # a parent we may write in but not read
+        fsync_dir(path.parent)
+
+
+def create_empty(path: Path) -> None:
+    """An empty file at ``path`` unless one is there (the lock file of a new session)."""
+    close(open_fd(path, os.O_WRONLY | os.O_CREAT))
+
 
 _LINE = re.compile(rb"([0-9a-f]{8}) (.*)\Z", re.DOTALL)
 
@@ -135,14 +226,14 @@ def fsync_dir(path: Path) -> None:
     """Make a rename or a new file in ``path`` durable (some filesystems refuse: that is fine)."""
     if not FOLDER_FSYNC:
         return
-    fd = os.open(path, os.O_RDONLY)
+    fd = open_fd(path, os.O_RDONLY, 0)
     try:
         _fsync(fd)
     except OSError as exc:
         if exc.errno not in (22,):  # EINVAL: this filesystem cannot fsync a folder
             raise
     finally:
-        os.close(fd)
+        close(fd)
 
 
 def _temporary(folder: Path, name: str, data: bytes) -> Path:
@@ -152,16 +243,16 @@ def _temporary(folder: Path, name: str, data: bytes) -> Path:
     error raised, so a full disk never leaves half a file behind.
     """
     tmp = folder / f".{name}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    fd = open_fd(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         try:
             write_all(fd, data)
             _fsync(fd)
         finally:
-            os.close(fd)
+            close(fd)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            unlink(tmp)
         raise
     return tmp
 
@@ -169,10 +260,10 @@ def _temporary(folder: Path, name: str, data: bytes) -> Path:
 def _put(tmp: Path, target: Path) -> None:
     """Rename the closed temporary file ``tmp`` over ``target``; on failure remove ``tmp``."""
     try:
-        os.replace(tmp, target)
+        replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            unlink(tmp)
         raise
 
 
@@ -182,7 +273,17 @@ def open_journal(folder: Path) -> int:
     By name, every time a writer (re)starts on it: after a rename over the journal, a
     descriptor kept from before would append to the old, unlinked file, which no one reads.
     """
-    return os.open(folder / JOURNAL, os.O_WRONLY | os.O_APPEND)
+    return open_fd(folder / JOURNAL, os.O_WRONLY | os.O_APPEND)
+
+
+def cut_journal(folder: Path, size: int) -> None:
+    """Cut a torn last line off the journal (back to ``size`` bytes), durably."""
+    fd = open_fd(folder / JOURNAL, os.O_WRONLY)
+    try:
+        truncate(fd, size)
+        _fsync(fd)
+    finally:
+        close(fd)
 
 
 def encode_line(payload: str) -> bytes:
@@ -286,7 +387,7 @@ def finish_generation(folder: Path, renamed: bool) -> None:
     """
     if not renamed:
         fsync_dir(folder)
-        os.replace(folder / f".{JOURNAL}.tmp", folder / JOURNAL)
+        replace(folder / f".{JOURNAL}.tmp", folder / JOURNAL)
     fsync_dir(folder)
 
 
@@ -299,7 +400,7 @@ def install_journal(folder: Path, generation: int) -> None:
         finish_generation(folder, False)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            unlink(tmp)
         raise
 
 
@@ -346,7 +447,7 @@ def write_generation(folder: Path, generation: int, tables: Tables | bytes) -> N
         _put(_temporary(folder, SNAPSHOT, data), folder / SNAPSHOT)
     except BaseException:
         with contextlib.suppress(OSError):
-            journal_tmp.unlink()
+            unlink(journal_tmp)
         raise
     try:
         finish_generation(folder, renamed=False)

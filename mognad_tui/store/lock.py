@@ -68,14 +68,6 @@ class _Busy(Exception):
     """Somebody else holds the lock (as opposed to a lock that cannot be taken at all)."""
 
 
-def _open_folder(path: Path) -> int | None:
-    """The session folder opened for locking, or ``None`` where folders cannot be opened."""
-    try:
-        return os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:  # Windows: PermissionError for any folder
-        return None
-
-
 def _lock(fd: int, flags: portalocker.LockFlags) -> portalocker.LockException | None:
     """Lock ``fd``; raise ``_Busy`` when another holder has it, and return (not raise) the
     failure when this kind of file cannot be locked here at all."""
@@ -92,16 +84,7 @@ def _unlock(fd: int) -> None:
     # Windows asks for an explicit unlock before the close; elsewhere the close alone would do.
     with contextlib.suppress(portalocker.LockException, OSError):
         portalocker.unlock(fd)
-    os.close(fd)
-
-
-def _same_file(fd: int, path: Path) -> bool:
-    try:
-        now = os.lstat(path)
-    except OSError:
-        return False
-    held = os.fstat(fd)
-    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
+    files.close(fd)
 
 
 class WriterLock:
@@ -133,19 +116,19 @@ class WriterLock:
 
     @staticmethod
     def _take_once(path: Path, fds: list[int]) -> None:
-        folder = _open_folder(path)
+        folder = files.open_folder(path)
         folder_held = False
         if folder is not None:
             fds.append(folder)
             if _lock(folder, _EXCLUSIVE) is not None:
                 fds.pop()
-                os.close(folder)
+                files.close(folder)
             else:
                 folder_held = True
         lock_path = path / files.LOCK
         for _ in range(RETRIES):
             try:
-                fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, files.FILE_MODE)
+                fd = files.open_fd(lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW)
             except OSError as exc:
                 raise from_os_error(exc, path, "open the session's lock file") from exc
             fds.append(fd)
@@ -155,7 +138,7 @@ class WriterLock:
                 if isinstance(cause, OSError):
                     raise from_os_error(cause, path, "lock the session") from cause
                 raise StoreError(f"Could not lock the session: {failure}.", path) from failure
-            if folder_held or _same_file(fd, lock_path):
+            if folder_held or files.same_file(fd, lock_path):
                 return
             # Removed or replaced between our open and our lock: the file there now counts.
             fds.pop()
@@ -185,12 +168,12 @@ def _probe(fd: int) -> bool:
 
 def is_locked(path: Path) -> bool:
     """Whether a live process holds the session for writing (probed, never waited for)."""
-    candidates = [_open_folder(path)]
+    candidates = [files.open_folder(path)]
     with contextlib.suppress(OSError):  # no lock file: nobody who left it there holds it
-        candidates.append(os.open(path / files.LOCK, os.O_RDONLY | _NOFOLLOW))
+        candidates.append(files.open_fd(path / files.LOCK, os.O_RDONLY | _NOFOLLOW))
     try:
         return any(fd is not None and _probe(fd) for fd in candidates)
     finally:
         for fd in candidates:
             if fd is not None:
-                os.close(fd)
+                files.close(fd)

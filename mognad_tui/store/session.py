@@ -49,7 +49,6 @@ import copy
 import functools
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable
@@ -481,7 +480,7 @@ class SessionStore:
         index = build_index(loaded.tables, path)  # raises before anything is written
         for leftover in (f".{files.SNAPSHOT}.tmp", f".{files.JOURNAL}.tmp"):
             with contextlib.suppress(OSError):
-                (path / leftover).unlink()
+                files.unlink(path / leftover)
         tables = loaded.tables
         generation = loaded.snapshot_generation
         scan = loaded.journal
@@ -524,10 +523,10 @@ class SessionStore:
         else:
             try:
                 fd = files.open_journal(path)
-                end = os.fstat(fd).st_size
+                end = files.size(fd)
             except OSError as exc:
                 if fd is not None:
-                    os.close(fd)
+                    files.close(fd)
                 raise from_os_error(exc, path, "open the journal") from exc
         try:
             self._setup(tables, index)
@@ -550,16 +549,14 @@ class SessionStore:
             )
         except BaseException:
             if fd is not None:
-                os.close(fd)
+                files.close(fd)
             raise
 
     def _trim_torn_tail(self, scan: files.JournalScan) -> None:
         if not scan.torn:
             return
         try:
-            with open(self.path / files.JOURNAL, "r+b") as f:
-                f.truncate(scan.valid_end)
-                files._fsync(f.fileno())
+            files.cut_journal(self.path, scan.valid_end)
         except OSError as exc:
             raise from_os_error(exc, self.path, "cut a torn line off the journal") from exc
 

@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import re
 import secrets
-import shutil
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -120,14 +119,14 @@ def create_session(
     build_index(tables, target)  # the frozen copy must read back, or the session never opens
     tmp: Path | None = None
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        files.make_folders(data_dir)
         tmp = data_dir / f".{info.name}.creating-{secrets.token_hex(4)}"
-        tmp.mkdir(mode=files.DIR_MODE)
+        files.make_folder(tmp)
         files.write_generation(tmp, 1, tables)
-        os.close(os.open(tmp / files.LOCK, os.O_WRONLY | os.O_CREAT, files.FILE_MODE))
+        files.create_empty(tmp / files.LOCK)
         files.fsync_dir(tmp)
         try:
-            os.rename(tmp, target)
+            files.rename(tmp, target)
         except OSError as exc:
             if target.exists():
                 raise SessionExists(
@@ -140,7 +139,7 @@ def create_session(
         raise from_os_error(exc, target, "create the session") from exc
     finally:
         if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+            files.remove_tree(tmp, ignore_errors=True)
     return target
 
 

@@ -48,7 +48,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -387,7 +386,7 @@ class JournalWriter:
         self._dirty_tail = False
 
     def _truncate(self) -> None:
-        os.ftruncate(self._journal(), self._durable_end)
+        files.truncate(self._journal(), self._durable_end)
         self._dirty_tail = False
 
     def _journal(self) -> int:
@@ -405,7 +404,7 @@ class JournalWriter:
         fd, self._fd = self._fd, None
         if fd is not None:
             with contextlib.suppress(OSError):
-                os.close(fd)
+                files.close(fd)
 
     def _fail(self, batch: _Batch, err: StoreError) -> None:
         if self._dirty_tail:
