@@ -504,13 +504,29 @@ def test_round_option_on_the_command_line(tmp_path: Path) -> None:
 
 def test_a_long_unit_chart_is_cut_into_parts_that_fit_a_page() -> None:
     """200 units in one Word picture would run over many pages: parts of 50, in order."""
-    from mognad_tui.export.png_charts import unit_chart_png
+    from mognad_tui.export.png_charts import unit_chart_pngs
     from mognad_tui.export.report import UnitChart
 
-    rows = tuple((f"Enhet {i:03}", (3.0, None)) for i in range(120))
+    # Area B has dots in the first part only.
+    rows = tuple(
+        (f"Enhet {i:03}", (1.0 + i % 5, 2.0 + i % 3 if i < 50 else None)) for i in range(120)
+    )
     parts = UnitChart(("A", "B"), (1.0, 5.0), rows, ()).parts()
     assert [k for k, _ in parts] == ["units-1", "units-2", "units-3"]
     assert [len(p.units) for _, p in parts] == [50, 50, 20]
     assert tuple(r for _, p in parts for r in p.units) == rows
-    png = unit_chart_png(parts[0][1], "sv")
-    assert png is not None and png.startswith(b"\x89PNG")
+    pngs = unit_chart_pngs(parts, "sv")
+    assert list(pngs) == ["units-1", "units-2", "units-3"]
+    assert all(png.startswith(b"\x89PNG") for png in pngs.values())
+    # The parts share one figure: each picture is the one its part would get alone, with no
+    # dot, row name or height left over from the part before it.
+    assert pngs["units-1"] != pngs["units-2"]
+    for key, part in parts:
+        assert unit_chart_pngs([(key, part)], "sv") == {key: pngs[key]}
+
+
+def test_a_unit_chart_part_with_no_unit_has_no_picture() -> None:
+    from mognad_tui.export.png_charts import unit_chart_pngs
+    from mognad_tui.export.report import UnitChart
+
+    assert unit_chart_pngs([("units-1", UnitChart(("A",), (1.0, 5.0), (), ()))], "sv") == {}
