@@ -337,6 +337,20 @@ def test_a_table_reads_back_exactly_with_its_format() -> None:
     assert table.style is not None and table.style.name == "Table Grid"
 
 
+def test_a_short_table_row_leaves_its_last_cells_empty() -> None:
+    from mognad_tui.export.docx import render_plan_docx
+    from mognad_tui.export.plan import Plan, Table
+
+    plan = Plan(lang="sv", title="Tabell")
+    plan.blocks.append(Table(("A", "B", "C"), (("1",), ("1", "2", "3")), frozenset(), (1, 1, 1)))
+    (table,) = docx.Document(io.BytesIO(render_plan_docx(plan))).tables
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["A", "B", "C"],
+        ["1", "", ""],
+        ["1", "2", "3"],
+    ]
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice (.ci/run installs it)")
 @pytest.mark.timeout(240)
 def test_libreoffice_prints_a_table_written_in_one_pass(tmp_path: Path) -> None:

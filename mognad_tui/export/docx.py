@@ -116,7 +116,8 @@ def _table_xml(block: Table) -> str:
     for row, props in ((block.header, f"<w:b/>{size}"), *((r, size) for r in block.rows)):
         if row is not block.header:
             parts.append("<w:tr>")
-        for cell, value in zip(aligned, row, strict=True):
+        # A short row's missing cells stay empty, as python-docx's grid left them.
+        for cell, value in zip(aligned, (*row, *("",) * (len(widths) - len(row))), strict=True):
             parts.append(f"{cell}<w:r><w:rPr>{props}</w:rPr>{_run_text(value)}</w:r></w:p></w:tc>")
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
