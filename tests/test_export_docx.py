@@ -277,13 +277,13 @@ def test_chart_axes_have_no_decimal_points(monkeypatch: pytest.MonkeyPatch) -> N
 
 #: Cell texts a room can type, and what Word must show of each: markup and entities as plain
 #: text, spaces at the ends kept, tab and line break as Word's own, the characters XML 1.0
-#: forbids (an escape sequence, NUL, a bell) dropped instead of breaking the file. A bidi
-#: override is legal XML and passes this layer: the escapers before it remove it (see
-#: ``test_hostile_text_is_plain_text`` and the report's test below).
+#: forbids (an escape sequence, NUL, a bell, a lone surrogate, U+FFFF) dropped instead of
+#: breaking the file. A bidi override is legal XML and passes this layer: the escapers before
+#: it remove it (see ``test_hostile_text_is_plain_text`` and the report's Word test).
 _CELLS = (
     ("<script>alert(1)</script>", "<script>alert(1)</script>"),
     ("Tom & Jerry &amp; ]]> \"'", "Tom & Jerry &amp; ]]> \"'"),
-    ("\x1b[31mröd\x1b[0m\x00\x07", "[31mröd[0m"),
+    ("\x1b[31mröd\x1b[0m\x00\x07\ud800\uffff", "[31mröd[0m"),
     ("\u202eabc", "\u202eabc"),
     ("  kant  ", "  kant  "),
     ("flik\there", "flik\there"),
