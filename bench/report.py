@@ -145,9 +145,12 @@ def main() -> int:
         )
         ok = True
         for suffix in ("md", "html", "docx"):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             report(suffix)()  # cold: the first Word run imports python-docx
             cold = time.perf_counter() - started
+            # This process's CPU time beside the wall time: on a shared machine the wall
+            # time waits for other processes too, the CPU time much less.
+            cold_cpu = time.process_time() - started_cpu
             best, _ = timed(report(suffix))
             peak = traced_peak(report(suffix))
             worst = max(cold, best)
@@ -155,7 +158,7 @@ def main() -> int:
             print(
                 f"{'report --charts: ' + suffix:<34} {best * 1000:8.1f} ms   "
                 f"peak {peak / 1e6:6.1f} MB"
-                f"   (cold run {cold * 1000:.1f} ms, {size:,} bytes)"
+                f"   (cold run {cold * 1000:.1f} ms, CPU {cold_cpu * 1000:.1f} ms, {size:,} bytes)"
             )
             print(f"ratio report --charts {suffix} / baseline: {best / base:.1f}x")
             passed = worst < LIMIT_SECONDS and peak / 1e6 < LIMIT_MB

@@ -815,9 +815,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
             pngs: dict[str, bytes] = {}
             if parts:
-                from mognad_tui.export.png_charts import unit_chart_png
+                from mognad_tui.export.png_charts import unit_chart_pngs
 
-                pngs = {k: png for k, part in parts if (png := unit_chart_png(part, plan.lang))}
+                pngs = unit_chart_pngs(parts, plan.lang)
             written = _emit_bytes(out, render_plan_docx(plan, pngs))
         elif fmt == "html":
             from mognad_tui.export.html import render_plan_html

@@ -271,3 +271,92 @@ def test_chart_axes_have_no_decimal_points(monkeypatch: pytest.MonkeyPatch) -> N
             labels += [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
     numbers = [t for t in labels if re.fullmatch(r"[\d.,−-]+", t)]
     assert numbers and all(re.fullmatch(r"−?\d+", t) for t in numbers), numbers
+
+
+# ---------------------------------------------------------------- tables written in one pass
+
+#: Cell texts a room can type, and what Word must show of each: markup and entities as plain
+#: text, spaces at the ends kept, tab and line break as Word's own, the characters XML 1.0
+#: forbids (an escape sequence, NUL, a bell, a lone surrogate, U+FFFF) dropped instead of
+#: breaking the file. A bidi override is legal XML and passes this layer: the escapers before
+#: it remove it (see ``test_hostile_text_is_plain_text`` and the report's Word test).
+_CELLS = (
+    ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+    ("Tom & Jerry &amp; ]]> \"'", "Tom & Jerry &amp; ]]> \"'"),
+    ("\x1b[31mröd\x1b[0m\x00\x07\ud800\uffff", "[31mröd[0m"),
+    ("\u202eabc", "\u202eabc"),
+    ("  kant  ", "  kant  "),
+    ("flik\there", "flik\there"),
+    ("rad\nett", "rad\nett"),
+    ("", ""),
+)
+
+
+def _hostile_table_docx() -> bytes:
+    from mognad_tui.export.docx import render_plan_docx
+    from mognad_tui.export.plan import Heading, Plan, Table
+
+    plan = Plan(lang="sv", title="Tabell")
+    plan.blocks.append(Heading(1, "Tabell"))
+    rows = tuple((given, f"{i},5") for i, (given, _) in enumerate(_CELLS))
+    header = ("Text <&>", "Medel")
+    plan.blocks.append(Table(header, rows, right=frozenset({1}), weights=(3, 1)))
+    return render_plan_docx(plan)
+
+
+def test_a_table_reads_back_exactly_with_its_format() -> None:
+    """A table is written as one piece of XML, not cell by cell: python-docx reads back the
+    exact texts (hostile ones included), the bold header repeated on every page, the
+    numbers right-aligned, the set widths and the 9-point text."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = docx.Document(io.BytesIO(_hostile_table_docx()))
+    (table,) = document.tables
+    texts = [[table.cell(r, c).text for c in range(2)] for r in range(len(table.rows))]
+    assert texts == [
+        ["Text <&>", "Medel"],
+        *([shown, f"{i},5"] for i, (_, shown) in enumerate(_CELLS)),
+    ]
+    # Word drops spaces at a text's ends unless told to keep them.
+    (edged,) = table.cell(5, 0)._tc.iter(W + "t")
+    assert edged.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    header = table.rows[0]._tr.trPr.find(W + "tblHeader")
+    assert header is not None and header.get(W + "val") == "true"
+    assert all(table.rows[r]._tr.trPr is None for r in range(1, len(table.rows)))
+    grid = [int(g.get(W + "w")) for g in table._tbl.tblGrid.findall(W + "gridCol")]
+    assert grid == [7228, 2409]  # 17 cm in the ratio 3:1, in twentieths of a point
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            assert cell.width is not None and cell.width.twips == grid[c]
+            (paragraph,) = cell.paragraphs
+            right = paragraph.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+            assert right == (c == 1)
+            for run in paragraph.runs:
+                assert run.font.size == Pt(9) and bool(run.bold) == (r == 0)
+    assert table.style is not None and table.style.name == "Table Grid"
+
+
+def test_a_short_table_row_leaves_its_last_cells_empty() -> None:
+    from mognad_tui.export.docx import render_plan_docx
+    from mognad_tui.export.plan import Plan, Table
+
+    plan = Plan(lang="sv", title="Tabell")
+    plan.blocks.append(Table(("A", "B", "C"), (("1",), ("1", "2", "3")), frozenset(), (1, 1, 1)))
+    (table,) = docx.Document(io.BytesIO(render_plan_docx(plan))).tables
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["A", "B", "C"],
+        ["1", "", ""],
+        ["1", "2", "3"],
+    ]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice (.ci/run installs it)")
+@pytest.mark.timeout(240)
+def test_libreoffice_prints_a_table_written_in_one_pass(tmp_path: Path) -> None:
+    source = tmp_path / "tabell.docx"
+    source.write_bytes(_hostile_table_docx())
+    pages, size, text = _print_to_pdf(source)
+    assert pages == 1 and _is_a4(size)
+    for needle in ("Text <&>", "<script>alert(1)</script>", "Tom & Jerry &amp; ]]>", "7,5"):
+        assert needle in text, (needle, text)

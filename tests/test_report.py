@@ -374,7 +374,8 @@ def test_report_as_html_and_word_from_the_same_blocks(tmp_path: Path) -> None:
     from docx import Document
 
     records = forvaltning()
-    hostile = "Enhet <script>alert(1)</script>"
+    hostile = "Enhet <script>alert(1)</script> & \u202eR\x07"
+    shown = "Enhet <script>alert(1)</script> & R"  # the bidi override and the bell dropped
     records[2] = replace(records[2], info=replace(records[2].info, title=hostile))
     inputs = []
     for r in records:
@@ -388,7 +389,7 @@ def test_report_as_html_and_word_from_the_same_blocks(tmp_path: Path) -> None:
     assert word.returncode == 0 and no_traceback(word), word.stderr
     document = Document(str(tmp_path / "r.docx"))
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
-    assert {"Barn och skola", "Äldreomsorg Norr", "för få svar", hostile} <= cells
+    assert {"Barn och skola", "Äldreomsorg Norr", "för få svar", shown} <= cells
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[:2] == [
         "Digital mognad: förvaltningens sammanställning",
@@ -523,13 +524,29 @@ def test_round_option_on_the_command_line(tmp_path: Path) -> None:
 
 def test_a_long_unit_chart_is_cut_into_parts_that_fit_a_page() -> None:
     """200 units in one Word picture would run over many pages: parts of 50, in order."""
-    from mognad_tui.export.png_charts import unit_chart_png
+    from mognad_tui.export.png_charts import unit_chart_pngs
     from mognad_tui.export.report import UnitChart
 
-    rows = tuple((f"Enhet {i:03}", (3.0, None)) for i in range(120))
+    # Area B has dots in the first part only.
+    rows = tuple(
+        (f"Enhet {i:03}", (1.0 + i % 5, 2.0 + i % 3 if i < 50 else None)) for i in range(120)
+    )
     parts = UnitChart(("A", "B"), (1.0, 5.0), rows, ()).parts()
     assert [k for k, _ in parts] == ["units-1", "units-2", "units-3"]
     assert [len(p.units) for _, p in parts] == [50, 50, 20]
     assert tuple(r for _, p in parts for r in p.units) == rows
-    png = unit_chart_png(parts[0][1], "sv")
-    assert png is not None and png.startswith(b"\x89PNG")
+    pngs = unit_chart_pngs(parts, "sv")
+    assert list(pngs) == ["units-1", "units-2", "units-3"]
+    assert all(png.startswith(b"\x89PNG") for png in pngs.values())
+    # The parts share one figure: each picture is the one its part would get alone, with no
+    # dot, row name or height left over from the part before it.
+    assert pngs["units-1"] != pngs["units-2"]
+    for key, part in parts:
+        assert unit_chart_pngs([(key, part)], "sv") == {key: pngs[key]}
+
+
+def test_a_unit_chart_part_with_no_unit_has_no_picture() -> None:
+    from mognad_tui.export.png_charts import unit_chart_pngs
+    from mognad_tui.export.report import UnitChart
+
+    assert unit_chart_pngs([("units-1", UnitChart(("A",), (1.0, 5.0), (), ()))], "sv") == {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 from mognad_tui.export.messages import messages
@@ -129,37 +130,56 @@ def chart_pngs(ov: Overview, lang: str, before: str = "", after: str = "") -> di
     return {k: v for k, v in out.items() if v is not None}
 
 
-def unit_chart_png(data: UnitChart, lang: str) -> bytes | None:
-    """A part of the report's unit × area chart for Word: the same dots as the SVG's
+def unit_chart_pngs(parts: Sequence[tuple[str, UnitChart]], lang: str) -> dict[str, bytes]:
+    """The report's unit × area chart for Word, a picture per part by its name
+    (:meth:`UnitChart.parts`: 50 units fit an A4 page): the same dots as the SVG's
     (:func:`mognad_tui.export.charts.unit_chart_svg`), each area also its own marker so that
-    it reads in greyscale print; 50 units fit an A4 page."""
-    if not data.units:
-        return None
-    n = len(data.units)
-    height_in = 1.3 + 0.16 * n
-    fig, ax = _figure(height_in)
+    it reads in greyscale print.
+
+    One figure draws every part: its axes, legend, title and the rows' ticks are made once,
+    and each part only moves the dots and renames the rows. Made anew per part, the ticks
+    and axes were half the time of a 200-unit report's pictures."""
+    import numpy as np
+
+    parts = [(key, data) for key, data in parts if data.units]
+    if not parts:
+        return {}
+    areas, (low, high) = parts[0][1].areas, parts[0][1].scale  # the same in every part
+    fig, ax = _figure(1.0)
     colors = ("#2166ac", "#ef8a62", "#1b9e77", "#b2182b", "#777777", "#67a9cf")
     markers = "osD^vP"
-    for i, title in enumerate(data.areas):
-        shown = [(s[i], n - 1 - k) for k, (_, s) in enumerate(data.units) if s[i] is not None]
+    dots = [
         ax.scatter(
-            [x for x, _ in shown],
-            [y for _, y in shown],
+            [],
+            [],
             s=14,
             marker=markers[i % len(markers)],
             color=colors[i % len(colors)],
             label=_label(title, 30),
         )
-    ax.set_yticks(
-        [n - 1 - k for k in range(n)], [_label(name, 30) for name, _ in data.units], fontsize=7
-    )
-    ax.set_ylim(-0.5, n - 0.5)
-    low, high = data.scale
+        for i, title in enumerate(areas)
+    ]
     ax.set_xlim(low - 0.1, high + 0.1)
     ax.set_xticks(range(int(low), int(high) + 1))  # whole scale points, no "2.5"
     ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="y", labelsize=7)
     ax.grid(axis="x", color="#dddddd")
-    ax.set_title(messages("report_chart_title", lang), fontsize=10)
+    # A title at a set height, and the axes' (empty) labels at set places: left to
+    # matplotlib, each is placed anew on every draw by measuring every tick label.
+    ax.set_title(messages("report_chart_title", lang), fontsize=10, y=1.0)
+    ax.xaxis.set_label_coords(0.5, -0.1)
+    ax.yaxis.set_label_coords(-0.1, 0.5)
     fig.legend(fontsize=7, ncols=3, loc="lower center")
-    legend_in = 0.22 * (1 + (len(data.areas) - 1) // 3) + 0.35
-    return _png(fig, left=0.3, bottom=min(0.5, legend_in / height_in))
+    legend_in = 0.22 * (1 + (len(areas) - 1) // 3) + 0.35
+    out = {}
+    for key, data in parts:
+        n = len(data.units)
+        height_in = 1.3 + 0.16 * n
+        fig.set_size_inches(_WIDTH_IN, height_in)
+        for i, collection in enumerate(dots):
+            shown = [(s[i], n - 1 - k) for k, (_, s) in enumerate(data.units) if s[i] is not None]
+            collection.set_offsets(np.array(shown, dtype=float).reshape(-1, 2))
+        ax.set_yticks([n - 1 - k for k in range(n)], [_label(name, 30) for name, _ in data.units])
+        ax.set_ylim(-0.5, n - 0.5)
+        out[key] = _png(fig, left=0.3, bottom=min(0.5, legend_in / height_in))
+    return out

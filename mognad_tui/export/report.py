@@ -290,17 +290,23 @@ def area_totals(units: Sequence[Unit], *, previous: bool = False) -> list[AreaTo
         ]
         # A shown area's scale was checked by read_summary; a hidden one's is not used.
         scale = tuple(shown[0][1]["scale"]) if shown else (1, 5)
-        score = _weighted([(a["score"], a["n"]) for _, a in shown])
+        pairs = [(a["score"], a["n"]) for _, a in shown]
+        score = _weighted(pairs)
         scores = [a["score"] for _, a in shown]
         lo, hi = float(scale[0]), float(scale[1])
         midpoint = (lo + hi) / 2
         learn = []
         for name, a in shown:
-            others = _weighted([(b["score"], b["n"]) for other, b in shown if other != name])
+            # Only a unit above the midpoint can be learnt from: the others' figure (every
+            # unit against all the rest, 200 × 200 per area) is computed for those alone.
+            if a["score"] < midpoint:
+                continue
+            others = _weighted(
+                [pair for (other, _), pair in zip(shown, pairs, strict=True) if other != name]
+            )
             if (
                 others is not None
                 and others < midpoint
-                and a["score"] >= midpoint
                 and a["score"] - others >= LEARN_MARGIN * (hi - lo)
             ):
                 learn.append(name)
