@@ -44,6 +44,7 @@ from mognad_tui.store import (
     slugify,
 )
 from mognad_tui.store import files as store_files
+from mognad_tui.store.live import LiveTable
 
 
 @pytest.fixture
@@ -588,6 +589,68 @@ async def test_cancelling_one_waiter_does_not_cancel_its_group(session: Path) ->
 
 async def _await(durable) -> None:
     await durable
+
+
+async def test_writes_awaiting_one_commit_cost_the_loop_one_wake_up_each(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a room's load every answer waits for a group commit. Its waiting costs the loop
+    one callback per write (the write's task waking), not three (a wrapped future, a shield's
+    two callbacks): a measurable share of an answer's cost (bench/notes/ingest.md)."""
+    real_fsync = store_files._fsync
+    held = threading.Event()
+    monkeypatch.setattr(store_files, "_fsync", lambda fd: held.wait(30) and real_fsync(fd))
+    loop = asyncio.get_running_loop()
+    writes = 40
+    with SessionStore.open(session) as store:
+        durables = [store.put_answer("q0", f"s{i}", i) for i in range(writes)]
+        tasks = [asyncio.ensure_future(_await(d)) for d in durables]
+        await asyncio.sleep(0)  # every task is now waiting for its commit
+        calls = 0
+        real_call_soon = loop.call_soon
+
+        def call_soon(*args, **kwargs):
+            nonlocal calls
+            calls += 1
+            return real_call_soon(*args, **kwargs)
+
+        monkeypatch.setattr(loop, "call_soon", call_soon)
+        held.set()
+        await asyncio.wait(tasks)
+        monkeypatch.setattr(loop, "call_soon", real_call_soon)
+        assert all(t.exception() is None for t in tasks)
+    # Each task wakes once and tells ``asyncio.wait`` it is done: two callbacks per write.
+    assert calls <= 2 * writes + 4, calls
+
+
+def test_an_answer_is_one_put_without_tinydbs_update_machinery(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new answer and a changed one are each filed as one whole-document put, an unchanged
+    one as nothing, without TinyDB's insert or update: those build a closure, a view of the
+    table and copies for every answer, which under a room's load made the garbage collector
+    run several times as often (bench/notes/ingest.md)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an answer went through TinyDB's update machinery")
+
+    monkeypatch.setattr(LiveTable, "_update_table", refuse)
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", "a", 1).wait()
+        store.put_answer("q0", "a", 2).wait()
+        store.put_answer("q0", "a", 2).wait()
+        store.put_answer("q0", "b", 3).wait()
+        assert store.answers("q0") == [2, 3]
+        puts = [
+            line
+            for line in (session / "journal.log").read_text(encoding="utf-8").splitlines()
+            if '"answers"' in line
+        ]
+        assert len(puts) == 3, puts  # a, a changed, b: the unchanged answer wrote nothing
+    monkeypatch.undo()
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.answers("q0") == [2, 3]
+        assert store.answer_for("q0", "a") == 2
 
 
 # ---------------------------------------------------------------- anonymity

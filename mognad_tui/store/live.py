@@ -121,6 +121,25 @@ class LiveStorage(Storage):
             if value < RANDOM_ID_SPACE:  # all but the one value past it: no bias
                 return value
 
+    def put(self, name: str, doc_id: int | None, doc: Doc) -> int:
+        """Put ``doc`` under ``doc_id`` (a new id when ``None``) and journal it: the one
+        operation ``Table.insert`` or a whole-document ``Table.update`` would record, without
+        their machinery (a closure, an ``IntKeyView``, a copy of the document and a list per
+        step): on the answer path that was a tenth of an answer's cost and most of its
+        short-lived objects, which is what makes the garbage collector run (bench/notes/
+        ingest.md). The caller gives ``doc`` away: it is stored as it is, never copied.
+        A document equal to the one it replaces records nothing, as ``IntKeyView`` does."""
+        raw = self.raw_table(name)
+        if doc_id is None:
+            doc_id = self.allocate_id(name)
+        else:
+            before = raw.get(str(doc_id))
+            if before is not None and before == doc:
+                return doc_id
+        raw[str(doc_id)] = doc
+        self.record(name, [["p", doc_id, doc]])
+        return doc_id
+
     def record(self, name: str, ops: list[Op]) -> None:
         nxt = self._next.get(name)
         for op in ops:
@@ -204,6 +223,14 @@ class LiveTable(Table):
     @property
     def live(self) -> LiveStorage:
         return self.storage  # type: ignore[return-value]  # SessionDB opens only LiveStorage
+
+    def put(self, doc: Doc, doc_id: int | None = None) -> int:
+        """``insert(doc)``, or with ``doc_id`` the replacement of that whole document, as one
+        journaled put (``LiveStorage.put``); the query cache is cleared as TinyDB's own writes
+        clear it."""
+        doc_id = self.live.put(self.name, doc_id, doc)
+        self.clear_cache()
+        return doc_id
 
     def _get_next_id(self) -> int:
         # TinyDB computes max(ids) on first use and forgets it after some inserts: keep it in

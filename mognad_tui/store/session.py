@@ -43,7 +43,6 @@ the other and that order would link its answers:
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
 import functools
@@ -73,7 +72,7 @@ from .live import LiveTable, SessionDB, open_db
 from .lock import WriterLock
 from .lock import is_locked as is_locked  # re-exported: callers import it from here too
 from .snapshot import SnapshotText
-from .writer import JournalWriter, new_future
+from .writer import Commit, JournalWriter, new_future
 
 log = logging.getLogger(__name__)
 
@@ -346,7 +345,7 @@ class Durable:
 
     __slots__ = ("_future", "_store")
 
-    def __init__(self, future: Any, store: SessionStore | None) -> None:
+    def __init__(self, future: Commit, store: SessionStore | None) -> None:
         self._future = future
         self._store = store
 
@@ -365,12 +364,7 @@ class Durable:
     def __await__(self) -> Generator[Any, None, None]:
         future = self._future
         if not future.done():
-            shared = future.on_loop
-            if shared is None or shared.get_loop() is not asyncio.get_running_loop():
-                shared = future.on_loop = asyncio.wrap_future(future)
-            with contextlib.suppress(StoreError):
-                # Shielded: a waiter that is cancelled must not cancel its group's twin.
-                yield from asyncio.shield(shared).__await__()
+            yield from future.waiter().__await__()
         exc = future.exception()
         if exc is not None:
             self._raise(exc)
@@ -712,14 +706,12 @@ class SessionStore:
         _check_key(slot, "slot")
         value = _json_copy(value)
         with self._write() as w:
-            table = self._tables[ANSWERS]
             by_slot = self._answers.get(question)
             doc_id = by_slot.get(slot) if by_slot else None
+            # A new document each time, whole (documents are replaced, never changed).
+            put = self._tables[ANSWERS].put({"q": question, "k": slot, "v": value}, doc_id)
             if doc_id is None:
-                doc_id = table.insert({"q": question, "k": slot, "v": value})
-                self._answers.setdefault(question, {})[slot] = doc_id
-            else:
-                table.update({"v": value}, doc_ids=[doc_id])
+                self._answers.setdefault(question, {})[slot] = put
         return w.durable
 
     def delete_answer(self, question: str, slot: str) -> Durable:

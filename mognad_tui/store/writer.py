@@ -69,11 +69,48 @@ REORDER_RETRY_MAX = 30.0
 
 
 class Commit(Future[None]):
-    """A commit's future. ``on_loop`` is its asyncio twin, made by the first write that awaits
-    it on a loop and shared by the rest of its group (see ``session.Durable``): one wake-up of
-    the loop per commit, not one per write."""
+    """A commit's future, awaited on a loop by every write of its group (``session.Durable``).
 
-    on_loop: asyncio.Future[None] | None = None
+    Each awaiting write gets a loop future of its own, and the commit, once done, wakes the
+    loop once and resolves them all: one wake-up per commit, not one per write. A waiter of
+    its own is what lets one write's task be cancelled without cancelling its group's wait;
+    ``asyncio.wrap_future`` and ``asyncio.shield`` did the same with a future and two
+    callbacks more per write, a measurable share of an answer's cost and of the objects that
+    make the garbage collector run (bench/notes/ingest.md).
+    """
+
+    _waiters_loop: asyncio.AbstractEventLoop | None = None
+    _on_loop: list[asyncio.Future[None]] | None = None
+
+    def waiter(self) -> asyncio.Future[None]:
+        """A future on the running loop that is resolved once this commit is done (its
+        outcome is read from the commit itself); for a caller on that loop's thread."""
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        if self._on_loop is None or self._waiters_loop is not loop:
+            # The first waiter on this loop (a store used from two loops, as some tests do,
+            # gets a fan-out for the latest: the earlier one's waiters are resolved below).
+            self._waiters_loop, self._on_loop = loop, [waiter]
+            self.add_done_callback(self._done_on(loop, self._on_loop))
+        else:
+            self._on_loop.append(waiter)
+        return waiter
+
+    @staticmethod
+    def _done_on(
+        loop: asyncio.AbstractEventLoop, waiters: list[asyncio.Future[None]]
+    ) -> Callable[[Future[None]], None]:
+        def wake(_: Future[None]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(_resolve_all, waiters)
+
+        return wake
+
+
+def _resolve_all(waiters: list[asyncio.Future[None]]) -> None:
+    for waiter in waiters:
+        if not waiter.done():  # a cancelled write's task has gone already
+            waiter.set_result(None)
 
 
 def new_future() -> Commit:

@@ -97,6 +97,8 @@ COOKIE_MEMO = 4096
 COOKIE_MEMO_LONGEST = 512
 
 PARTICIPANT: web.AppKey[ParticipantApp] = web.AppKey("participant")
+#: Every accepted answer's reply, the same bytes each time: encoded once, not per answer.
+_ACCEPTED = _ENCODE_JSON(AnswerAccepted(ok=True)).encode()
 
 
 class Refused(Exception):
@@ -161,7 +163,7 @@ class ParticipantApp:
     def build(self) -> web.Application:
         app = web.Application(
             client_max_size=MAX_BODY,
-            middlewares=[self.errors_middleware, self.host_middleware, self.size_middleware],
+            middlewares=[self.middleware],
         )
         app[PARTICIPANT] = self
         app.router.add_get("/", self.start_page, name="start")
@@ -195,9 +197,23 @@ class ParticipantApp:
     # ------------------------------------------------------------ middlewares
 
     @web.middleware
-    async def errors_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Turn every failure into a 4xx (or the store's 503) in the device's language."""
+    async def middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """What every request passes before its handler: the host check, the body's size and
+        time limits, and every failure turned into a 4xx (or the store's 503) in the device's
+        language. One middleware, not one per concern: each is a coroutine layer of its own on
+        every request, and aiohttp adds one more whenever there is any (bench/notes/ingest.md).
+        """
         try:
+            self.check_host(request)
+            length = request.content_length
+            if length is not None and length > MAX_BODY:
+                _refuse("too_large")  # declared oversize: refused before reading any of it
+            # A body already received whole (nearly every answer: one small packet) needs no
+            # timer; the handlers read it from aiohttp's cache.
+            if request.body_exists and not request.content.is_eof():
+                late = await self.read_body(request)
+                if late is not None:
+                    return late
             return await handler(request)
         except Refused as exc:
             response = self.error_response(request, exc.code, exc.status)
@@ -225,34 +241,26 @@ class ParticipantApp:
             log.exception("unexpected error in %s %s", request.method, request.rel_url.path)
             return self.error_response(request, "bad_request", 400)
 
-    @web.middleware
-    async def host_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    def check_host(self, request: web.Request) -> None:
         """Answer only under the names this server is reachable by (DNS rebinding: a foreign
         name pointed at this machine would otherwise make its page same-origin with ours)."""
         sockname = request.transport.get_extra_info("sockname") if request.transport else None
         arrived_on = str(sockname[0]) if isinstance(sockname, tuple) and sockname else None
         if not self.hosts.allowed(request.headers.get("Host"), arrived_on):
             _refuse("foreign_host")
-        return await handler(request)
 
-    @web.middleware
-    async def size_middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Refuse a declared oversize body before reading any of it (413), and read the body
-        within ``BODY_TIMEOUT``: one sent a byte at a time would hold its connection for as long
-        as the sender likes (the handlers then read it from aiohttp's cache)."""
-        length = request.content_length
-        if length is not None and length > MAX_BODY:
-            _refuse("too_large")
-        # A body already received whole (nearly every answer: one small packet) needs no timer.
-        if request.body_exists and not request.content.is_eof():
-            try:
-                async with asyncio.timeout(connections.BODY_TIMEOUT):
-                    await request.read()
-            except TimeoutError:
-                response = self.error_response(request, "bad_request", 400)
-                response.force_close()
-                return response
-        return await handler(request)
+    async def read_body(self, request: web.Request) -> web.Response | None:
+        """Read a body still arriving within ``BODY_TIMEOUT``: one sent a byte at a time would
+        otherwise hold its connection for as long as the sender likes. Returns the 400 that
+        closes the connection when it is too slow."""
+        try:
+            async with asyncio.timeout(connections.BODY_TIMEOUT):
+                await request.read()
+        except TimeoutError:
+            response = self.error_response(request, "bad_request", 400)
+            response.force_close()
+            return response
+        return None
 
     def error_response(self, request: web.Request, code: str, status: int) -> web.Response:
         lang = self.device_lang(request)[0]
@@ -628,8 +636,7 @@ class ParticipantApp:
             await self.meeting.submit(token, data["question"], data["value"])
         except AnswerRefused as exc:
             _refuse(exc.code)
-        accepted: AnswerAccepted = {"ok": True}
-        return self.json(accepted)
+        return web.Response(body=_ACCEPTED, content_type="application/json", charset="utf-8")
 
     async def api_events(self, request: web.Request) -> web.StreamResponse:
         self.check_key(request.match_info["code"])

@@ -229,6 +229,23 @@ def test_origin_null_or_same_host_is_accepted_with_json(live: Live) -> None:
         assert device.answer(SCALE, 3, {"Origin": origin}).status == 200, origin
 
 
+def test_json_with_a_charset_or_in_capitals_is_json_too(live: Live) -> None:
+    live.open_question(SCALE)
+    device = live.device()
+    body = json.dumps({"question": SCALE, "value": 3})
+    for ctype in ("application/json; charset=utf-8", "Application/JSON"):
+        reply = device.request("POST", f"/api/{live.code}/answers", body, {"Content-Type": ctype})
+        assert reply.status == 200, ctype
+
+
+def test_every_request_passes_one_middleware(live: Live) -> None:
+    """The host check, the body's limits and the error pages are one middleware: each is a
+    coroutine layer of its own on every request (and aiohttp adds one more whenever there is
+    any), a measurable share of an answer's cost under a room's load (bench/notes/ingest.md)."""
+    app = live.call(lambda: web_app.create_app(live.meeting))
+    assert len(app.middlewares) == 1
+
+
 # ---------------------------------------------------------------- answers: each error status
 
 
