@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime
+import fnmatch
 import subprocess
 import sys
 import time
@@ -55,10 +56,17 @@ def main(argv: list[str] | None = None) -> int:
     known = modules()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("module", choices=known, help="dotted name below mognad_tui")
+    parser.add_argument(
+        "functions",
+        nargs="*",
+        help="only these functions' mutants, as mutmut names them below the module "
+        "(globs: 'x_threshold_of*', 'xǁParticipantAppǁapi_answer*')",
+    )
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutants (2 cores)")
     args = parser.parse_args(argv)
 
     prefix = f"mognad_tui.{args.module}."
+    patterns = [prefix + function for function in args.functions] or [f"{prefix}*"]
     started = time.monotonic()
     run = subprocess.run(
         [
@@ -66,17 +74,22 @@ def main(argv: list[str] | None = None) -> int:
             "run",
             "--max-children",
             str(args.max_children),
-            f"{prefix}*",
+            *patterns,
         ],
         cwd=ROOT,
     )
     minutes = (time.monotonic() - started) / 60
-    found = verdicts(prefix)
+    found = {
+        name: status
+        for name, status in verdicts(prefix).items()
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+    }
     counts = collections.Counter(found.values())
     killed = counts["killed"] + counts["caught by type check"]
     share = 100 * killed / len(found) if found else 0.0
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
-    cells = [args.module, today, str(len(found))]
+    shard = args.module + "".join(f" {function}" for function in args.functions)
+    cells = [shard, today, str(len(found))]
     cells += [str(killed if column == "killed" else counts[column]) for column in COLUMNS]
     cells += [f"{share:.1f} %", f"{minutes:.1f} min"]
     print()
