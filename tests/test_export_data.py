@@ -198,12 +198,14 @@ def test_csv_hostile_text_cannot_run_formulas() -> None:
 
 
 def test_csv_summary_has_a_full_row_for_every_question_even_after_a_hidden_one() -> None:
-    """Each question's row says which area and statement it is, a question below the threshold
-    does not cut the rows after it, and a free text's approved answers all reach the cell."""
+    """Each question's row says which area and statement it is and carries its figures as the
+    spreadsheet's language writes them, a question below the threshold does not cut the rows
+    after it, and a free text's approved answers all reach the cell."""
     long_texts = [f"Svar {i}: " + "mer tid för utbildning " * 12 for i in range(4)]
     questions = [
         scale_question("hidden", dimension="d1"),
         scale_question("scale", dimension="d2"),
+        scale_question("alike"),
         choice_question("choice"),
         Question("free", Kind.TEXT, "Vad vill ni behålla?"),
     ]
@@ -211,23 +213,29 @@ def test_csv_summary_has_a_full_row_for_every_question_even_after_a_hidden_one()
         questions,
         {
             "hidden": [4, 2],
-            "scale": [4, 2, 5, 3],
+            "scale": [4, 2, 5, 3, DONT_KNOW],
+            "alike": [3, 3, 3],
             "choice": ["a", "b", "a"],
             "free": list(long_texts),
         },
         approved={"free": list(long_texts)},
         dimensions=(Dimension("d1", "Ett"), Dimension("d2", "Två")),
     )
-    rows = _rows(export_csv(record)[0], "sv")
-    assert [row[0] for row in rows[1:]] == ["hidden", "scale", "choice", "free"]
-    by_id = {row[0]: row for row in rows[1:]}
-    for q in questions:
-        assert by_id[q.id][2:4] == [q.dimension or "", q.text]
-    assert by_id["hidden"][5] == "nej" and by_id["scale"][5] == "ja"
-    assert by_id["scale"][6] == "0"  # nobody answered "don't know"
-    assert by_id["choice"][6] == ""  # a choice has no "don't know" at all
-    cell = by_id["free"][12]
-    assert sorted(cell.split(" | ")) == sorted(text.strip() for text in long_texts)
+    # 4, 2, 5, 3 and one "don't know": median 3.5, mean 3.50, standard deviation 1.12.
+    for lang, figures, alike in (
+        ("sv", ["1", "3,5", "3,50", "1,12", "0,56", "nej"], "ja"),
+        ("en", ["1", "3.5", "3.50", "1.12", "0.56", "no"], "yes"),
+    ):
+        rows = _rows(export_csv(record, lang=lang)[0], lang)
+        assert [row[0] for row in rows[1:]] == ["hidden", "scale", "alike", "choice", "free"]
+        by_id = {row[0]: row for row in rows[1:]}
+        for q in questions:
+            assert by_id[q.id][2:4] == [q.dimension or "", q.text]
+        assert by_id["scale"][6:12] == figures
+        assert by_id["alike"][11] == alike
+        assert by_id["choice"][6] == ""  # a choice has no "don't know" at all
+        cell = by_id["free"][12]
+        assert sorted(cell.split(" | ")) == sorted(text.strip() for text in long_texts)
 
 
 #: Formula starts a spreadsheet runs, full-width forms included (some locales take them too).
