@@ -234,6 +234,7 @@ def test_csv_summary_has_a_full_row_for_every_question_even_after_a_hidden_one()
         assert by_id["scale"][6:12] == figures
         assert by_id["alike"][11] == alike
         assert by_id["choice"][6] == ""  # a choice has no "don't know" at all
+        assert by_id["free"][6:12] == [""] * 6  # free texts have no figures, "alike" neither
         cell = by_id["free"][12]
         assert sorted(cell.split(" | ")) == sorted(text.strip() for text in long_texts)
 
