@@ -23,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The columns of tests/MUTATION.md, in mutmut's own words for each verdict.
+#: mutmut's verdicts that count as killed: a test failed, or the type checker refused it.
+KILLED = ("killed", "caught by type check")
 COLUMNS = ("killed", "survived", "timeout", "no tests", "skipped", "suspicious")
 
 
@@ -62,11 +64,27 @@ def main(argv: list[str] | None = None) -> int:
         help="only these functions' mutants, as mutmut names them below the module "
         "(globs: 'x_threshold_of*', 'xǁParticipantAppǁapi_answer*')",
     )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="run again only the mutants the last run did not kill (after adding tests)",
+    )
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutants (2 cores)")
     args = parser.parse_args(argv)
 
     prefix = f"mognad_tui.{args.module}."
     patterns = [prefix + function for function in args.functions] or [f"{prefix}*"]
+
+    def in_shard(name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+    chosen = patterns
+    if args.again:
+        chosen = [
+            name
+            for name, status in verdicts(prefix).items()
+            if in_shard(name) and status not in KILLED
+        ]
     started = time.monotonic()
     run = subprocess.run(
         [
@@ -74,28 +92,24 @@ def main(argv: list[str] | None = None) -> int:
             "run",
             "--max-children",
             str(args.max_children),
-            *patterns,
+            *chosen,
         ],
         cwd=ROOT,
     )
     minutes = (time.monotonic() - started) / 60
-    found = {
-        name: status
-        for name, status in verdicts(prefix).items()
-        if any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
-    }
+    found = {name: status for name, status in verdicts(prefix).items() if in_shard(name)}
     counts = collections.Counter(found.values())
-    killed = counts["killed"] + counts["caught by type check"]
+    killed = sum(counts[status] for status in KILLED)
     share = 100 * killed / len(found) if found else 0.0
     today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     shard = args.module + "".join(f" {function}" for function in args.functions)
     cells = [shard, today, str(len(found))]
     cells += [str(killed if column == "killed" else counts[column]) for column in COLUMNS]
-    cells += [f"{share:.1f} %", f"{minutes:.1f} min"]
+    cells += [f"{share:.1f} %", f"{minutes:.1f} min" + (" (again)" if args.again else "")]
     print()
     print("| " + " | ".join(cells) + " |")
     for name, status in sorted(found.items()):
-        if status not in ("killed", "caught by type check"):
+        if status not in KILLED:
             print(f"- `{name}`: {status}")
     return run.returncode
 
