@@ -10,13 +10,14 @@ import time
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import make_mocked_request
 from web_harness import Live, builtin_set
 
 from mognad_tui.model import DONT_KNOW, Kind, Voting
 from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
 from mognad_tui.web import server as web_server
-from mognad_tui.web.security import SECURITY_HEADERS
+from mognad_tui.web.security import SECURITY_HEADERS, is_json
 
 SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
 SCALE_2 = "a-delade-dokument"
@@ -317,6 +318,20 @@ def test_the_api_takes_a_non_json_body_only_with_this_device_csrf(live: Live) ->
     headers = {**headers, "Origin": "http://evil.example"}
     assert_error(other.request("POST", path, body, {**headers, "X-CSRF-Token": theirs}), 403)
     assert live.answers(SCALE) == [4]
+
+
+def test_a_content_type_the_parser_cannot_read_is_no_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CSRF rule's fallback: should aiohttp's parser fail on a Content-Type (older versions
+    raised IndexError on some), the body is not taken as JSON, so it needs the CSRF token. No
+    header found today makes the parser raise, hence its failure is made here."""
+    request = make_mocked_request("POST", "/api/x/answers", headers={"Content-Type": "x"})
+
+    def unreadable(self: Any) -> str:
+        raise IndexError("unreadable Content-Type")
+
+    assert is_json(request) is False  # "x" is read, and is no JSON
+    monkeypatch.setattr(type(request), "content_type", property(unreadable))
+    assert is_json(request) is False
 
 
 def test_404_unknown_question(live: Live) -> None:
