@@ -226,8 +226,25 @@ def test_every_kind_of_value(paced: Live, live: Live) -> None:
 def test_origin_null_or_same_host_is_accepted_with_json(live: Live) -> None:
     live.open_question(SCALE)
     device = live.device()
-    for origin in ("null", f"http://127.0.0.1:{live.port}", ""):
+    # The page served under --cert posts with an https Origin: host and port are what count.
+    for origin in ("null", f"http://127.0.0.1:{live.port}", "", f"https://127.0.0.1:{live.port}"):
         assert device.answer(SCALE, 3, {"Origin": origin}).status == 200, origin
+
+
+def test_an_origin_naming_this_host_in_another_scheme_or_unreadable_is_refused(live: Live) -> None:
+    """Only a web page's own origin passes: another scheme on this very host and port, an
+    Origin without a host, or one the URL parser cannot read is foreign."""
+    live.open_question(SCALE)
+    device = live.device()
+    for origin in (
+        f"ftp://127.0.0.1:{live.port}",
+        f"file://127.0.0.1:{live.port}",
+        "http://",
+        "http:127.0.0.1",
+        f"http://[127.0.0.1:{live.port}",  # urlsplit raises: an unclosed IPv6 bracket
+    ):
+        assert_error(device.answer(SCALE, 3, {"Origin": origin}), 403, "foreign_origin")
+    assert live.answers(SCALE) == []
 
 
 # ---------------------------------------------------------------- answers: each error status
