@@ -386,3 +386,31 @@ def test_serve_answers_a_name_given_with_allowed_host(tmp_path: Any) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.communicate(timeout=10)
+
+
+def test_a_limiter_keeps_its_last_max_keys_and_forgets_only_the_oldest(clock: Clock) -> None:
+    """The table's cap (10,000 addresses or devices) holds exactly that many: a key within it
+    keeps its count, so reaching the cap does not let the newest keys start afresh."""
+    limiter = security.RateLimit(1, 60, max_keys=3)
+    for key in ("a", "b", "c"):
+        assert limiter.hit(key) is False
+    assert [limiter.hit(key) for key in ("a", "b", "c")] == [True, True, True]
+    assert limiter.hit("d") is False  # a fourth key: "a", the least recently hit, is forgotten
+    assert [limiter.hit(key) for key in ("b", "c", "d")] == [True, True, True]
+    assert limiter.hit("a") is False
+
+
+def test_the_origin_of_a_named_host_is_compared_without_case(live: Live) -> None:
+    """A phone that reached the server as ``localhost`` (or a name given with --allowed-host)
+    posts with that name as Origin, in whatever case the address bar had."""
+    live.open_question(SCALE)
+    phone = live.device()
+    for host, origin in (
+        (f"localhost:{live.port}", f"http://localhost:{live.port}"),
+        (f"LocalHost:{live.port}", f"http://localhost:{live.port}"),
+        (f"localhost:{live.port}", f"http://LOCALHOST:{live.port}"),
+    ):
+        headers = {"Host": host, "Origin": origin}
+        assert phone.answer(SCALE, 3, headers).status == 200, (host, origin)
+    foreign = {"Host": f"localhost:{live.port}", "Origin": "http://evil.localhost"}
+    assert_error(phone.answer(SCALE, 3, foreign), 403, "foreign_origin")
