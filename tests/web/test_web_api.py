@@ -7,6 +7,7 @@ import json
 import re
 import socket
 import time
+from html import escape as html_escape
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from mognad_tui.model import DONT_KNOW, Kind, Voting
 from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
 from mognad_tui.web import server as web_server
+from mognad_tui.web.messages import error_message
 from mognad_tui.web.security import SECURITY_HEADERS, is_json
 
 SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
@@ -501,6 +503,35 @@ def test_plain_form_posts_and_redirects_back_saved(live: Live) -> None:
     form = f"csrf={csrf_of(page)}&question={SCALE}&v%3A{SCALE}=2"
     reply = device.request("POST", f"/j/{live.code}/answer", form, ctype)
     assert "error=not_open" in reply.headers["Location"]
+    assert live.answers(SCALE) == [4]
+
+
+def test_the_plain_form_has_the_api_s_guards(live: Live) -> None:
+    """The no-JS path refuses what the API refuses: another code than the link's key, a post
+    without this device's cookie, and a full disk is a 503 to try again, not a silent redirect."""
+    live.open_question(SCALE)
+    device = live.device()
+    page = device.get(f"/j/{live.code}").text
+    form = f"csrf={csrf_of(page)}&question={SCALE}&v%3A{SCALE}=4"
+    ctype = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "null"}
+    for code in (live.short_code, live.code[:-1] + ("A" if live.code[-1] != "A" else "B")):
+        reply = device.request("POST", f"/j/{code}/answer", form, ctype)
+        assert reply.status == 404 and "text/html" in reply.headers["Content-Type"], code
+    stranger = live.device(join=False)
+    reply = stranger.request("POST", f"/j/{live.code}/answer", form, ctype)
+    assert reply.status == 403 and "text/html" in reply.headers["Content-Type"]
+    # Told that this phone has no place in the meeting, not that the page was old.
+    assert html_escape(error_message("no_device", "sv"), quote=False) in reply.text
+    assert live.answers(SCALE) == []
+
+    async def full(*args: Any) -> None:
+        raise StoreFull("disk full")
+
+    live.meeting.store.put_answer = full  # type: ignore[method-assign]
+    reply = device.request("POST", f"/j/{live.code}/answer", form, ctype)
+    assert reply.status == 503 and int(reply.headers["Retry-After"]) >= 1
+    del live.meeting.store.put_answer
+    assert device.request("POST", f"/j/{live.code}/answer", form, ctype).status == 303
     assert live.answers(SCALE) == [4]
 
 

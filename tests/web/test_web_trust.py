@@ -211,6 +211,24 @@ def test_retry_after_on_the_answer_limit_is_when_the_window_lets_one_in(
     assert phone.answer(SCALE, 1).status == 200
 
 
+def test_the_plain_form_counts_against_the_same_answer_limit(live: Live, clock: Clock) -> None:
+    """The no-JS form is no way around the per-device answer limit."""
+    live.open_question(SCALE)
+    phone = live.device()
+    page = phone.get(f"/j/{live.code}").text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "null"}
+    path = f"/j/{live.code}/answer"
+    for n in range(web_app.ANSWERS_PER_WINDOW):
+        form = f"csrf={csrf}&question={SCALE}&v%3A{SCALE}={1 + n % 5}"
+        assert phone.request("POST", path, form, headers).status == 303
+    form = f"csrf={csrf}&question={SCALE}&v%3A{SCALE}=2"
+    refused = phone.request("POST", path, form, headers)
+    assert refused.status == 429 and retry_after(refused) >= 1
+    # The API then refuses this device too: one limit per device, whichever path it takes.
+    assert_error(phone.answer(SCALE, 2), 429, "rate_limited")
+
+
 def test_retry_after_on_wrong_typed_codes_is_when_the_address_may_type_again(
     live: Live, clock: Clock
 ) -> None:
