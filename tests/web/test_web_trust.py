@@ -432,3 +432,22 @@ def test_the_origin_of_a_named_host_is_compared_without_case(live: Live) -> None
         assert phone.answer(SCALE, 3, headers).status == 200, (host, origin)
     foreign = {"Host": f"localhost:{live.port}", "Origin": "http://evil.localhost"}
     assert_error(phone.answer(SCALE, 3, foreign), 403, "foreign_origin")
+
+
+def test_a_full_device_bucket_table_forgets_the_oldest_address_not_the_newest(
+    clock: Clock,
+) -> None:
+    """Past its cap the new-device table forgets the least recent address: were it the newest,
+    an address arriving after the table filled would never be held to the limit."""
+    buckets = security.TokenBucket(1, 0.001, max_keys=3)
+    for key in ("a", "b", "c"):
+        assert buckets.take(key) is True
+    assert [buckets.take(key) for key in ("a", "b", "c")] == [False, False, False]
+    assert buckets.take("d") is True  # "a", the oldest, is forgotten (a full bucket again)
+    assert [buckets.take(key) for key in ("b", "c", "d")] == [False, False, False]
+
+
+def test_a_host_header_with_a_path_user_or_blank_is_unreadable() -> None:
+    for header in ("localhost/x", "localhost\\x", "x@localhost", "localhost?x", "local host", ""):
+        assert security.host_name(header) is None, header
+    assert security.host_name(" LocalHost.:8765 ") == "localhost"
