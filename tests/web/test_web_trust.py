@@ -448,6 +448,9 @@ def test_a_full_device_bucket_table_forgets_the_oldest_address_not_the_newest(
 
 
 def test_a_host_header_with_a_path_user_or_blank_is_unreadable() -> None:
-    for header in ("localhost/x", "localhost\\x", "x@localhost", "localhost?x", "local host", ""):
+    for header in (
+        *("localhost/x", "localhost\\x", "x@localhost", "localhost?x", "local host", ""),
+        *("[::1]x", "[::1]:80x", "[::1"),  # after the brackets only a port may follow
+    ):
         assert security.host_name(header) is None, header
     assert security.host_name(" LocalHost.:8765 ") == "localhost"
