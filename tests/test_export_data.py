@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fixtures_sessions import (
+    choice_question,
     demo_session,
     handmade_set,
     previous_session,
@@ -27,7 +28,7 @@ from test_export_markdown import _mutate_hidden, hostile_record
 from mognad_tui import results as R
 from mognad_tui.export.csv_export import ENCODING, export_csv
 from mognad_tui.export.json_export import SCHEMA, export_json
-from mognad_tui.model import DONT_KNOW, Dimension, SessionRecord
+from mognad_tui.model import DONT_KNOW, Dimension, Kind, Question, SessionRecord
 
 FIGURE_KEYS = {
     "distribution",
@@ -221,6 +222,48 @@ def test_csv_hostile_ids_from_an_edited_session_folder_cannot_run_formulas() -> 
     (row,) = _rows(summary, "sv")[1:]
     assert row[:3] == ["'=1+1", "scale", "'@SUM(A1)"]
     assert {r[0] for r in _rows(raw, "sv")[1:]} == {"'=1+1"}
+
+
+def test_csv_summary_has_a_full_row_for_every_question_even_after_a_hidden_one() -> None:
+    """Each question's row says which area and statement it is and carries its figures as the
+    spreadsheet's language writes them, a question below the threshold does not cut the rows
+    after it, and a free text's approved answers all reach the cell."""
+    long_texts = [f"Svar {i}: " + "mer tid för utbildning " * 12 for i in range(4)]
+    questions = [
+        scale_question("hidden", dimension="d1"),
+        scale_question("scale", dimension="d2"),
+        scale_question("alike"),
+        choice_question("choice"),
+        Question("free", Kind.TEXT, "Vad vill ni behålla?"),
+    ]
+    record = tiny_record(
+        questions,
+        {
+            "hidden": [4, 2],
+            "scale": [4, 2, 5, 3, DONT_KNOW],
+            "alike": [3, 3, 3],
+            "choice": ["a", "b", "a"],
+            "free": list(long_texts),
+        },
+        approved={"free": list(long_texts)},
+        dimensions=(Dimension("d1", "Ett"), Dimension("d2", "Två")),
+    )
+    # 4, 2, 5, 3 and one "don't know": median 3.5, mean 3.50, standard deviation 1.12.
+    for lang, figures, alike in (
+        ("sv", ["1", "3,5", "3,50", "1,12", "0,56", "nej"], "ja"),
+        ("en", ["1", "3.5", "3.50", "1.12", "0.56", "no"], "yes"),
+    ):
+        rows = _rows(export_csv(record, lang=lang)[0], lang)
+        assert [row[0] for row in rows[1:]] == ["hidden", "scale", "alike", "choice", "free"]
+        by_id = {row[0]: row for row in rows[1:]}
+        for q in questions:
+            assert by_id[q.id][2:4] == [q.dimension or "", q.text]
+        assert by_id["scale"][6:12] == figures
+        assert by_id["alike"][11] == alike
+        assert by_id["choice"][6] == ""  # a choice has no "don't know" at all
+        assert by_id["free"][6:12] == [""] * 6  # free texts have no figures, "alike" neither
+        cell = by_id["free"][12]
+        assert sorted(cell.split(" | ")) == sorted(text.strip() for text in long_texts)
 
 
 #: Formula starts a spreadsheet runs, full-width forms included (some locales take them too).

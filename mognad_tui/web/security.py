@@ -121,10 +121,6 @@ class RateLimit:
             return None
         return hits
 
-    def blocked(self, key: str) -> bool:
-        hits = self._recent(key, time.monotonic())
-        return hits is not None and len(hits) >= self.limit
-
     def retry_after(self, key: str) -> float:
         """Seconds until ``key`` may count one more event: when its oldest counted event
         leaves the window (0 when it may now)."""

@@ -7,16 +7,19 @@ import json
 import re
 import socket
 import time
+from html import escape as html_escape
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import make_mocked_request
 from web_harness import Live, builtin_set
 
 from mognad_tui.model import DONT_KNOW, Kind, Voting
 from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
 from mognad_tui.web import server as web_server
-from mognad_tui.web.security import SECURITY_HEADERS
+from mognad_tui.web.messages import error_message
+from mognad_tui.web.security import SECURITY_HEADERS, is_json
 
 SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
 SCALE_2 = "a-delade-dokument"
@@ -225,7 +228,8 @@ def test_every_kind_of_value(paced: Live, live: Live) -> None:
 def test_origin_null_or_same_host_is_accepted_with_json(live: Live) -> None:
     live.open_question(SCALE)
     device = live.device()
-    for origin in ("null", f"http://127.0.0.1:{live.port}", ""):
+    # The page served under --cert posts with an https Origin: host and port are what count.
+    for origin in ("null", f"http://127.0.0.1:{live.port}", "", f"https://127.0.0.1:{live.port}"):
         assert device.answer(SCALE, 3, {"Origin": origin}).status == 200, origin
 
 
@@ -244,6 +248,22 @@ def test_every_request_passes_one_middleware(live: Live) -> None:
     any), a measurable share of an answer's cost under a room's load (bench/notes/ingest.md)."""
     app = live.call(lambda: web_app.create_app(live.meeting))
     assert len(app.middlewares) == 1
+
+
+def test_an_origin_naming_this_host_in_another_scheme_or_unreadable_is_refused(live: Live) -> None:
+    """Only a web page's own origin passes: another scheme on this very host and port, an
+    Origin without a host, or one the URL parser cannot read is foreign."""
+    live.open_question(SCALE)
+    device = live.device()
+    for origin in (
+        f"ftp://127.0.0.1:{live.port}",
+        f"file://127.0.0.1:{live.port}",
+        "http://",
+        "http:127.0.0.1",
+        f"http://[127.0.0.1:{live.port}",  # urlsplit raises: an unclosed IPv6 bracket
+    ):
+        assert_error(device.answer(SCALE, 3, {"Origin": origin}), 403, "foreign_origin")
+    assert live.answers(SCALE) == []
 
 
 # ---------------------------------------------------------------- answers: each error status
@@ -334,6 +354,20 @@ def test_the_api_takes_a_non_json_body_only_with_this_device_csrf(live: Live) ->
     headers = {**headers, "Origin": "http://evil.example"}
     assert_error(other.request("POST", path, body, {**headers, "X-CSRF-Token": theirs}), 403)
     assert live.answers(SCALE) == [4]
+
+
+def test_a_content_type_the_parser_cannot_read_is_no_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CSRF rule's fallback: should aiohttp's parser fail on a Content-Type (older versions
+    raised IndexError on some), the body is not taken as JSON, so it needs the CSRF token. No
+    header found today makes the parser raise, hence its failure is made here."""
+    request = make_mocked_request("POST", "/api/x/answers", headers={"Content-Type": "x"})
+
+    def unreadable(self: Any) -> str:
+        raise IndexError("unreadable Content-Type")
+
+    assert is_json(request) is False  # "x" is read, and is no JSON
+    monkeypatch.setattr(type(request), "content_type", property(unreadable))
+    assert is_json(request) is False
 
 
 def test_404_unknown_question(live: Live) -> None:
@@ -486,6 +520,35 @@ def test_plain_form_posts_and_redirects_back_saved(live: Live) -> None:
     form = f"csrf={csrf_of(page)}&question={SCALE}&v%3A{SCALE}=2"
     reply = device.request("POST", f"/j/{live.code}/answer", form, ctype)
     assert "error=not_open" in reply.headers["Location"]
+    assert live.answers(SCALE) == [4]
+
+
+def test_the_plain_form_has_the_api_s_guards(live: Live) -> None:
+    """The no-JS path refuses what the API refuses: another code than the link's key, a post
+    without this device's cookie, and a full disk is a 503 to try again, not a silent redirect."""
+    live.open_question(SCALE)
+    device = live.device()
+    page = device.get(f"/j/{live.code}").text
+    form = f"csrf={csrf_of(page)}&question={SCALE}&v%3A{SCALE}=4"
+    ctype = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "null"}
+    for code in (live.short_code, live.code[:-1] + ("A" if live.code[-1] != "A" else "B")):
+        reply = device.request("POST", f"/j/{code}/answer", form, ctype)
+        assert reply.status == 404 and "text/html" in reply.headers["Content-Type"], code
+    stranger = live.device(join=False)
+    reply = stranger.request("POST", f"/j/{live.code}/answer", form, ctype)
+    assert reply.status == 403 and "text/html" in reply.headers["Content-Type"]
+    # Told that this phone has no place in the meeting, not that the page was old.
+    assert html_escape(error_message("no_device", "sv"), quote=False) in reply.text
+    assert live.answers(SCALE) == []
+
+    async def full(*args: Any) -> None:
+        raise StoreFull("disk full")
+
+    live.meeting.store.put_answer = full  # type: ignore[method-assign]
+    reply = device.request("POST", f"/j/{live.code}/answer", form, ctype)
+    assert reply.status == 503 and int(reply.headers["Retry-After"]) >= 1
+    del live.meeting.store.put_answer
+    assert device.request("POST", f"/j/{live.code}/answer", form, ctype).status == 303
     assert live.answers(SCALE) == [4]
 
 
