@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from store_crash_child import make_info, make_question_set
 
-from mognad_tui.store import SessionStore, StoreFull, create_session
+from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session
 from mognad_tui.store import files as store_files
 from mognad_tui.store import session as store_session
 
@@ -165,3 +165,31 @@ def test_after_a_failed_write_with_a_fold_behind_it_the_writer_still_clears_the_
         keys = [(op[3]["q"], op[3]["k"]) for op in batches[0] if op[1] == "answers"]
         assert len(keys) == 5
         assert keys == sorted(keys), "the journal keeps the order the answers arrived in"
+
+
+def test_a_fold_that_fails_on_a_bug_leaves_the_next_fold_working(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fold that stops on something unexpected (not the disk) is reported; the answers stay
+    in the journal, and the next fold still folds them away, so the order they arrived in does
+    not stay on disk for the rest of the meeting."""
+    real = store_files.write_generation
+    calls = {"n": 0}
+
+    def buggy(folder: Path, generation: int, tables: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("simulated bug")
+        real(folder, generation, tables)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_files, "write_generation", buggy)
+    with SessionStore.open(session) as store:
+        for d in range(3):
+            store.put_answer("q0", slot(d, "q0"), 1 + d).wait(timeout=30)
+        with pytest.raises(StoreError):
+            store.fold().wait(timeout=30)
+        assert store_files.read_journal(session).batches, "a failed fold must keep the journal"
+        store.fold().wait(timeout=30)
+        assert calls["n"] == 2, "the second fold was never tried"
+        assert store_files.read_journal(session).batches == []
+        assert sorted(snapshot_answers(session).values()) == [1, 2, 3]
