@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,11 @@ def test_a_session_file_that_cannot_be_read_is_a_clear_error(session: Path) -> N
     assert "session file" in str(info.value)
 
 
-def test_a_reorder_keeps_a_deleted_answer_deleted_and_every_other_answer(session: Path) -> None:
+def test_a_reorder_keeps_a_deleted_answer_deleted_and_every_other_answer(
+    session: Path, tmp_path: Path
+) -> None:
+    """What a crash right after the reorder leaves (closing would fold from memory)."""
+    crashed = tmp_path / "crashed"
     with SessionStore.open(session) as store:
         for i in range(4):
             store.put_answer("q0", f"s{i}", i).wait(timeout=30)
@@ -73,7 +78,10 @@ def test_a_reorder_keeps_a_deleted_answer_deleted_and_every_other_answer(session
         store.delete_answer("q0", "s1").wait(timeout=30)
         store.reorder().wait(timeout=30)
         assert sorted(store.answers("q0")) == [0, 2, 3, 9]
-    with SessionStore.open(session, readonly=True) as store:
+        crashed.mkdir(mode=0o700)
+        for name in ("journal.log", "session.json", "writer.lock"):
+            shutil.copy2(session / name, crashed / name)
+    with SessionStore.open(crashed, readonly=True) as store:
         assert sorted(store.answers("q0")) == [0, 2, 3, 9]
 
 
