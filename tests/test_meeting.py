@@ -440,3 +440,14 @@ async def test_a_failed_reveal_leaves_an_open_question_open_for_the_phones(meeti
     monkeypatch.undo()
     await meeting.submit(meeting.issue_device(), "q1", 3)
     assert meeting.answer_count("q1") == 1
+
+
+async def test_the_phones_list_of_open_questions_follows_every_change(meeting):
+    """What the phones may answer is built once per change: each change must show, the second
+    as much as the first."""
+    await meeting.set_voting("q1", Voting.OPEN)
+    assert [q.id for q in meeting.open_questions()] == ["q1"]
+    await meeting.set_voting("q1", Voting.CLOSED)
+    assert meeting.open_questions() == []
+    await meeting.set_voting("q1", Voting.OPEN)
+    assert [q.id for q in meeting.open_questions()] == ["q1"]
