@@ -418,3 +418,36 @@ async def test_the_grace_timer_reveals_by_itself(session_path):
         await _until(lambda: meeting.voting("q1") is Voting.REVEALED)
     finally:
         store.close()
+
+
+async def test_a_failed_reveal_leaves_an_open_question_open_for_the_phones(meeting, monkeypatch):
+    """The reveal is shown at once and taken back when the disk refuses it: the question goes
+    back to what it was (open, not closed), and the phones can still answer it."""
+    from mognad_tui.store import StoreFull
+
+    class Failing:
+        def __await__(self):
+            raise StoreFull("disk full", None)
+            yield  # pragma: no cover
+
+    await meeting.set_voting("q1", Voting.OPEN)
+    assert [q.id for q in meeting.open_questions()] == ["q1"]
+    monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: Failing())
+    with pytest.raises(AnswerRefused):
+        await meeting.toggle_reveal("q1")
+    assert meeting.voting("q1") is Voting.OPEN
+    assert [q.id for q in meeting.open_questions()] == ["q1"]
+    monkeypatch.undo()
+    await meeting.submit(meeting.issue_device(), "q1", 3)
+    assert meeting.answer_count("q1") == 1
+
+
+async def test_the_phones_list_of_open_questions_follows_every_change(meeting):
+    """What the phones may answer is built once per change: each change must show, the second
+    as much as the first."""
+    await meeting.set_voting("q1", Voting.OPEN)
+    assert [q.id for q in meeting.open_questions()] == ["q1"]
+    await meeting.set_voting("q1", Voting.CLOSED)
+    assert meeting.open_questions() == []
+    await meeting.set_voting("q1", Voting.OPEN)
+    assert [q.id for q in meeting.open_questions()] == ["q1"]

@@ -1,0 +1,106 @@
+"""What ``store/files.py`` must refuse or keep, found by a mutation run (tests/MUTATION.md).
+
+A hand-edited or damaged session is reported as damaged, never read as something else and never
+a traceback; a reorder keeps a deleted answer deleted and every other answer; a full disk during
+a reorder is reported as a full disk.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from store_crash_child import make_info, make_question_set
+
+from mognad_tui.store import SessionDamaged, SessionStore, StoreError, StoreFull, create_session
+from mognad_tui.store import files as store_files
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Path:
+    return create_session(tmp_path / "sessions", make_info(), make_question_set())
+
+
+def journal_with(*ops: object) -> bytes:
+    line = store_files.encode_line(json.dumps(list(ops)))
+    return store_files.journal_header(1) + line
+
+
+@pytest.mark.parametrize(
+    "op",
+    [
+        ["p", "answers", 0, {}],  # doc id 0: ids start at 1
+        ["p", "answers", 1, "not a document"],
+        ["p", "answers", "1", {}],  # an id that is not a number
+        ["p", 5, 1, {}],  # a table name that is not a string
+        ["d", "answers", "1"],
+        ["z", "answers"],  # no such operation
+        ["p"],
+    ],
+)
+def test_a_journal_line_of_an_unexpected_shape_is_damage(op: list) -> None:
+    with pytest.raises(SessionDamaged):
+        store_files.parse_journal(journal_with(op))
+
+
+@pytest.mark.parametrize("doc_id", ["01", "x1"])
+def test_a_snapshot_with_a_bad_document_id_is_damage(session: Path, doc_id: str) -> None:
+    path = session / "session.json"
+    data = json.loads(path.read_bytes())
+    data["tables"]["answers"] = {doc_id: {"q": "q0", "k": "s", "v": 1}}
+    path.write_text(json.dumps(data))
+    with pytest.raises(SessionDamaged):
+        store_files.read_snapshot(session)
+
+
+def test_a_session_file_that_cannot_be_read_is_a_clear_error(session: Path) -> None:
+    path = session / "session.json"
+    path.unlink()
+    path.mkdir()  # reading it fails with an OSError other than "missing"
+    with pytest.raises(StoreError) as info:
+        store_files.read_snapshot(session)
+    assert "session file" in str(info.value)
+
+
+def test_a_reorder_keeps_a_deleted_answer_deleted_and_every_other_answer(
+    session: Path, tmp_path: Path
+) -> None:
+    """What a crash right after the reorder leaves (closing would fold from memory)."""
+    crashed = tmp_path / "crashed"
+    with SessionStore.open(session) as store:
+        for i in range(4):
+            store.put_answer("q0", f"s{i}", i).wait(timeout=30)
+        store.fold().wait(timeout=30)  # these four are in the snapshot now
+        store.put_answer("q0", "s9", 9).wait(timeout=30)
+        store.delete_answer("q0", "s1").wait(timeout=30)
+        store.reorder().wait(timeout=30)
+        assert sorted(store.answers("q0")) == [0, 2, 3, 9]
+        crashed.mkdir(mode=0o700)
+        for name in ("journal.log", "session.json", "writer.lock"):
+            shutil.copy2(session / name, crashed / name)
+    with SessionStore.open(crashed, readonly=True) as store:
+        assert sorted(store.answers("q0")) == [0, 2, 3, 9]
+
+
+def test_a_full_disk_when_a_reorder_syncs_the_folder_is_reported_as_a_full_disk(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store_files.fsync_dir
+    full = {"on": False}
+
+    def fsync_dir(folder: Path) -> None:
+        if full["on"]:
+            raise OSError(errno.ENOSPC, "simulated")
+        real(folder)
+
+    monkeypatch.setattr(store_files, "fsync_dir", fsync_dir)
+    with SessionStore.open(session) as store:
+        for i in range(3):
+            store.put_answer("q0", f"s{i}", i).wait(timeout=30)
+        full["on"] = True
+        with pytest.raises(StoreFull):
+            store.reorder().wait(timeout=30)
+        full["on"] = False

@@ -1,0 +1,195 @@
+"""The journal writer after a failed commit: what a facilitator would notice if it went wrong.
+
+These close gaps a mutation run of ``store/writer.py`` found (tests/MUTATION.md): a refused
+answer that comes back after the rollback, a replaced answer that a later fold turns back into
+its old value, and a writer that stops clearing the order answers arrived in after one failed
+write. Each drives the real store on a tmp folder; only the disk's answers are faked.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from store_crash_child import make_info, make_question_set
+
+from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session
+from mognad_tui.store import files as store_files
+from mognad_tui.store import session as store_session
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Path:
+    return create_session(tmp_path / "sessions", make_info(), make_question_set())
+
+
+def slot(device: int, question: str) -> str:
+    return hashlib.sha256(f"device-{device}/{question}".encode()).hexdigest()
+
+
+def settle(store: SessionStore) -> None:
+    """Wait until everything queued on the writer (and what it does after) is done."""
+    with store._lock:
+        assert store._writer is not None
+        future = store._writer.submit(None)
+    future.result(30)
+
+
+def snapshot_answers(folder: Path) -> dict[str, object]:
+    """Slot -> value as the snapshot file holds them."""
+    tables = json.loads((folder / "session.json").read_bytes())["tables"]
+    return {d["k"]: d["v"] for d in tables.get("answers", {}).values()}
+
+
+class GatedFsync:
+    """fsync fails (disk full) while ``full`` is set, each failing call held until released,
+    so the test decides what is queued behind the failing commit."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.full = threading.Event()
+        self.inside = threading.Event()
+        self.gate = threading.Event()
+        real = store_files._fsync
+
+        def fsync(fd: int) -> None:
+            if self.full.is_set():
+                self.inside.set()
+                assert self.gate.wait(30), "the test never released the failing fsync"
+                raise OSError(errno.ENOSPC, "simulated")
+            real(fd)
+
+        monkeypatch.setattr(store_files, "_fsync", fsync)
+
+
+def test_a_refused_answer_never_comes_back_even_if_its_line_could_not_be_cut_off(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole line reached the file but its fsync failed, and cutting it off failed too:
+    the phone was told no, so the rollback reads only the bytes known to be durable and the
+    answer must not show, now or after a restart. The writer carries on."""
+    real_fsync = store_files._fsync
+    real_ftruncate = os.ftruncate
+    broken = threading.Event()
+
+    def fsync(fd: int) -> None:
+        if broken.is_set():
+            raise OSError(errno.EIO, "simulated")
+        real_fsync(fd)
+
+    def ftruncate(fd: int, length: int) -> None:
+        if broken.is_set():
+            raise OSError(errno.EIO, "simulated")
+        real_ftruncate(fd, length)
+
+    monkeypatch.setattr(store_files, "_fsync", fsync)
+    monkeypatch.setattr(os, "ftruncate", ftruncate)
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", slot(1, "q0"), 1).wait(timeout=30)
+        broken.set()
+        refused = store.put_answer("q0", slot(2, "q0"), 5)
+        with pytest.raises(Exception) as info:
+            refused.wait(timeout=30)
+        assert not isinstance(info.value, TimeoutError), "the writer stopped"
+        assert store.answer_for("q0", slot(2, "q0")) is None
+        assert store.answers("q0") == [1]
+        broken.clear()
+        store.put_answer("q0", slot(3, "q0"), 3).wait(timeout=30)
+        assert sorted(store.answers("q0")) == [1, 3]
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.answer_for("q0", slot(2, "q0")) is None
+        assert sorted(store.answers("q0")) == [1, 3]
+
+
+def test_a_fold_after_a_failed_one_keeps_every_answer_replaced_before_it(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A device changes its answer; a fold queued behind a write that fails is dropped with it.
+    The next fold must still write the changed answer: if it forgot which answers changed, the
+    snapshot would keep the old value and the acknowledged change would be lost on disk."""
+    disk = GatedFsync(monkeypatch)
+    a, b = slot(1, "q0"), slot(2, "q0")
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", a, 1).wait(timeout=30)
+        store.fold().wait(timeout=30)
+        assert snapshot_answers(session) == {a: 1}
+        store.put_answer("q0", a, 4).wait(timeout=30)  # acknowledged: the device changed it
+        disk.full.set()
+        failing = store.put_answer("q0", b, 2)
+        assert disk.inside.wait(30)
+        fold = store.fold()  # queued behind the failing write: dropped with it
+        disk.full.clear()
+        disk.gate.set()
+        for durable in (failing, fold):
+            with pytest.raises(StoreFull):
+                durable.wait(timeout=30)
+        assert store.answer_for("q0", a) == 4
+        store.fold().wait(timeout=30)
+        assert snapshot_answers(session) == {a: 4}
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.answer_for("q0", a) == 4
+        assert store.answer_for("q0", b) is None
+
+
+def test_after_a_failed_write_with_a_fold_behind_it_the_writer_still_clears_the_order(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fold dropped with a failed write must not count as still coming: else the writer
+    waits for it forever and no longer reorders the journal, which then keeps the order the
+    room answered in."""
+    monkeypatch.setattr(store_session, "REORDER_EVERY", 5)
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)  # only the count reorders here
+    disk = GatedFsync(monkeypatch)
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", slot(0, "q0"), 1).wait(timeout=30)
+        disk.full.set()
+        failing = store.put_answer("q0", slot(1, "q0"), 2)
+        assert disk.inside.wait(30)
+        fold = store.fold()
+        disk.full.clear()
+        disk.gate.set()
+        for durable in (failing, fold):
+            with pytest.raises(StoreFull):
+                durable.wait(timeout=30)
+        # Four more devices answer, one after the other, in an order that is not (question,
+        # slot): with the one before the failure, five answers, and the writer reorders.
+        for s in sorted((slot(d, "q1") for d in range(10, 14)), reverse=True):
+            store.put_answer("q1", s, 3).wait(timeout=30)
+        settle(store)
+        batches = store_files.read_journal(session).batches
+        assert len(batches) == 1, "the journal still lists the answers as they came"
+        keys = [(op[3]["q"], op[3]["k"]) for op in batches[0] if op[1] == "answers"]
+        assert len(keys) == 5
+        assert keys == sorted(keys), "the journal keeps the order the answers arrived in"
+
+
+def test_a_fold_that_fails_on_a_bug_leaves_the_next_fold_working(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fold that stops on something unexpected (not the disk) is reported; the answers stay
+    in the journal, and the next fold still folds them away, so the order they arrived in does
+    not stay on disk for the rest of the meeting."""
+    real = store_files.write_generation
+    calls = {"n": 0}
+
+    def buggy(folder: Path, generation: int, tables: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("simulated bug")
+        real(folder, generation, tables)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_files, "write_generation", buggy)
+    with SessionStore.open(session) as store:
+        for d in range(3):
+            store.put_answer("q0", slot(d, "q0"), 1 + d).wait(timeout=30)
+        with pytest.raises(StoreError):
+            store.fold().wait(timeout=30)
+        assert store_files.read_journal(session).batches, "a failed fold must keep the journal"
+        store.fold().wait(timeout=30)
+        assert calls["n"] == 2, "the second fold was never tried"
+        assert store_files.read_journal(session).batches == []
+        assert sorted(snapshot_answers(session).values()) == [1, 2, 3]
