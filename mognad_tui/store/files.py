@@ -43,7 +43,7 @@ import re
 import shutil
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -244,27 +244,31 @@ def _temporary(folder: Path, name: str, data: bytes) -> Path:
     """
     tmp = folder / f".{name}.tmp"
     fd = open_fd(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
+    with _removed_on_failure(tmp):
         try:
             write_all(fd, data)
             _fsync(fd)
         finally:
             close(fd)
+    return tmp
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: Path) -> Iterator[None]:
+    """A temporary file whose step failed is removed before the error goes on: left behind,
+    it would fill a full disk further and be mistaken for a leftover by the next open."""
+    try:
+        yield
     except BaseException:
         with contextlib.suppress(OSError):
             unlink(tmp)
         raise
-    return tmp
 
 
 def _put(tmp: Path, target: Path) -> None:
     """Rename the closed temporary file ``tmp`` over ``target``; on failure remove ``tmp``."""
-    try:
+    with _removed_on_failure(tmp):
         replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            unlink(tmp)
-        raise
 
 
 def open_journal(folder: Path) -> int:
@@ -396,12 +400,8 @@ def install_journal(folder: Path, generation: int) -> None:
     of that generation is already there. Nothing may hold the journal open (Windows refuses
     the rename); raises ``OSError``."""
     tmp = _temporary(folder, JOURNAL, journal_header(generation))
-    try:
+    with _removed_on_failure(tmp):
         finish_generation(folder, False)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            unlink(tmp)
-        raise
 
 
 def replace_file(folder: Path, name: str, data: bytes) -> None:
@@ -443,12 +443,8 @@ def write_generation(folder: Path, generation: int, tables: Tables | bytes) -> N
     """
     data = tables if isinstance(tables, bytes) else snapshot_bytes(generation, tables)
     journal_tmp = _temporary(folder, JOURNAL, journal_header(generation))
-    try:
+    with _removed_on_failure(journal_tmp):
         _put(_temporary(folder, SNAPSHOT, data), folder / SNAPSHOT)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            unlink(journal_tmp)
-        raise
     try:
         finish_generation(folder, renamed=False)
     except OSError as exc:

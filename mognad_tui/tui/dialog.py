@@ -111,6 +111,9 @@ class LiveDialog(QuestionDialog[None]):
     """A dialog that changes the meeting while it is open (private vote, moderation): each
     step is kept as it is made, so closing it (Esc, "Done") hands nothing back."""
 
+    #: Esc is "Done" in every live dialog; each places it where its footer reads best.
+    CLOSE = Binding("escape", "close", "key.done")
+
     def __init__(self, meeting: Meeting, question: Question) -> None:
         super().__init__(question)
         self.meeting = meeting

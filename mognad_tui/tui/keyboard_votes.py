@@ -87,7 +87,7 @@ class PrivateVoteScreen(LiveDialog):
     TITLE_KEY = "private.title"
     QUESTION_CLASSES = "dialog-question big-text"
     BINDINGS = [
-        Binding("escape", "close", "key.done"),
+        LiveDialog.CLOSE,
         *[Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)],
         Binding("enter", "submit", "key.save", show=False),
     ]

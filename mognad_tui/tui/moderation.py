@@ -23,7 +23,7 @@ class ModerationScreen(LiveDialog):
     BINDINGS = [
         Binding("a", "decide(True)", "key.approve"),
         Binding("h", "decide(False)", "key.hide"),
-        Binding("escape", "close", "key.done"),
+        LiveDialog.CLOSE,
     ]
 
     def compose_body(self) -> ComposeResult:
