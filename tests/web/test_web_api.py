@@ -581,6 +581,73 @@ def test_plain_form_walks_the_survey_self_paced(paced: Live) -> None:
     assert "Du har svarat på 2 av " in reply.text
 
 
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "null"}
+
+
+def test_the_plain_form_takes_ticks_dots_and_blank_companions(live: Live) -> None:
+    """The no-JS form gives the meeting the same values the API does: every ticked box, the dots
+    spent (blank and 0 left out, a word refused as a bad value), and nothing ticked is an
+    answer ("none of these"), while no dot at all is no answer yet."""
+    device = live.device()
+    multiple = live.call(live.meeting.add_poll("Vilka kanaler?", Kind.MULTIPLE, ["A", "B", "C"]))
+    page = device.get(f"/j/{live.code}?q={multiple.id}").text
+    token = csrf_of(page)
+    url = f"/j/{live.code}/answer"
+    ticks = f"csrf={token}&question={multiple.id}&v%3A{multiple.id}=o3&v%3A{multiple.id}=o1"
+    reply = device.request("POST", url, ticks, FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert device.state()["answered"][multiple.id] == ["o1", "o3"]
+    reply = device.request("POST", url, f"csrf={token}&question={multiple.id}", FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert device.state()["answered"][multiple.id] == []
+    dots = live.call(live.meeting.add_poll("Prioritera", Kind.DOTS, ["X", "Y", "Z"], dots=3))
+    base = f"csrf={token}&question={dots.id}"
+    spent = base + f"&d%3A{dots.id}%3Ao1=+2+&d%3A{dots.id}%3Ao2=0&d%3A{dots.id}%3Ao3=1"
+    reply = device.request("POST", url, spent + f"&d%3A{dots.id}%3Ao9=1", FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert device.state()["answered"][dots.id] == {"o1": 2, "o3": 1}
+    for nothing in (base, base + f"&d%3A{dots.id}%3Ao1=+&d%3A{dots.id}%3Ao2=0"):
+        reply = device.request("POST", url, nothing, FORM)
+        assert "error=no_choice" in reply.headers["Location"]
+    reply = device.request("POST", url, base + f"&d%3A{dots.id}%3Ao1=tv%C3%A5", FORM)
+    assert "error=bad_value" in reply.headers["Location"]
+    assert device.state()["answered"][dots.id] == {"o1": 2, "o3": 1}
+
+
+def test_the_plain_form_s_pager_saves_on_the_way_and_goes_where_it_says(paced: Live) -> None:
+    """The "Föregående", "Nästa" and "Klar" buttons post the form: what was chosen is saved,
+    nothing chosen is no error there, and each goes to its page (before the first and after
+    the last: the done page)."""
+    device = paced.device()
+    survey = [q.id for q in builtin_set().survey]
+    pages = [q for q in survey if not q.endswith(".importance")]
+    token = csrf_of(device.get(f"/j/{paced.code}").text)
+    url = f"/j/{paced.code}/answer"
+
+    def post(body: str) -> str:
+        reply = device.request("POST", url, f"csrf={token}&{body}", FORM)
+        assert reply.status == 303, reply.text[:300]
+        return reply.headers["Location"]
+
+    back = f"/j/{paced.code}"
+    first, second = pages[0], pages[1]
+    assert post(f"question={first}&v%3A{first}=3&go=next") == (f"{back}?q={second}&saved={first}")
+    assert post(f"question={second}&go=next") == f"{back}?q={pages[2]}"
+    assert post(f"question={second}&v%3A{second}=2&go=prev") == (f"{back}?q={first}&saved={second}")
+    assert post(f"question={first}&go=prev") == f"{back}?done=1"
+    assert post(f"question={second}&go=done") == f"{back}?done=1"
+    assert paced.answers(first) == [3] and paced.answers(second) == [2]
+    # A "go" the page never sends is no pager: nothing chosen is an error again.
+    assert post(f"question={second}&go=elsewhere") == (f"{back}?q={second}&error=no_choice")
+    # The last page leads on to the done page, saved or walked past.
+    last = pages[-1]
+    assert post(f"question={last}&v%3A{last}=Mer+tid&advance=1") == (f"{back}?done=1&saved={last}")
+    assert post(f"question={last}&advance=1") == f"{back}?done=1"
+    assert post(f"question={pages[-2]}&go=next") == f"{back}?q={last}"
+    assert post("question=no-such-question&go=next").endswith("error=unknown_question")
+    assert paced.answers(last) == ["Mer tid"]
+
+
 # ---------------------------------------------------------------- results and waiting
 
 
