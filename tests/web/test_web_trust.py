@@ -465,3 +465,6 @@ def test_a_host_header_with_a_path_user_or_blank_is_unreadable() -> None:
     ):
         assert security.host_name(header) is None, header
     assert security.host_name(" LocalHost.:8765 ") == "localhost"
+    # A browser on the default port sends the bracketed address alone, without ":port".
+    assert security.host_name("[::1]") == "::1"
+    assert security.host_name("[FE80::1]:8765") == "fe80::1"
