@@ -793,6 +793,21 @@ def test_restart_keeps_code_cookie_answers_and_csrf(live: Live) -> None:
     assert live.answers(SCALE) == [5]
 
 
+def test_phones_that_only_ask_for_the_state_count_as_present_each(live: Live) -> None:
+    """After a restart the phones' pages are already open: they only poll the state. Each
+    one with a cookie this meeting issued counts as present, and the answer is JSON."""
+    phones = [live.device(join=False) for _ in range(3)]
+    for phone in phones:
+        phone.cookies["mognad_device"] = live.call(live.meeting.issue_device)
+        reply = phone.get(f"/api/{live.code}/state")
+        assert reply.headers["Content-Type"].lower() == "application/json; charset=utf-8"
+    assert live.call(lambda: live.meeting.joined_count) == 3
+    live.open_question(SCALE)
+    reply = phones[0].answer(SCALE, 4)
+    assert reply.status == 200 and reply.json() == {"ok": True}
+    assert reply.headers["Content-Type"].lower() == "application/json; charset=utf-8"
+
+
 # ---------------------------------------------------------------- texts and hostile input
 
 
