@@ -802,6 +802,9 @@ def test_phones_that_only_ask_for_the_state_count_as_present_each(live: Live) ->
         reply = phone.get(f"/api/{live.code}/state")
         assert reply.headers["Content-Type"].lower() == "application/json; charset=utf-8"
     assert live.call(lambda: live.meeting.joined_count) == 3
+    # The phone's own language comes with the state, for the page's fixed texts.
+    english = phones[1].get(f"/api/{live.code}/state", {"Accept-Language": "en-GB,sv;q=0.5"})
+    assert english.json()["device_lang"] == "en" and phones[0].state()["device_lang"] == "sv"
     live.open_question(SCALE)
     reply = phones[0].answer(SCALE, 4)
     assert reply.status == 200 and reply.json() == {"ok": True}
