@@ -571,7 +571,7 @@ def test_plain_form_walks_the_survey_self_paced(paced: Live) -> None:
     assert f'name="v:{companion}"' in page
     base = f"csrf={csrf_of(page)}&question={item.id}&question={companion}"
     reply = device.request("POST", f"/j/{paced.code}/answer", base + f"&v%3A{item.id}=2", ctype)
-    assert reply.status == 303
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
     assert paced.answers(item.id) == [2] and paced.answers(companion) == []
     body = base + f"&v%3A{item.id}=2&v%3A{companion}=high"
     device.request("POST", f"/j/{paced.code}/answer", body, ctype)
@@ -593,6 +593,10 @@ def test_the_plain_form_takes_ticks_dots_and_blank_companions(live: Live) -> Non
     page = device.get(f"/j/{live.code}?q={multiple.id}").text
     token = csrf_of(page)
     url = f"/j/{live.code}/answer"
+    # Paging past it with nothing ticked is no answer ("none of these" needs the button).
+    reply = device.request("POST", url, f"csrf={token}&question={multiple.id}&go=next", FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert multiple.id not in device.state()["answered"]
     ticks = f"csrf={token}&question={multiple.id}&v%3A{multiple.id}=o3&v%3A{multiple.id}=o1"
     reply = device.request("POST", url, ticks, FORM)
     assert reply.status == 303 and "error" not in reply.headers["Location"]
@@ -609,9 +613,19 @@ def test_the_plain_form_takes_ticks_dots_and_blank_companions(live: Live) -> Non
     for nothing in (base, base + f"&d%3A{dots.id}%3Ao1=+&d%3A{dots.id}%3Ao2=0"):
         reply = device.request("POST", url, nothing, FORM)
         assert "error=no_choice" in reply.headers["Location"]
+    reply = device.request("POST", url, base + f"&d%3A{dots.id}%3Ao1=&d%3A{dots.id}%3Ao3=1", FORM)
+    assert device.state()["answered"][dots.id] == {"o3": 1}
     reply = device.request("POST", url, base + f"&d%3A{dots.id}%3Ao1=tv%C3%A5", FORM)
     assert "error=bad_value" in reply.headers["Location"]
-    assert device.state()["answered"][dots.id] == {"o1": 2, "o3": 1}
+    assert device.state()["answered"][dots.id] == {"o3": 1}
+    # A post without a question, or a body the parser cannot read, is a bad request.
+    for body, ctype in (
+        (f"csrf={token}", FORM),
+        ("x", {**FORM, "Content-Type": "multipart/form-data"}),
+    ):
+        reply = device.request("POST", url, body, ctype)
+        assert reply.status == 400 and "text/html" in reply.headers["Content-Type"], body
+        assert html_escape(error_message("bad_request", "sv"), quote=False) in reply.text
 
 
 def test_the_plain_form_s_pager_saves_on_the_way_and_goes_where_it_says(paced: Live) -> None:
@@ -636,6 +650,11 @@ def test_the_plain_form_s_pager_saves_on_the_way_and_goes_where_it_says(paced: L
     assert post(f"question={second}&v%3A{second}=2&go=prev") == (f"{back}?q={first}&saved={second}")
     assert post(f"question={first}&go=prev") == f"{back}?done=1"
     assert post(f"question={second}&go=done") == f"{back}?done=1"
+    assert post(f"question={second}&v%3A{second}=2&go=done") == f"{back}?done=1&saved={second}"
+    # A page needs a choice to walk on with "Nästa" of the form itself.
+    assert post(f"question={first}&advance=1") == f"{back}?q={first}&error=no_choice"
+    # A question that is no page of the survey (not open) leads to the done page.
+    assert post("question=s1-uppvarmning&go=next") == f"{back}?done=1"
     assert paced.answers(first) == [3] and paced.answers(second) == [2]
     # A "go" the page never sends is no pager: nothing chosen is an error again.
     assert post(f"question={second}&go=elsewhere") == (f"{back}?q={second}&error=no_choice")
@@ -643,6 +662,12 @@ def test_the_plain_form_s_pager_saves_on_the_way_and_goes_where_it_says(paced: L
     last = pages[-1]
     assert post(f"question={last}&v%3A{last}=Mer+tid&advance=1") == (f"{back}?done=1&saved={last}")
     assert post(f"question={last}&advance=1") == f"{back}?done=1"
+    assert post(f"question={last}&v%3A{last}=+&advance=1") == f"{back}?done=1"
+    assert post(f"question={last}&go=next") == f"{back}?done=1"
+    penultimate = pages[-2]
+    assert post(f"question={penultimate}&v%3A{penultimate}=3&advance=1") == (
+        f"{back}?q={last}&saved={penultimate}"
+    )
     assert post(f"question={pages[-2]}&go=next") == f"{back}?q={last}"
     assert post("question=no-such-question&go=next").endswith("error=unknown_question")
     assert paced.answers(last) == ["Mer tid"]
