@@ -576,6 +576,10 @@ def test_plain_form_walks_the_survey_self_paced(paced: Live) -> None:
     body = base + f"&v%3A{item.id}=2&v%3A{companion}=high"
     device.request("POST", f"/j/{paced.code}/answer", body, ctype)
     assert paced.answers(companion) == ["high"]
+    # Paging on past the item left blank still saves the importance given beside it.
+    body = base + f"&v%3A{companion}=low&go=next"
+    assert device.request("POST", f"/j/{paced.code}/answer", body, ctype).status == 303
+    assert paced.answers(companion) == ["low"] and paced.answers(item.id) == [2]
     # Done: the last page leads to the done state.
     reply = device.get(f"/j/{paced.code}?done=1")
     assert "Du har svarat på 2 av " in reply.text
