@@ -3,8 +3,15 @@
 MODULE is a module of ``[tool.mutmut] only_mutate`` in dotted form below ``mognad_tui``
 (``results``, ``web.security``, ``store.writer``, ...). The shard runs mutmut on that module's
 mutants only, times it, and prints the line tests/MUTATION.md keeps for it plus every mutant that
-was not killed, so that a run and its record cannot drift apart. mutmut itself keeps the verdicts
-in ``mutants/``: ``mutmut show NAME`` prints a mutant's diff, ``mutmut run NAME`` runs it again.
+was not killed, so that a run and its record cannot drift apart.
+
+Each shard runs in its own working copy, ``.mutation/MODULE/`` (git ignores it), with a
+generated pyproject.toml whose ``only_mutate`` is that module and whose test selection is
+``SHARD_TESTS[MODULE]``: mapping the whole suite first took 10 to 25 minutes per shard here, and
+two shards in one checkout reset each other's verdicts in the shared ``mutants/``. So shards run
+side by side, and each maps only its own tests. mutmut keeps a shard's verdicts in
+``.mutation/MODULE/mutants/``: ``mutmut show NAME`` run in ``.mutation/MODULE`` prints a mutant's
+diff.
 
 Not a test (pytest collects only ``test_*.py``) and not part of .ci/run.
 """
@@ -15,6 +22,10 @@ import argparse
 import collections
 import datetime
 import fnmatch
+import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -26,22 +37,151 @@ ROOT = Path(__file__).resolve().parent.parent
 #: mutmut's verdicts that count as killed: a test failed, or the type checker refused it.
 KILLED = ("killed", "caught by type check")
 COLUMNS = ("killed", "survived", "timeout", "no tests", "skipped", "suspicious")
+#: Where each shard's working copy lives (one folder per module, ignored by git).
+WORK = ROOT / ".mutation"
+
+#: The in-process test files that reach each module: a shard maps and runs only these. Files
+#: that drive mognad in another process are left out everywhere (``[tool.mutmut]`` in
+#: pyproject.toml; their single deselected tests are carried over). For the web modules the
+#: browser files (tests/web/test_web_browser.py, test_web_live_survey.py) are left out too:
+#: they were 59 of the 74 s that reach a web function, every surviving mutant ran them all, and
+#: the server paths they reach are the API's and the form's, which test_web_api.py and
+#: test_web_trust.py drive over real HTTP; the page's JavaScript they check is no Python mutmut
+#: mutates.
+_STORE_TESTS = (
+    "tests/test_store.py",
+    "tests/test_store_fold.py",
+    "tests/test_store_order.py",
+    "tests/test_store_reopen.py",
+    "tests/test_store_model.py",
+    "tests/test_store_platforms.py",
+    "tests/test_store_nesting.py",
+    "tests/test_store_writer_failures.py",
+)
+_WEB_TESTS = (
+    "tests/web/test_web_api.py",
+    "tests/web/test_web_trust.py",
+    "tests/web/test_web_server.py",
+)
+SHARD_TESTS: dict[str, tuple[str, ...]] = {
+    "results": (
+        "tests/test_results.py",
+        "tests/test_results_parts.py",
+        "tests/test_differencing.py",
+        "tests/test_follow_up_versions.py",
+        "tests/test_export_data.py",
+        "tests/test_export_summary.py",
+        "tests/test_meeting_survey.py",
+    ),
+    "meeting": (
+        "tests/test_meeting.py",
+        "tests/test_meeting_plan.py",
+        "tests/test_meeting_survey.py",
+        "tests/test_store_order.py",
+        "tests/test_results.py",
+        *_WEB_TESTS,
+    ),
+    "web.security": _WEB_TESTS,
+    "web.app": (*_WEB_TESTS, "tests/web/test_payloads.py", "tests/web/test_free_text_warning.py"),
+    "store.writer": _STORE_TESTS,
+    "store.files": (
+        *_STORE_TESTS,
+        "tests/test_store_lock.py",
+        "tests/test_store_files_damage.py",
+    ),
+    "export.csv_export": ("tests/test_export_data.py", "tests/test_export_summary.py"),
+}
+#: What a working copy holds besides ``also_copy``: the package, the tests, the README.
+_COPIED = ("mognad_tui", "tests")
+_SKIPPED = shutil.ignore_patterns("__pycache__", "node_modules", ".pytest_cache", "*.pyc")
 
 
 def modules() -> list[str]:
     """The modules the configuration mutates, as dotted names below ``mognad_tui``."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
+    config = _config()
     return [
         path.removeprefix("mognad_tui/").removesuffix(".py").replace("/", ".")
         for path in config["only_mutate"]
     ]
 
 
-def verdicts(prefix: str) -> dict[str, str]:
+def _config() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    """Copies with the source's time stamp, and only what changed: mutmut recreates a file's
+    mutants (and forgets their verdicts) only when the source is newer than them."""
+    if target.exists() and target.read_bytes() == source.read_bytes():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+
+
+def _sync(source: Path, target: Path) -> None:
+    if source.is_file():
+        _copy_if_changed(source, target)
+        return
+    for folder, dirs, files in os.walk(source):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED(folder, dirs)]
+        here = Path(folder)
+        for name in set(files) - _SKIPPED(folder, files):
+            _copy_if_changed(here / name, target / here.relative_to(source) / name)
+
+
+def shard_pyproject(module: str) -> str:
+    """The root's pyproject.toml with a ``[tool.mutmut]`` for this module and its tests only."""
+    text = (ROOT / "pyproject.toml").read_text("utf-8")
+    config = _config()
+    tests = SHARD_TESTS[module]
+    deselected = [
+        option
+        for option in config["pytest_add_cli_args_test_selection"]
+        if option.startswith("--deselect=") and option.split("=", 1)[1].split("::")[0] in tests
+    ]
+    table = {
+        "source_paths": config["source_paths"],
+        "only_mutate": ["mognad_tui/" + module.replace(".", "/") + ".py"],
+        "also_copy": config.get("also_copy", []),
+        "timeout_multiplier": config.get("timeout_multiplier", 4.0),
+        "pytest_add_cli_args_test_selection": [*tests, *deselected],
+    }
+    head, _, rest = text.partition("[tool.mutmut]\n")
+    tail = re.search(r"^\[", rest, re.MULTILINE)
+    lines = [f"{key} = {json.dumps(value)}" for key, value in table.items()]
+    generated = "# Generated by tests/mutation_shard.py from the root's pyproject.toml.\n"
+    return (
+        head
+        + "[tool.mutmut]\n"
+        + generated
+        + "\n".join(lines)
+        + "\n\n"
+        + (rest[tail.start() :] if tail else "")
+    )
+
+
+def working_copy(module: str) -> Path:
+    """Brings ``.mutation/MODULE/`` up to date with the checkout and returns it."""
+    place = WORK / module
+    for name in (*_COPIED, *_config().get("also_copy", []), "README.md"):
+        if (ROOT / name).exists():
+            _sync(ROOT / name, place / name)
+    modules_folder = ROOT / "tests" / "web" / "node_modules"
+    link = place / "tests" / "web" / "node_modules"
+    if modules_folder.exists() and not link.exists():
+        link.symlink_to(modules_folder)
+    pyproject = place / "pyproject.toml"
+    text = shard_pyproject(module)
+    if not pyproject.exists() or pyproject.read_text("utf-8") != text:
+        pyproject.write_text(text, "utf-8")
+    return place
+
+
+def verdicts(prefix: str, place: Path) -> dict[str, str]:
     """Every mutant of the module with mutmut's verdict, read back through ``mutmut results``."""
     listed = subprocess.run(
         [str(Path(sys.executable).with_name("mutmut")), "results", "--all", "true"],
-        cwd=ROOT,
+        cwd=place,
         capture_output=True,
         text=True,
         check=True,
@@ -72,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutants (2 cores)")
     args = parser.parse_args(argv)
 
+    place = working_copy(args.module)
     prefix = f"mognad_tui.{args.module}."
     patterns = [prefix + function for function in args.functions] or [f"{prefix}*"]
 
@@ -82,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.again:
         chosen = [
             name
-            for name, status in verdicts(prefix).items()
+            for name, status in verdicts(prefix, place).items()
             if in_shard(name) and status not in KILLED
         ]
     started = time.monotonic()
@@ -94,10 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             str(args.max_children),
             *chosen,
         ],
-        cwd=ROOT,
+        cwd=place,
     )
     minutes = (time.monotonic() - started) / 60
-    found = {name: status for name, status in verdicts(prefix).items() if in_shard(name)}
+    found = {name: status for name, status in verdicts(prefix, place).items() if in_shard(name)}
     counts = collections.Counter(found.values())
     killed = sum(counts[status] for status in KILLED)
     share = 100 * killed / len(found) if found else 0.0

@@ -571,14 +571,110 @@ def test_plain_form_walks_the_survey_self_paced(paced: Live) -> None:
     assert f'name="v:{companion}"' in page
     base = f"csrf={csrf_of(page)}&question={item.id}&question={companion}"
     reply = device.request("POST", f"/j/{paced.code}/answer", base + f"&v%3A{item.id}=2", ctype)
-    assert reply.status == 303
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
     assert paced.answers(item.id) == [2] and paced.answers(companion) == []
     body = base + f"&v%3A{item.id}=2&v%3A{companion}=high"
     device.request("POST", f"/j/{paced.code}/answer", body, ctype)
     assert paced.answers(companion) == ["high"]
+    # Paging on past the item left blank still saves the importance given beside it.
+    body = base + f"&v%3A{companion}=low&go=next"
+    assert device.request("POST", f"/j/{paced.code}/answer", body, ctype).status == 303
+    assert paced.answers(companion) == ["low"] and paced.answers(item.id) == [2]
     # Done: the last page leads to the done state.
     reply = device.get(f"/j/{paced.code}?done=1")
     assert "Du har svarat på 2 av " in reply.text
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded", "Origin": "null"}
+
+
+def test_the_plain_form_takes_ticks_dots_and_blank_companions(live: Live) -> None:
+    """The no-JS form gives the meeting the same values the API does: every ticked box, the dots
+    spent (blank and 0 left out, a word refused as a bad value), and nothing ticked is an
+    answer ("none of these"), while no dot at all is no answer yet."""
+    device = live.device()
+    multiple = live.call(live.meeting.add_poll("Vilka kanaler?", Kind.MULTIPLE, ["A", "B", "C"]))
+    page = device.get(f"/j/{live.code}?q={multiple.id}").text
+    token = csrf_of(page)
+    url = f"/j/{live.code}/answer"
+    # Paging past it with nothing ticked is no answer ("none of these" needs the button).
+    reply = device.request("POST", url, f"csrf={token}&question={multiple.id}&go=next", FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert multiple.id not in device.state()["answered"]
+    ticks = f"csrf={token}&question={multiple.id}&v%3A{multiple.id}=o3&v%3A{multiple.id}=o1"
+    reply = device.request("POST", url, ticks, FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert device.state()["answered"][multiple.id] == ["o1", "o3"]
+    reply = device.request("POST", url, f"csrf={token}&question={multiple.id}", FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert device.state()["answered"][multiple.id] == []
+    dots = live.call(live.meeting.add_poll("Prioritera", Kind.DOTS, ["X", "Y", "Z"], dots=3))
+    base = f"csrf={token}&question={dots.id}"
+    spent = base + f"&d%3A{dots.id}%3Ao1=+2+&d%3A{dots.id}%3Ao2=0&d%3A{dots.id}%3Ao3=1"
+    reply = device.request("POST", url, spent + f"&d%3A{dots.id}%3Ao9=1", FORM)
+    assert reply.status == 303 and "error" not in reply.headers["Location"]
+    assert device.state()["answered"][dots.id] == {"o1": 2, "o3": 1}
+    for nothing in (base, base + f"&d%3A{dots.id}%3Ao1=+&d%3A{dots.id}%3Ao2=0"):
+        reply = device.request("POST", url, nothing, FORM)
+        assert "error=no_choice" in reply.headers["Location"]
+    reply = device.request("POST", url, base + f"&d%3A{dots.id}%3Ao1=&d%3A{dots.id}%3Ao3=1", FORM)
+    assert device.state()["answered"][dots.id] == {"o3": 1}
+    reply = device.request("POST", url, base + f"&d%3A{dots.id}%3Ao1=tv%C3%A5", FORM)
+    assert "error=bad_value" in reply.headers["Location"]
+    assert device.state()["answered"][dots.id] == {"o3": 1}
+    # A post without a question, or a body the parser cannot read, is a bad request.
+    for body, ctype in (
+        (f"csrf={token}", FORM),
+        ("x", {**FORM, "Content-Type": "multipart/form-data"}),
+    ):
+        reply = device.request("POST", url, body, ctype)
+        assert reply.status == 400 and "text/html" in reply.headers["Content-Type"], body
+        assert html_escape(error_message("bad_request", "sv"), quote=False) in reply.text
+
+
+def test_the_plain_form_s_pager_saves_on_the_way_and_goes_where_it_says(paced: Live) -> None:
+    """The "Föregående", "Nästa" and "Klar" buttons post the form: what was chosen is saved,
+    nothing chosen is no error there, and each goes to its page (before the first and after
+    the last: the done page)."""
+    device = paced.device()
+    survey = [q.id for q in builtin_set().survey]
+    pages = [q for q in survey if not q.endswith(".importance")]
+    token = csrf_of(device.get(f"/j/{paced.code}").text)
+    url = f"/j/{paced.code}/answer"
+
+    def post(body: str) -> str:
+        reply = device.request("POST", url, f"csrf={token}&{body}", FORM)
+        assert reply.status == 303, reply.text[:300]
+        return reply.headers["Location"]
+
+    back = f"/j/{paced.code}"
+    first, second = pages[0], pages[1]
+    assert post(f"question={first}&v%3A{first}=3&go=next") == (f"{back}?q={second}&saved={first}")
+    assert post(f"question={second}&go=next") == f"{back}?q={pages[2]}"
+    assert post(f"question={second}&v%3A{second}=2&go=prev") == (f"{back}?q={first}&saved={second}")
+    assert post(f"question={first}&go=prev") == f"{back}?done=1"
+    assert post(f"question={second}&go=done") == f"{back}?done=1"
+    assert post(f"question={second}&v%3A{second}=2&go=done") == f"{back}?done=1&saved={second}"
+    # A page needs a choice to walk on with "Nästa" of the form itself.
+    assert post(f"question={first}&advance=1") == f"{back}?q={first}&error=no_choice"
+    # A question that is no page of the survey (not open) leads to the done page.
+    assert post("question=s1-uppvarmning&go=next") == f"{back}?done=1"
+    assert paced.answers(first) == [3] and paced.answers(second) == [2]
+    # A "go" the page never sends is no pager: nothing chosen is an error again.
+    assert post(f"question={second}&go=elsewhere") == (f"{back}?q={second}&error=no_choice")
+    # The last page leads on to the done page, saved or walked past.
+    last = pages[-1]
+    assert post(f"question={last}&v%3A{last}=Mer+tid&advance=1") == (f"{back}?done=1&saved={last}")
+    assert post(f"question={last}&advance=1") == f"{back}?done=1"
+    assert post(f"question={last}&v%3A{last}=+&advance=1") == f"{back}?done=1"
+    assert post(f"question={last}&go=next") == f"{back}?done=1"
+    penultimate = pages[-2]
+    assert post(f"question={penultimate}&v%3A{penultimate}=3&advance=1") == (
+        f"{back}?q={last}&saved={penultimate}"
+    )
+    assert post(f"question={pages[-2]}&go=next") == f"{back}?q={last}"
+    assert post("question=no-such-question&go=next").endswith("error=unknown_question")
+    assert paced.answers(last) == ["Mer tid"]
 
 
 # ---------------------------------------------------------------- results and waiting
@@ -724,6 +820,24 @@ def test_restart_keeps_code_cookie_answers_and_csrf(live: Live) -> None:
     form = f"csrf={csrf_of(page)}&question={SCALE}&v%3A{SCALE}=5"
     assert device.request("POST", f"/j/{live.code}/answer", form, ctype).status == 303
     assert live.answers(SCALE) == [5]
+
+
+def test_phones_that_only_ask_for_the_state_count_as_present_each(live: Live) -> None:
+    """After a restart the phones' pages are already open: they only poll the state. Each
+    one with a cookie this meeting issued counts as present, and the answer is JSON."""
+    phones = [live.device(join=False) for _ in range(3)]
+    for phone in phones:
+        phone.cookies["mognad_device"] = live.call(live.meeting.issue_device)
+        reply = phone.get(f"/api/{live.code}/state")
+        assert reply.headers["Content-Type"].lower() == "application/json; charset=utf-8"
+    assert live.call(lambda: live.meeting.joined_count) == 3
+    # The phone's own language comes with the state, for the page's fixed texts.
+    english = phones[1].get(f"/api/{live.code}/state", {"Accept-Language": "en-GB,sv;q=0.5"})
+    assert english.json()["device_lang"] == "en" and phones[0].state()["device_lang"] == "sv"
+    live.open_question(SCALE)
+    reply = phones[0].answer(SCALE, 4)
+    assert reply.status == 200 and reply.json() == {"ok": True}
+    assert reply.headers["Content-Type"].lower() == "application/json; charset=utf-8"
 
 
 # ---------------------------------------------------------------- texts and hostile input

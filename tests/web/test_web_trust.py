@@ -458,6 +458,23 @@ def test_a_full_device_bucket_table_forgets_the_oldest_address_not_the_newest(
     assert [buckets.take(key) for key in ("b", "c", "d")] == [False, False, False]
 
 
+def test_an_allowed_host_is_matched_in_any_spelling_and_a_broken_one_is_no_address() -> None:
+    """``--allowed-host`` names are written by hand: brackets, case, a trailing dot and spaces
+    must not stop the room's phones, and a half-bracketed address must not turn into another
+    address (``[::1`` read as ``::``, the unspecified address)."""
+    assert security.canonical_host("[0:0::1]") == "::1"
+    assert security.canonical_host(" Example.ORG. ") == "example.org"
+    assert security.canonical_host("[::1") == "[::1"
+    assert security.canonical_host("::1]") == "::1]"
+    check = security.HostCheck([" [FE80:0::2] ", "Skola.Example.", "", "  "])
+    assert check.allowed("[fe80::2]:8765", None) and check.allowed("skola.example", None)
+    assert not check.allowed("", None) and not check.allowed("[::]", None)
+    # Made-up Host names cannot grow the memo of answers without end.
+    for number in range(200):
+        assert not check.allowed(f"made-up-{number}.example", None)
+    assert check.allowed.cache_info().currsize <= 64
+
+
 def test_a_host_header_with_a_path_user_or_blank_is_unreadable() -> None:
     for header in (
         *("localhost/x", "localhost\\x", "x@localhost", "localhost?x", "local host", ""),
@@ -465,3 +482,6 @@ def test_a_host_header_with_a_path_user_or_blank_is_unreadable() -> None:
     ):
         assert security.host_name(header) is None, header
     assert security.host_name(" LocalHost.:8765 ") == "localhost"
+    # A browser on the default port sends the bracketed address alone, without ":port".
+    assert security.host_name("[::1]") == "::1"
+    assert security.host_name("[FE80::1]:8765") == "fe80::1"
