@@ -196,3 +196,11 @@ def test_free_text_results_carry_the_threshold_they_were_judged_by() -> None:
     assert (shown.n, shown.threshold, shown.shown, shown.texts) == (4, 4, True, ("Kurs",))
     few = R.question_result(meeting_record(threshold=5), TEXT)
     assert (few.n, few.threshold, few.shown, few.texts) == (4, 5, False, None)
+
+
+def test_raw_answers_that_match_no_option_any_more_do_not_count_toward_the_threshold() -> None:
+    """A question set edited after the meeting: three raw answers, one still matches an
+    option. The figures count one answer, so the export warns about the three it lists."""
+    record = tiny_record(POLL, {"poll": ["ja", "kanske", "vet ej"]})
+    assert R.question_result(record, POLL).n == 1
+    assert R.raw_answers_below_threshold(record) == [POLL]
