@@ -204,3 +204,32 @@ def test_raw_answers_that_match_no_option_any_more_do_not_count_toward_the_thres
     record = tiny_record(POLL, {"poll": ["ja", "kanske", "vet ej"]})
     assert R.question_result(record, POLL).n == 1
     assert R.raw_answers_below_threshold(record) == [POLL]
+
+
+def dot_vote(dots: int, options: str) -> Question:
+    return Question(
+        id="d",
+        kind=Kind.DOTS,
+        text="Prioritera",
+        options=tuple(Option(o, o.upper()) for o in options),
+        dots=dots,
+    )
+
+
+def test_dots_moved_after_a_showing_count_the_people_who_moved_them() -> None:
+    """Three of five people move all three dots to another need: three people, one short of
+    a threshold of four. Counting every dot as a person would show it at once; counting
+    too few would ask for more than one."""
+    q = dot_vote(3, "abc")
+    before = {"d": [{"a": 3}] * 5}
+    now = {"d": [{"b": 3}] * 3 + [{"a": 3}] * 2}
+    result = held_view(q, before, now, threshold=4)
+    assert result.held and result.held_for == 1 and result.distribution[0].count == 15
+
+
+def test_one_dot_each_moved_by_two_people_is_two_people() -> None:
+    q = dot_vote(1, "abcd")
+    before = {"d": [{"a": 1}, {"a": 1}, {"c": 1}, {"c": 1}, {"b": 1}]}
+    now = {"d": [{"b": 1}, {"a": 1}, {"d": 1}, {"c": 1}, {"b": 1}]}
+    result = held_view(q, before, now)
+    assert result.held and result.held_for == 1 and result.n == 5
