@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fixtures_sessions import scale_question, tiny_record
 
 from mognad_tui import results as R
-from mognad_tui.model import MIN_THRESHOLD, Kind, Option, Question, SessionRecord
+from mognad_tui.model import DONT_KNOW, MIN_THRESHOLD, Kind, Option, Question, SessionRecord
 
 POLL = Question(
     id="poll", kind=Kind.SINGLE, text="Fika?", options=(Option("ja", "Ja"), Option("nej", "Nej"))
@@ -233,3 +233,69 @@ def test_one_dot_each_moved_by_two_people_is_two_people() -> None:
     now = {"d": [{"b": 1}, {"a": 1}, {"d": 1}, {"c": 1}, {"b": 1}]}
     result = held_view(q, before, now)
     assert result.held and result.held_for == 1 and result.n == 5
+
+
+def test_counts_shown_before_read_back_as_the_same_showing() -> None:
+    """A kept showing, read back, equals today's counts when nothing changed: a dot vote
+    (whose "everyone alike" is kept beside the counts) and a scale with "vet ej" (values of
+    two types) are shown, not held."""
+    dots = dot_vote(2, "ab")
+    same = {"d": [{"a": 1, "b": 1}] * 3}
+    result = held_view(dots, same, same)
+    assert not result.held and result.shown and result.all_alike
+    scale = {"q": [1, 2, DONT_KNOW, 4, DONT_KNOW]}
+    result = held_view(SCALE, scale, scale)
+    assert not result.held and result.shown and result.dont_know == 2
+
+
+def test_a_dot_vote_that_stops_being_alike_is_one_person_away() -> None:
+    """Same counts, same number of people, but no longer everyone alike: one person at least
+    changed, and the screen must not show that before enough others do."""
+    q = dot_vote(2, "ab")
+    result = held_view(
+        q, {"d": [{"a": 1, "b": 1}] * 3}, {"d": [{"a": 2}, {"b": 2}, {"a": 1, "b": 1}]}
+    )
+    assert result.held and result.held_for == 2 and result.all_alike is True
+
+
+def test_counts_above_the_threshold_not_yet_kept_are_held_with_their_count_only() -> None:
+    """A session read from its store that kept no showing of the question: today's counts
+    wait until the meeting keeps them (``to_remember``)."""
+    record = replace(tiny_record(SCALE, {"q": [1, 2, 3, 4]}), shown={})
+    result = R.question_result(record, SCALE)
+    assert (result.question, result.n, result.threshold) == (SCALE, 4, 3)
+    assert result.held is True and result.held_for == 0 and not result.shown
+    assert result.distribution is None and result.mean is None
+    assert R.to_remember(record, [SCALE]) == {"q": R.signature(R.count(record, SCALE))}
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        5,  # not a list
+        [{"n": "4", "counts": [[1, 4]], "alike": None}],  # a count that is no number
+        [{"n": 4, "counts": [[1, "4"]], "alike": None}],
+        [{"n": 4, "counts": [[1.5, 4]], "alike": None}],  # a value of no option's type
+        [{"n": 4, "counts": [[1, 4]], "alike": "ja"}],
+        ["q"],
+    ],
+)
+def test_a_kept_showing_edited_by_hand_is_ignored(kept) -> None:
+    record = replace(tiny_record(SCALE, {"q": [1, 1, 1, 1]}), shown={"q": kept})
+    result = R.question_result(record, SCALE)
+    assert result.held and result.held_for == 0 and not result.shown and result.n == 4
+
+
+def test_every_question_that_may_be_shown_is_kept_whatever_comes_before_it() -> None:
+    """Free text, a question below the threshold and one already kept come first: the
+    questions after them are kept all the same."""
+    other = scale_question("q2")
+    base = tiny_record(
+        [TEXT, POLL, SCALE, other],
+        {"fri": ["a", "b", "c"], "poll": ["ja"], "q": [1, 2, 3], "q2": [4, 4, 5]},
+    )
+    kept = R.signature(R.count(base, SCALE))
+    record = replace(base, shown={"q": [kept]})
+    assert R.to_remember(record, [TEXT, POLL, SCALE, other]) == {
+        "q2": R.signature(R.count(record, other))
+    }
