@@ -299,3 +299,11 @@ def test_every_question_that_may_be_shown_is_kept_whatever_comes_before_it() -> 
     assert R.to_remember(record, [TEXT, POLL, SCALE, other]) == {
         "q2": R.signature(R.count(record, other))
     }
+
+
+def test_a_threshold_edited_into_no_number_is_the_minimum() -> None:
+    record = tiny_record(SCALE, {"q": [1, 2]})
+    broken = replace(record, info=replace(record.info, threshold="tre"))
+    assert R.threshold_of(broken) == MIN_THRESHOLD
+    assert R.question_result(broken, SCALE).n == 2
+    assert not R.question_result(replace(broken, answers={"q": [1]}), SCALE).shown
