@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from store_crash_child import make_info, make_question_set
+from test_store_reopen import folder_fsync_failing_on_demand
 
 from mognad_tui.store import SessionDamaged, SessionStore, StoreError, StoreFull, create_session
 from mognad_tui.store import files as store_files
@@ -88,15 +89,7 @@ def test_a_reorder_keeps_a_deleted_answer_deleted_and_every_other_answer(
 def test_a_full_disk_when_a_reorder_syncs_the_folder_is_reported_as_a_full_disk(
     session: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = store_files.fsync_dir
-    full = {"on": False}
-
-    def fsync_dir(folder: Path) -> None:
-        if full["on"]:
-            raise OSError(errno.ENOSPC, "simulated")
-        real(folder)
-
-    monkeypatch.setattr(store_files, "fsync_dir", fsync_dir)
+    full = folder_fsync_failing_on_demand(monkeypatch, errno.ENOSPC)
     with SessionStore.open(session) as store:
         for i in range(3):
             store.put_answer("q0", f"s{i}", i).wait(timeout=30)

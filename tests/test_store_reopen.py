@@ -22,6 +22,21 @@ from mognad_tui.store import SessionStore, StoreError, create_session
 from mognad_tui.store import files as store_files
 
 
+def folder_fsync_failing_on_demand(monkeypatch: pytest.MonkeyPatch, code: int) -> dict[str, bool]:
+    """The store's folder fsync fails with ``code`` while the returned switch's ``"on"`` is
+    true: a disk that refuses only the step a test is about."""
+    real = store_files.fsync_dir
+    switch = {"on": False}
+
+    def fsync_dir(folder: Path) -> None:
+        if switch["on"]:
+            raise OSError(code, "simulated")
+        real(folder)
+
+    monkeypatch.setattr(store_files, "fsync_dir", fsync_dir)
+    return switch
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "sessions"
@@ -121,15 +136,7 @@ def test_a_fold_whose_snapshot_rename_is_refused_keeps_the_old_generation_workin
 def test_a_reorder_whose_folder_fsync_fails_after_the_rename_carries_on_in_the_new_journal(
     data_dir: Path, session: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = store_files.fsync_dir
-    failing = {"on": False}
-
-    def fsync_dir(folder: Path) -> None:
-        if failing["on"]:
-            raise OSError(errno.EIO, "simulated")
-        real(folder)
-
-    monkeypatch.setattr(store_files, "fsync_dir", fsync_dir)
+    failing = folder_fsync_failing_on_demand(monkeypatch, errno.EIO)
     with SessionStore.open(session) as store:
         for i in range(3):
             store.put_answer("q0", f"s{i}", i).wait()
