@@ -608,14 +608,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(T("err_charts_md_only", args.lang))
     if args.with_texts and args.format != "summary":
         raise UserError(T("err_texts_summary_only", args.lang))
-    written = export_session(
-        args,
-        args.session,
-        args.format,
-        args.output,
-        charts=args.charts,
-        with_texts=args.with_texts,
-    )
+    written = export_session(args)
     for path in written:
         print(T("exported", args.lang, path=path), file=sys.stderr)
     return 0
@@ -670,27 +663,17 @@ def _read_record(args: argparse.Namespace, name: str, *, keep: bool = True) -> A
         return s.record()
 
 
-def export_session(
-    args: argparse.Namespace,
-    name: str,
-    fmt: str,
-    output: str | None,
-    *,
-    charts: bool = False,
-    warn: bool = True,
-    keep: bool = True,
-    with_texts: bool = False,
-) -> list[Path]:
-    """Write an export; returns the files written (empty when it went to standard output).
-
-    ``warn`` prints the export's warnings on stderr (not from inside the terminal app);
-    ``keep`` keeps what the export shows as shown (see ``_read_record``)."""
+def export_session(args: argparse.Namespace) -> list[Path]:
+    """Write the export ``mognad export`` asks for; returns the files written (empty when it
+    went to standard output). What it shows is kept as shown (see ``_read_record``), and its
+    warnings go to stderr: the terminal app's export key has its own way (``_app_exporter``)."""
 
     from mognad_tui.export import csv_export, json_export
 
-    record = _read_record(args, name, keep=keep)
+    name, fmt = args.session, args.format
+    record = _read_record(args, name)
     previous = _previous_record(args, name, record, warn=True)
-    out = Path(output) if output else None
+    out = Path(args.output) if args.output else None
     written: list[Path] = []
     try:
         if fmt == "json":
@@ -699,7 +682,7 @@ def export_session(
         elif fmt == "summary":
             from mognad_tui.export.summary import export_summary
 
-            text = json_export.to_text(export_summary(record, with_texts=with_texts))
+            text = json_export.to_text(export_summary(record, with_texts=args.with_texts))
             written += _emit(out, text + "\n")
         elif fmt == "csv":
             summary, raw = csv_export.export_csv(record)
@@ -719,13 +702,12 @@ def export_session(
 
             written += _emit_bytes(out, render_docx(record, previous=previous))
         else:
-            written = _write_markdown(record, out, previous, charts=charts)
+            written = _write_markdown(record, out, previous, charts=args.charts)
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
-    if warn:
-        if fmt in ("json", "csv"):
-            _warn_raw_below_threshold(args, record)
-        _warn_held(args, record)
+    if fmt in ("json", "csv"):
+        _warn_raw_below_threshold(args, record)
+    _warn_held(args, record)
     return written
 
 
