@@ -20,7 +20,6 @@ from mognad_tui.export.plan import (
     Bullets,
     Chart,
     Heading,
-    PageBreak,
     Para,
     Plan,
     Table,
@@ -59,15 +58,11 @@ def render_plan_html(plan: Plan, charts: dict[str, str] | None = None) -> str:
     förvaltning's report) as one HTML file."""
     charts = charts or {}
     blocks: list[dict[str, Any]] = []
-    new_page = False
     for b in plan.blocks:
-        if isinstance(b, PageBreak):
-            new_page = True
-        elif isinstance(b, Heading):
+        if isinstance(b, Heading):
             blocks.append(
-                {"kind": "heading", "level": b.level, "text": b.text, "new_page": new_page}
+                {"kind": "heading", "level": b.level, "text": b.text, "new_page": b.new_page}
             )
-            new_page = False
         elif isinstance(b, Para):
             blocks.append({"kind": "para", "text": b.text})
         elif isinstance(b, Bullets):

@@ -21,7 +21,6 @@ from mognad_tui.export.plan import (
     Bullets,
     Chart,
     Heading,
-    PageBreak,
     Para,
     Table,
     build_plan,
@@ -65,8 +64,6 @@ def _block(block: Block, charts: dict[str, str]) -> str:
         if block.key not in charts:
             return ""
         return f"![{escape.inline(block.alt)}]({quote(charts[block.key], safe='/._-')})"
-    if isinstance(block, PageBreak):
-        return ""
     raise TypeError(block)  # pragma: no cover - every block kind is handled above
 
 

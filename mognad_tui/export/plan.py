@@ -73,8 +73,12 @@ def _has_hint(item_id: str, hints: Sequence[str]) -> bool:
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading; ``new_page`` starts a new page in print (the appendix's): HTML's print
+    style sheet breaks there, Markdown has no pages and Word flows on."""
+
     level: int
     text: str
+    new_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,12 +111,7 @@ class Chart:
     alt: str
 
 
-@dataclass(frozen=True)
-class PageBreak:
-    """Where print starts a new page: before the appendix."""
-
-
-Block = Heading | Para | Bullets | Table | Chart | PageBreak
+Block = Heading | Para | Bullets | Table | Chart
 
 
 @dataclass
@@ -201,14 +200,14 @@ class _Builder:
 
     # ------------------------------------------------------------ blocks
 
-    def heading(self, level: int, text: str) -> None:
+    def heading(self, level: int, text: str, *, new_page: bool = False) -> None:
         """A heading, kept unique (markdownlint MD024; anchors in HTML and Word)."""
         text = text or "–"
         unique, k = text, 2
         while unique.casefold() in self.used:
             unique, k = f"{text} ({k})", k + 1
         self.used.add(unique.casefold())
-        self.blocks.append(Heading(level, unique))
+        self.blocks.append(Heading(level, unique, new_page))
 
     def para(self, text: str) -> None:
         if text:
@@ -281,7 +280,6 @@ class _Builder:
         if self.ov.comparison is not None:
             self.change(self.ov.comparison)
         self.about()
-        self.blocks.append(PageBreak())
         self.appendix()
         return Plan(self.lang, title, self.blocks)
 
@@ -663,7 +661,7 @@ class _Builder:
     # ------------------------------------------------------------ appendix (step 2)
 
     def appendix(self) -> None:
-        self.heading(2, self.t("appendix_h"))
+        self.heading(2, self.t("appendix_h"), new_page=True)
         self.chart("dimensions", self.t("chart_alt_dimensions"))
         for d in self.ov.dimensions:
             self.dimension(d)
