@@ -36,6 +36,7 @@ from mognad_tui.export.charts import chart_svgs, write_charts
 from mognad_tui.export.docx import render_docx
 from mognad_tui.export.html import render_html
 from mognad_tui.export.markdown import render_markdown
+from mognad_tui.export.plan import PlanSource
 from mognad_tui.model import (
     DONT_KNOW,
     IMPORTANCE_SUFFIX,
@@ -170,8 +171,8 @@ def main() -> int:
         first = Path(tmp) / "plan-charts"
 
         def export() -> str:
-            charts = write_charts(record, first, lang="sv", previous=previous)
-            text = render_markdown(record, previous=previous, charts=charts)
+            charts = write_charts(PlanSource(record, previous, lang="sv"), first)
+            text = render_markdown(PlanSource(record, previous), charts=charts)
             (Path(tmp) / "plan.md").write_text(text, encoding="utf-8")
             return text
 
@@ -180,18 +181,18 @@ def main() -> int:
         cold = time.perf_counter() - started
         export_time, text = timed(export)
         base_time, _ = timed(baseline)
-        md_time, _ = timed(lambda: render_markdown(record, previous=previous))
+        md_time, _ = timed(lambda: render_markdown(PlanSource(record, previous)))
         export_peak = traced_peak(export)
         base_peak = traced_peak(baseline)
 
         def export_html() -> str:
-            svgs = chart_svgs(record, lang="sv", previous=previous)
-            html = render_html(record, previous=previous, charts=svgs)
+            svgs = chart_svgs(PlanSource(record, previous, lang="sv"))
+            html = render_html(PlanSource(record, previous), charts=svgs)
             (Path(tmp) / "plan.html").write_text(html, encoding="utf-8")
             return html
 
         def export_docx() -> bytes:
-            data = render_docx(record, previous=previous)
+            data = render_docx(PlanSource(record, previous))
             (Path(tmp) / "plan.docx").write_bytes(data)
             return data
 

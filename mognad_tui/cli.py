@@ -669,6 +669,7 @@ def export_session(args: argparse.Namespace) -> list[Path]:
     warnings go to stderr: the terminal app's export key has its own way (``_app_exporter``)."""
 
     from mognad_tui.export import csv_export, json_export
+    from mognad_tui.export.plan import PlanSource
 
     name, fmt = args.session, args.format
     record = _read_record(args, name)
@@ -695,14 +696,14 @@ def export_session(args: argparse.Namespace) -> list[Path]:
             from mognad_tui.export.charts import chart_svgs
             from mognad_tui.export.html import render_html
 
-            svgs = chart_svgs(record, previous=previous)
-            written += _emit(out, render_html(record, previous=previous, charts=svgs))
+            source = PlanSource(record, previous)
+            written += _emit(out, render_html(source, charts=chart_svgs(source)))
         elif fmt == "docx":
             from mognad_tui.export.docx import render_docx
 
-            written += _emit_bytes(out, render_docx(record, previous=previous))
+            written += _emit_bytes(out, render_docx(PlanSource(record, previous)))
         else:
-            written = _write_markdown(record, out, previous, charts=args.charts)
+            written = _write_markdown(PlanSource(record, previous), out, charts=args.charts)
     except OSError as exc:
         raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
     if fmt in ("json", "csv"):
@@ -850,7 +851,7 @@ def _previous_record(args: argparse.Namespace, name: str, record: Any, *, warn: 
         return None
 
 
-def _write_markdown(record: Any, out: Path | None, previous: Any, *, charts: bool) -> list[Path]:
+def _write_markdown(source: Any, out: Path | None, *, charts: bool) -> list[Path]:
     """The Markdown export (and its charts beside it when asked): the files written."""
     from mognad_tui.export import markdown
 
@@ -861,11 +862,11 @@ def _write_markdown(record: Any, out: Path | None, previous: Any, *, charts: boo
         from mognad_tui.export.docx import REFERENCE_DOCX, reference_docx
 
         folder = out.with_name(out.stem + "-charts")
-        chart_links = write_charts(record, folder, lang=record.info.lang, previous=previous)
+        chart_links = write_charts(source, folder)
         # pandoc's --reference-doc for the route to Word: A4 and the Word plan's sizes.
-        (folder / REFERENCE_DOCX).write_bytes(reference_docx(record.info.lang))
+        (folder / REFERENCE_DOCX).write_bytes(reference_docx(source.record.info.lang))
         written.append(folder)
-    text = markdown.render_markdown(record, previous=previous, charts=chart_links)
+    text = markdown.render_markdown(source, charts=chart_links)
     return _emit(out, text) + written
 
 
@@ -982,6 +983,7 @@ def _app_exporter(args: argparse.Namespace, name: str) -> Callable[[Any], str]:
     """The app's export key: Markdown with charts into the session folder's exports/, from
     the live meeting's record (the app takes it on the loop; this runs in a worker thread).
     Returns the Markdown file's path."""
+    from mognad_tui.export.plan import PlanSource
     from mognad_tui.store import EXPORTS
 
     def export(record: Any) -> str:
@@ -989,7 +991,7 @@ def _app_exporter(args: argparse.Namespace, name: str) -> Callable[[Any], str]:
         out = folder / EXPORTS / f"{folder.name}-{date.today().isoformat()}.md"
         previous = _previous_record(args, name, record, warn=False)
         try:
-            _write_markdown(record, out, previous, charts=True)
+            _write_markdown(PlanSource(record, previous), out, charts=True)
         except OSError as exc:
             raise UserError(T("err_io", args.lang, path=out, reason=exc.strerror or exc)) from None
         return str(out)

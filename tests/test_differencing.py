@@ -26,6 +26,7 @@ from mognad_tui import results
 from mognad_tui.export.csv_export import export_csv
 from mognad_tui.export.json_export import export_json
 from mognad_tui.export.markdown import render_markdown
+from mognad_tui.export.plan import PlanSource
 from mognad_tui.meeting import AnswerRefused, Meeting
 from mognad_tui.model import (
     DONT_KNOW,
@@ -153,7 +154,7 @@ def look_at_exports(path: Path, watcher: Watcher, questions: list[Question], whe
         watcher.saw(by_id[row[0]], _from_rows(int(row[4]), rows), threshold, where + " csv")
     for result in results.overview(record).questions.values():
         watcher.result(result, threshold, where + " markdown/overview")
-    render_markdown(record)  # draws from the same overview
+    render_markdown(PlanSource(record))  # draws from the same overview
 
 
 ACTIONS = (

@@ -13,12 +13,13 @@ from test_export_markdown import hostile_record, lint
 
 from mognad_tui.export.charts import write_charts
 from mognad_tui.export.markdown import render_markdown
+from mognad_tui.export.plan import PlanSource
 
 
 def test_charts_written_beside_markdown(tmp_path: Path) -> None:
     record = demo_session("sv", question_set=handmade_set("sv"))
     previous = previous_session("sv", question_set=handmade_set("sv"))
-    charts = write_charts(record, tmp_path / "plan-charts", lang="sv", previous=previous)
+    charts = write_charts(PlanSource(record, previous, lang="sv"), tmp_path / "plan-charts")
     # The areas' answer charts stay out of the Markdown's folder: they made the plan three A4
     # pages longer through pandoc, and the appendix tables give the same figures.
     assert set(charts) == {"dimensions", "change"}
@@ -35,14 +36,14 @@ def test_charts_written_beside_markdown(tmp_path: Path) -> None:
     assert "3,0" in dims or "2,0" in dims  # Swedish decimal comma on the axis
     change = (tmp_path / charts["change"]).read_text(encoding="utf-8")
     assert "Förändring sedan 20 november 2025" in change
-    text = render_markdown(record, previous=previous, charts=charts)
+    text = render_markdown(PlanSource(record, previous), charts=charts)
     assert "](plan-charts/dimensions.svg)" in text and lint(text) == []
 
 
 def test_charts_are_deterministic_and_english(tmp_path: Path) -> None:
     record = demo_session("en", question_set=handmade_set("en"))
-    first = write_charts(record, tmp_path / "a", lang="en")
-    second = write_charts(record, tmp_path / "b", lang="en")
+    first = write_charts(PlanSource(record, lang="en"), tmp_path / "a")
+    second = write_charts(PlanSource(record, lang="en"), tmp_path / "b")
     for name in first:
         a = (tmp_path / first[name]).read_bytes()
         b = (tmp_path / second[name]).read_bytes()
@@ -54,9 +55,9 @@ def test_charts_are_deterministic_and_english(tmp_path: Path) -> None:
 def test_hidden_dimension_has_no_chart_and_hostile_titles_are_escaped(tmp_path: Path) -> None:
     record = hostile_record("sv")
     record.answers = {}
-    assert write_charts(record, tmp_path / "c") == {}
+    assert write_charts(PlanSource(record), tmp_path / "c") == {}
     record = hostile_record("sv")
-    charts = write_charts(record, tmp_path / "d")
+    charts = write_charts(PlanSource(record), tmp_path / "d")
     for relative in charts.values():
         svg = (tmp_path / relative).read_text(encoding="utf-8")
         ET.fromstring(svg)
@@ -67,7 +68,7 @@ def test_chart_files_carry_a_print_size(tmp_path: Path) -> None:
     """pandoc sizes an image from the SVG's width and height; with only a viewBox it takes
     pixels at 96 dpi and stretches the chart across the page."""
     record = demo_session("sv", question_set=handmade_set("sv"))
-    charts = write_charts(record, tmp_path / "plan-charts", lang="sv")
+    charts = write_charts(PlanSource(record, lang="sv"), tmp_path / "plan-charts")
     root = ET.fromstring((tmp_path / charts["dimensions"]).read_text(encoding="utf-8"))
     view = [float(v) for v in root.get("viewBox", "").split()]
     width, height = (float(root.get(k, "0").removesuffix("px")) for k in ("width", "height"))

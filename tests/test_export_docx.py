@@ -29,6 +29,7 @@ from test_export_markdown import _mutate_hidden, decided_session, hostile_record
 from mognad_tui import results as R
 from mognad_tui.export.docx import reference_docx, render_docx
 from mognad_tui.export.markdown import render_markdown
+from mognad_tui.export.plan import PlanSource
 from mognad_tui.export.png_charts import chart_pngs
 from mognad_tui.model import SessionRecord
 
@@ -39,7 +40,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 def plan(lang: str = "sv", participants: int = 12) -> bytes:
     qset = builtin_set(lang)
     record = decided_session(lang, question_set=qset, participants=participants)
-    return render_docx(record, previous=previous_session(lang, question_set=qset))
+    return render_docx(PlanSource(record, previous_session(lang, question_set=qset)))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_real_headings_in_the_plans_order(sv_plan: bytes) -> None:
         (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
     ]
     record = decided_session("sv", question_set=builtin_set("sv"), participants=12)
-    md = render_markdown(record, previous=previous_session("sv", question_set=builtin_set("sv")))
+    md = render_markdown(PlanSource(record, previous_session("sv", question_set=builtin_set("sv"))))
     expected = [(f"Heading {len(h)}", t) for h, t in re.findall(r"^(#+) (.+)$", md, re.M)]
     assert headings == expected
     assert headings[:3] == [
@@ -103,7 +104,7 @@ def test_charts_are_png_images_with_alt_text(sv_plan: bytes) -> None:
 
 def test_hostile_text_is_plain_text() -> None:
     record = hostile_record("sv")
-    document = docx.Document(io.BytesIO(render_docx(record, charts=False)))
+    document = docx.Document(io.BytesIO(render_docx(PlanSource(record), charts=False)))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "<script>alert(1)</script>" in text and "\x1b" not in text and "\u202e" not in text
 
@@ -175,7 +176,7 @@ def test_markdown_through_pandoc_prints_on_at_most_six_a4_pages(tmp_path: Path) 
     qset = builtin_set("sv")
     record = decided_session("sv", question_set=qset, participants=12)
     previous = previous_session("sv", question_set=qset)
-    _write_markdown(record, tmp_path / "plan.md", previous, charts=True)
+    _write_markdown(PlanSource(record, previous), tmp_path / "plan.md", charts=True)
     subprocess.run(
         ["pandoc", "plan.md", "-o", "plan.docx", "--reference-doc=plan-charts/reference.docx"],
         cwd=tmp_path,
@@ -230,7 +231,7 @@ def test_pandoc_reference_is_a4_in_the_plans_language() -> None:
 
 def test_docx_without_charts_is_readable() -> None:
     record = decided_session("sv", question_set=handmade_set("sv"))
-    document = docx.Document(io.BytesIO(render_docx(record, charts=False)))
+    document = docx.Document(io.BytesIO(render_docx(PlanSource(record), charts=False)))
     assert not list(document.inline_shapes)
     assert document.paragraphs[0].text == "Digital mognad: Enhet Socialtjänst Nord"
 
@@ -247,8 +248,8 @@ def test_hidden_answers_change_nothing_in_word(record: SessionRecord, data: Any)
     """The threshold holds in Word as in Markdown: the same text whatever the hidden answers
     were, and the charts are drawn from shown results only."""
     other = _mutate_hidden(record, data)
-    assert _docx_text(render_docx(record, charts=False)) == _docx_text(
-        render_docx(other, charts=False)
+    assert _docx_text(render_docx(PlanSource(record), charts=False)) == _docx_text(
+        render_docx(PlanSource(other), charts=False)
     )
     assert chart_pngs(R.overview(record), "sv") == chart_pngs(R.overview(other), "sv")
 

@@ -26,6 +26,7 @@ from test_export_markdown import HOSTILE, _mutate_hidden, decided_session, hosti
 from mognad_tui import results as R
 from mognad_tui.export.charts import chart_svgs
 from mognad_tui.export.html import render_html
+from mognad_tui.export.plan import PlanSource
 from mognad_tui.model import SessionRecord
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -59,7 +60,8 @@ def full_plan(lang: str = "sv") -> str:
     qset = builtin_set(lang)
     record = decided_session(lang, question_set=qset)
     previous = previous_session(lang, question_set=qset)
-    return render_html(record, previous=previous, charts=chart_svgs(record, previous=previous))
+    source = PlanSource(record, previous)
+    return render_html(source, charts=chart_svgs(source))
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -67,7 +69,7 @@ def test_golden(lang: str) -> None:
     """Without charts, so the golden file reads as the document's text and structure."""
     qset = builtin_set(lang)
     record = decided_session(lang, question_set=qset)
-    html = render_html(record, previous=previous_session(lang, question_set=qset))
+    html = render_html(PlanSource(record, previous_session(lang, question_set=qset)))
     path = GOLDEN / f"plan.{lang}.html"
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(html, encoding="utf-8")
@@ -100,17 +102,19 @@ def test_same_content_as_markdown() -> None:
     from mognad_tui.export.markdown import render_markdown
 
     record = decided_session("sv", question_set=handmade_set("sv"))
-    md = re.findall(r"^#+ (.+)$", render_markdown(record), re.M)
-    html = re.findall(r"<h\d[^>]*>(.+?)</h\d>", render_html(record))
+    md = re.findall(r"^#+ (.+)$", render_markdown(PlanSource(record)), re.M)
+    html = re.findall(r"<h\d[^>]*>(.+?)</h\d>", render_html(PlanSource(record)))
     assert html == md
-    widths = re.findall(r'<col style="width: ([\d.]+)%">', render_html(record))
+    widths = re.findall(r'<col style="width: ([\d.]+)%">', render_html(PlanSource(record)))
     assert widths and float(widths[0]) >= 20
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_hostile_text_stays_text(lang: str) -> None:
     record = hostile_record(lang)
-    html = render_html(record, previous=hostile_record(lang), charts=chart_svgs(record))
+    html = render_html(
+        PlanSource(record, hostile_record(lang)), charts=chart_svgs(PlanSource(record))
+    )
     parsed = parse(html)
     names = [t for t, _ in parsed.tags]
     assert "script" not in names and "img" not in names and "a" not in names
@@ -126,8 +130,8 @@ def test_hostile_text_stays_text(lang: str) -> None:
 @given(random_records(), st.data())
 def test_hidden_answers_change_nothing_in_html(record: SessionRecord, data: Any) -> None:
     other = _mutate_hidden(record, data)
-    assert render_html(record) == render_html(other)
-    html = render_html(record)
+    assert render_html(PlanSource(record)) == render_html(PlanSource(other))
+    html = render_html(PlanSource(record))
     for r in R.overview(record).questions.values():
         if not r.shown:
             for option in r.question.options:

@@ -36,6 +36,7 @@ from mognad_tui import results as R
 from mognad_tui.export import escape
 from mognad_tui.export.markdown import render_markdown, sparkline
 from mognad_tui.export.messages import MESSAGES, messages
+from mognad_tui.export.plan import PlanSource
 from mognad_tui.model import (
     ActionItem,
     Dimension,
@@ -124,7 +125,7 @@ def test_golden(lang: str) -> None:
         pytest.skip("the built-in question set does not load")
     record = decided_session(lang, question_set=qset)
     previous = previous_session(lang, question_set=qset)
-    text = render_markdown(record, previous=previous, charts=CHARTS)
+    text = render_markdown(PlanSource(record, previous), charts=CHARTS)
     path = GOLDEN / f"plan.{lang}.md"
     if os.environ.get("UPDATE_GOLDEN"):
         path.parent.mkdir(exist_ok=True)
@@ -143,7 +144,7 @@ def test_golden_files_lint_and_render(lang: str) -> None:
 
 
 def test_outline_and_language() -> None:
-    sv = render_markdown(demo_session("sv", question_set=handmade_set("sv")))
+    sv = render_markdown(PlanSource(demo_session("sv", question_set=handmade_set("sv"))))
     headings = re.findall(r"^## (.+)$", sv, re.M)
     assert headings == [
         "Till verksamhetsplanen",
@@ -158,7 +159,7 @@ def test_outline_and_language() -> None:
     assert "31 mars 2027" in sv and re.search(r"\| 3,\d \|", sv)
     assert "för få svar för att visa resultat" in sv
     assert "Bestäm när vi mäter igen" not in sv  # the fixture noted the next measurement
-    en = render_markdown(demo_session("sv", question_set=handmade_set("sv")), lang="en")
+    en = render_markdown(PlanSource(demo_session("sv", question_set=handmade_set("sv")), lang="en"))
     assert "## Appendix: survey results" in en and "too few answers to show results" in en
     assert "## For the operational plan" in en
     assert re.search(r"\| 3\.\d \|", en) and "31 March 2027" in en
@@ -177,7 +178,7 @@ def _section(text: str, heading: str) -> str:
 def test_decision_first_priorities_actions_requests() -> None:
     """The plan opens with what goes into the operational plan: the ranked needs in rank
     order, the actions, and the needs that are requests to the förvaltning."""
-    text = render_markdown(decided_session("sv", question_set=handmade_set("sv")))
+    text = render_markdown(PlanSource(decided_session("sv", question_set=handmade_set("sv"))))
     assert text.index("## Till verksamhetsplanen") < text.index("## Det här kom vi fram till")
     assert text.index("## Om underlaget") < text.index("## Bilaga: enkätens resultat")
     top = _section(text, "### Våra tre prioriteringar")
@@ -194,7 +195,7 @@ def test_decision_first_priorities_actions_requests() -> None:
     assert "- Stöd: Dela dokument säkert" in requests
     # The survey tables are in the appendix, not before the decisions.
     assert text.index("| Påstående |") > text.index("## Bilaga: enkätens resultat")
-    en = render_markdown(decided_session("en", question_set=handmade_set("en")))
+    en = render_markdown(PlanSource(decided_session("en", question_set=handmade_set("en"))))
     assert "### Our three priorities" in en and "### Needs we take to the administration" in en
     assert "- Infrastructure: Wi-Fi that reaches the staff room" in en
 
@@ -202,7 +203,7 @@ def test_decision_first_priorities_actions_requests() -> None:
 def test_priorities_never_promise_three_they_do_not_list() -> None:
     record = demo_session("sv", question_set=handmade_set("sv"))
     # No need ranked: the actions' priority orders them, high first, three when there are three.
-    text = render_markdown(record)
+    text = render_markdown(PlanSource(record))
     top = _section(text, "### Våra tre prioriteringar")
     assert re.findall(r"^- (.+)$", top, re.M) == [
         "Kurs om nätfiske för alla",
@@ -210,18 +211,18 @@ def test_priorities_never_promise_three_they_do_not_list() -> None:
         "Digitala scheman",
     ]
     record.actions = record.actions[:2]
-    text = render_markdown(record)
+    text = render_markdown(PlanSource(record))
     assert "Våra tre prioriteringar" not in text
     assert len(re.findall(r"^- ", _section(text, "### Våra prioriteringar"), re.M)) == 2
     record.actions = []
-    text = render_markdown(record)
+    text = render_markdown(PlanSource(record))
     assert "Vi har inte prioriterat ännu." in _section(text, "### Våra prioriteringar")
 
 
 def test_dot_vote_belongs_to_step_four() -> None:
     record = demo_session("sv", question_set=handmade_set("sv"))
     dots = next(p for p in record.polls if p.kind is Kind.DOTS)
-    text = render_markdown(record)
+    text = render_markdown(PlanSource(record))
     heading = f"### {escape.heading(dots.text)}"
     assert text.index(heading) < text.index("## Det här kom vi fram till")
     assert escape.heading(dots.text) not in _section(text, "### Snabbfrågor")
@@ -233,7 +234,7 @@ def _widths(separator: str) -> list[int]:
 
 def test_separator_dashes_give_the_statement_most_of_the_width() -> None:
     """pandoc takes a long table's relative column widths from its separator's dashes."""
-    text = render_markdown(decided_session("sv", question_set=handmade_set("sv")))
+    text = render_markdown(PlanSource(decided_session("sv", question_set=handmade_set("sv"))))
     lines = text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("| Påstående |"):
@@ -257,7 +258,7 @@ def test_hidden_row_shows_only_count() -> None:
     ov = R.overview(record)
     hidden = [r for d in ov.dimensions for r in d.items if not r.shown]
     assert hidden
-    text = render_markdown(record)
+    text = render_markdown(PlanSource(record))
     for r in hidden:
         text_cell = escape.inline(r.question.text)
         row = f"| {text_cell} | {r.n} | för få svar för att visa resultat | | |"
@@ -273,7 +274,7 @@ def test_empty_session_is_valid() -> None:
     record.actions.clear()
     record.approved.clear()
     record.polls.clear()
-    text = render_markdown(record)
+    text = render_markdown(PlanSource(record))
     assert lint(text) == []
     assert "0 deltagare" in text and "Inga åtgärder ännu." in text
     assert "Bestäm när vi mäter igen" in text
@@ -433,7 +434,7 @@ def _check_safe(text: str) -> None:
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_hostile_text_everywhere(lang: str) -> None:
     record = hostile_record(lang)
-    text = render_markdown(record, previous=hostile_record(lang))
+    text = render_markdown(PlanSource(record, hostile_record(lang)))
     _check_safe(text)
     assert lint(text) == []
     rendered = html(text)
@@ -450,7 +451,7 @@ def test_hostile_text_everywhere(lang: str) -> None:
 
 def test_hostile_chart_paths_are_encoded() -> None:
     record = demo_session("sv", question_set=handmade_set("sv"))
-    text = render_markdown(record, charts={"dimensions": "my plan-charts/a b).svg"})
+    text = render_markdown(PlanSource(record), charts={"dimensions": "my plan-charts/a b).svg"})
     assert "![Diagram: medelvärde per område](my%20plan-charts/a%20b%29.svg)" in text
     assert lint(text) == []
 
@@ -494,8 +495,8 @@ def _mutate_hidden(record: SessionRecord, data: Any) -> SessionRecord:
 @given(random_records(), st.data())
 def test_hidden_answers_change_nothing_in_markdown(record: SessionRecord, data: Any) -> None:
     other = _mutate_hidden(record, data)
-    assert render_markdown(record) == render_markdown(other)
-    text = render_markdown(record)
+    assert render_markdown(PlanSource(record)) == render_markdown(PlanSource(other))
+    text = render_markdown(PlanSource(record))
     for r in R.overview(record).questions.values():
         if not r.shown:
             # Choice options carry unique labels ("Label single A") that only a result shows.
@@ -507,7 +508,7 @@ def test_hidden_answers_change_nothing_in_markdown(record: SessionRecord, data: 
 @settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(random_records())
 def test_random_sessions_lint_clean(record: SessionRecord) -> None:
-    text = render_markdown(record)
+    text = render_markdown(PlanSource(record))
     assert lint(text) == []
 
 
@@ -534,7 +535,7 @@ def test_pandoc_gives_the_statement_column_forty_percent(tmp_path: Path) -> None
 
     source = tmp_path / "plan.md"
     record = decided_session("sv", question_set=builtin_set("sv"))
-    source.write_text(render_markdown(record), encoding="utf-8")
+    source.write_text(render_markdown(PlanSource(record)), encoding="utf-8")
     subprocess.run(["pandoc", str(source), "-o", str(tmp_path / "plan.docx")], check=True)
     tables = docx.Document(str(tmp_path / "plan.docx")).tables
     statement = [t for t in tables if t.rows[0].cells[0].text == "Påstående"]

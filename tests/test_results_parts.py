@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fixtures_sessions import scale_question, tiny_record
 
 from mognad_tui import results as R
+from mognad_tui.export.plan import PlanSource
 from mognad_tui.model import Dimension
 
 
@@ -86,7 +87,7 @@ def test_the_exports_rank_within_parts() -> None:
     from mognad_tui.export.markdown import render_markdown
 
     record = two_parts(SCORES)
-    md = render_markdown(record)
+    md = render_markdown(PlanSource(record))
     assert (
         "**Styrkor:** Kan 1 i del A (5,0); Kan 2 i del A (4,7); Har 1 i del B (3,0); "
         "Har 2 i del B (2,7)" in md

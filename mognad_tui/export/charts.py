@@ -15,6 +15,7 @@ import pygal
 from pygal.style import Style
 
 from mognad_tui.export.messages import messages
+from mognad_tui.export.plan import PlanSource
 from mognad_tui.export.report import UNIT_CHART, UnitChart
 from mognad_tui.i18n import format_date, format_number, resolve_lang
 from mognad_tui.model import SessionRecord, clean_text
@@ -161,17 +162,11 @@ def _change_chart(
     return chart
 
 
-def chart_svgs(
-    record: SessionRecord,
-    *,
-    lang: str | None = None,
-    previous: SessionRecord | None = None,
-    per_dimension: bool = True,
-) -> dict[str, str]:
+def chart_svgs(source: PlanSource, *, per_dimension: bool = True) -> dict[str, str]:
     """The charts as SVG text by name (``dimensions``, ``dimension-<id>``, ``change``): what
     :func:`write_charts` writes beside the Markdown and the HTML plan carries inline;
     ``per_dimension=False`` leaves out the charts of the areas' answers."""
-    chosen = resolve_lang(lang or record.info.lang)
+    record, previous, chosen = source.record, source.previous, source.chosen_lang
     ov = overview(record, previous)
     charts: dict[str, pygal.Graph | None] = {"dimensions": _dimensions_chart(ov, chosen)}
     for d in ov.dimensions if per_dimension else ():
@@ -209,13 +204,7 @@ def sized(svg: str) -> str:
     return _sized(svg)
 
 
-def write_charts(
-    record: SessionRecord,
-    directory: Path,
-    *,
-    lang: str | None = None,
-    previous: SessionRecord | None = None,
-) -> dict[str, str]:
+def write_charts(source: PlanSource, directory: Path) -> dict[str, str]:
     """Write the SVG charts into ``directory`` and return ``{name: relative path}``.
 
     ``directory`` is the folder beside the Markdown file (``plan-charts/`` for ``plan.md``);
@@ -231,7 +220,7 @@ def write_charts(
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, str] = {}
-    svgs = chart_svgs(record, lang=lang, previous=previous, per_dimension=False)
+    svgs = chart_svgs(source, per_dimension=False)
     for name, svg in svgs.items():
         filename = _safe_name(name) + ".svg"
         (directory / filename).write_text(_sized(svg), encoding="utf-8")

@@ -25,11 +25,11 @@ from mognad_tui.export.plan import (
     Heading,
     Para,
     Plan,
+    PlanSource,
     Table,
     build_plan,
 )
 from mognad_tui.i18n import format_date
-from mognad_tui.model import SessionRecord
 from mognad_tui.results import overview
 
 #: Word's language tags for the plan's languages (w:lang).
@@ -184,20 +184,15 @@ def reference_docx(lang: str) -> bytes:
     return out.getvalue()
 
 
-def render_docx(
-    record: SessionRecord,
-    *,
-    lang: str | None = None,
-    previous: SessionRecord | None = None,
-    charts: bool = True,
-) -> bytes:
+def render_docx(source: PlanSource, *, charts: bool = True) -> bytes:
     """The plan as the bytes of a .docx file; ``charts=False`` leaves the charts out (and
     matplotlib unimported)."""
-    plan = build_plan(record, lang=lang, previous=previous, esc=PLAIN)
+    plan = build_plan(source, PLAIN)
     pngs: dict[str, bytes] = {}
     if charts:
         from mognad_tui.export.png_charts import chart_pngs
 
+        record, previous = source.record, source.previous
         before = after = ""
         if previous is not None:
             before = messages(

@@ -22,10 +22,10 @@ from mognad_tui.export.plan import (
     Heading,
     Para,
     Plan,
+    PlanSource,
     Table,
     build_plan,
 )
-from mognad_tui.model import SessionRecord
 
 
 @cache
@@ -40,17 +40,10 @@ def _widths(weights: tuple[int, ...]) -> list[str]:
     return [f"{100 * w / total:.1f}" for w in weights]
 
 
-def render_html(
-    record: SessionRecord,
-    *,
-    lang: str | None = None,
-    previous: SessionRecord | None = None,
-    charts: dict[str, str] | None = None,
-) -> str:
+def render_html(source: PlanSource, *, charts: dict[str, str] | None = None) -> str:
     """The plan as HTML. ``charts`` maps chart names to SVG text
     (:func:`mognad_tui.export.charts.chart_svgs`); without it the plan has no charts."""
-    plan = build_plan(record, lang=lang, previous=previous, esc=PLAIN)
-    return render_plan_html(plan, charts)
+    return render_plan_html(build_plan(source, PLAIN), charts)
 
 
 def render_plan_html(plan: Plan, charts: dict[str, str] | None = None) -> str:

@@ -22,11 +22,11 @@ from mognad_tui.export.plan import (
     Chart,
     Heading,
     Para,
+    PlanSource,
     Table,
     build_plan,
     sparkline,
 )
-from mognad_tui.model import SessionRecord
 
 __all__ = ["render_blocks", "render_markdown", "sparkline"]
 
@@ -67,20 +67,13 @@ def _block(block: Block, charts: dict[str, str]) -> str:
     raise TypeError(block)  # pragma: no cover - every block kind is handled above
 
 
-def render_markdown(
-    record: SessionRecord,
-    *,
-    lang: str | None = None,
-    previous: SessionRecord | None = None,
-    charts: dict[str, str] | None = None,
-) -> str:
-    """The operational-plan document of a session, in its language unless ``lang`` is given.
+def render_markdown(source: PlanSource, *, charts: dict[str, str] | None = None) -> str:
+    """The operational-plan document of a session.
 
-    ``previous`` (the same group's earlier session) adds "change since last time";
     ``charts`` maps chart names (``dimensions``, ``dimension-<id>``, ``change``) to paths
     relative to the Markdown file, as :func:`mognad_tui.export.charts.write_charts` returns.
     """
-    plan = build_plan(record, lang=lang, previous=previous, esc=MARKDOWN)
+    plan = build_plan(source, MARKDOWN)
     return render_blocks(plan.blocks, charts)
 
 

@@ -121,6 +121,23 @@ class Plan:
     blocks: list[Block] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PlanSource:
+    """What a plan is made of, one value for every format's entry point (Markdown, HTML,
+    Word) and for its charts, so that no format can take other options than the rest: the
+    session, the same group's earlier session (adds the change since last time) and the
+    language asked for (``None``: the session's own)."""
+
+    record: SessionRecord
+    previous: SessionRecord | None = None
+    lang: str | None = None
+
+    @property
+    def chosen_lang(self) -> str:
+        """The language the documents are written in."""
+        return resolve_lang(self.lang or self.record.info.lang)
+
+
 # ---------------------------------------------------------------- escaping
 
 
@@ -797,14 +814,6 @@ class _Builder:
         self.bullets(self.question_line(r) for r in polls)
 
 
-def build_plan(
-    record: SessionRecord,
-    *,
-    lang: str | None = None,
-    previous: SessionRecord | None = None,
-    esc: Escaper = PLAIN,
-) -> Plan:
-    """The plan of a session in its language unless ``lang`` is given; ``previous`` (the same
-    group's earlier session) adds the change since last time."""
-    chosen = resolve_lang(lang or record.info.lang)
-    return _Builder(record, chosen, previous, esc).build()
+def build_plan(source: PlanSource, esc: Escaper = PLAIN) -> Plan:
+    """The plan's blocks, with typed text made safe by the format's escaper."""
+    return _Builder(source.record, source.chosen_lang, source.previous, esc).build()
