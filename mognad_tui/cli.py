@@ -765,8 +765,8 @@ def _report_inputs(args: argparse.Namespace) -> tuple[list[tuple[str, Any]], lis
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from mognad_tui.export.document import MARKDOWN, PLAIN
     from mognad_tui.export.markdown import render_blocks
-    from mognad_tui.export.plan import MARKDOWN, PLAIN
     from mognad_tui.export.report import area_totals, build_report, collect, unit_chart
 
     used, skipped = _report_inputs(args)

@@ -17,18 +17,9 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
+from mognad_tui.export.document import PLAIN, Bullets, Chart, Heading, Para, Plan, Table
 from mognad_tui.export.messages import messages
-from mognad_tui.export.plan import (
-    PLAIN,
-    Bullets,
-    Chart,
-    Heading,
-    Para,
-    Plan,
-    PlanSource,
-    Table,
-    build_plan,
-)
+from mognad_tui.export.plan import PlanSource, build_plan
 from mognad_tui.i18n import format_date
 from mognad_tui.results import overview
 

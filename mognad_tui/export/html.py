@@ -1,6 +1,6 @@
 """The operational plan as one self-contained, printable HTML file.
 
-The same blocks as the Markdown (:mod:`mognad_tui.export.plan`), laid out by a Jinja2
+The same blocks as the Markdown (:mod:`mognad_tui.export.document`), laid out by a Jinja2
 template with autoescape: every text typed in the room is plain text here and Jinja escapes
 it. The charts are inline SVG (pygal, no script), the styles inline, no font or script is
 fetched: the file opens offline and prints on A4 with the appendix on a new page.
@@ -15,17 +15,8 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from mognad_tui.export.plan import (
-    PLAIN,
-    Bullets,
-    Chart,
-    Heading,
-    Para,
-    Plan,
-    PlanSource,
-    Table,
-    build_plan,
-)
+from mognad_tui.export.document import PLAIN, Bullets, Chart, Heading, Para, Plan, Table
+from mognad_tui.export.plan import PlanSource, build_plan
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The operational plan as Markdown, from the plan's blocks (:mod:`mognad_tui.export.plan`).
+"""The operational plan as Markdown, from its blocks (:mod:`mognad_tui.export.document`).
 
 Every text typed in the room goes through :mod:`mognad_tui.export.escape` (the plan is built
 with the Markdown escaper), so it cannot become markup. The output passes markdownlint
@@ -15,18 +15,8 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from mognad_tui.export import escape
-from mognad_tui.export.plan import (
-    MARKDOWN,
-    Block,
-    Bullets,
-    Chart,
-    Heading,
-    Para,
-    PlanSource,
-    Table,
-    build_plan,
-    sparkline,
-)
+from mognad_tui.export.document import MARKDOWN, Block, Bullets, Chart, Heading, Para, Table
+from mognad_tui.export.plan import PlanSource, build_plan, sparkline
 
 __all__ = ["render_blocks", "render_markdown", "sparkline"]
 

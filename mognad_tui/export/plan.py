@@ -1,13 +1,11 @@
 """The plan's content, built once and rendered as Markdown, HTML or Word.
 
 Markdown, HTML and docx must not each decide what the plan contains: :func:`build_plan`
-turns a session into a list of blocks (headings, paragraphs, bullet lists, tables with column
-weights, charts by name) and the renderers only lay them out. Every figure comes from
-:func:`mognad_tui.results.overview`, so no format can show what the results screen hides.
-
-Text typed in the room is made safe by an :class:`Escaper` chosen by the format: Markdown
-escapes whatever Markdown would interpret (:mod:`mognad_tui.export.escape`); HTML and Word get
-plain cleaned text, which Jinja's autoescape and python-docx's runs keep as text.
+turns a session into a list of blocks (:mod:`mognad_tui.export.document`: headings,
+paragraphs, bullet lists, tables with column weights, charts by name), with typed text made
+safe by the escaper the format chooses, and the renderers only lay them out. Every figure
+comes from :func:`mognad_tui.results.overview`, so no format can show what the results screen
+hides.
 
 The outline is decision first (UX.md): what goes into the operational plan (priorities,
 actions, requests to the förvaltning), then what we found, the change since last time, about
@@ -17,17 +15,25 @@ the data, and the survey's tables in an appendix.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from mognad_tui.export import escape
+from mognad_tui.export.document import (
+    PLAIN,
+    Block,
+    Bullets,
+    Chart,
+    Escaper,
+    Heading,
+    Para,
+    Plan,
+    Table,
+)
 from mognad_tui.export.messages import messages, plural
 from mognad_tui.export.numbers import decimal, median, percent, signed
 from mognad_tui.i18n import format_date, resolve_lang
 from mognad_tui.model import (
     DONT_KNOW,
-    MAX_NOTE_TEXT,
     ActionItem,
     Kind,
     Need,
@@ -68,59 +74,6 @@ def _has_hint(item_id: str, hints: Sequence[str]) -> bool:
     return any(hint in lowered for hint in hints)
 
 
-# ---------------------------------------------------------------- blocks
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A heading; ``new_page`` starts a new page in print (the appendix's): HTML's print
-    style sheet breaks there, Markdown has no pages and Word flows on."""
-
-    level: int
-    text: str
-    new_page: bool = False
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A list; an item may start with a bold lead (``("Styrkor:", "…")``)."""
-
-    items: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table; ``weights`` are the columns' relative widths (the statement gets most)."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    right: frozenset[int]
-    weights: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart by name (``dimensions``, ``dimension-<id>``, ``change``) and its text."""
-
-    key: str
-    alt: str
-
-
-Block = Heading | Para | Bullets | Table | Chart
-
-
-@dataclass
-class Plan:
-    lang: str
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class PlanSource:
     """What a plan is made of, one value for every format's entry point (Markdown, HTML,
@@ -136,40 +89,6 @@ class PlanSource:
     def chosen_lang(self) -> str:
         """The language the documents are written in."""
         return resolve_lang(self.lang or self.record.info.lang)
-
-
-# ---------------------------------------------------------------- escaping
-
-
-@dataclass(frozen=True)
-class Escaper:
-    inline: Callable[..., str]
-    lines: Callable[..., list[str]]
-    heading: Callable[..., str]
-
-
-def _plain_inline(text: object, limit: int = MAX_NOTE_TEXT) -> str:
-    return clean_text(str(text), limit=limit)
-
-
-def _plain_lines(text: object, limit: int = MAX_NOTE_TEXT) -> list[str]:
-    cleaned = clean_text(str(text), limit=limit, multiline=True).replace("\t", " ")
-    out = []
-    for raw in cleaned.split("\n"):
-        raw = re.sub(r"^[-*•]\s+", "", " ".join(raw.split()))
-        if raw:
-            out.append(raw)
-    return out
-
-
-def _plain_heading(text: object, limit: int = 300) -> str:
-    return clean_text(str(text), limit=limit).rstrip(escape.HEADING_TRAILING + " ")
-
-
-#: Markdown: every text typed in the room is escaped so that it cannot become markup.
-MARKDOWN = Escaper(escape.inline, escape.lines, escape.heading)
-#: HTML (Jinja autoescape) and Word (text runs): cleaned plain text.
-PLAIN = Escaper(_plain_inline, _plain_lines, _plain_heading)
 
 
 # ---------------------------------------------------------------- helpers

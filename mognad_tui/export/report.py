@@ -9,8 +9,8 @@ shown units together say nothing about a hidden unit.
 The city's stance (METHOD.md) holds: no ranking of units and no overall score per unit.
 Units appear in alphabetical order everywhere, never sorted by a figure.
 
-The report is built as the plan's blocks (:mod:`mognad_tui.export.plan`) so that the plan's
-renderers lay it out.
+The report is built of the plan's blocks (:mod:`mognad_tui.export.document`) so that the
+plan's renderers lay it out.
 """
 
 from __future__ import annotations
@@ -20,18 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mognad_tui.export.document import MARKDOWN, Bullets, Chart, Escaper, Heading, Para, Plan, Table
 from mognad_tui.export.messages import messages, plural
 from mognad_tui.export.numbers import decimal, signed
-from mognad_tui.export.plan import (
-    MARKDOWN,
-    Bullets,
-    Chart,
-    Escaper,
-    Heading,
-    Para,
-    Plan,
-    Table,
-)
 from mognad_tui.export.summary import FORMAT, VERSION
 from mognad_tui.i18n import format_date, resolve_lang
 from mognad_tui.model import Prerequisite, clean_text
