@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from mognad_tui.export.document import MARKDOWN, Bullets, Chart, Escaper, Heading, Para, Plan, Table
 from mognad_tui.export.messages import messages, plural
@@ -371,6 +371,45 @@ def _overdue(action: dict[str, Any], today: dt.date) -> bool:
 # ---------------------------------------------------------------- blocks
 
 
+class _Column(NamedTuple):
+    """A column of one of the report's fixed tables."""
+
+    key: str  # the header's message key
+    weight: int  # its width relative to the others
+    right: bool = False  # figures, aligned right
+
+
+_AREA_COLUMNS = (
+    _Column("col_dimension", 4),
+    _Column("report_col_forvaltning", 2, right=True),
+    _Column("report_col_units", 2, right=True),
+    _Column("report_col_range", 2, right=True),
+    _Column("report_col_learn", 4),
+)
+_ACTION_COLUMNS = (
+    _Column("col_action", 6),
+    _Column("col_owner", 3),
+    _Column("col_due", 2),
+    _Column("col_status", 2),
+)
+_CHANGE_COLUMNS = (
+    _Column("report_col_unit", 4),
+    _Column("col_dimension", 4),
+    _Column("col_before", 2, right=True),
+    _Column("col_after", 2, right=True),
+    _Column("col_delta", 2, right=True),
+)
+
+
+def _table(columns: Sequence[_Column], rows: list[tuple[str, ...]], lang: str) -> Table:
+    return Table(
+        header=tuple(messages(c.key, lang) for c in columns),
+        rows=tuple(rows),
+        right=frozenset(i for i, c in enumerate(columns) if c.right),
+        weights=tuple(c.weight for c in columns),
+    )
+
+
 def build_report(
     rollup: Rollup,
     *,
@@ -473,20 +512,7 @@ def build_report(
                 ", ".join(esc.inline(n) for n in t.learn_from) or "–",
             )
         )
-    b.append(
-        Table(
-            header=(
-                m("col_dimension"),
-                m("report_col_forvaltning"),
-                m("report_col_units"),
-                m("report_col_range"),
-                m("report_col_learn"),
-            ),
-            rows=tuple(rows),
-            right=frozenset({1, 2, 3}),
-            weights=(4, 2, 2, 2, 4),
-        )
-    )
+    b.append(_table(_AREA_COLUMNS, rows, lang))
 
     # Units × areas, alphabetical, "för få svar" where hidden.
     b.append(Heading(2, m("report_units_h")))
@@ -545,14 +571,7 @@ def build_report(
                     status,
                 )
             )
-        b.append(
-            Table(
-                header=(m("col_action"), m("col_owner"), m("col_due"), m("col_status")),
-                rows=tuple(arows),
-                right=frozenset(),
-                weights=(6, 3, 2, 2),
-            )
-        )
+        b.append(_table(_ACTION_COLUMNS, arows, lang))
     if not any_action:
         b.append(Para(m("report_no_actions")))
 
@@ -593,20 +612,7 @@ def build_report(
                         signed(delta, lang),
                     )
                 )
-        b.append(
-            Table(
-                header=(
-                    m("report_col_unit"),
-                    m("col_dimension"),
-                    m("col_before"),
-                    m("col_after"),
-                    m("col_delta"),
-                ),
-                rows=tuple(crows),
-                right=frozenset({2, 3, 4}),
-                weights=(4, 4, 2, 2, 2),
-            )
-        )
+        b.append(_table(_CHANGE_COLUMNS, crows, lang))
 
     # About the data: which sets, which files were left out.
     b.append(Heading(2, m("report_about_h")))
