@@ -678,7 +678,7 @@ class MognadApp(App[None]):
             self.say(T("needs.dot_vote_started", self.lang))
 
     def action_threshold(self) -> None:
-        self.push_screen(ThresholdForm(self.meeting.threshold), self._save_threshold)
+        self.push_screen(ThresholdForm(), self._save_threshold)
 
     async def _save_threshold(self, value: int | None) -> None:
         if value is None:

@@ -298,20 +298,16 @@ class PollForm(Form):
 
 
 class ThresholdForm(Form):
-    """The anonymity threshold (never below 2; the meeting enforces it too)."""
+    """The anonymity threshold (never below 2; the meeting enforces it too), starting from
+    the meeting's own."""
 
     TITLE_KEY = "threshold.title"
     FIRST_FIELD = "#threshold"
 
-    def __init__(self, current: int) -> None:
-        super().__init__()
-        self.current = current
-
     def fields(self) -> ComposeResult:
+        current = str(self.mognad.meeting.threshold)
         yield Label(self.t("threshold.intro"), classes="muted", markup=False)
-        yield Input(
-            str(self.current), id="threshold", type="integer", select_on_focus=True, compact=True
-        )
+        yield Input(current, id="threshold", type="integer", select_on_focus=True, compact=True)
 
     def value(self) -> int | None:
         try:
