@@ -623,6 +623,43 @@ async def test_quick_poll_with_own_options_and_scale(meeting: Meeting):
         assert poll.kind is Kind.SCALE and len(poll.scale_values) == 5
 
 
+async def test_each_form_says_it_saved_once_kept_and_cancel_says_nothing(meeting: Meeting):
+    """The facilitator hears that a need, an action, a quick poll or the threshold was saved
+    (the threshold as the meeting holds it); Cancel closes with nothing kept or said."""
+    app = make_app(meeting)
+    async with app.run_test(size=SIZE) as pilot:
+
+        def said() -> list[str]:
+            return [str(n.message) for n in app._notifications]
+
+        await pilot.press("b")
+        await pilot.press("escape")
+        await settled(pilot)
+        assert not isinstance(app.screen, NeedForm) and meeting.needs() == [] and said() == []
+        await pilot.press("b")
+        await pilot.press(*"Tid för lärande", "enter")
+        await until(pilot, lambda: said() == ["Behovet är sparat."])
+        await pilot.press("v")
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, ActionForm)
+        form.query_one("#action-owner", Input).value = "Anna"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: said()[-1:] == ["Åtgärden är sparad."])
+        assert len(meeting.actions()) == 1
+        await pilot.press("f")
+        assert isinstance(app.screen, PollForm)
+        await pilot.press(*"Ska vi ha fika?", "enter")
+        await until(pilot, lambda: said()[-1:] == ["Snabbfrågan är öppen på mobilerna."])
+        assert isinstance(app.screen, MainScreen)  # the poll shows where the room looks
+        await app.run_action("threshold")
+        await pilot.pause()
+        app.screen.query_one("#threshold", Input).value = "1"
+        await pilot.press("enter")
+        await until(pilot, lambda: said()[-1:] == ["Anonymitetsgränsen är 2."])
+        assert len(said()) == 4
+
+
 async def test_quick_poll_scale_shows_its_ends_and_no_teaching_remark(meeting: Meeting):
     """A 1-5 poll says what 1 and 5 mean (on the phones: the options' labels; on the screen:
     the result rows), and a wide spread there is no "someone here can teach the others"."""

@@ -44,7 +44,7 @@ from mognad_tui.tui.base import HELP_AND_QUIT, refusal_text
 from mognad_tui.tui.catalog import T
 from mognad_tui.tui.commands import MognadCommands
 from mognad_tui.tui.confirm import ConfirmQuit
-from mognad_tui.tui.forms import ActionForm, NeedForm, PollDraft, PollForm, ThresholdForm
+from mognad_tui.tui.forms import ActionForm, Form, NeedForm, PollDraft, PollForm, ThresholdForm
 from mognad_tui.tui.help_screen import HelpScreen, key_rows
 from mognad_tui.tui.join import JoinScreen, JoinState
 from mognad_tui.tui.keyboard_votes import PrivateVoteScreen, TallyScreen
@@ -633,36 +633,34 @@ class MognadApp(App[None]):
         dimension = getattr(entry.item, "dimension", None) if entry else None
         self.edit_need(Need("", NeedKind.COMPETENCE, "", dimension))
 
-    def edit_need(self, need: Need) -> None:
-        self.push_screen(NeedForm(self.meeting.question_set.dimensions, need), self._save_need)
+    def _open_form(
+        self, form: Form, save: Callable[[Any], Awaitable[Any]], saved: Callable[[], str]
+    ) -> None:
+        """Save hands the form's value to a meeting call (``save``) and, once the meeting has
+        kept it, says ``saved()``; Cancel does nothing."""
 
-    async def _save_need(self, need: Need | None) -> None:
-        if need is None:
-            return
-        if await self.run_meeting(self.meeting.save_need(need)):
-            self.say(T("need_form.saved", self.lang))
+        async def done(value: Any) -> None:
+            if value is not None and await self.run_meeting(save(value)):
+                self.say(saved())
+
+        self.push_screen(form, done)
+
+    def edit_need(self, need: Need) -> None:
+        form = NeedForm(self.meeting.question_set.dimensions, need)
+        self._open_form(form, self.meeting.save_need, lambda: T("need_form.saved", self.lang))
 
     def edit_action(self, action: ActionItem) -> None:
-        self.push_screen(ActionForm(action, self.meeting.needs()), self._save_action)
-
-    async def _save_action(self, action: ActionItem | None) -> None:
-        if action is None:
-            return
-        if await self.run_meeting(self.meeting.save_action(action)):
-            self.say(T("action_form.saved", self.lang))
+        form = ActionForm(action, self.meeting.needs())
+        self._open_form(form, self.meeting.save_action, lambda: T("action_form.saved", self.lang))
 
     def action_new_poll(self) -> None:
-        self.push_screen(PollForm(), self._start_poll)
+        self._open_form(PollForm(), self._start_poll, lambda: T("poll_form.started", self.lang))
 
-    async def _start_poll(self, draft: PollDraft | None) -> None:
-        if draft is None:
-            return
+    async def _start_poll(self, draft: PollDraft) -> None:
         self._back_to_main()
-        ok = await self.run_meeting(
-            self.meeting.add_poll(draft.text, draft.kind, draft.options, dont_know=draft.dont_know)
+        await self.meeting.add_poll(
+            draft.text, draft.kind, draft.options, dont_know=draft.dont_know
         )
-        if ok:
-            self.say(T("poll_form.started", self.lang))
 
     async def action_dot_vote(self) -> None:
         """Step 4's screen stays on view: the room reads the needs it votes on in full."""
@@ -678,13 +676,10 @@ class MognadApp(App[None]):
             self.say(T("needs.dot_vote_started", self.lang))
 
     def action_threshold(self) -> None:
-        self.push_screen(ThresholdForm(), self._save_threshold)
+        def saved() -> str:
+            return T("threshold.saved", self.lang, value=self.meeting.threshold)
 
-    async def _save_threshold(self, value: int | None) -> None:
-        if value is None:
-            return
-        if await self.run_meeting(self.meeting.set_threshold(value)):
-            self.say(T("threshold.saved", self.lang, value=self.meeting.threshold))
+        self._open_form(ThresholdForm(), self.meeting.set_threshold, saved)
 
     # ------------------------------------------------------------ export
 
