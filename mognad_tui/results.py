@@ -36,6 +36,7 @@ import random
 import statistics
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from mognad_tui.model import (
@@ -158,13 +159,9 @@ class QuestionResult:
     held: bool = False
     held_for: int = 0
 
-    @property
-    def id(self) -> str:
-        return self.question.id
-
-    @property
-    def kind(self) -> Kind:
-        return self.question.kind
+    #: A result answers to its question's id and kind, as the question does.
+    id = property(attrgetter("question.id"))
+    kind = property(attrgetter("question.kind"))
 
     @property
     def someone_can_teach(self) -> bool:
@@ -225,13 +222,9 @@ class DimensionResult:
     histogram: tuple[int, ...] | None = None
     scale: tuple[int, int] | None = None
 
-    @property
-    def id(self) -> str:
-        return self.dimension.id
-
-    @property
-    def title(self) -> str:
-        return self.dimension.title
+    #: A score answers to its dimension's id and title, as the dimension does.
+    id = property(attrgetter("dimension.id"))
+    title = property(attrgetter("dimension.title"))
 
 
 @dataclass(frozen=True)

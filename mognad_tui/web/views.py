@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from mognad_tui import results
@@ -170,13 +171,9 @@ class QuestionForm:
     dots_left: int = 0
     optional: bool = False
 
-    @property
-    def id(self) -> str:
-        return self.question.id
-
-    @property
-    def kind(self) -> str:
-        return self.question.kind.value
+    #: The question's id and kind (as text), as the templates name them.
+    id = property(attrgetter("question.id"))
+    kind = property(attrgetter("question.kind.value"))
 
 
 def field_name(question: Question) -> str:
