@@ -57,6 +57,8 @@ _STORE_TESTS = (
     "tests/test_store_platforms.py",
     "tests/test_store_nesting.py",
     "tests/test_store_writer_failures.py",
+    "tests/test_store_powercut.py",
+    "tests/test_store_files_damage.py",
 )
 _WEB_TESTS = (
     "tests/web/test_web_api.py",
@@ -87,9 +89,21 @@ SHARD_TESTS: dict[str, tuple[str, ...]] = {
     "store.files": (
         *_STORE_TESTS,
         "tests/test_store_lock.py",
-        "tests/test_store_files_damage.py",
+        "tests/test_store_files_replay.py",
+        "tests/test_store_files_recovery.py",
     ),
     "export.csv_export": ("tests/test_export_data.py", "tests/test_export_summary.py"),
+}
+#: ``[tool.mutmut]`` settings of one shard over the root's. The store's tests wait on futures a
+#: mutant can leave unresolved (the writer thread dead): such a mutant hung until mutmut's wall
+#: limit, 4 x (its tests' time + ``timeout_constant``), 90 s for a writer mutant whose tests take
+#: 21 s; a test that hangs for 30 s now fails instead (pytest-timeout: the slowest store test
+#: takes 3 s). And mutmut times only a test's call, not its fixtures or the collection a forked
+#: mutant does first, so a mutant of a function only quick tests reach (0.05 s) got a 4 s limit
+#: and timed out on this busy machine while its tests still ran: the constant is 10 s here.
+SHARD_OPTIONS: dict[str, dict[str, object]] = {
+    "store.writer": {"timeout_constant": 10.0, "pytest_add_cli_args": ["--timeout=30"]},
+    "store.files": {"timeout_constant": 10.0, "pytest_add_cli_args": ["--timeout=30"]},
 }
 #: What a working copy holds besides ``also_copy``: the package, the tests, the README.
 _COPIED = ("mognad_tui", "tests")
@@ -145,6 +159,7 @@ def shard_pyproject(module: str) -> str:
         "also_copy": config.get("also_copy", []),
         "timeout_multiplier": config.get("timeout_multiplier", 4.0),
         "pytest_add_cli_args_test_selection": [*tests, *deselected],
+        **SHARD_OPTIONS.get(module, {}),
     }
     head, _, rest = text.partition("[tool.mutmut]\n")
     tail = re.search(r"^\[", rest, re.MULTILINE)

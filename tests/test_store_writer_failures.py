@@ -193,3 +193,35 @@ def test_a_fold_that_fails_on_a_bug_leaves_the_next_fold_working(
         assert calls["n"] == 2, "the second fold was never tried"
         assert store_files.read_journal(session).batches == []
         assert sorted(snapshot_answers(session).values()) == [1, 2, 3]
+
+
+def test_two_folds_dropped_with_a_failed_write_keep_every_answer_replaced_before_them(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two folds queued behind a write that fails are both dropped with it. The first holds an
+    answer a device changed before the failure (acknowledged, in the journal), the second only
+    what came after it: the next fold must write the changed answer all the same, else the
+    snapshot keeps the old value and a restart shows it."""
+    disk = GatedFsync(monkeypatch)
+    a, b, c = slot(1, "q0"), slot(2, "q0"), slot(3, "q0")
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", a, 1).wait(timeout=30)
+        store.fold().wait(timeout=30)
+        store.put_answer("q0", a, 4).wait(timeout=30)  # acknowledged: the device changed it
+        disk.full.set()
+        failing = store.put_answer("q0", b, 2)
+        assert disk.inside.wait(30)
+        first = store.fold()  # holds a's change
+        behind = store.put_answer("q0", c, 3)
+        second = store.fold()  # holds c's answer only
+        disk.full.clear()
+        disk.gate.set()
+        for durable in (failing, first, behind, second):
+            with pytest.raises(StoreFull):
+                durable.wait(timeout=30)
+        store.fold().wait(timeout=30)
+        assert snapshot_answers(session) == {a: 4}
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.answer_for("q0", a) == 4
+        assert store.answer_for("q0", b) is None
+        assert store.answer_for("q0", c) is None

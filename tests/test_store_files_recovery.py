@@ -1,0 +1,111 @@
+"""Paths of ``store/files.py`` that only a rare failure takes, driven in this process.
+
+A mutation run of the module (tests/MUTATION.md) found them reached by no in-process test: the
+torn line cut off a journal when the opening fold finds no room, the clean-up of a session
+whose creation failed half-way, and the exports folder ``mognad close`` removes (until now
+only run in a ``mognad`` subprocess, which a mutant cannot reach).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from store_crash_child import make_info, make_question_set
+
+from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session, files
+from mognad_tui.store.closing import EXPORTS, close_session
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Path:
+    return create_session(tmp_path / "sessions", make_info(), make_question_set())
+
+
+def refuse_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No room for a snapshot (a whole session.json); journal lines still fit."""
+    real = files._write
+
+    def write(fd: int, data) -> int:
+        if bytes(data[:12]) == b'{"format":"m':
+            raise OSError(errno.ENOSPC, "simulated")
+        return real(fd, data)
+
+    monkeypatch.setattr(files, "_write", write)
+
+
+def test_a_torn_line_is_cut_off_when_the_opening_fold_finds_no_room(
+    session: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash tore the journal's last line, and the disk is too full for the fold a writer
+    makes on opening. The writer carries on in the journal as it is: it must cut the torn
+    bytes off first, else its next line lands after them and the session reads as damaged
+    (a bad line with good ones after it) the next time it is opened."""
+    with SessionStore.open(session) as store:
+        for n in range(3):
+            store.put_answer("q0", f"s{n}", n + 1).wait(timeout=30)
+        crashed = Path(shutil.copytree(session, tmp_path / "crashed"))
+    line = files.encode_line('[["p","answers",99,{"q":"q0","k":"torn","v":1}]]')
+    with open(crashed / files.JOURNAL, "ab") as journal:
+        journal.write(line[:-9])  # the crash came in the middle of this write
+    refuse_snapshots(monkeypatch)
+    with SessionStore.open(crashed) as writer:
+        assert writer.total_answers() == 3
+        writer.put_answer("q0", "after", 5).wait(timeout=30)
+    monkeypatch.undo()
+    with SessionStore.open(crashed, readonly=True) as reader:
+        assert sorted(reader.answers("q0")) == [1, 2, 3, 5]
+        assert reader.answer_for("q0", "torn") is None
+
+
+def test_a_session_whose_creation_fails_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while a session is made: the facilitator is told, and the half-made
+    folder (under a hidden name) is removed, so it neither fills the disk further nor turns
+    up later; the same name can be used once there is room."""
+    data_dir = tmp_path / "sessions"
+    data_dir.mkdir()
+    refuse_snapshots(monkeypatch)
+    with pytest.raises(StoreFull):
+        create_session(data_dir, make_info(), make_question_set())
+    assert list(data_dir.iterdir()) == []
+    monkeypatch.undo()
+    made = create_session(data_dir, make_info(), make_question_set())
+    assert [p.name for p in data_dir.iterdir()] == [made.name]
+
+
+def test_closing_removes_the_exports_that_quote_free_text(session: Path) -> None:
+    exports = session / EXPORTS
+    (exports / "bilder").mkdir(parents=True)
+    (exports / "plan.md").write_text("Någon skrev: ett namn", "utf-8")
+    (exports / "bilder" / "a.png").write_bytes(b"png")
+    close_session(session, lambda record: {})
+    assert not exports.exists()
+    with SessionStore.open(session, readonly=True) as reader:
+        assert reader.is_closed_for_good()
+
+
+def test_closing_says_so_when_the_exports_cannot_be_removed(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export that stays would keep quoting the free text closing deleted: a clear error
+    (run it again), never a close that reports success."""
+    exports = session / EXPORTS
+    exports.mkdir()
+    (exports / "plan.md").write_text("Någon skrev: ett namn", "utf-8")
+    real_unlink = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if str(path).endswith("plan.md"):
+            raise PermissionError(errno.EACCES, "simulated", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    with pytest.raises(StoreError) as refused:
+        close_session(session, lambda record: {})
+    assert "exports" in str(refused.value)
+    assert (exports / "plan.md").exists()
