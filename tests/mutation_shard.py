@@ -101,9 +101,12 @@ SHARD_TESTS: dict[str, tuple[str, ...]] = {
 #: takes 3 s). And mutmut times only a test's call, not its fixtures or the collection a forked
 #: mutant does first, so a mutant of a function only quick tests reach (0.05 s) got a 4 s limit
 #: and timed out on this busy machine while its tests still ran: the constant is 10 s here.
+#: Most hung mutants killed the writer's thread with an exception: tests/mutation_thread_crash.py
+#: ends their run at once.
+_STORE_ARGS = ["--timeout=30", "-p", "tests.mutation_thread_crash"]
 SHARD_OPTIONS: dict[str, dict[str, object]] = {
-    "store.writer": {"timeout_constant": 10.0, "pytest_add_cli_args": ["--timeout=30"]},
-    "store.files": {"timeout_constant": 10.0, "pytest_add_cli_args": ["--timeout=30"]},
+    "store.writer": {"timeout_constant": 10.0, "pytest_add_cli_args": _STORE_ARGS},
+    "store.files": {"timeout_constant": 10.0, "pytest_add_cli_args": _STORE_ARGS},
 }
 #: What a working copy holds besides ``also_copy``: the package, the tests, the README.
 _COPIED = ("mognad_tui", "tests")
