@@ -225,3 +225,69 @@ def test_two_folds_dropped_with_a_failed_write_keep_every_answer_replaced_before
         assert store.answer_for("q0", a) == 4
         assert store.answer_for("q0", b) is None
         assert store.answer_for("q0", c) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "reasons"),
+    [
+        (
+            errno.ENOSPC,
+            StoreFull,
+            {
+                "answer": "The disk is full: could not save to the journal.",
+                "fold": "The disk is full: could not fold the journal.",
+                "reorder": "The disk is full: could not reorder the journal.",
+                "half fold": "The disk is full: could not replace the journal after folding.",
+            },
+        ),
+        (
+            errno.EIO,
+            StoreError,
+            {
+                "answer": "Could not save to the journal: simulated.",
+                "fold": "Could not fold the journal: simulated.",
+                "reorder": "Could not reorder the journal: simulated.",
+                "half fold": "Could not replace the journal after folding: simulated.",
+            },
+        ),
+    ],
+)
+def test_each_failed_step_is_reported_with_what_failed_and_where(
+    session: Path, monkeypatch: pytest.MonkeyPatch, code: int, kind: type, reasons: dict
+) -> None:
+    """The class decides what the facilitator is told (a full disk: free some space); the
+    reason and the folder go with it, into the error line and the log, for whoever helps."""
+    fsync_fails = threading.Event()
+    folder_fails = threading.Event()
+    real_fsync, real_fsync_dir = store_files._fsync, store_files.fsync_dir
+
+    def fsync(fd: int) -> None:
+        if fsync_fails.is_set():
+            raise OSError(code, "simulated")
+        real_fsync(fd)
+
+    def fsync_dir(folder: Path) -> None:
+        if folder_fails.is_set():
+            raise OSError(code, "simulated")
+        real_fsync_dir(folder)
+
+    monkeypatch.setattr(store_files, "_fsync", fsync)
+    monkeypatch.setattr(store_files, "fsync_dir", fsync_dir)
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)  # only the reorder asked for
+    got = {}
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", slot(0, "q0"), 1).wait(timeout=30)
+        for step, failing, run in (
+            ("answer", fsync_fails, lambda: store.put_answer("q0", slot(1, "q0"), 2)),
+            ("fold", fsync_fails, store.fold),
+            ("reorder", fsync_fails, store.reorder),
+            ("half fold", folder_fails, store.fold),
+        ):
+            failing.set()
+            with pytest.raises(StoreError) as info:
+                run().wait(timeout=30)
+            failing.clear()
+            got[step] = (type(info.value), info.value.reason, info.value.path)
+            store.put_answer("q0", slot(2, "q0"), 3).wait(timeout=30)  # the next one is saved
+        settle(store)
+    assert got == {step: (kind, reason, session) for step, reason in reasons.items()}
