@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import logging
 import os
 import threading
 from pathlib import Path
@@ -291,3 +292,69 @@ def test_each_failed_step_is_reported_with_what_failed_and_where(
             store.put_answer("q0", slot(2, "q0"), 3).wait(timeout=30)  # the next one is saved
         settle(store)
     assert got == {step: (kind, reason, session) for step, reason in reasons.items()}
+
+
+def test_the_log_says_when_the_order_stays_on_disk_and_when_it_is_gone(
+    session: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The facilitator is told through ``watch_order``; whoever helps them reads the log: it
+    must say that a reorder failed, why, when the writer tries again (a back-off that doubles),
+    and that the order is gone once it succeeds."""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)  # only the reorders asked for
+    full = threading.Event()
+    real_fsync = store_files._fsync
+
+    def fsync(fd: int) -> None:
+        if full.is_set():
+            raise OSError(errno.ENOSPC, "simulated")
+        real_fsync(fd)
+
+    monkeypatch.setattr(store_files, "_fsync", fsync)
+    caplog.set_level(logging.INFO, logger="mognad_tui.store.writer")
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", slot(0, "q0"), 1).wait(timeout=30)
+        full.set()
+        for _ in range(2):
+            with pytest.raises(StoreFull):
+                store.reorder().wait(timeout=30)
+        full.clear()
+        store.reorder().wait(timeout=30)
+    reason = f"The disk is full: could not reorder the journal. ({session})"
+    assert [r.getMessage() for r in caplog.records if r.name == "mognad_tui.store.writer"] == [
+        f"could not reorder {session} (next try in 1 s): {reason}",
+        f"could not reorder {session} (next try in 2 s): {reason}",
+        f"the journal of {session} is reordered again",
+    ]
+
+
+def test_a_reorder_that_fails_on_a_bug_is_logged_and_the_next_one_works(
+    session: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not the disk but something unexpected: the log keeps the traceback, the journal on disk
+    is the old one, whole, and the next reorder reads it back and succeeds."""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)
+    real = store_files.replace_file
+    calls = {"n": 0}
+
+    def buggy(folder: Path, name: str, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("simulated bug")
+        real(folder, name, data)
+
+    monkeypatch.setattr(store_files, "replace_file", buggy)
+    with SessionStore.open(session) as store:
+        for d in (2, 1, 0):
+            store.put_answer("q0", slot(d, "q0"), d).wait(timeout=30)
+        with pytest.raises(StoreError) as info:
+            store.reorder().wait(timeout=30)
+        assert info.value.reason == "Could not reorder the journal: ValueError('simulated bug')."
+        assert info.value.path == session
+        [logged] = [r for r in caplog.records if r.levelno == logging.ERROR]
+        assert logged.getMessage() == f"could not reorder the journal of {session}"
+        assert logged.exc_info is not None
+        store.reorder().wait(timeout=30)
+        [line] = store_files.read_journal(session).batches
+        assert [op[3]["k"] for op in line] == sorted(slot(d, "q0") for d in (2, 1, 0))
+    with SessionStore.open(session, readonly=True) as store:
+        assert sorted(store.answers("q0")) == [0, 1, 2]
