@@ -105,13 +105,13 @@ SHARD_TESTS: dict[str, tuple[str, ...]] = {
 #: ``[tool.mutmut]`` settings of one shard over the root's. The store's tests wait on futures a
 #: mutant can leave unresolved (the writer thread dead): such a mutant hung until mutmut's wall
 #: limit, 4 x (its tests' time + ``timeout_constant``), 90 s for a writer mutant whose tests take
-#: 21 s; a test that hangs for 30 s now fails instead (pytest-timeout: the slowest store test
-#: takes 3 s). And mutmut times only a test's call, not its fixtures or the collection a forked
+#: 21 s. Now a test that hangs for 15 s fails (pytest-timeout; the slowest store test takes
+#: 3.3 s, at most 8 s while three shards share the two cores), and a mutant that kills a thread
+#: with an exception ends its run at once (tests/mutation_thread_crash.py): most hung mutants
+#: did that. And mutmut times only a test's call, not its fixtures or the collection a forked
 #: mutant does first, so a mutant of a function only quick tests reach (0.05 s) got a 4 s limit
 #: and timed out on this busy machine while its tests still ran: the constant is 10 s here.
-#: Most hung mutants killed the writer's thread with an exception: tests/mutation_thread_crash.py
-#: ends their run at once.
-_STORE_ARGS = ["--timeout=30", "-p", "tests.mutation_thread_crash"]
+_STORE_ARGS = ["--timeout=15", "-p", "tests.mutation_thread_crash"]
 SHARD_OPTIONS: dict[str, dict[str, object]] = {
     "store.writer": {"timeout_constant": 10.0, "pytest_add_cli_args": _STORE_ARGS},
     "store.files": {"timeout_constant": 10.0, "pytest_add_cli_args": _STORE_ARGS},
