@@ -8,6 +8,7 @@ write. Each drives the real store on a tmp folder; only the disk's answers are f
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import hashlib
 import json
@@ -358,3 +359,35 @@ def test_a_reorder_that_fails_on_a_bug_is_logged_and_the_next_one_works(
         assert [op[3]["k"] for op in line] == sorted(slot(d, "q0") for d in (2, 1, 0))
     with SessionStore.open(session, readonly=True) as store:
         assert sorted(store.answers("q0")) == [0, 1, 2]
+
+
+def test_a_write_awaited_on_a_loop_that_closed_before_its_fsync_is_saved_quietly(
+    session: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The app quits (its loop closes) while a phone's answer waits for its fsync: the answer
+    is still saved, and nothing is left to wake on the closed loop, so no error is logged."""
+    held = threading.Event()
+    release = threading.Event()
+    real_fsync = store_files._fsync
+
+    def fsync(fd: int) -> None:
+        if not release.is_set():
+            held.set()
+            assert release.wait(30), "the test never released the fsync"
+        real_fsync(fd)
+
+    async def give_up_waiting(durable) -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(durable, timeout=0.01)
+
+    with SessionStore.open(session) as store:
+        monkeypatch.setattr(store_files, "_fsync", fsync)
+        durable = store.put_answer("q0", slot(1, "q0"), 4)
+        assert held.wait(30)
+        asyncio.run(give_up_waiting(durable))  # the loop is closed when this returns
+        release.set()
+        durable.wait(timeout=30)
+        settle(store)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.answer_for("q0", slot(1, "q0")) == 4
