@@ -109,3 +109,51 @@ def test_closing_says_so_when_the_exports_cannot_be_removed(
         close_session(session, lambda record: {})
     assert "exports" in str(refused.value)
     assert (exports / "plan.md").exists()
+
+
+def test_a_clean_up_that_fails_too_does_not_hide_the_full_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The half-made folder cannot be removed either (the same full or failing disk): the
+    facilitator must still hear that the disk is full, not a traceback from the clean-up."""
+    data_dir = tmp_path / "sessions"
+    data_dir.mkdir()
+    refuse_snapshots(monkeypatch)
+    real_rmdir = os.rmdir
+
+    def rmdir(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "simulated", str(path))
+
+    monkeypatch.setattr(os, "rmdir", rmdir)
+    with pytest.raises(StoreFull) as refused:
+        create_session(data_dir, make_info(), make_question_set())
+    assert refused.value.path == data_dir / make_info().name
+    monkeypatch.setattr(os, "rmdir", real_rmdir)
+
+
+def test_an_io_error_when_a_reorder_syncs_the_folder_names_its_cause(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reordered journal is in place but the folder's fsync failed: the error says what
+    the disk said, for whoever reads the log, and the writer tries again on the next append."""
+    real = files.fsync_dir
+    failing = {"on": False}
+
+    def fsync_dir(folder: Path) -> None:
+        if failing["on"]:
+            raise OSError(errno.EIO, "simulated")
+        real(folder)
+
+    monkeypatch.setattr(files, "fsync_dir", fsync_dir)
+    with SessionStore.open(session) as store:
+        for i in range(3):
+            store.put_answer("q0", f"s{i}", i).wait(timeout=30)
+        failing["on"] = True
+        with pytest.raises(StoreError) as info:
+            store.reorder().wait(timeout=30)
+        failing["on"] = False
+        assert not isinstance(info.value, StoreFull)
+        assert info.value.reason == "Could not reorder the journal: simulated."
+        store.put_answer("q0", "s9", 9).wait(timeout=30)
+    with SessionStore.open(session, readonly=True) as reader:
+        assert sorted(reader.answers("q0")) == [0, 1, 2, 9]
