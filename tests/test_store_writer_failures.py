@@ -188,8 +188,10 @@ def test_a_fold_that_fails_on_a_bug_leaves_the_next_fold_working(
     with SessionStore.open(session) as store:
         for d in range(3):
             store.put_answer("q0", slot(d, "q0"), 1 + d).wait(timeout=30)
-        with pytest.raises(StoreError):
+        with pytest.raises(StoreError) as info:
             store.fold().wait(timeout=30)
+        assert info.value.reason == "Could not fold the journal: ValueError('simulated bug')."
+        assert info.value.path == session
         assert store_files.read_journal(session).batches, "a failed fold must keep the journal"
         store.fold().wait(timeout=30)
         assert calls["n"] == 2, "the second fold was never tried"
