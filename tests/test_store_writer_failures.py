@@ -393,3 +393,31 @@ def test_a_write_awaited_on_a_loop_that_closed_before_its_fsync_is_saved_quietly
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     with SessionStore.open(session, readonly=True) as store:
         assert store.answer_for("q0", slot(1, "q0")) == 4
+
+
+def test_a_write_that_fails_on_a_bug_is_refused_with_the_folder_and_the_next_is_saved(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not the disk but something unexpected while saving: the phone is told no (the writer
+    must not leave it waiting), the error names what failed and where, the answer is rolled
+    back, and the next answer is saved."""
+    real = store_files.write_all
+    calls = {"n": 0}
+
+    def buggy(fd: int, data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ValueError("simulated bug")
+        real(fd, data)
+
+    with SessionStore.open(session) as store:
+        monkeypatch.setattr(store_files, "write_all", buggy)
+        with pytest.raises(StoreError) as info:
+            store.put_answer("q0", slot(1, "q0"), 1).wait(timeout=30)
+        assert not isinstance(info.value, StoreFull)
+        assert info.value.reason == "Could not save to the journal: ValueError('simulated bug')."
+        assert info.value.path == session
+        assert store.answer_for("q0", slot(1, "q0")) is None
+        store.put_answer("q0", slot(2, "q0"), 2).wait(timeout=30)
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.answers("q0") == [2]
