@@ -192,6 +192,7 @@ def test_a_fold_that_fails_on_a_bug_leaves_the_next_fold_working(
             store.fold().wait(timeout=30)
         assert info.value.reason == "Could not fold the journal: ValueError('simulated bug')."
         assert info.value.path == session
+        assert isinstance(info.value.__cause__, ValueError)  # the bug's traceback, for the log
         assert store_files.read_journal(session).batches, "a failed fold must keep the journal"
         store.fold().wait(timeout=30)
         assert calls["n"] == 2, "the second fold was never tried"
@@ -353,6 +354,7 @@ def test_a_reorder_that_fails_on_a_bug_is_logged_and_the_next_one_works(
             store.reorder().wait(timeout=30)
         assert info.value.reason == "Could not reorder the journal: ValueError('simulated bug')."
         assert info.value.path == session
+        assert isinstance(info.value.__cause__, ValueError)
         [logged] = [r for r in caplog.records if r.levelno == logging.ERROR]
         assert logged.getMessage() == f"could not reorder the journal of {session}"
         assert logged.exc_info is not None
@@ -417,6 +419,7 @@ def test_a_write_that_fails_on_a_bug_is_refused_with_the_folder_and_the_next_is_
         assert not isinstance(info.value, StoreFull)
         assert info.value.reason == "Could not save to the journal: ValueError('simulated bug')."
         assert info.value.path == session
+        assert isinstance(info.value.__cause__, ValueError)  # the bug's traceback, for the log
         assert store.answer_for("q0", slot(1, "q0")) is None
         store.put_answer("q0", slot(2, "q0"), 2).wait(timeout=30)
     with SessionStore.open(session, readonly=True) as store:
