@@ -427,3 +427,29 @@ def test_a_write_that_fails_on_a_bug_is_refused_with_the_folder_and_the_next_is_
         store.put_answer("q0", slot(2, "q0"), 2).wait(timeout=30)
     with SessionStore.open(session, readonly=True) as store:
         assert store.answers("q0") == [2]
+
+
+def test_an_automatic_fold_that_fails_is_logged_and_the_answers_are_kept(
+    session: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Nobody waits on a fold the writer makes by itself, so the log is the only place its
+    failure shows: it names the folder and the reason. The answers stay in the journal."""
+    monkeypatch.setattr(store_session, "FOLD_EVERY", 2)
+    real = store_files._write
+
+    def no_room_for_a_snapshot(fd: int, data) -> int:
+        if bytes(data[:12]) == b'{"format":"m':
+            raise OSError(errno.ENOSPC, "simulated")
+        return real(fd, data)
+
+    with SessionStore.open(session) as store:
+        monkeypatch.setattr(store_files, "_write", no_room_for_a_snapshot)
+        for d in range(2):
+            store.put_answer("q0", slot(d, "q0"), d + 1).wait(timeout=30)
+        settle(store)
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        monkeypatch.setattr(store_files, "_write", real)
+    reason = f"The disk is full: could not fold the journal. ({session})"
+    assert warnings == [f"could not fold {session}: {reason}"]
+    with SessionStore.open(session, readonly=True) as store:
+        assert sorted(store.answers("q0")) == [1, 2]
