@@ -453,3 +453,34 @@ def test_an_automatic_fold_that_fails_is_logged_and_the_answers_are_kept(
     assert warnings == [f"could not fold {session}: {reason}"]
     with SessionStore.open(session, readonly=True) as store:
         assert sorted(store.answers("q0")) == [1, 2]
+
+
+def test_a_fold_asked_for_again_with_nothing_new_waits_for_the_one_coming(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two folds asked for in a row (the meeting reveals a result, then ``mognad close``
+    checks the files): the second queues nothing, but it must not say "done" before the
+    first has written the snapshot, or the caller reads the files too early."""
+    held = threading.Event()
+    release = threading.Event()
+    real_fsync = store_files._fsync
+
+    def fsync(fd: int) -> None:
+        if not release.is_set():
+            held.set()
+            assert release.wait(30), "the test never released the fsync"
+        real_fsync(fd)
+
+    a = slot(1, "q0")
+    with SessionStore.open(session) as store:
+        monkeypatch.setattr(store_files, "_fsync", fsync)
+        answer = store.put_answer("q0", a, 4)
+        assert held.wait(30)
+        first = store.fold()
+        second = store.fold()
+        early = second.done
+        release.set()
+        assert not early, "the second fold said done before the first was written"
+        second.wait(timeout=30)
+        assert snapshot_answers(session) == {a: 4}
+        assert first.done and answer.done
