@@ -136,6 +136,11 @@ def _snapshot_missing(folder: Path) -> None:
     (folder / "session.json").unlink()
 
 
+def _journal_a_folder(folder: Path) -> None:
+    (folder / "journal.log").unlink()
+    (folder / "journal.log").mkdir()
+
+
 def _snapshot_a_folder(folder: Path) -> None:
     (folder / "session.json").unlink()
     (folder / "session.json").mkdir()
@@ -149,6 +154,7 @@ DEEP = "[" * 70 + "]" * 70
     [
         (_snapshot_missing, SessionDamaged, "The session file session.json is missing."),
         (_snapshot_a_folder, StoreError, "Could not read the session file: Is a directory."),
+        (_journal_a_folder, StoreError, "Could not read the journal: Is a directory."),
         (
             _replace("session.json", b"[1, 2"),
             SessionDamaged,
