@@ -484,3 +484,52 @@ def test_a_fold_asked_for_again_with_nothing_new_waits_for_the_one_coming(
         second.wait(timeout=30)
         assert snapshot_answers(session) == {a: 4}
         assert first.done and answer.done
+
+
+def test_a_reorder_that_reads_the_journal_back_reads_only_what_was_acknowledged(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a reorder failed on a bug the writer reads the journal back for the next one.
+    A refused answer's whole line may still be in the file (its fsync failed, and so did
+    cutting it off): the read must stop at the last acknowledged byte, so the reorder
+    succeeds and the refused answer stays out."""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)
+    real_replace_file = store_files.replace_file
+    bug = {"on": True}
+
+    def replace_file(folder: Path, name: str, data: bytes) -> None:
+        if bug["on"]:
+            raise ValueError("simulated bug")
+        real_replace_file(folder, name, data)
+
+    broken = threading.Event()
+    real_fsync, real_ftruncate = store_files._fsync, os.ftruncate
+
+    def fsync(fd: int) -> None:
+        if broken.is_set():
+            raise OSError(errno.EIO, "simulated")
+        real_fsync(fd)
+
+    def ftruncate(fd: int, length: int) -> None:
+        if broken.is_set():
+            raise OSError(errno.EIO, "simulated")
+        real_ftruncate(fd, length)
+
+    monkeypatch.setattr(store_files, "replace_file", replace_file)
+    monkeypatch.setattr(store_files, "_fsync", fsync)
+    monkeypatch.setattr(os, "ftruncate", ftruncate)
+    with SessionStore.open(session) as store:
+        for d in (2, 1):
+            store.put_answer("q0", slot(d, "q0"), d).wait(timeout=30)
+        with pytest.raises(StoreError):
+            store.reorder().wait(timeout=30)  # the bug: the writer forgets what it kept
+        bug["on"] = False
+        broken.set()
+        with pytest.raises(StoreError):
+            store.put_answer("q0", slot(3, "q0"), 3).wait(timeout=30)
+        broken.clear()
+        store.reorder().wait(timeout=30)
+        [line] = store_files.read_journal(session).batches
+        assert [op[3]["k"] for op in line] == sorted(slot(d, "q0") for d in (2, 1))
+    with SessionStore.open(session, readonly=True) as store:
+        assert sorted(store.answers("q0")) == [1, 2]
