@@ -318,20 +318,28 @@ def test_the_log_says_when_the_order_stays_on_disk_and_when_it_is_gone(
 
     monkeypatch.setattr(store_files, "_fsync", fsync)
     caplog.set_level(logging.INFO, logger="mognad_tui.store.writer")
+    told: list[str | None] = []
     with SessionStore.open(session) as store:
-        store.put_answer("q0", slot(0, "q0"), 1).wait(timeout=30)
-        full.set()
-        for _ in range(2):
-            with pytest.raises(StoreFull):
-                store.reorder().wait(timeout=30)
-        full.clear()
-        store.reorder().wait(timeout=30)
-    reason = f"The disk is full: could not reorder the journal. ({session})"
-    assert [r.getMessage() for r in caplog.records if r.name == "mognad_tui.store.writer"] == [
-        f"could not reorder {session} (next try in 1 s): {reason}",
-        f"could not reorder {session} (next try in 2 s): {reason}",
+        store.watch_order(lambda err: told.append(err and err.reason))
+        for round_ in range(2):  # the disk fills up, is freed, and fills up again
+            store.put_answer("q0", slot(round_, "q0"), 1).wait(timeout=30)
+            full.set()
+            for _ in range(2):
+                with pytest.raises(StoreFull):
+                    store.reorder().wait(timeout=30)
+            full.clear()
+            store.reorder().wait(timeout=30)
+    reason = "The disk is full: could not reorder the journal."
+    logged = [
+        f"could not reorder {session} (next try in 1 s): {reason} ({session})",
+        f"could not reorder {session} (next try in 2 s): {reason} ({session})",
         f"the journal of {session} is reordered again",
     ]
+    assert [r.getMessage() for r in caplog.records if r.name == "mognad_tui.store.writer"] == [
+        *logged,
+        *logged,  # the back-off starts again from 1 s
+    ]
+    assert told == [reason, None, reason, None]  # the facilitator hears of each
 
 
 def test_a_reorder_that_fails_on_a_bug_is_logged_and_the_next_one_works(
