@@ -23,6 +23,7 @@ from store_crash_child import make_info, make_question_set
 from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session
 from mognad_tui.store import files as store_files
 from mognad_tui.store import session as store_session
+from mognad_tui.store import writer as store_writer
 
 
 @pytest.fixture
@@ -541,3 +542,27 @@ def test_a_reorder_that_reads_the_journal_back_reads_only_what_was_acknowledged(
         assert [op[3]["k"] for op in line] == sorted(slot(d, "q0") for d in (2, 1))
     with SessionStore.open(session, readonly=True) as store:
         assert sorted(store.answers("q0")) == [1, 2]
+
+
+def test_after_a_failed_reorder_the_writer_waits_for_the_back_off_before_the_next(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk is not hammered: answers keep coming (and keep counting toward the next
+    reorder), but the writer tries again only once the back-off has passed."""
+    monkeypatch.setattr(store_session, "REORDER_EVERY", 2)
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)
+    monkeypatch.setattr(store_writer, "REORDER_RETRY", 3600.0)
+    tries = []
+
+    def full(folder: Path, name: str, data: bytes) -> None:
+        tries.append(name)
+        raise OSError(errno.ENOSPC, "simulated")
+
+    monkeypatch.setattr(store_files, "replace_file", full)
+    with SessionStore.open(session) as store:
+        for d in range(10):
+            store.put_answer("q0", slot(d, "q0"), 1).wait(timeout=30)
+        settle(store)
+        assert store.order_problem is not None
+        assert tries == [store_files.JOURNAL]
+        monkeypatch.undo()
