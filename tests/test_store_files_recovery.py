@@ -157,3 +157,21 @@ def test_an_io_error_when_a_reorder_syncs_the_folder_names_its_cause(
         store.put_answer("q0", "s9", 9).wait(timeout=30)
     with SessionStore.open(session, readonly=True) as reader:
         assert sorted(reader.answers("q0")) == [0, 1, 2, 9]
+
+
+def test_a_read_that_races_a_fold_is_told_to_read_again_and_a_missing_journal_is_none(
+    tmp_path: Path,
+) -> None:
+    """A reader got the new generation's journal but the old snapshot: it must read again
+    (``RetryRead``), never apply nothing and show fewer answers than there are. With no
+    journal at all the snapshot alone is the state."""
+    folder = tmp_path / "s"
+    folder.mkdir()
+    files.write_generation(folder, 1, {"answers": {"1": {"v": 1}}})
+    (folder / files.JOURNAL).write_bytes(files.journal_header(2))
+    with pytest.raises(files.RetryRead):
+        files.load(folder)
+    (folder / files.JOURNAL).unlink()
+    loaded = files.load(folder)
+    assert loaded.tables == {"answers": {"1": {"v": 1}}}
+    assert not loaded.journal_current
