@@ -136,6 +136,11 @@ def _snapshot_missing(folder: Path) -> None:
     (folder / "session.json").unlink()
 
 
+def _journal_after_an_empty_line(folder: Path) -> None:
+    path = folder / "journal.log"
+    path.write_bytes(b"\n" + path.read_bytes() + store_files.encode_line("[]"))
+
+
 def _journal_a_folder(folder: Path) -> None:
     (folder / "journal.log").unlink()
     (folder / "journal.log").mkdir()
@@ -155,6 +160,12 @@ DEEP = "[" * 70 + "]" * 70
         (_snapshot_missing, SessionDamaged, "The session file session.json is missing."),
         (_snapshot_a_folder, StoreError, "Could not read the session file: Is a directory."),
         (_journal_a_folder, StoreError, "Could not read the journal: Is a directory."),
+        (
+            _journal_after_an_empty_line,
+            SessionDamaged,
+            "The journal is corrupt at line 1, with intact records after it; "
+            "this is not a torn write.",
+        ),
         (
             _replace("session.json", b"[1, 2"),
             SessionDamaged,
