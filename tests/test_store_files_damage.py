@@ -161,6 +161,14 @@ DEEP = "[" * 70 + "]" * 70
         (_snapshot_a_folder, StoreError, "Could not read the session file: Is a directory."),
         (_journal_a_folder, StoreError, "Could not read the journal: Is a directory."),
         (
+            _replace(
+                "journal.log",
+                store_files.encode_line('{"format":"mognad-journal","schema":"1","generation":1}'),
+            ),
+            SessionDamaged,
+            "The journal does not start with a valid header.",
+        ),
+        (
             _journal_after_an_empty_line,
             SessionDamaged,
             "The journal is corrupt at line 1, with intact records after it; "
