@@ -24,6 +24,7 @@ from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session
 from mognad_tui.store import files as store_files
 from mognad_tui.store import session as store_session
 from mognad_tui.store import writer as store_writer
+from mognad_tui.store.closing import close_session
 
 
 @pytest.fixture
@@ -566,3 +567,54 @@ def test_after_a_failed_reorder_the_writer_waits_for_the_back_off_before_the_nex
         assert store.order_problem is not None
         assert tries == [store_files.JOURNAL]
         monkeypatch.undo()
+
+
+def test_answers_saved_together_count_one_by_one_toward_the_reorder(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phones answering at once share one journal line (group commit): each answer counts,
+    so no more than ``REORDER_EVERY`` answers stay in the order they arrived in."""
+    monkeypatch.setattr(store_session, "REORDER_EVERY", 5)
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)  # only the count reorders here
+    held = threading.Event()
+    release = threading.Event()
+    real_fsync = store_files._fsync
+
+    def fsync(fd: int) -> None:
+        if not release.is_set():
+            held.set()
+            assert release.wait(30), "the test never released the fsync"
+        real_fsync(fd)
+
+    with SessionStore.open(session) as store:
+        monkeypatch.setattr(store_files, "_fsync", fsync)
+        first = store.put_answer("q0", slot(0, "q0"), 1)
+        assert held.wait(30)
+        together = [store.put_answer("q1", slot(d, "q1"), 2) for d in range(4, 0, -1)]
+        release.set()
+        for durable in (first, *together):
+            durable.wait(timeout=30)
+        settle(store)
+        [line] = store_files.read_journal(session).batches
+        keys = [(op[3]["q"], op[3]["k"]) for op in line if op[1] == "answers"]
+        assert len(keys) == 5
+        assert keys == sorted(keys), "five answers still keep the order they arrived in"
+
+
+def test_closing_for_good_leaves_no_raw_answer_in_the_files(
+    session: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``mognad close`` drops the answers table whole: the fold after it must rewrite that
+    table as a whole (else the snapshot text goes out of step with the tables, and the fold
+    only gets it right by building the text anew, logging an error)."""
+    with SessionStore.open(session) as store:
+        for d in range(3):
+            store.put_answer("q0", slot(d, "q0"), d + 1).wait(timeout=30)
+        store.fold().wait(timeout=30)  # the answers are in the snapshot
+    close_session(session, lambda record: {"q0": {"n": 3}})
+    assert snapshot_answers(session) == {}
+    assert store_files.read_journal(session).batches == []
+    with SessionStore.open(session, readonly=True) as store:
+        assert store.is_closed_for_good()
+        assert store.answers("q0") == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
