@@ -163,6 +163,23 @@ DEEP = "[" * 70 + "]" * 70
         (
             _replace(
                 "journal.log",
+                store_files.encode_line('{"format":"mognad-journal","schema":1,"generation":"1"}'),
+            ),
+            SessionDamaged,
+            "The journal does not start with a valid header.",
+        ),
+        (
+            _replace(
+                "journal.log",
+                store_files.encode_line('{"format":"mognad-journal","schema":2,"generation":1}'),
+            ),
+            StoreError,
+            "The session was written by a newer mognad (schema 2); this version reads schema 1. "
+            "Upgrade mognad to open it.",
+        ),
+        (
+            _replace(
+                "journal.log",
                 store_files.encode_line('{"format":"mognad-journal","schema":"1","generation":1}'),
             ),
             SessionDamaged,
