@@ -175,3 +175,40 @@ def test_a_read_that_races_a_fold_is_told_to_read_again_and_a_missing_journal_is
     loaded = files.load(folder)
     assert loaded.tables == {"answers": {"1": {"v": 1}}}
     assert not loaded.journal_current
+
+
+def test_a_data_folder_with_missing_parents_is_made_like_mkdir_p(tmp_path: Path) -> None:
+    """``mognad new`` in a data folder nobody made yet: every missing parent is made, with
+    the permissions ``mkdir -p`` would give (the sessions inside keep theirs, 0700)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    data_dir = tmp_path / "a" / "b" / "sessions"
+    made = create_session(data_dir, make_info(), make_question_set())
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", data_dir):
+        assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert made.stat().st_mode & 0o777 == files.DIR_MODE
+
+
+def test_a_data_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    data_dir = tmp_path / "sessions"
+    data_dir.write_text("not a folder")
+    with pytest.raises(StoreError) as refused:
+        create_session(data_dir, make_info(), make_question_set())
+    assert refused.value.reason == "Could not create the session: File exists."
+
+
+def test_a_parent_that_cannot_be_read_does_not_stop_a_new_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parent folder one may write in but not read (so not open to fsync it): the data
+    folder is made all the same."""
+    real = files.fsync_dir
+
+    def fsync_dir(folder: Path) -> None:
+        if folder == tmp_path:
+            raise PermissionError(errno.EACCES, "simulated", str(folder))
+        real(folder)
+
+    monkeypatch.setattr(files, "fsync_dir", fsync_dir)
+    made = create_session(tmp_path / "sessions", make_info(), make_question_set())
+    assert made.is_dir()
