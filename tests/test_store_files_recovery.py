@@ -212,3 +212,31 @@ def test_a_parent_that_cannot_be_read_does_not_stop_a_new_data_folder(
     monkeypatch.setattr(files, "fsync_dir", fsync_dir)
     made = create_session(tmp_path / "sessions", make_info(), make_question_set())
     assert made.is_dir()
+
+
+def test_a_write_that_writes_nothing_is_a_full_disk_not_a_hang(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write that reports 0 bytes written will never finish: it is treated as a full disk
+    (the answer refused, the phone told), not retried for ever while the phone waits."""
+    real = files._write
+    stuck = {"on": False, "calls": 0}
+
+    def write(fd: int, data) -> int:
+        if not stuck["on"]:
+            return real(fd, data)
+        stuck["calls"] += 1
+        # A writer that would loop for ever ends here instead (the store reports this bug as
+        # a plain StoreError, which the test tells apart from the full disk it wants).
+        assert stuck["calls"] < 1000, "the writer retried a write that writes nothing"
+        return 0
+
+    monkeypatch.setattr(files, "_write", write)
+    with SessionStore.open(session) as store:
+        stuck["on"] = True
+        with pytest.raises(StoreFull):
+            store.put_answer("q0", "s1", 1).wait(timeout=30)
+        stuck["on"] = False
+        store.put_answer("q0", "s2", 2).wait(timeout=30)
+    with SessionStore.open(session, readonly=True) as reader:
+        assert reader.answers("q0") == [2]
