@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -240,3 +241,45 @@ def test_a_write_that_writes_nothing_is_a_full_disk_not_a_hang(
         store.put_answer("q0", "s2", 2).wait(timeout=30)
     with SessionStore.open(session, readonly=True) as reader:
         assert reader.answers("q0") == [2]
+
+
+def test_short_writes_still_save_every_byte(session: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write may take only part of what it was given (a pipe, a network disk): the rest is
+    written after it, so a line is never acknowledged half on disk."""
+    real = files._write
+    monkeypatch.setattr(files, "_write", lambda fd, data: real(fd, bytes(data[:7])))
+    with SessionStore.open(session) as store:
+        for n in range(3):
+            store.put_answer("q0", f"s{n}", n + 1).wait(timeout=30)
+        store.fold().wait(timeout=30)
+        store.put_answer("q0", "s9", 9).wait(timeout=30)
+    with SessionStore.open(session, readonly=True) as reader:
+        assert sorted(reader.answers("q0")) == [1, 2, 3, 9]
+
+
+@pytest.mark.parametrize(
+    ("code", "fails"), [(errno.EINVAL, False), (errno.EIO, True)], ids=["einval", "eio"]
+)
+def test_a_folder_fsync_fails_loudly_unless_the_filesystem_cannot_do_it(
+    session: Path, monkeypatch: pytest.MonkeyPatch, code: int, fails: bool
+) -> None:
+    """Some filesystems refuse to fsync a folder (EINVAL): nothing better can be done, and
+    the meeting goes on. Any other failure means a rename may not be on disk: reported."""
+    real = files._fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(code, "simulated")
+        real(fd)
+
+    monkeypatch.setattr(files, "_fsync", fsync)
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", "s1", 1).wait(timeout=30)
+        if fails:
+            with pytest.raises(StoreError):
+                store.fold().wait(timeout=30)
+        else:
+            store.fold().wait(timeout=30)
+        monkeypatch.setattr(files, "_fsync", real)
+    with SessionStore.open(session, readonly=True) as reader:
+        assert reader.answers("q0") == [1]
