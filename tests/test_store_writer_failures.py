@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -618,3 +619,30 @@ def test_closing_for_good_leaves_no_raw_answer_in_the_files(
         assert store.is_closed_for_good()
         assert store.answers("q0") == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_store_left_open_never_keeps_mognad_from_exiting(session: Path) -> None:
+    """If a crash skips the close, the interpreter must still exit: the writer's thread is a
+    daemon (what was acknowledged is on disk already)."""
+    with SessionStore.open(session):
+        [writer] = [t for t in threading.enumerate() if t.name == f"mognad-journal-{session.name}"]
+        assert writer.daemon
+
+
+def test_one_answer_after_a_reorder_is_reordered_after_the_idle_window(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last answer of a meeting, alone after a reorder, must not stay behind the others
+    in its own line (that says it came last) for longer than the idle window."""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 0.2)
+    with SessionStore.open(session) as store:
+        for d in (3, 2):
+            store.put_answer("q0", slot(d, "q0"), 1).wait(timeout=30)
+        store.reorder().wait(timeout=30)
+        store.put_answer("q0", slot(1, "q0"), 1).wait(timeout=30)
+        deadline = time.monotonic() + 20  # only for a hang: the window is 0.2 s
+        while len(store_files.read_journal(session).batches) > 1:
+            assert time.monotonic() < deadline, "the lone answer kept its own line"
+            time.sleep(0.05)
+        [line] = store_files.read_journal(session).batches
+        assert [op[3]["k"] for op in line] == sorted(slot(d, "q0") for d in (3, 2, 1))
