@@ -264,7 +264,12 @@ def test_two_folds_dropped_with_a_failed_write_keep_every_answer_replaced_before
     ],
 )
 def test_each_failed_step_is_reported_with_what_failed_and_where(
-    session: Path, monkeypatch: pytest.MonkeyPatch, code: int, kind: type, reasons: dict
+    session: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    code: int,
+    kind: type,
+    reasons: dict,
 ) -> None:
     """The class decides what the facilitator is told (a full disk: free some space); the
     reason and the folder go with it, into the error line and the log, for whoever helps."""
@@ -302,6 +307,8 @@ def test_each_failed_step_is_reported_with_what_failed_and_where(
             store.put_answer("q0", slot(2, "q0"), 3).wait(timeout=30)  # the next one is saved
         settle(store)
     assert got == {step: (kind, reason, session) for step, reason in reasons.items()}
+    # Each failure went to the caller, which reports it: none is logged as well.
+    assert [r for r in caplog.records if r.name == "mognad_tui.store.writer"] == []
 
 
 def test_the_log_says_when_the_order_stays_on_disk_and_when_it_is_gone(
@@ -646,3 +653,97 @@ def test_one_answer_after_a_reorder_is_reordered_after_the_idle_window(
             time.sleep(0.05)
         [line] = store_files.read_journal(session).batches
         assert [op[3]["k"] for op in line] == sorted(slot(d, "q0") for d in (3, 2, 1))
+
+
+def test_a_session_opened_and_closed_or_folded_with_nothing_new_is_left_as_it_was(
+    session: Path,
+) -> None:
+    """A meeting started and quit without an answer, or a fold asked for with nothing new,
+    rewrites nothing: the files stay byte for byte (no new generation to copy or back up)."""
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", slot(1, "q0"), 1).wait(timeout=30)
+    before = {p.name: p.read_bytes() for p in session.iterdir()}
+    with SessionStore.open(session) as store:
+        store.fold().wait(timeout=30)
+        assert {p.name: p.read_bytes() for p in session.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in session.iterdir()} == before
+
+
+@pytest.mark.parametrize("after", ["fold", "reorder"])
+def test_the_count_toward_a_reorder_starts_again_after_a_fold_or_a_reorder(
+    session: Path, monkeypatch: pytest.MonkeyPatch, after: str
+) -> None:
+    """``REORDER_EVERY`` answers after the last fold or reorder, not one fewer: a reorder
+    costs what the journal holds, and the bound is what it promises."""
+    monkeypatch.setattr(store_session, "REORDER_EVERY", 4)
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)
+    with SessionStore.open(session) as store:
+        for d in range(2):
+            store.put_answer("q0", slot(d, "q0"), 1).wait(timeout=30)
+        (store.fold if after == "fold" else store.reorder)().wait(timeout=30)
+        before = len(store_files.read_journal(session).batches)
+        for d in range(3):
+            store.put_answer("q1", slot(10 + d, "q1"), 1).wait(timeout=30)
+        settle(store)
+        assert len(store_files.read_journal(session).batches) == before + 3  # not reordered yet
+        store.put_answer("q1", slot(20, "q1"), 1).wait(timeout=30)
+        settle(store)
+        assert len(store_files.read_journal(session).batches) == 1  # the fourth reorders
+
+
+def test_a_reorder_after_a_fold_writes_from_memory_without_reading_the_journal(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The live writer keeps the journal's net changes as it appends, so a reorder costs no
+    read of the journal (only the first one after a crash reads it back)."""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", slot(1, "q0"), 1).wait(timeout=30)
+        store.fold().wait(timeout=30)
+        reads = []
+        real = store_files.read_journal
+        monkeypatch.setattr(
+            store_files, "read_journal", lambda *a, **k: reads.append(a) or real(*a, **k)
+        )
+        for d in (3, 2):
+            store.put_answer("q0", slot(d, "q0"), 1).wait(timeout=30)
+        store.reorder().wait(timeout=30)
+        assert reads == []
+
+
+async def test_answers_saved_together_wake_the_loop_once(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fifty phones answering at once share one fsync, and their writes one wake-up of the
+    loop the screen and the server run on, not one each (bench/notes/ingest.md)."""
+    held = threading.Event()
+    release = threading.Event()
+    real_fsync = store_files._fsync
+
+    def fsync(fd: int) -> None:
+        if not release.is_set():
+            held.set()
+            assert release.wait(30), "the test never released the fsync"
+        real_fsync(fd)
+
+    loop = asyncio.get_running_loop()
+    wakes = []
+    real_wake = loop.call_soon_threadsafe
+
+    def call_soon_threadsafe(callback, *args, **kwargs):
+        wakes.append(callback)
+        return real_wake(callback, *args, **kwargs)
+
+    with SessionStore.open(session) as store:
+        monkeypatch.setattr(store_files, "_fsync", fsync)
+        first = store.put_answer("q0", slot(0, "q0"), 1)
+        assert await asyncio.to_thread(held.wait, 30)
+        together = [store.put_answer("q1", slot(d, "q1"), 2) for d in range(10)]
+        waits = [asyncio.ensure_future(asyncio.wait_for(d, 30)) for d in together]
+        await asyncio.sleep(0)  # every write awaits its commit now
+        monkeypatch.setattr(loop, "call_soon_threadsafe", call_soon_threadsafe)
+        release.set()
+        await asyncio.gather(*waits)
+        first.wait(timeout=30)
+        monkeypatch.undo()
+    assert len(wakes) == 1
