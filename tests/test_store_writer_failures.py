@@ -747,3 +747,36 @@ async def test_answers_saved_together_wake_the_loop_once(
         first.wait(timeout=30)
         monkeypatch.undo()
     assert len(wakes) == 1
+
+
+def test_a_fold_whose_new_journal_could_not_be_put_in_place_finishes_when_idle(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new snapshot is in place but its journal is not (the folder's fsync failed, twice):
+    the previous journal still lists answers in the order they came. Once the disk works again
+    the writer puts the new journal in place after the idle window, without waiting for the
+    next answer (which may never come: the meeting is over)."""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 0.2)
+    real = store_files.fsync_dir
+    failing = {"on": False}
+
+    def fsync_dir(folder: Path) -> None:
+        if failing["on"]:
+            raise OSError(errno.EIO, "simulated")
+        real(folder)
+
+    monkeypatch.setattr(store_files, "fsync_dir", fsync_dir)
+    with SessionStore.open(session) as store:
+        for d in (2, 1):
+            store.put_answer("q0", slot(d, "q0"), 1).wait(timeout=30)
+        failing["on"] = True
+        with pytest.raises(StoreError):
+            store.fold().wait(timeout=30)
+        failing["on"] = False
+        snapshot = store_files.read_snapshot(session).generation
+        assert store_files.read_journal(session).generation == snapshot - 1  # the stale one
+        deadline = time.monotonic() + 20  # only for a hang: the window is 0.2 s
+        while store_files.read_journal(session).generation != snapshot:
+            assert time.monotonic() < deadline, "the stale journal stayed"
+            time.sleep(0.05)
+        assert store_files.read_journal(session).batches == []
