@@ -57,6 +57,15 @@ _STORE_TESTS = (
     "tests/test_store_platforms.py",
     "tests/test_store_nesting.py",
     "tests/test_store_writer_failures.py",
+    "tests/test_store_files_damage.py",
+)
+#: The power-cut simulation on each platform's rules: the files shard runs all three, the
+#: writer's only Linux's (the writer's code is the same on every platform; the rules that
+#: differ, fsync and the folder's fsync, are in files.py), which saves 3.5 s per writer mutant.
+_POWERCUT = "tests/test_store_powercut.py"
+_POWERCUT_LINUX = (
+    f"{_POWERCUT}::test_a_power_cut_at_any_point_keeps_every_acknowledged_answer[linux]",
+    f"{_POWERCUT}::test_a_power_cut_during_the_recovery_keeps_what_the_crash_left[linux]",
 )
 _WEB_TESTS = (
     "tests/web/test_web_api.py",
@@ -83,13 +92,29 @@ SHARD_TESTS: dict[str, tuple[str, ...]] = {
     ),
     "web.security": _WEB_TESTS,
     "web.app": (*_WEB_TESTS, "tests/web/test_payloads.py", "tests/web/test_free_text_warning.py"),
-    "store.writer": _STORE_TESTS,
+    "store.writer": (*_STORE_TESTS, *_POWERCUT_LINUX),
     "store.files": (
         *_STORE_TESTS,
+        _POWERCUT,
         "tests/test_store_lock.py",
-        "tests/test_store_files_damage.py",
+        "tests/test_store_files_replay.py",
+        "tests/test_store_files_recovery.py",
     ),
     "export.csv_export": ("tests/test_export_data.py", "tests/test_export_summary.py"),
+}
+#: ``[tool.mutmut]`` settings of one shard over the root's. The store's tests wait on futures a
+#: mutant can leave unresolved (the writer thread dead): such a mutant hung until mutmut's wall
+#: limit, 4 x (its tests' time + ``timeout_constant``), 90 s for a writer mutant whose tests take
+#: 21 s. Now a test that hangs for 15 s fails (pytest-timeout; the slowest store test takes
+#: 3.3 s, at most 8 s while three shards share the two cores), and a mutant that kills a thread
+#: with an exception ends its run at once (tests/mutation_thread_crash.py): most hung mutants
+#: did that. And mutmut times only a test's call, not its fixtures or the collection a forked
+#: mutant does first, so a mutant of a function only quick tests reach (0.05 s) got a 4 s limit
+#: and timed out on this busy machine while its tests still ran: the constant is 10 s here.
+_STORE_ARGS = ["--timeout=15", "-p", "tests.mutation_thread_crash"]
+SHARD_OPTIONS: dict[str, dict[str, object]] = {
+    "store.writer": {"timeout_constant": 10.0, "pytest_add_cli_args": _STORE_ARGS},
+    "store.files": {"timeout_constant": 10.0, "pytest_add_cli_args": _STORE_ARGS},
 }
 #: What a working copy holds besides ``also_copy``: the package, the tests, the README.
 _COPIED = ("mognad_tui", "tests")
@@ -145,6 +170,7 @@ def shard_pyproject(module: str) -> str:
         "also_copy": config.get("also_copy", []),
         "timeout_multiplier": config.get("timeout_multiplier", 4.0),
         "pytest_add_cli_args_test_selection": [*tests, *deselected],
+        **SHARD_OPTIONS.get(module, {}),
     }
     head, _, rest = text.partition("[tool.mutmut]\n")
     tail = re.search(r"^\[", rest, re.MULTILINE)

@@ -16,7 +16,14 @@ import pytest
 from store_crash_child import make_info, make_question_set
 from test_store_reopen import folder_fsync_failing_on_demand
 
-from mognad_tui.store import SessionDamaged, SessionStore, StoreError, StoreFull, create_session
+from mognad_tui.store import (
+    SessionDamaged,
+    SessionStore,
+    StoreError,
+    StoreFull,
+    create_session,
+    list_sessions,
+)
 from mognad_tui.store import files as store_files
 
 
@@ -97,3 +104,195 @@ def test_a_full_disk_when_a_reorder_syncs_the_folder_is_reported_as_a_full_disk(
         with pytest.raises(StoreFull):
             store.reorder().wait(timeout=30)
         full["on"] = False
+
+
+def _snapshot_edited(**changes: object):
+    def damage(folder: Path) -> None:
+        path = folder / "session.json"
+        data = json.loads(path.read_bytes())
+        data.update(changes)
+        path.write_text(json.dumps(data))
+
+    return damage
+
+
+def _journal_lines(*payloads: str, torn: bytes = b""):
+    def damage(folder: Path) -> None:
+        generation = json.loads((folder / "session.json").read_bytes())["generation"]
+        lines = b"".join(store_files.encode_line(p) for p in payloads)
+        (folder / "journal.log").write_bytes(store_files.journal_header(generation) + lines + torn)
+
+    return damage
+
+
+def _replace(name: str, data: bytes):
+    def damage(folder: Path) -> None:
+        (folder / name).write_bytes(data)
+
+    return damage
+
+
+def _snapshot_missing(folder: Path) -> None:
+    (folder / "session.json").unlink()
+
+
+def _journal_after_an_empty_line(folder: Path) -> None:
+    path = folder / "journal.log"
+    path.write_bytes(b"\n" + path.read_bytes() + store_files.encode_line("[]"))
+
+
+def _journal_a_folder(folder: Path) -> None:
+    (folder / "journal.log").unlink()
+    (folder / "journal.log").mkdir()
+
+
+def _snapshot_a_folder(folder: Path) -> None:
+    (folder / "session.json").unlink()
+    (folder / "session.json").mkdir()
+
+
+DEEP = "[" * 70 + "]" * 70
+
+
+@pytest.mark.parametrize(
+    ("damage", "kind", "reason"),
+    [
+        (_snapshot_missing, SessionDamaged, "The session file session.json is missing."),
+        (_snapshot_a_folder, StoreError, "Could not read the session file: Is a directory."),
+        (_journal_a_folder, StoreError, "Could not read the journal: Is a directory."),
+        (
+            _replace(
+                "journal.log",
+                store_files.encode_line('{"format":"mognad-journal","schema":1,"generation":"1"}'),
+            ),
+            SessionDamaged,
+            "The journal does not start with a valid header.",
+        ),
+        (
+            _replace(
+                "journal.log",
+                store_files.encode_line('{"format":"mognad-journal","schema":2,"generation":1}'),
+            ),
+            StoreError,
+            "The session was written by a newer mognad (schema 2); this version reads schema 1. "
+            "Upgrade mognad to open it.",
+        ),
+        (
+            _replace(
+                "journal.log",
+                store_files.encode_line('{"format":"mognad-journal","schema":"1","generation":1}'),
+            ),
+            SessionDamaged,
+            "The journal does not start with a valid header.",
+        ),
+        (
+            _journal_after_an_empty_line,
+            SessionDamaged,
+            "The journal is corrupt at line 1, with intact records after it; "
+            "this is not a torn write.",
+        ),
+        (
+            _replace("session.json", b"[1, 2"),
+            SessionDamaged,
+            "The session file session.json is "
+            "not valid JSON (Expecting ',' delimiter: line 1 column 6 (char 5)).",
+        ),
+        (
+            _replace("session.json", b"[]"),
+            SessionDamaged,
+            "The session file is not a mognad session.",
+        ),
+        (_snapshot_edited(format="x"), SessionDamaged, "The session file is not a mognad session."),
+        (
+            _snapshot_edited(schema=True),
+            SessionDamaged,
+            "The session file has no valid schema version.",
+        ),
+        (
+            _snapshot_edited(schema=0),
+            SessionDamaged,
+            "The session file has no valid schema version.",
+        ),
+        (
+            _snapshot_edited(schema=2),
+            StoreError,
+            "The session was written by a newer mognad "
+            "(schema 2); this version reads schema 1. Upgrade mognad to open it.",
+        ),
+        (
+            _snapshot_edited(generation=0),
+            SessionDamaged,
+            "The session file has no valid generation.",
+        ),
+        (
+            _snapshot_edited(generation="1"),
+            SessionDamaged,
+            "The session file has no valid generation.",
+        ),
+        (
+            _snapshot_edited(tables=[]),
+            SessionDamaged,
+            "The session file has an unexpected shape: 'tables' is not an object.",
+        ),
+        (
+            _snapshot_edited(tables={"answers": []}),
+            SessionDamaged,
+            "The session file has an unexpected shape: table 'answers' is not an object.",
+        ),
+        (
+            _snapshot_edited(tables={"answers": {"01": {}}}),
+            SessionDamaged,
+            "The session file has an unexpected shape: table 'answers' has a bad document id '01'.",
+        ),
+        (
+            _snapshot_edited(tables={"answers": {"1": 5}}),
+            SessionDamaged,
+            "The session file has an unexpected shape: "
+            "document 1 of table 'answers' is not an object.",
+        ),
+        (
+            _replace("journal.log", store_files.encode_line("[]")),
+            SessionDamaged,
+            "The journal does not start with a valid header.",
+        ),
+        (
+            _journal_lines("{}"),
+            SessionDamaged,
+            "Journal line 2 has an unexpected shape: not a list of operations.",
+        ),
+        (
+            _journal_lines('[["z","answers"]]'),
+            SessionDamaged,
+            "Journal line 2 has an unexpected shape: bad operation ['z', 'answers'].",
+        ),
+        (
+            _journal_lines('[["p"]]'),
+            SessionDamaged,
+            "Journal line 2 has an unexpected shape: bad operation ['p'].",
+        ),
+        (
+            _journal_lines(DEEP),
+            SessionDamaged,
+            "Journal line 2 of journal.log nests more than 64 levels deep.",
+        ),
+        (
+            _journal_lines("[]", torn=b"00000000 [garbage]\n" + store_files.encode_line("[]")),
+            SessionDamaged,
+            "The journal is corrupt at line 3, with intact records after it; "
+            "this is not a torn write.",
+        ),
+    ],
+)
+def test_damage_is_reported_with_what_is_wrong_and_where(
+    session: Path, damage, kind: type, reason: str
+) -> None:
+    """``mognad list`` and every error show this reason beside the folder: it is what the
+    facilitator reads out to whoever helps them, so it must name the file and the fault."""
+    damage(session)
+    with pytest.raises(StoreError) as info:
+        SessionStore.open(session, readonly=True)
+    assert type(info.value) is kind
+    assert info.value.reason == reason
+    assert info.value.path == session
+    [listed] = list_sessions(session.parent)
+    assert listed.error == reason

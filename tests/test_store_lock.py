@@ -253,3 +253,30 @@ def test_a_lock_file_that_is_a_symbolic_link_is_refused(session: Path, tmp_path:
     assert not elsewhere.exists()
     with SessionStore.open(session, readonly=True) as reader:  # reading needs no lock
         assert reader.info.name == session.name
+
+
+def test_a_lock_file_deleted_between_open_and_lock_is_not_trusted(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the folder lock (as on Windows) a lock taken on a file deleted meanwhile holds
+    nothing: the next writer creates the file again and locks that. The first must take the
+    file that is there, so the second is refused, not let in beside it."""
+    monkeypatch.setattr(files, "open_folder", lambda path: None)
+    real_lock = lock._lock
+    deleted: list[bool] = []
+
+    def vanishing_once(fd: int, flags):
+        if not deleted:
+            deleted.append(True)
+            (session / "writer.lock").unlink()
+        return real_lock(fd, flags)
+
+    monkeypatch.setattr(lock, "_lock", vanishing_once)
+    with SessionStore.open(session) as store:
+        assert deleted
+        monkeypatch.setattr(lock, "_lock", real_lock)
+        with pytest.raises(SessionLocked):
+            SessionStore.open(session)
+        store.put_answer("q0", "s1", 1).wait(timeout=TIMEOUT)
+    with SessionStore.open(session, readonly=True) as reader:
+        assert reader.answer_count("q0") == 1

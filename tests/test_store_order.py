@@ -28,6 +28,7 @@ from mognad_tui.model import Kind, Question
 from mognad_tui.store import SessionStore, StoreFull, create_session
 from mognad_tui.store import files as store_files
 from mognad_tui.store import session as store_session
+from mognad_tui.store import writer as store_writer
 
 TOKENS = ("a" * 32, "b" * 32, "c" * 32)  # three phones' device tokens
 
@@ -121,9 +122,13 @@ async def test_the_idle_window_in_real_time(session: Path) -> None:
                 await asyncio.sleep(0.05)
 
 
-async def test_notes_typed_after_the_answers_do_not_put_off_the_idle_window(session: Path) -> None:
+async def test_notes_typed_after_the_answers_do_not_put_off_the_idle_window(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Only answers start the window: the facilitator's notes, saved as they are typed, must
-    not keep the answers before them in arrival order."""
+    not keep the answers before them in arrival order. (A shorter window than the real one,
+    typed into ten times as often, as in the meeting: the test above waits the real one.)"""
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 0.5)
     with SessionStore.open(session) as store:
         meeting = Meeting(store, self_paced=True)
         await answer_survey(meeting)
@@ -134,7 +139,7 @@ async def test_notes_typed_after_the_answers_do_not_put_off_the_idle_window(sess
             while in_arrival_order(session):
                 typed += "x"
                 await meeting.set_note("step1-p1", typed)
-                await asyncio.sleep(0.2)
+                await asyncio.sleep(store_session.REORDER_IDLE / 10)
         assert len(typed) > 1  # notes were typed inside the window
 
 
@@ -268,6 +273,9 @@ async def test_a_reorder_without_room_is_retried_and_the_facilitator_is_told(
     session: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     disk = NoRoomFor(monkeypatch)
+    # The retry comes after the idle window and the back-off: both short here, not 2 s and 1 s.
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 0.2)
+    monkeypatch.setattr(store_writer, "REORDER_RETRY", 0.1)
     with SessionStore.open(session) as store:
         meeting = Meeting(store, self_paced=True)
         told = asyncio.Event()

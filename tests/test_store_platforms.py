@@ -120,3 +120,16 @@ def test_without_folder_fsync_no_folder_is_opened(
         store.put_answer("q0", "s30", 1).wait()
     with SessionStore.open(session, readonly=True) as store:
         assert len(store.answers("q0")) == 31
+
+
+def test_an_os_module_without_o_directory_still_opens_a_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows' ``os`` has no ``O_DIRECTORY``: taking the folder's lock must do without it
+    (there the open fails and the lock file alone holds), never stop on a missing name."""
+    session = create_session(tmp_path / "sessions", make_info(), make_question_set())
+    monkeypatch.delattr(os, "O_DIRECTORY")
+    with SessionStore.open(session) as store:
+        store.put_answer("q0", "s1", 3).wait(timeout=30)
+    with SessionStore.open(session, readonly=True) as reader:
+        assert reader.answers("q0") == [3]
