@@ -388,3 +388,95 @@ def test_nothing_but_n_below_threshold(record) -> None:
         assert g.item.shown and g.importance.shown
     for r in ov.disagreements + ov.weakest_items:
         assert r.shown
+
+
+# ---------------------------------------------------------------- found by the mutation run
+# Each test below failed with a mutant of results.py applied by hand (tests/MUTATION.md).
+
+
+def test_dots_spent_alike_in_any_order_say_everyone_spent_them_alike() -> None:
+    """Phones post a dot vote's dots as an object whose keys come in any order: the same
+    dots in another order are the same choice, so the screen still warns that the result
+    shows what each person chose."""
+    q = choice(kind=Kind.DOTS, dots=2, options="ab")
+    record = tiny_record(q, {"c": [{"a": 1, "b": 1}, {"b": 1, "a": 1}, {"a": 1, "b": 1}]})
+    assert R.question_result(record, q).all_alike is True
+
+
+def test_an_approved_text_its_writer_replaced_leaves_the_screen_and_the_exports() -> None:
+    q = Question(id="t", kind=Kind.TEXT, text="Text")
+    record = tiny_record(
+        q, {"t": ["Wifi", "Kurs i Teams", "Mer tid"]}, approved={"t": ["Kurs", "Wifi"]}
+    )
+    assert R.question_result(record, q).texts == ("Wifi",)
+    assert R.raw_answers(record, q) == ["Wifi"]
+
+
+def test_the_overview_finds_a_question_s_result_by_its_id() -> None:
+    record = _dimension_record({"d1.1": [4, 4, 4]})
+    ov = R.overview(record)
+    assert ov.question("d1.1") is ov.questions["d1.1"] and ov.question("d1.1").mean == 4
+    assert ov.question("no-such-question") is None
+
+
+def test_an_area_maps_items_on_another_scale_onto_its_first_item_s_scale() -> None:
+    """An area whose items use two scales (1-5 and 1-10): each item's mean and points are
+    placed on the first item's scale before the area's score and histogram are made."""
+    five = scale_question("a", "d1")
+    ten = replace(scale_question("b", "d1"), options=tuple(Option(i, str(i)) for i in range(1, 11)))
+    record = tiny_record(
+        [five, ten], {"a": [5, 5, 5], "b": [7, 7, 10]}, dimensions=(Dimension("d1", "One"),)
+    )
+    (area,) = R.dimension_results(record)
+    # b's mean 8 on 1-10 is 1 + 7/9 * 4 on 1-5; 7 is 1 + 6/9 * 4 (in the fourth bucket).
+    assert area.scale == (1, 5)
+    assert area.score == pytest.approx((5 + 1 + 7 / 9 * 4) / 2)
+    assert area.histogram == (0, 0, 0, 2, 4)
+    # The other way round: a's 5 on 1-5 is 10 on b's 1-10 scale.
+    flipped = tiny_record(
+        [ten, five], {"a": [5, 5, 5], "b": [7, 7, 10]}, dimensions=(Dimension("d1", "One"),)
+    )
+    (area,) = R.dimension_results(flipped)
+    assert area.scale == (1, 10) and area.score == pytest.approx((8 + 10) / 2)
+
+
+def test_a_hand_written_importance_question_with_dont_know_is_hidden_below_the_threshold() -> None:
+    """Three answered the importance of an item, but one said "vet ej": two ratings are fewer
+    than the threshold, so the importance is hidden and the item is no priority gap."""
+    item = scale_question("x")
+    companion = replace(
+        importance_question(item),
+        options=(*importance_question(item).options, Option(DONT_KNOW, "Vet ej")),
+    )
+    record = tiny_record(
+        [item, companion], {"x": [1, 1, 2], "x.importance": ["high", "high", DONT_KNOW]}
+    )
+    assert R.question_result(record, companion).shown
+    imp = R.importance_result(record, "x")
+    assert imp is not None and (imp.n, imp.shown, imp.high, imp.weight) == (3, False, None, None)
+    assert R.overview(record).gaps == ()
+
+
+def test_an_item_rated_important_by_exactly_half_is_no_priority_gap() -> None:
+    """Important means a strict majority said medium or high: three of six is no majority."""
+    item = scale_question("x")
+    ratings = ["high", "medium", "high", "low", "low", "low"]
+    record = tiny_record([item, importance_question(item)], {"x": [1] * 6, "x.importance": ratings})
+    imp = R.importance_result(record, "x")
+    assert (imp.n, imp.shown, imp.important) == (6, True, False)
+    assert R.overview(record).gaps == ()
+    record.answers["x.importance"] = [*ratings, "medium"]
+    assert [g.item.id for g in R.overview(record).gaps] == ["x"]
+
+
+def test_the_plan_lists_actions_by_their_need_s_rank_then_by_priority() -> None:
+    record = demo_session("sv")
+    record.needs = [replace(n, rank=None) for n in record.needs]
+    record.actions = [
+        ActionItem("low", "Low", priority=Priority.LOW),
+        ActionItem("high", "High", priority=Priority.HIGH),
+        ActionItem("medium", "Medium", priority=Priority.MEDIUM),
+        ActionItem("dropped", "Dropped", priority=Priority.HIGH, status=ActionStatus.DROPPED),
+    ]
+    assert [a.id for a in R.plan_actions(record)] == ["high", "medium", "low"]
+    assert [a.id for a in R.plan_priorities(record)] == ["high", "medium", "low"]
