@@ -480,3 +480,86 @@ def test_the_plan_lists_actions_by_their_need_s_rank_then_by_priority() -> None:
     ]
     assert [a.id for a in R.plan_actions(record)] == ["high", "medium", "low"]
     assert [a.id for a in R.plan_priorities(record)] == ["high", "medium", "low"]
+
+
+def test_a_scale_s_distribution_ends_with_dont_know_under_the_set_s_label() -> None:
+    q = scale_question()
+    record = tiny_record(q, {"q": [DONT_KNOW, 2, 2]})
+    rows = R.question_result(record, q).distribution
+    counts = [(c.value, c.count) for c in rows]
+    assert counts == [(1, 0), (2, 2), (3, 0), (4, 0), (5, 0), (DONT_KNOW, 1)]
+    assert rows[-1].label == q.options[-1].label != DONT_KNOW
+    assert [c.share for c in rows] == [0, 2 / 3, 0, 0, 0, 1 / 3]  # an unchosen point is 0 %
+    # A scale written without "vet ej" still counts it, last.
+    bare = replace(q, options=q.options[:-1])
+    rows = R.question_result(tiny_record(bare, {"q": [DONT_KNOW, 2, 2]}), bare).distribution
+    assert [(c.value, c.count) for c in rows][-1] == (DONT_KNOW, 1)
+
+
+def test_a_dot_vote_where_nobody_placed_a_dot_shows_no_share() -> None:
+    """An edited session file can hold answers without dots (the meeting refuses them): no
+    option may then read as 100 %."""
+    q = choice(kind=Kind.DOTS, dots=2, options="ab")
+    r = R.question_result(tiny_record(q, {"c": [{"a": 0}, {"b": 0}, {}]}), q)
+    assert r.shown and [(c.count, c.share) for c in r.distribution] == [(0, 0), (0, 0)]
+
+
+def test_an_area_counts_only_its_scale_statements() -> None:
+    """A choice question filed under an area is no statement of it: the area's count and
+    score are its scale statements' alone."""
+    statement = scale_question("s", "d1")
+    poll = replace(choice("p"), dimension="d1")
+    record = tiny_record(
+        [statement, poll],
+        {"s": [4, 4, 5], "p": ["a"] * 6},
+        dimensions=(Dimension("d1", "One"),),
+    )
+    (area,) = R.dimension_results(record)
+    assert [r.id for r in area.items] == ["s"] and area.n == 3
+    assert area.score == pytest.approx(13 / 3)
+
+
+def test_participants_are_counted_over_the_survey_not_the_quick_polls() -> None:
+    record = _dimension_record({"d1.1": [4, 4, 4, 4]})
+    record.polls = [choice("poll")]
+    record.answers["poll"] = ["a"] * 9
+    assert R.overview(record).participants == 4
+    assert R.overview(record).question("poll").n == 9
+
+
+def _versions() -> tuple:
+    """Two sessions of one group on two versions of a set: the new version starts with an
+    item of its own and changed the scale of area d2's first item."""
+    dims = (Dimension("d1", "One"), Dimension("d2", "Two"))
+    new = scale_question("new", "d1")
+    kept = scale_question("d1.1", "d1")
+    six = replace(
+        scale_question("d2.1", "d2"), options=tuple(Option(i, str(i)) for i in range(1, 7))
+    )
+    then_questions = [kept, scale_question("d2.1", "d2")]
+    now = tiny_record(
+        [new, kept, six],
+        {"new": [1, 1, 1], "d1.1": [4, 4, 4], "d2.1": [6, 6, 6]},
+        dimensions=dims,
+    )
+    then = tiny_record(
+        then_questions, {"d1.1": [2, 2, 2], "d2.1": [5, 5, 5]}, dimensions=dims, name="then"
+    )
+    return now, then
+
+
+def test_a_comparison_across_set_versions_keeps_every_item_after_a_new_one() -> None:
+    now, then = _versions()
+    c = R.compare(now, then)
+    assert c.items == (
+        R.Change("d1.1", "Statement d1.1", 2, 4, 2),
+        R.Change("d2.1", "Statement d2.1", None, None, None),  # 1-5 then, 1-6 now
+    )
+    # Area d1 is compared on the item both asked ("new" left out), d2 not at all: its scale
+    # changed, and a 1-5 score beside a 1-6 one says nothing.
+    assert c.dimensions == (
+        R.Change("d1", "One", 2, 4, 2),
+        R.Change("d2", "Two", None, None, None),
+    )
+    assert [q.id for q in c.new_items] == ["new"] and c.previous_name == "then"
+    assert R.overview(now, then).comparison == c
