@@ -563,3 +563,123 @@ def test_a_comparison_across_set_versions_keeps_every_item_after_a_new_one() -> 
     )
     assert [q.id for q in c.new_items] == ["new"] and c.previous_name == "then"
     assert R.overview(now, then).comparison == c
+
+
+def test_answers_as_numbers_match_options_spelled_as_text() -> None:
+    """A set edited after the meeting spells its options "1", "2", "3": the answers kept as
+    numbers still count for them."""
+    q = Question(
+        id="c",
+        kind=Kind.SINGLE,
+        text="?",
+        options=tuple(Option(str(i), f"L{i}") for i in (1, 2, 3)),
+    )
+    r = R.question_result(tiny_record(q, {"c": [1, 2, 2, 3]}), q)
+    assert r.n == 4 and [c.count for c in r.distribution] == [1, 2, 1]
+
+
+def test_a_broken_or_unknown_tally_does_not_stop_the_hands_after_it() -> None:
+    q = choice()
+    tallies = {"c": {"b": "många", "zzz": 3, "a": 0, "c": 4}}
+    r = R.question_result(tiny_record(q, {"c": ["a"]}, tallies=tallies), q)
+    assert r.n == 5 and [c.count for c in r.distribution] == [1, 0, 4]
+
+
+def test_a_zero_tally_keeps_a_dot_vote_that_everyone_spent_alike_alike() -> None:
+    """The facilitator counted hands for an option and took them back to 0: no hand was
+    raised, so the phones' identical dots still reveal each person's choice."""
+    q = choice(kind=Kind.DOTS, dots=2, options="ab")
+    record = tiny_record(q, {"c": [{"a": 2}] * 3}, tallies={"c": {"b": 0}})
+    r = R.question_result(record, q)
+    assert r.n == 3 and r.all_alike is True
+
+
+def test_answers_of_another_kind_do_not_stop_the_count_after_them() -> None:
+    """A set edited after the meeting changed a question's kind: old answers of the other
+    shape are not counted, and the answers after them are."""
+    multiple = choice(kind=Kind.MULTIPLE)
+    r = R.question_result(tiny_record(multiple, {"c": ["a", ["a"], ["b"], ["a", "c"]]}), multiple)
+    assert r.n == 3 and [c.count for c in r.distribution] == [2, 1, 1]
+    dots = choice(kind=Kind.DOTS, dots=3)
+    r = R.question_result(tiny_record(dots, {"c": ["a", {"a": 2}, {"b": 3}, {"c": 1}]}), dots)
+    assert r.n == 3 and [c.count for c in r.distribution] == [2, 3, 1]
+
+
+def test_dots_edited_by_hand_count_only_whole_dots_on_options() -> None:
+    """Only a positive whole number of dots on an existing option counts: not a dot on an
+    option that is gone, a "2" in quotes, a fraction, true or a zero (which would also make
+    identical votes look different)."""
+    q = choice(kind=Kind.DOTS, dots=3, options="ab")
+    answers = [
+        {"zzz": 2, "a": 1},
+        {"a": "2", "b": 1.5},
+        {"a": 1, "b": True},
+        {"a": 1, "b": 0},
+    ]
+    r = R.question_result(tiny_record(q, {"c": answers}), q)
+    assert [(c.value, c.count) for c in r.distribution] == [("a", 3), ("b", 0)]
+    assert r.distribution[0].share == 1.0
+    assert r.all_alike is False  # the second answer spent nothing
+    alike = tiny_record(q, {"c": [{"a": 1, "b": 0}, {"a": 1}, {"a": 1}]})
+    assert R.question_result(alike, q).all_alike is True
+
+
+def test_no_dont_know_is_zero_dont_know() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": [2, 3, 4]}), q)
+    assert r.dont_know == 0 and r.valued == 3
+
+
+def test_a_disagreement_exactly_at_the_minimum_is_a_disagreement() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": [2, 4, 2, 4]}), q)
+    assert r.disagreement == R.DISAGREEMENT_MIN and r.disagrees is True
+
+
+def test_every_shown_result_carries_the_threshold_it_was_judged_by() -> None:
+    for kind, answers in (
+        (Kind.SINGLE, ["a", "b", "a", "a"]),
+        (Kind.MULTIPLE, [["a"], ["b"], ["a", "b"], ["c"]]),
+        (Kind.DOTS, [{"a": 1}, {"b": 1}, {"a": 1}, {"c": 1}]),
+    ):
+        q = choice(kind=kind, dots=1 if kind is Kind.DOTS else 0)
+        r = R.question_result(tiny_record(q, {"c": answers}, threshold=4), q)
+        assert (r.shown, r.threshold) == (True, 4), kind
+
+
+def _ten_point(qid: str, dimension: str = "d1") -> Question:
+    return replace(
+        scale_question(qid, dimension), options=tuple(Option(i, str(i)) for i in range(1, 11))
+    )
+
+
+def test_an_area_takes_the_scale_of_its_first_shown_statement() -> None:
+    """The first statement is hidden (two answers) and on 1-10: the area is on the 1-5 scale
+    of the first statement it shows."""
+    five = scale_question("b", "d1")
+    record = tiny_record(
+        [_ten_point("a"), five],
+        {"a": [10, 10], "b": [4, 4, 4]},
+        dimensions=(Dimension("d1", "One"),),
+    )
+    (area,) = R.dimension_results(record)
+    assert area.scale == (1, 5) and area.score == 4
+
+
+def test_an_area_s_histogram_and_disagreement_pool_every_point() -> None:
+    """On a 1-10 scale two neighbouring points share a bucket of the sparkline."""
+    record = tiny_record(
+        [_ten_point("a")], {"a": [1, 2, 2, 10]}, dimensions=(Dimension("d1", "One"),)
+    )
+    (area,) = R.dimension_results(record)
+    assert area.histogram == (3, 0, 0, 0, 1)
+    spread = statistics.pstdev([1, 2, 2, 10])
+    assert area.spread == pytest.approx(spread)
+    assert area.disagreement == pytest.approx(spread / 4.5)
+
+
+def test_a_comparison_shows_today_s_area_score_when_last_time_it_was_hidden() -> None:
+    now = _dimension_record({"d1.1": [4, 4, 4]})
+    then = _dimension_record({"d1.1": [2, 2]})
+    d1 = R.compare(now, then).dimensions[0]
+    assert d1 == R.Change("d1", "One", None, 4, None)
