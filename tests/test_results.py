@@ -33,6 +33,7 @@ from mognad_tui.model import (
     Option,
     Priority,
     Question,
+    Step,
 )
 
 FIGURES = [
@@ -683,3 +684,35 @@ def test_a_comparison_shows_today_s_area_score_when_last_time_it_was_hidden() ->
     then = _dimension_record({"d1.1": [2, 2]})
     d1 = R.compare(now, then).dimensions[0]
     assert d1 == R.Change("d1", "One", None, 4, None)
+
+
+def test_dots_spent_differently_are_not_alike() -> None:
+    """The same options with other amounts, or the same amount on other options, is a
+    different choice: the screen must not say that everyone spent their dots alike."""
+    q = choice(kind=Kind.DOTS, dots=3, options="ab")
+    amounts = tiny_record(q, {"c": [{"a": 2, "b": 1}, {"a": 1, "b": 2}, {"a": 2, "b": 1}]})
+    assert R.question_result(amounts, q).all_alike is False
+    options = tiny_record(q, {"c": [{"a": 3}, {"b": 3}, {"a": 3}]})
+    assert R.question_result(options, q).all_alike is False
+
+
+def test_hands_counted_for_a_one_dot_vote_are_people() -> None:
+    """With one dot each, every hand counted is a person."""
+    q = choice(kind=Kind.DOTS, dots=1, options="ab")
+    r = R.question_result(tiny_record(q, {"c": []}, tallies={"c": {"a": 3, "b": 1}}), q)
+    assert r.n == 4 and r.shown
+
+
+def test_an_area_without_statements_counts_nobody() -> None:
+    poll = replace(choice("p"), dimension="d1")
+    record = tiny_record([poll], {"p": ["a"] * 5}, dimensions=(Dimension("d1", "One"),))
+    (area,) = R.dimension_results(record)
+    assert (area.items, area.n, area.shown, area.score) == ((), 0, False, None)
+
+
+def test_a_set_without_a_survey_has_no_participants_yet() -> None:
+    """A set for the workshop steps only: nobody has answered a survey."""
+    record = tiny_record(choice(), {"c": ["a"] * 4})
+    workshop = Step(3, "Verkstad", record.question_set.steps[0].items)
+    record.question_set = replace(record.question_set, steps=(workshop,))
+    assert R.overview(record).participants == 0

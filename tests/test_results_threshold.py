@@ -97,6 +97,7 @@ def test_a_closed_session_honours_the_threshold_in_force_when_it_is_read() -> No
         (lambda k: {**k, "distribution": [{"value": 1}]}, 5),  # a row without its fields
         (lambda k: {**k, "distribution": [7]}, 5),
         (lambda k: {**k, "distribution": [{**k["distribution"][0], "count": "1"}]}, 5),
+        (lambda k: {**k, "distribution": [{**k["distribution"][0], "value": [1]}]}, 5),
     ],
 )
 def test_a_kept_figure_edited_by_hand_shows_its_count_only(edit, n) -> None:
