@@ -18,6 +18,7 @@ from fixtures_sessions import (
     choice_question,
     demo_session,
     handmade_set,
+    importance_question,
     previous_session,
     random_records,
     scale_question,
@@ -320,3 +321,24 @@ def test_hidden_answers_change_no_figures(record: SessionRecord, data: Any) -> N
     for row in _rows(export_csv(record)[0], "sv")[1:]:
         if row[5] == "nej":
             assert row[6:] == [""] * 7
+
+
+def test_json_gives_an_item_s_importance_with_its_count_shown_or_hidden() -> None:
+    """The importance block of an item: how many rated it always, the ratings only at or
+    above the threshold."""
+    item = scale_question("x")
+    ratings = {"x": [1, 2, 2], "x.importance": ["high", "medium", "low"]}
+    record = tiny_record([item, importance_question(item)], ratings)
+    (out,) = [q for q in export_json(record)["questions"] if q["id"] == "x"]
+    assert out["importance"] == {
+        "n": 3,
+        "shown": True,
+        "low": 1,
+        "medium": 1,
+        "high": 1,
+        "weight": 0.5,
+        "important": True,
+    }
+    record.answers["x.importance"] = ["high", "high"]
+    (out,) = [q for q in export_json(record)["questions"] if q["id"] == "x"]
+    assert out["importance"] == {"n": 2, "shown": False}

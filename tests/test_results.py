@@ -33,6 +33,7 @@ from mognad_tui.model import (
     Option,
     Priority,
     Question,
+    Step,
 )
 
 FIGURES = [
@@ -388,3 +389,330 @@ def test_nothing_but_n_below_threshold(record) -> None:
         assert g.item.shown and g.importance.shown
     for r in ov.disagreements + ov.weakest_items:
         assert r.shown
+
+
+# ---------------------------------------------------------------- found by the mutation run
+# Each test below failed with a mutant of results.py applied by hand (tests/MUTATION.md).
+
+
+def test_dots_spent_alike_in_any_order_say_everyone_spent_them_alike() -> None:
+    """Phones post a dot vote's dots as an object whose keys come in any order: the same
+    dots in another order are the same choice, so the screen still warns that the result
+    shows what each person chose."""
+    q = choice(kind=Kind.DOTS, dots=2, options="ab")
+    record = tiny_record(q, {"c": [{"a": 1, "b": 1}, {"b": 1, "a": 1}, {"a": 1, "b": 1}]})
+    assert R.question_result(record, q).all_alike is True
+
+
+def test_an_approved_text_its_writer_replaced_leaves_the_screen_and_the_exports() -> None:
+    q = Question(id="t", kind=Kind.TEXT, text="Text")
+    record = tiny_record(
+        q, {"t": ["Wifi", "Kurs i Teams", "Mer tid"]}, approved={"t": ["Kurs", "Wifi"]}
+    )
+    assert R.question_result(record, q).texts == ("Wifi",)
+    assert R.raw_answers(record, q) == ["Wifi"]
+
+
+def test_the_overview_finds_a_question_s_result_by_its_id() -> None:
+    record = _dimension_record({"d1.1": [4, 4, 4]})
+    ov = R.overview(record)
+    assert ov.question("d1.1") is ov.questions["d1.1"] and ov.question("d1.1").mean == 4
+    assert ov.question("no-such-question") is None
+
+
+def test_an_area_maps_items_on_another_scale_onto_its_first_item_s_scale() -> None:
+    """An area whose items use two scales (1-5 and 1-10): each item's mean and points are
+    placed on the first item's scale before the area's score and histogram are made."""
+    five = scale_question("a", "d1")
+    ten = replace(scale_question("b", "d1"), options=tuple(Option(i, str(i)) for i in range(1, 11)))
+    record = tiny_record(
+        [five, ten], {"a": [5, 5, 5], "b": [7, 7, 10]}, dimensions=(Dimension("d1", "One"),)
+    )
+    (area,) = R.dimension_results(record)
+    # b's mean 8 on 1-10 is 1 + 7/9 * 4 on 1-5; 7 is 1 + 6/9 * 4 (in the fourth bucket).
+    assert area.scale == (1, 5)
+    assert area.score == pytest.approx((5 + 1 + 7 / 9 * 4) / 2)
+    assert area.histogram == (0, 0, 0, 2, 4)
+    # The other way round: a's 5 on 1-5 is 10 on b's 1-10 scale.
+    flipped = tiny_record(
+        [ten, five], {"a": [5, 5, 5], "b": [7, 7, 10]}, dimensions=(Dimension("d1", "One"),)
+    )
+    (area,) = R.dimension_results(flipped)
+    assert area.scale == (1, 10) and area.score == pytest.approx((8 + 10) / 2)
+
+
+def test_a_hand_written_importance_question_with_dont_know_is_hidden_below_the_threshold() -> None:
+    """Three answered the importance of an item, but one said "vet ej": two ratings are fewer
+    than the threshold, so the importance is hidden and the item is no priority gap."""
+    item = scale_question("x")
+    companion = replace(
+        importance_question(item),
+        options=(*importance_question(item).options, Option(DONT_KNOW, "Vet ej")),
+    )
+    record = tiny_record(
+        [item, companion], {"x": [1, 1, 2], "x.importance": ["high", "high", DONT_KNOW]}
+    )
+    assert R.question_result(record, companion).shown
+    imp = R.importance_result(record, "x")
+    assert imp is not None and (imp.n, imp.shown, imp.high, imp.weight) == (3, False, None, None)
+    assert R.overview(record).gaps == ()
+
+
+def test_an_item_rated_important_by_exactly_half_is_no_priority_gap() -> None:
+    """Important means a strict majority said medium or high: three of six is no majority."""
+    item = scale_question("x")
+    ratings = ["high", "medium", "high", "low", "low", "low"]
+    record = tiny_record([item, importance_question(item)], {"x": [1] * 6, "x.importance": ratings})
+    imp = R.importance_result(record, "x")
+    assert (imp.n, imp.shown, imp.important) == (6, True, False)
+    assert R.overview(record).gaps == ()
+    record.answers["x.importance"] = [*ratings, "medium"]
+    assert [g.item.id for g in R.overview(record).gaps] == ["x"]
+
+
+def test_the_plan_lists_actions_by_their_need_s_rank_then_by_priority() -> None:
+    record = demo_session("sv")
+    record.needs = [replace(n, rank=None) for n in record.needs]
+    record.actions = [
+        ActionItem("low", "Low", priority=Priority.LOW),
+        ActionItem("high", "High", priority=Priority.HIGH),
+        ActionItem("medium", "Medium", priority=Priority.MEDIUM),
+        ActionItem("dropped", "Dropped", priority=Priority.HIGH, status=ActionStatus.DROPPED),
+    ]
+    assert [a.id for a in R.plan_actions(record)] == ["high", "medium", "low"]
+    assert [a.id for a in R.plan_priorities(record)] == ["high", "medium", "low"]
+
+
+def test_a_scale_s_distribution_ends_with_dont_know_under_the_set_s_label() -> None:
+    q = scale_question()
+    record = tiny_record(q, {"q": [DONT_KNOW, 2, 2]})
+    rows = R.question_result(record, q).distribution
+    counts = [(c.value, c.count) for c in rows]
+    assert counts == [(1, 0), (2, 2), (3, 0), (4, 0), (5, 0), (DONT_KNOW, 1)]
+    assert rows[-1].label == q.options[-1].label != DONT_KNOW
+    assert [c.share for c in rows] == [0, 2 / 3, 0, 0, 0, 1 / 3]  # an unchosen point is 0 %
+    # A scale written without "vet ej" still counts it, last.
+    bare = replace(q, options=q.options[:-1])
+    rows = R.question_result(tiny_record(bare, {"q": [DONT_KNOW, 2, 2]}), bare).distribution
+    assert [(c.value, c.count) for c in rows][-1] == (DONT_KNOW, 1)
+
+
+def test_a_dot_vote_where_nobody_placed_a_dot_shows_no_share() -> None:
+    """An edited session file can hold answers without dots (the meeting refuses them): no
+    option may then read as 100 %."""
+    q = choice(kind=Kind.DOTS, dots=2, options="ab")
+    r = R.question_result(tiny_record(q, {"c": [{"a": 0}, {"b": 0}, {}]}), q)
+    assert r.shown and [(c.count, c.share) for c in r.distribution] == [(0, 0), (0, 0)]
+
+
+def test_an_area_counts_only_its_scale_statements() -> None:
+    """A choice question filed under an area is no statement of it: the area's count and
+    score are its scale statements' alone."""
+    statement = scale_question("s", "d1")
+    poll = replace(choice("p"), dimension="d1")
+    record = tiny_record(
+        [statement, poll],
+        {"s": [4, 4, 5], "p": ["a"] * 6},
+        dimensions=(Dimension("d1", "One"),),
+    )
+    (area,) = R.dimension_results(record)
+    assert [r.id for r in area.items] == ["s"] and area.n == 3
+    assert area.score == pytest.approx(13 / 3)
+
+
+def test_participants_are_counted_over_the_survey_not_the_quick_polls() -> None:
+    record = _dimension_record({"d1.1": [4, 4, 4, 4]})
+    record.polls = [choice("poll")]
+    record.answers["poll"] = ["a"] * 9
+    assert R.overview(record).participants == 4
+    assert R.overview(record).question("poll").n == 9
+
+
+def _versions() -> tuple:
+    """Two sessions of one group on two versions of a set: the new version starts with an
+    item of its own and changed the scale of area d2's first item."""
+    dims = (Dimension("d1", "One"), Dimension("d2", "Two"))
+    new = scale_question("new", "d1")
+    kept = scale_question("d1.1", "d1")
+    six = replace(
+        scale_question("d2.1", "d2"), options=tuple(Option(i, str(i)) for i in range(1, 7))
+    )
+    then_questions = [kept, scale_question("d2.1", "d2")]
+    now = tiny_record(
+        [new, kept, six],
+        {"new": [1, 1, 1], "d1.1": [4, 4, 4], "d2.1": [6, 6, 6]},
+        dimensions=dims,
+    )
+    then = tiny_record(
+        then_questions, {"d1.1": [2, 2, 2], "d2.1": [5, 5, 5]}, dimensions=dims, name="then"
+    )
+    return now, then
+
+
+def test_a_comparison_across_set_versions_keeps_every_item_after_a_new_one() -> None:
+    now, then = _versions()
+    c = R.compare(now, then)
+    assert c.items == (
+        R.Change("d1.1", "Statement d1.1", 2, 4, 2),
+        R.Change("d2.1", "Statement d2.1", None, None, None),  # 1-5 then, 1-6 now
+    )
+    # Area d1 is compared on the item both asked ("new" left out), d2 not at all: its scale
+    # changed, and a 1-5 score beside a 1-6 one says nothing.
+    assert c.dimensions == (
+        R.Change("d1", "One", 2, 4, 2),
+        R.Change("d2", "Two", None, None, None),
+    )
+    assert [q.id for q in c.new_items] == ["new"] and c.previous_name == "then"
+    assert R.overview(now, then).comparison == c
+
+
+def test_answers_as_numbers_match_options_spelled_as_text() -> None:
+    """A set edited after the meeting spells its options "1", "2", "3": the answers kept as
+    numbers still count for them."""
+    q = Question(
+        id="c",
+        kind=Kind.SINGLE,
+        text="?",
+        options=tuple(Option(str(i), f"L{i}") for i in (1, 2, 3)),
+    )
+    r = R.question_result(tiny_record(q, {"c": [1, 2, 2, 3]}), q)
+    assert r.n == 4 and [c.count for c in r.distribution] == [1, 2, 1]
+
+
+def test_a_broken_or_unknown_tally_does_not_stop_the_hands_after_it() -> None:
+    q = choice()
+    tallies = {"c": {"b": "många", "zzz": 3, "a": 0, "c": 4}}
+    r = R.question_result(tiny_record(q, {"c": ["a"]}, tallies=tallies), q)
+    assert r.n == 5 and [c.count for c in r.distribution] == [1, 0, 4]
+
+
+def test_a_zero_tally_keeps_a_dot_vote_that_everyone_spent_alike_alike() -> None:
+    """The facilitator counted hands for an option and took them back to 0: no hand was
+    raised, so the phones' identical dots still reveal each person's choice."""
+    q = choice(kind=Kind.DOTS, dots=2, options="ab")
+    record = tiny_record(q, {"c": [{"a": 2}] * 3}, tallies={"c": {"b": 0}})
+    r = R.question_result(record, q)
+    assert r.n == 3 and r.all_alike is True
+
+
+def test_answers_of_another_kind_do_not_stop_the_count_after_them() -> None:
+    """A set edited after the meeting changed a question's kind: old answers of the other
+    shape are not counted, and the answers after them are."""
+    multiple = choice(kind=Kind.MULTIPLE)
+    r = R.question_result(tiny_record(multiple, {"c": ["a", ["a"], ["b"], ["a", "c"]]}), multiple)
+    assert r.n == 3 and [c.count for c in r.distribution] == [2, 1, 1]
+    dots = choice(kind=Kind.DOTS, dots=3)
+    r = R.question_result(tiny_record(dots, {"c": ["a", {"a": 2}, {"b": 3}, {"c": 1}]}), dots)
+    assert r.n == 3 and [c.count for c in r.distribution] == [2, 3, 1]
+
+
+def test_dots_edited_by_hand_count_only_whole_dots_on_options() -> None:
+    """Only a positive whole number of dots on an existing option counts: not a dot on an
+    option that is gone, a "2" in quotes, a fraction, true or a zero (which would also make
+    identical votes look different)."""
+    q = choice(kind=Kind.DOTS, dots=3, options="ab")
+    answers = [
+        {"zzz": 2, "a": 1},
+        {"a": "2", "b": 1.5},
+        {"a": 1, "b": True},
+        {"a": 1, "b": 0},
+    ]
+    r = R.question_result(tiny_record(q, {"c": answers}), q)
+    assert [(c.value, c.count) for c in r.distribution] == [("a", 3), ("b", 0)]
+    assert r.distribution[0].share == 1.0
+    assert r.all_alike is False  # the second answer spent nothing
+    alike = tiny_record(q, {"c": [{"a": 1, "b": 0}, {"a": 1}, {"a": 1}]})
+    assert R.question_result(alike, q).all_alike is True
+
+
+def test_no_dont_know_is_zero_dont_know() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": [2, 3, 4]}), q)
+    assert r.dont_know == 0 and r.valued == 3
+
+
+def test_a_disagreement_exactly_at_the_minimum_is_a_disagreement() -> None:
+    q = scale_question()
+    r = R.question_result(tiny_record(q, {"q": [2, 4, 2, 4]}), q)
+    assert r.disagreement == R.DISAGREEMENT_MIN and r.disagrees is True
+
+
+def test_every_shown_result_carries_the_threshold_it_was_judged_by() -> None:
+    for kind, answers in (
+        (Kind.SINGLE, ["a", "b", "a", "a"]),
+        (Kind.MULTIPLE, [["a"], ["b"], ["a", "b"], ["c"]]),
+        (Kind.DOTS, [{"a": 1}, {"b": 1}, {"a": 1}, {"c": 1}]),
+    ):
+        q = choice(kind=kind, dots=1 if kind is Kind.DOTS else 0)
+        r = R.question_result(tiny_record(q, {"c": answers}, threshold=4), q)
+        assert (r.shown, r.threshold) == (True, 4), kind
+
+
+def _ten_point(qid: str, dimension: str = "d1") -> Question:
+    return replace(
+        scale_question(qid, dimension), options=tuple(Option(i, str(i)) for i in range(1, 11))
+    )
+
+
+def test_an_area_takes_the_scale_of_its_first_shown_statement() -> None:
+    """The first statement is hidden (two answers) and on 1-10: the area is on the 1-5 scale
+    of the first statement it shows."""
+    five = scale_question("b", "d1")
+    record = tiny_record(
+        [_ten_point("a"), five],
+        {"a": [10, 10], "b": [4, 4, 4]},
+        dimensions=(Dimension("d1", "One"),),
+    )
+    (area,) = R.dimension_results(record)
+    assert area.scale == (1, 5) and area.score == 4
+
+
+def test_an_area_s_histogram_and_disagreement_pool_every_point() -> None:
+    """On a 1-10 scale two neighbouring points share a bucket of the sparkline."""
+    record = tiny_record(
+        [_ten_point("a")], {"a": [1, 2, 2, 10]}, dimensions=(Dimension("d1", "One"),)
+    )
+    (area,) = R.dimension_results(record)
+    assert area.histogram == (3, 0, 0, 0, 1)
+    spread = statistics.pstdev([1, 2, 2, 10])
+    assert area.spread == pytest.approx(spread)
+    assert area.disagreement == pytest.approx(spread / 4.5)
+
+
+def test_a_comparison_shows_today_s_area_score_when_last_time_it_was_hidden() -> None:
+    now = _dimension_record({"d1.1": [4, 4, 4]})
+    then = _dimension_record({"d1.1": [2, 2]})
+    d1 = R.compare(now, then).dimensions[0]
+    assert d1 == R.Change("d1", "One", None, 4, None)
+
+
+def test_dots_spent_differently_are_not_alike() -> None:
+    """The same options with other amounts, or the same amount on other options, is a
+    different choice: the screen must not say that everyone spent their dots alike."""
+    q = choice(kind=Kind.DOTS, dots=3, options="ab")
+    amounts = tiny_record(q, {"c": [{"a": 2, "b": 1}, {"a": 1, "b": 2}, {"a": 2, "b": 1}]})
+    assert R.question_result(amounts, q).all_alike is False
+    options = tiny_record(q, {"c": [{"a": 3}, {"b": 3}, {"a": 3}]})
+    assert R.question_result(options, q).all_alike is False
+
+
+def test_hands_counted_for_a_one_dot_vote_are_people() -> None:
+    """With one dot each, every hand counted is a person."""
+    q = choice(kind=Kind.DOTS, dots=1, options="ab")
+    r = R.question_result(tiny_record(q, {"c": []}, tallies={"c": {"a": 3, "b": 1}}), q)
+    assert r.n == 4 and r.shown
+
+
+def test_an_area_without_statements_counts_nobody() -> None:
+    poll = replace(choice("p"), dimension="d1")
+    record = tiny_record([poll], {"p": ["a"] * 5}, dimensions=(Dimension("d1", "One"),))
+    (area,) = R.dimension_results(record)
+    assert (area.items, area.n, area.shown, area.score) == ((), 0, False, None)
+
+
+def test_a_set_without_a_survey_has_no_participants_yet() -> None:
+    """A set for the workshop steps only: nobody has answered a survey."""
+    record = tiny_record(choice(), {"c": ["a"] * 4})
+    workshop = Step(3, "Verkstad", record.question_set.steps[0].items)
+    record.question_set = replace(record.question_set, steps=(workshop,))
+    assert R.overview(record).participants == 0

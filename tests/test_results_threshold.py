@@ -97,6 +97,7 @@ def test_a_closed_session_honours_the_threshold_in_force_when_it_is_read() -> No
         (lambda k: {**k, "distribution": [{"value": 1}]}, 5),  # a row without its fields
         (lambda k: {**k, "distribution": [7]}, 5),
         (lambda k: {**k, "distribution": [{**k["distribution"][0], "count": "1"}]}, 5),
+        (lambda k: {**k, "distribution": [{**k["distribution"][0], "value": [1]}]}, 5),
     ],
 )
 def test_a_kept_figure_edited_by_hand_shows_its_count_only(edit, n) -> None:
@@ -307,3 +308,23 @@ def test_a_threshold_edited_into_no_number_is_the_minimum() -> None:
     assert R.threshold_of(broken) == MIN_THRESHOLD
     assert R.question_result(broken, SCALE).n == 2
     assert not R.question_result(replace(broken, answers={"q": [1]}), SCALE).shown
+
+
+def test_closing_keeps_the_held_figures_and_what_an_export_would_show() -> None:
+    """``mognad close`` on a session read from its store: a question revealed at five answers
+    and answered once more since keeps the five answers' figures (the plan must not show the
+    latecomer's answer by difference), and a question nobody revealed keeps today's figures,
+    as an export would show them."""
+    other = scale_question("q2")
+    before = tiny_record([SCALE, other], {"q": [1, 2, 2, 4, 5]})
+    shown = {"q": [R.signature(R.count(before, SCALE))], "poll": "edited by hand"}
+    now = tiny_record([SCALE, other], {"q": [1, 2, 2, 4, 5, 5], "q2": [4, 4, 5]})
+    record = replace(now, shown=shown)
+    kept = R.kept_figures(record)
+    assert (kept["q"]["n"], kept["q"]["shown"], kept["q"]["mean"]) == (5, True, 2.8)
+    assert [row["count"] for row in kept["q"]["distribution"]] == [1, 2, 0, 1, 1, 0]
+    assert (kept["q2"]["n"], kept["q2"]["shown"]) == (3, True)
+    assert kept["q2"]["mean"] == pytest.approx(13 / 3)
+    done = closed(record, kept)
+    assert R.question_result(done, other).mean == pytest.approx(13 / 3)
+    assert record.shown == shown  # closing computed its showings on a copy

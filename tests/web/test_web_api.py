@@ -19,7 +19,7 @@ from mognad_tui.store import StoreFull
 from mognad_tui.web import app as web_app
 from mognad_tui.web import server as web_server
 from mognad_tui.web.messages import error_message
-from mognad_tui.web.security import SECURITY_HEADERS, is_json
+from mognad_tui.web.security import SECURITY_HEADERS, is_json, origin_allowed
 
 SCALE = "a-hitta-information"  # the survey's first statement (practice scale)
 SCALE_2 = "a-delade-dokument"
@@ -368,6 +368,17 @@ def test_a_content_type_the_parser_cannot_read_is_no_json(monkeypatch: pytest.Mo
     assert is_json(request) is False  # "x" is read, and is no JSON
     monkeypatch.setattr(type(request), "content_type", property(unreadable))
     assert is_json(request) is False
+
+
+def test_an_origin_is_refused_when_the_request_names_no_host() -> None:
+    """Defence in depth: the Host middleware refuses a request without ``Host`` first, but the
+    Origin rule must hold on its own too: with no host to compare, no Origin names it (and
+    none makes a traceback)."""
+    for origin in ("http://localhost", "http://127.0.0.1:8765", "http://xxxx", "https://"):
+        request = make_mocked_request("POST", "/api/x/answers", headers={"Origin": origin})
+        assert origin_allowed(request) is False, origin
+    no_origin = make_mocked_request("POST", "/api/x/answers", headers={})
+    assert origin_allowed(no_origin) is True  # no Origin: the JSON type or the token decides
 
 
 def test_404_unknown_question(live: Live) -> None:

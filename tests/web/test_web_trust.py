@@ -243,6 +243,26 @@ def test_retry_after_on_wrong_typed_codes_is_when_the_address_may_type_again(
     assert live.request("GET", f"/j?code={live.short_code}").status == 303
 
 
+def test_the_typed_code_pause_ends_when_the_oldest_wrong_code_leaves_the_hour(
+    make_live: Any, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pause lasts exactly until the server's budget has room again, not a second longer:
+    a room whose budget was spent by guesses spread over the hour types again as soon as the
+    first guess is an hour old."""
+    monkeypatch.setattr(web_app, "WRONG_CODES_TOTAL", 3)  # the real budget is 200 an hour
+    live = make_live()
+    guesses = (f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" != live.short_code)
+    assert live.request("GET", f"/j?code={next(guesses)}", source="127.0.0.2").status == 404
+    clock.now += web_app.WRONG_CODES_TOTAL_WINDOW - 0.5
+    for address in ("127.0.0.3", "127.0.0.4"):
+        assert live.request("GET", f"/j?code={next(guesses)}", source=address).status == 404
+    paused = live.request("GET", f"/j?code={live.short_code}", source="127.0.1.1")
+    assert paused.status == 429 and retry_after(paused) == 1
+    assert 0 < live.call(lambda: live.meeting.typed_codes_paused) <= 0.5
+    clock.now += 0.5
+    assert live.request("GET", f"/j?code={live.short_code}", source="127.0.1.1").status == 303
+
+
 # ---------------------------------------------------------------- item 8: join key and codes
 
 
@@ -429,6 +449,36 @@ def test_a_limiter_keeps_its_last_max_keys_and_forgets_only_the_oldest(clock: Cl
     assert limiter.hit("a") is False
 
 
+def test_the_limiters_remember_at_most_ten_thousand_keys_by_default(clock: Clock) -> None:
+    """The server's tables (addresses, devices) are bounded at 10,000 keys: a flood of made-up
+    addresses cannot grow them, and the 10,001st forgets the oldest, not one key later."""
+    limiter = security.RateLimit(1, 60)
+    buckets = security.TokenBucket(1, 0.001)
+    assert limiter.hit("first") is False and buckets.take("first") is True
+    for number in range(9_999):
+        limiter.hit(f"key-{number}")
+        buckets.take(f"key-{number}")
+    # 10,000 keys: "first" is still remembered, at its limit and with an empty bucket.
+    assert limiter.retry_after("first") > 0 and buckets.retry_after("first") > 0
+    limiter.hit("the-10001st")
+    buckets.take("the-10001st")
+    assert limiter.retry_after("first") == 0 and buckets.retry_after("first") == 0
+    assert limiter.hit("first") is False and buckets.take("first") is True
+
+
+def test_a_device_bucket_asks_for_no_wait_while_it_has_an_event_left(clock: Clock) -> None:
+    """``retry_after`` is 0 while a key may take one more event (a whole one or more left), and
+    otherwise the time until it may: never negative, never a wait for nothing."""
+    buckets = security.TokenBucket(3, 1.0)
+    assert buckets.retry_after("new") == 0.0  # a full bucket
+    assert buckets.take("new") and buckets.take("new")
+    assert buckets.retry_after("new") == 0.0  # exactly one left
+    clock.now += 0.5
+    assert buckets.retry_after("new") == 0.0  # one and a half left
+    assert buckets.take("new") and not buckets.take("new")
+    assert buckets.retry_after("new") == 0.5  # half refilled: half a second to go
+
+
 def test_the_origin_of_a_named_host_is_compared_without_case(live: Live) -> None:
     """A phone that reached the server as ``localhost`` (or a name given with --allowed-host)
     posts with that name as Origin, in whatever case the address bar had."""
@@ -479,6 +529,7 @@ def test_a_host_header_with_a_path_user_or_blank_is_unreadable() -> None:
     for header in (
         *("localhost/x", "localhost\\x", "x@localhost", "localhost?x", "local host", ""),
         *("[::1]x", "[::1]:80x", "[::1"),  # after the brackets only a port may follow
+        *("[::1]]", "[::1]:80]"),  # the first closing bracket ends the address
     ):
         assert security.host_name(header) is None, header
     assert security.host_name(" LocalHost.:8765 ") == "localhost"
