@@ -79,7 +79,7 @@ SHARD_TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_meeting_survey.py",
         "tests/test_store_order.py",
         "tests/test_results.py",
-        *_WEB_TESTS,
+        "tests/test_tui_plan.py",
     ),
     "web.security": _WEB_TESTS,
     "web.app": (*_WEB_TESTS, "tests/web/test_payloads.py", "tests/web/test_free_text_warning.py"),

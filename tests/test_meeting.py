@@ -451,3 +451,221 @@ async def test_the_phones_list_of_open_questions_follows_every_change(meeting):
     assert meeting.open_questions() == []
     await meeting.set_voting("q1", Voting.OPEN)
     assert [q.id for q in meeting.open_questions()] == ["q1"]
+
+
+# ---------------------------------------------------------------- quick polls
+
+
+async def test_a_quick_poll_shows_what_was_typed_cleaned_and_cut_like_every_short_text(
+    meeting, session_path
+):
+    """The phones and the plan show a poll's words as typed, minus what a hostile keyboard
+    could hide in them, cut at the short-text limit: a scale's typed anchors label 1, 2, ...
+    in order (blank ones dropped), the rest keep their numbers."""
+    from mognad_tui.export.json_export import export_json
+    from mognad_tui.model import MAX_SHORT_TEXT
+
+    long = "Å" * (MAX_SHORT_TEXT + 100)
+    scale = await meeting.add_poll(
+        "Hur digital\x1b[2J är vår dag?",
+        Kind.SCALE,
+        ["Inte alls", " \x07 ", "Lite", long],
+        dont_know="Vet ej",
+    )
+    assert scale.text == "Hur digital[2J är vår dag?"
+    assert [(o.value, o.label) for o in scale.options] == [
+        (1, "Inte alls"),
+        (2, "Lite"),
+        (3, "Å" * MAX_SHORT_TEXT),
+        (4, "4"),
+        (5, "5"),
+        (DONT_KNOW, "Vet ej"),
+    ]
+    yes_no = await meeting.add_poll(long, Kind.SINGLE, ["Ja", "", "Nej\x1b"])
+    assert yes_no.text == "Å" * MAX_SHORT_TEXT
+    assert [(o.value, o.label) for o in yes_no.options] == [("o1", "Ja"), ("o2", "Nej")]
+    meeting.store.close()
+
+    with SessionStore.open(session_path) as store:  # as the phones read it after a restart
+        again = Meeting(store)
+        assert [again.question(p.id) for p in (scale, yes_no)] == [scale, yes_no]
+        polls = export_json(again.record())["polls"]
+    assert [p["text"] for p in polls] == [scale.text, yes_no.text]
+    assert "dots" not in polls[1]  # a yes/no poll has no dots to spend
+
+
+async def test_a_quick_poll_needs_words_and_two_choices(meeting):
+    """What the facilitator is told (``empty``) when a poll would be useless on the phones;
+    a free-text poll needs no choices and takes text as long as any free text."""
+    from mognad_tui.model import MAX_FREE_TEXT
+
+    for text, kind, options in (
+        (" \x07 ", Kind.SINGLE, ["Ja", "Nej"]),
+        ("Fika först?", Kind.SINGLE, ["Ja", " "]),
+        ("Fika först?", Kind.MULTIPLE, []),
+    ):
+        with pytest.raises(AnswerRefused) as refused:
+            await meeting.add_poll(text, kind, options)
+        assert refused.value.code == "empty"
+    assert meeting.store.polls() == []  # no poll made
+
+    words = await meeting.add_poll("Vad saknas?", Kind.TEXT)
+    assert words.options == () and meeting.voting(words.id) is Voting.OPEN
+    stored = await meeting.submit("tok-a", words.id, "x" * (MAX_FREE_TEXT + 50))
+    assert stored == "x" * MAX_FREE_TEXT
+
+
+async def test_a_new_poll_is_announced_opened_and_made_current(meeting):
+    """The screen hears of the poll itself (its agenda grows), then of the move and the
+    opening: in that order, so the phones never see a poll they cannot answer yet."""
+    events = []
+    meeting.subscribe(events.append)
+    poll = await meeting.add_poll("Fika först?", Kind.SINGLE, ["Ja", "Nej"])
+    assert [(e.kind, e.question) for e in events] == [
+        (Change.POLL, poll.id),
+        (Change.AGENDA, None),
+        (Change.VOTING, poll.id),
+    ]
+    assert meeting.current.item == poll and meeting.open_questions() == [poll]
+
+
+async def test_the_screen_is_told_of_every_change_it_shows(meeting):
+    """Each face redraws on the notice of what changed (``Change``): a change without its
+    notice stays off the projector until something else happens."""
+    events = []
+    meeting.subscribe(events.append)
+
+    def told() -> list[tuple[Change, str | None]]:
+        seen = [(e.kind, e.question) for e in events]
+        events.clear()
+        return seen
+
+    need = await meeting.add_need(NeedKind.COMPETENCE, "Excel")
+    other = await meeting.add_need(NeedKind.CHANGE, "Färre blanketter")
+    assert told() == [(Change.NEEDS, None)] * 2
+    await meeting.move_need(other.id, -1)
+    assert told() == [(Change.NEEDS, None)]
+    await meeting.remove_need(need.id)
+    assert told() == [(Change.NEEDS, None)]
+    action = await meeting.save_action(ActionItem("", "Kurs i Excel", "Eva"))
+    assert told() == [(Change.ACTIONS, None)]
+    await meeting.remove_action(action.id)
+    assert told() == [(Change.ACTIONS, None)]
+
+    await meeting.set_tally("q1", {"3": 2})
+    assert told() == [(Change.COUNT, "q1")]
+    await meeting.go_to("t1")
+    await meeting.toggle_open("t1")
+    await meeting.submit("a", "t1", "Mer tid")
+    told()
+    await meeting.moderate("t1", "Mer tid", approve=True)
+    assert told() == [(Change.MODERATION, "t1")]
+    await meeting.set_threshold(4)
+    await meeting.set_auto_reveal(True)
+    assert told() == [(Change.SETTINGS, None)] * 2
+
+
+async def test_the_facilitator_is_told_once_when_typed_codes_stop(meeting):
+    """The web face pauses typed join codes after too many wrong guesses: the screen says so
+    once, not again for each guess while they are paused."""
+    events = []
+    meeting.subscribe(events.append)
+    assert meeting.typed_codes_paused == 0
+    meeting.pause_typed_codes(600)
+    assert [e.kind for e in events] == [Change.TYPED_CODES]
+    assert 0 < meeting.typed_codes_paused <= 600
+    meeting.pause_typed_codes(30)  # a shorter pause does not end the longer one early
+    assert [e.kind for e in events] == [Change.TYPED_CODES]
+    assert meeting.typed_codes_paused > 30
+
+
+# ---------------------------------------------------------------- devices, languages, address
+
+
+async def test_only_a_token_this_session_issued_is_a_device(meeting, session_path, tmp_path):
+    """A phone's cookie counts (to vote, to be present) only if this session made it, before
+    or after a restart; a made-up, cut, altered or other session's token is no device."""
+    token = meeting.issue_device()
+    second = meeting.issue_device()
+    assert len(token) == len(second) == 44 and token != second
+    assert meeting.device(token) == token and meeting.device(second) == second
+    for other in (None, "", token[:-1], token + "A", second[:22] + token[22:]):
+        assert meeting.device(other) is None
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert meeting.device(flipped) is None
+
+    info = SessionInfo("andra", "Andra", date.today().isoformat(), "mini", "sv")
+    with SessionStore.open(create_session(tmp_path / "other", info, QSET)) as store:
+        elsewhere = Meeting(store)
+        assert elsewhere.device(token) is None  # same shape, another session's secret
+        assert meeting.device(elsewhere.issue_device()) is None
+    meeting.store.close()
+    with SessionStore.open(session_path) as store:
+        assert Meeting(store).device(token) == token  # still valid after a restart
+
+
+async def test_a_phone_reads_the_set_in_its_language_and_polls_as_typed(tmp_path):
+    """A session frozen with an English copy shows English to a phone asking for it, the
+    set's own words to every other language, and quick polls as the facilitator typed them."""
+    from dataclasses import replace
+
+    english = replace(
+        QSET,
+        lang="en",
+        steps=tuple(
+            replace(s, items=tuple(replace(i, text=f"EN {i.text}") for i in s.items))
+            for s in QSET.steps
+        ),
+    )
+    info = SessionInfo("sprak", "Språk", date.today().isoformat(), "mini", "sv")
+    with SessionStore.open(create_session(tmp_path, info, QSET, [english])) as store:
+        meeting = Meeting(store)
+        assert [meeting.texts_lang(lang) for lang in ("sv", "en", "de")] == ["sv", "en", "sv"]
+        q1 = meeting.question("q1")
+        assert meeting.in_lang(q1, "en") == english.question("q1")
+        assert meeting.in_lang(q1, "en").text == "EN Vi hittar information"
+        assert meeting.in_lang(q1, "sv") is q1 and meeting.in_lang(q1, "de") is q1
+        poll = await meeting.add_poll("Fika först?", Kind.SINGLE, ["Ja", "Nej"])
+        assert meeting.in_lang(poll, "en") is poll
+
+
+async def test_the_servers_address_is_kept_for_the_next_run(meeting, session_path):
+    """The phones' saved links keep working after a restart: the address the server listened
+    on is kept, host and port, and a new one replaces it."""
+    assert meeting.remembered_address == (None, None)
+    await meeting.remember_address(None, 8443)
+    assert meeting.remembered_address == (None, 8443)
+    await meeting.remember_address("10.0.0.5", 8443)
+    assert meeting.remembered_address == ("10.0.0.5", 8443)
+    meeting.store.close()
+    with SessionStore.open(session_path) as store:
+        assert Meeting(store).remembered_address == ("10.0.0.5", 8443)
+
+
+async def test_the_screen_warns_of_phone_answers_from_phones_not_present(session_path):
+    """After a restart the answers of phones that have not come back exceed the phones
+    present; keyboard answers are no phones and never count toward that warning."""
+    store = SessionStore.open(session_path)
+    first = Meeting(store)
+    await first.toggle_open("q1")
+    for token in ("a", "b", "c"):
+        await first.submit(token, "q1", 3)
+    assert first.phone_answers_exceed_present("q1") == 0
+    store.close()
+
+    store = SessionStore.open(session_path)
+    try:
+        again = Meeting(store)
+        assert again.phone_answers_exceed_present("q1") == 3  # nobody back yet
+        await again.submit_private("q1", 2)
+        await again.submit_private("q1", 4)
+        assert again.answer_count("q1") == 5
+        assert again.phone_answers_exceed_present("q1") == 3
+        again.join("a")
+        assert again.phone_answers_exceed_present("q1") == 2
+        for token in ("b", "c", "d"):
+            again.join(token)
+        assert again.phone_answers_exceed_present("q1") == 0  # more phones than answers
+        assert again.phone_answers_exceed_present("q2") == 0
+    finally:
+        store.close()
