@@ -669,3 +669,110 @@ async def test_the_screen_warns_of_phone_answers_from_phones_not_present(session
         assert again.phone_answers_exceed_present("q2") == 0
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------- what is shown is kept first
+
+
+def _result(meeting, question_id):
+    from mognad_tui.results import question_result
+
+    result = question_result(meeting.record(), question_id)
+    return result.shown, result.held, result.n
+
+
+async def test_counts_typed_in_are_for_countable_questions_only(meeting):
+    for question_id in ("nope", "t1", "p1"):
+        with pytest.raises(AnswerRefused) as refused:
+            await meeting.set_tally(question_id, {"3": 2})
+        assert refused.value.code == "unknown_question"
+    assert meeting.tally("t1") == {}
+
+
+async def test_hands_counted_under_a_revealed_result_show_at_once(meeting):
+    """The facilitator types the hands after the reveal: the screen shows phones and hands
+    together, not the phones' count held back."""
+    await meeting.toggle_open("q1")
+    for token in ("a", "b", "c"):
+        await meeting.submit(token, "q1", 3)
+    await meeting.toggle_reveal("q1")
+    assert _result(meeting, "q1") == (True, False, 3)
+    await meeting.set_tally("q1", {"4": 3})
+    assert _result(meeting, "q1") == (True, False, 6)
+
+
+async def test_hands_counted_while_voting_is_open_are_no_showing(meeting):
+    """Counts typed in before the reveal were never on the screen: the reveal one phone
+    later shows everyone, not the figures of before that phone held back."""
+    await meeting.toggle_open("q1")
+    for token in ("a", "b", "c"):
+        await meeting.submit(token, "q1", 3)
+    await meeting.set_tally("q1", {"2": 1})
+    await meeting.submit("d", "q1", 5)
+    await meeting.toggle_reveal("q1")
+    assert _result(meeting, "q1") == (True, False, 5)
+
+
+async def test_lowering_the_threshold_under_a_revealed_result_shows_it(meeting):
+    await meeting.set_threshold(5)
+    await meeting.toggle_open("q1")
+    for token in ("a", "b", "c"):
+        await meeting.submit(token, "q1", 3)
+    await meeting.toggle_reveal("q1")
+    assert _result(meeting, "q1")[0] is False  # 3 of 5: hidden
+    await meeting.set_threshold(3)
+    assert _result(meeting, "q1") == (True, False, 3)
+
+
+async def test_an_export_keeps_what_it_shows_and_nothing_else(meeting):
+    """``remember_shown`` (an export, the overview) keeps the counts it shows, and only those
+    of the questions it shows."""
+    await meeting.toggle_open("q1")
+    await meeting.toggle_open("q2")
+    for token in ("a", "b", "c"):
+        await meeting.submit(token, "q1", 3)
+        await meeting.submit(token, "q2", 4)
+    await meeting.remember_shown([meeting.question("q1")])
+    assert _result(meeting, "q1") == (True, False, 3)
+    await meeting.submit("d", "q2", 2)
+    await meeting.remember_shown()
+    assert _result(meeting, "q2") == (True, False, 4)
+
+
+async def test_a_reveal_while_an_export_counts_is_judged_against(meeting, monkeypatch):
+    """An export counts in a thread; a reveal (and a late answer) that comes meanwhile keeps
+    its own showing. The export then judges against that one: it keeps what it may still
+    show, and never a count from before the late answer beside the one after it (two showings
+    one person apart would tell the room what that person answered)."""
+    import threading
+
+    from mognad_tui import results
+
+    real = results.to_remember
+    counted, go_on = threading.Event(), threading.Event()
+
+    def gated(record, questions):
+        found = real(record, questions)
+        if threading.current_thread() is not threading.main_thread():
+            counted.set()
+            go_on.wait(60)
+        return found
+
+    monkeypatch.setattr(results, "to_remember", gated)
+    await meeting.toggle_open("q1")
+    await meeting.toggle_open("q2")
+    for token in ("a", "b", "c", "d", "e"):
+        await meeting.submit(token, "q1", 3)
+    for token in ("a", "b", "c"):
+        await meeting.submit(token, "q2", 4)
+    export = asyncio.create_task(meeting.remember_shown())
+    try:
+        await _until(counted.is_set)
+        await meeting.submit("f", "q1", 2)
+        await meeting.toggle_reveal("q1")
+    finally:
+        go_on.set()
+    await export
+    assert _result(meeting, "q1") == (True, False, 6)
+    assert _result(meeting, "q2") == (True, False, 3)
+    assert len(meeting.record().shown["q1"]) == 1  # the reveal's showing, none from before
