@@ -776,3 +776,100 @@ async def test_a_reveal_while_an_export_counts_is_judged_against(meeting, monkey
     assert _result(meeting, "q1") == (True, False, 6)
     assert _result(meeting, "q2") == (True, False, 3)
     assert len(meeting.record().shown["q1"]) == 1  # the reveal's showing, none from before
+
+
+async def test_a_result_one_person_later_is_held_on_the_screen(meeting):
+    """Revealed at 3, opened again, one more answer, revealed again: the screen holds the
+    first figures, or the room would learn what the latecomer answered. Every showing stays
+    kept, also across the reveals of other questions."""
+    await meeting.toggle_open("q1")
+    await meeting.toggle_open("q2")
+    for token in ("a", "b", "c"):
+        await meeting.submit(token, "q1", 3)
+        await meeting.submit(token, "q2", 4)
+    await meeting.toggle_reveal("q1")
+    assert _result(meeting, "q1") == (True, False, 3)
+    await meeting.toggle_reveal("q2")  # another question's showing keeps q1's
+    await meeting.toggle_open("q1")
+    await meeting.submit("d", "q1", 5)
+    await meeting.toggle_reveal("q1")
+    assert _result(meeting, "q1") == (True, True, 3)
+    await meeting.toggle_open("q1")
+    for token in ("e", "f"):
+        await meeting.submit(token, "q1", 1)
+    await meeting.toggle_reveal("q1")
+    assert _result(meeting, "q1") == (True, False, 6)
+    assert len(meeting.record().shown["q1"]) == 2  # 3 and 6: both showings kept
+
+
+async def test_closing_a_question_folds_the_journal_at_once(session_path, monkeypatch):
+    """The order answers arrived in could link one person's answers across questions: it
+    leaves the disk when voting closes, not only when the room has been quiet a while."""
+    from mognad_tui.store import session as store_session
+
+    monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)
+    with SessionStore.open(session_path) as store:
+        meeting = Meeting(store)
+        await meeting.toggle_open("q1")
+        for n in range(3):
+            await meeting.submit(f"device-{n}", "q1", 2)
+        journal = session_path / "journal.log"
+        assert b'"q1"' in journal.read_bytes()
+        await meeting.toggle_open("q1")
+        await meeting.settle()
+        assert b'"q1"' not in journal.read_bytes()
+
+
+async def test_a_question_set_to_the_state_it_has_is_no_change(meeting):
+    events = []
+    meeting.subscribe(events.append)
+    await meeting.set_voting("q1", Voting.CLOSED)
+    await meeting.set_voting("nope", Voting.OPEN)
+    assert events == []
+    await meeting.set_voting("q1", Voting.OPEN)
+    await meeting.set_voting("q1", Voting.OPEN)
+    assert [(e.kind, e.question) for e in events] == [(Change.VOTING, "q1")]
+
+
+async def test_a_failed_reveal_is_shown_and_taken_back(meeting, monkeypatch):
+    """The screen shows the reveal at once and is told again when the disk refuses it."""
+    from mognad_tui.store import StoreFull
+
+    class Failing:
+        def __await__(self):
+            raise StoreFull("disk full", None)
+            yield  # pragma: no cover
+
+    await meeting.set_voting("q1", Voting.OPEN)
+    events = []
+    meeting.subscribe(events.append)
+    monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: Failing())
+    with pytest.raises(AnswerRefused):
+        await meeting.toggle_reveal("q1")
+    assert [(e.kind, e.question) for e in events] == [(Change.VOTING, "q1")] * 2
+    assert meeting.voting("q1") is Voting.OPEN
+
+
+async def test_one_phone_is_remembered_for_a_restart(meeting):
+    meeting.join("tok-a")
+    await meeting.settle()
+    assert meeting.store.state("devices") == 1
+
+
+async def test_after_a_failed_reveal_the_phones_see_every_open_question(meeting, monkeypatch):
+    """The phones' list of open questions is rebuilt after a refused change as after any
+    other: a list from earlier changes must not come back."""
+    from mognad_tui.store import StoreFull
+
+    class Failing:
+        def __await__(self):
+            raise StoreFull("disk full", None)
+            yield  # pragma: no cover
+
+    await meeting.set_voting("q1", Voting.OPEN)
+    assert [q.id for q in meeting.open_questions()] == ["q1"]  # a phone asked then
+    await meeting.set_voting("q2", Voting.OPEN)  # nobody asked since
+    monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: Failing())
+    with pytest.raises(AnswerRefused):
+        await meeting.toggle_reveal("q2")
+    assert [q.id for q in meeting.open_questions()] == ["q1", "q2"]
