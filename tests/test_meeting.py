@@ -540,6 +540,9 @@ async def test_the_screen_is_told_of_every_change_it_shows(meeting):
         events.clear()
         return seen
 
+    meeting.join("tok-a")
+    meeting.join("tok-a")  # the same phone again is no news
+    assert told() == [(Change.JOINED, None)]
     need = await meeting.add_need(NeedKind.COMPETENCE, "Excel")
     other = await meeting.add_need(NeedKind.CHANGE, "Färre blanketter")
     assert told() == [(Change.NEEDS, None)] * 2
