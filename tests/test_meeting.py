@@ -876,3 +876,34 @@ async def test_after_a_failed_reveal_the_phones_see_every_open_question(meeting,
     with pytest.raises(AnswerRefused):
         await meeting.toggle_reveal("q2")
     assert [q.id for q in meeting.open_questions()] == ["q1", "q2"]
+
+
+async def test_notes_keep_their_lines_and_length(meeting):
+    from mognad_tui.model import MAX_NOTE_TEXT
+
+    text = "Rad ett\n\tRad två\x1b[2J\n" + "x" * 1000
+    await meeting.set_note("p1", text)
+    assert meeting.note("p1") == "Rad ett\n\tRad två[2J\n" + "x" * 1000
+    await meeting.set_note("p1", "y" * (MAX_NOTE_TEXT + 10))
+    assert meeting.note("p1") == "y" * MAX_NOTE_TEXT
+
+
+async def test_the_screen_is_told_when_the_grace_period_ends(session_path):
+    """ "1 av 3 har svarat" becomes "1 av 1" when the devices from before are no longer
+    awaited: the screen must hear of it."""
+    await _first_run(session_path, ["tok-a", "tok-b", "tok-c"])
+    now = [1000.0]
+    store = SessionStore.open(session_path)
+    try:
+        meeting = Meeting(store, clock=lambda: now[0], restart_grace=120)
+        meeting.join("tok-a")
+        assert meeting.devices_counted == 3
+        events = []
+        meeting.subscribe(events.append)
+        now[0] += 120
+        meeting.recheck_auto_reveal()
+        assert [e.kind for e in events] == [Change.JOINED]
+        assert meeting.devices_counted == 1
+    finally:
+        await meeting.settle()
+        store.close()
