@@ -557,10 +557,15 @@ async def test_the_screen_is_told_of_every_change_it_shows(meeting):
 
     await meeting.set_tally("q1", {"3": 2})
     assert told() == [(Change.COUNT, "q1")]
+    await meeting.toggle_open("q1")
+    told()
+    await meeting.submit("tok-a", "q1", 4)  # a phone already present
+    assert told() == [(Change.COUNT, "q1")]
     await meeting.go_to("t1")
     await meeting.toggle_open("t1")
-    await meeting.submit("a", "t1", "Mer tid")
     told()
+    await meeting.submit("tok-a", "t1", "Mer tid")
+    assert told() == [(Change.COUNT, "t1"), (Change.MODERATION, "t1")]
     await meeting.moderate("t1", "Mer tid", approve=True)
     assert told() == [(Change.MODERATION, "t1")]
     await meeting.set_threshold(4)
@@ -907,3 +912,19 @@ async def test_the_screen_is_told_when_the_grace_period_ends(session_path):
     finally:
         await meeting.settle()
         store.close()
+
+
+async def test_an_answer_to_a_question_id_that_is_no_text_is_refused(meeting):
+    """The phones send JSON: a question "id" that is a list or a number is an unknown
+    question, not a crash."""
+    await meeting.toggle_open("q1")
+    for bad in (["q1"], {"q1": 1}, 1, None):
+        with pytest.raises(AnswerRefused) as refused:
+            await meeting.submit("tok-a", bad, 3)
+        assert refused.value.code == "unknown_question"
+    assert meeting.answer_count("q1") == 0
+
+
+async def test_before_anything_runs_the_first_meeting_is_the_plans(meeting):
+    """The header names a meeting even before the first step (no item, no time counted)."""
+    assert meeting.plan_of(None) == meeting.plans()[0]

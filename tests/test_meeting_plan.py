@@ -183,7 +183,8 @@ async def test_the_dot_vote_over_needs_offers_every_need_by_its_words(meeting):
     ]
     one = await meeting.start_needs_dot_vote("En prick var", dots=1)
     assert one.dots == 1 and meeting.voting(one.id) is Voting.OPEN
-    await meeting.add_poll("Vilken dag?", Kind.DOTS, ["Måndag", "Tisdag"], dots=2)
+    days = await meeting.add_poll("Vilken dag?", Kind.DOTS, ["Måndag", "Tisdag"], dots=2)
+    assert days.dots == 2
     assert meeting.needs_dot_vote() == one
 
 

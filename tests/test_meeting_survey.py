@@ -299,3 +299,9 @@ async def test_an_agenda_ending_on_a_follow_up_stops_there(tmp_path):
         meeting = Meeting(store)
         await meeting.step(+99)
         assert meeting.current.item.id == "q1.importance"
+
+
+async def test_a_statement_is_asked_with_its_follow_up_only(meeting):
+    """One page on the phone, one item on the screen: the statement and its importance."""
+    assert meeting.companions("q1") == [QSET.question("q1.importance")]
+    assert meeting.companions("q2") == [] and meeting.companions("nope") == []
