@@ -305,3 +305,15 @@ async def test_a_statement_is_asked_with_its_follow_up_only(meeting):
     """One page on the phone, one item on the screen: the statement and its importance."""
     assert meeting.companions("q1") == [QSET.question("q1.importance")]
     assert meeting.companions("q2") == [] and meeting.companions("nope") == []
+
+
+async def test_a_step_lands_on_a_prompt_in_the_middle_of_the_agenda(meeting):
+    """A quick poll at the end puts the last prompt between two items: a step stops on it."""
+    poll = await meeting.add_poll("Fika först?", Kind.SINGLE, ["Ja", "Nej"])
+    await meeting.go_to("q3")
+    await meeting.step(+1)
+    assert meeting.current.item.id == "p3"
+    await meeting.step(+1)
+    assert meeting.current.item == poll
+    await meeting.step(-1)
+    assert meeting.current.item.id == "p3"
