@@ -928,3 +928,13 @@ async def test_an_answer_to_a_question_id_that_is_no_text_is_refused(meeting):
 async def test_before_anything_runs_the_first_meeting_is_the_plans(meeting):
     """The header names a meeting even before the first step (no item, no time counted)."""
     assert meeting.plan_of(None) == meeting.plans()[0]
+
+
+async def test_after_a_restart_even_one_phone_from_before_is_awaited(session_path):
+    await _first_run(session_path, ["tok-a"])
+    with SessionStore.open(session_path) as store:
+        assert Meeting(store, clock=lambda: 0.0).devices_awaited == 1
+        await store.set_state("devices", "många")  # edited by hand: no count
+    with SessionStore.open(session_path) as store:
+        meeting = Meeting(store, clock=lambda: 0.0)
+        assert meeting.devices_awaited == 0 and meeting.devices_counted == 0
