@@ -527,6 +527,8 @@ async def test_a_new_poll_is_announced_opened_and_made_current(meeting):
         (Change.VOTING, poll.id),
     ]
     assert meeting.current.item == poll and meeting.open_questions() == [poll]
+    # The header counts a quick poll in the meeting under way: the first, before any other.
+    assert meeting.plan_of(meeting.current) == meeting.plans()[0]
 
 
 async def test_the_screen_is_told_of_every_change_it_shows(meeting):
