@@ -940,3 +940,27 @@ async def test_after_a_restart_even_one_phone_from_before_is_awaited(session_pat
     with SessionStore.open(session_path) as store:
         meeting = Meeting(store, clock=lambda: 0.0)
         assert meeting.devices_awaited == 0 and meeting.devices_counted == 0
+
+
+async def test_a_refused_move_is_shown_and_taken_back(meeting, monkeypatch):
+    from mognad_tui.store import StoreFull
+
+    class Failing:
+        def __await__(self):
+            raise StoreFull("disk full", None)
+            yield  # pragma: no cover
+
+    events = []
+    meeting.subscribe(events.append)
+    monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: Failing())
+    with pytest.raises(AnswerRefused):
+        await meeting.step(+1)
+    assert [e.kind for e in events] == [Change.AGENDA, Change.AGENDA]
+    assert meeting.current.item.id == "p1"
+
+
+async def test_results_can_be_read_while_a_change_is_being_saved(meeting):
+    """A phone asks for results while the facilitator's note is on its way to disk."""
+    saving = meeting.set_note("p1", "Mindre papper")
+    assert meeting.record().notes["p1"] == "Mindre papper"
+    await saving
