@@ -964,3 +964,13 @@ async def test_results_can_be_read_while_a_change_is_being_saved(meeting):
     saving = meeting.set_note("p1", "Mindre papper")
     assert meeting.record().notes["p1"] == "Mindre papper"
     await saving
+
+
+async def test_only_revealed_questions_are_revealed(meeting):
+    """The phones get results only of what the facilitator revealed: open, closed and never
+    touched questions are not among them."""
+    assert meeting.revealed_questions() == []
+    await meeting.toggle_open("q1")
+    await meeting.toggle_open("q2")
+    await meeting.toggle_reveal("q2")
+    assert [q.id for q in meeting.revealed_questions()] == ["q2"]
