@@ -974,3 +974,14 @@ async def test_only_revealed_questions_are_revealed(meeting):
     await meeting.toggle_open("q2")
     await meeting.toggle_reveal("q2")
     assert [q.id for q in meeting.revealed_questions()] == ["q2"]
+
+
+async def test_a_face_that_unsubscribes_hears_no_more(meeting):
+    """A phone that leaves (its event stream closes) stops listening; leaving twice is fine."""
+    heard, other = [], []
+    leave = meeting.subscribe(heard.append)
+    meeting.subscribe(other.append)
+    leave()
+    leave()
+    await meeting.toggle_open("q1")
+    assert heard == [] and [e.kind for e in other] == [Change.VOTING]
