@@ -97,12 +97,15 @@ SHARD_TESTS: dict[str, tuple[str, ...]] = {
         "--deselect=tests/test_export_summary.py::test_export_summary_command_writes_the_file",
     ),
     "meeting": (
+        # Not the web files: with them the shard did 863 of 1,382 mutants in 32 minutes here
+        # (tests/MUTATION.md). The rules of the meeting they reached (device tokens, languages,
+        # the server's address) have tests of their own in tests/test_meeting.py.
         "tests/test_meeting.py",
         "tests/test_meeting_plan.py",
         "tests/test_meeting_survey.py",
         "tests/test_store_order.py",
         "tests/test_results.py",
-        *_WEB_TESTS,
+        "tests/test_tui_plan.py",
     ),
     "web.security": _WEB_TESTS,
     "web.app": (*_WEB_TESTS, "tests/web/test_payloads.py", "tests/web/test_free_text_warning.py"),

@@ -5,12 +5,13 @@ then walked area by area with the thresholds honoured."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from mognad_tui import results
-from mognad_tui.meeting import Meeting
+from mognad_tui.meeting import Change, Meeting
 from mognad_tui.model import (
     DONT_KNOW,
     Kind,
@@ -208,4 +209,111 @@ async def test_an_area_not_revealed_yet_is_no_area_view(meeting):
     await meeting.go_to("q3")  # picked in the agenda: its area is still closed
     assert meeting.walked_area is None
     await meeting.step(+1)  # an ordinary step from there
+    assert meeting.current.item.id == "p3"
+
+
+async def test_back_from_the_first_area_leaves_the_walk(meeting):
+    await meeting.open_survey()
+    await meeting.close_survey()
+    assert meeting.walked_area[0] == "d1"
+    await meeting.step(-1)  # before the first area: the item before the survey
+    assert meeting.current.item.id == "p1" and meeting.walked_area is None
+
+
+async def test_after_the_walk_an_item_picked_shows_alone(meeting):
+    """Once the walk has ended (past the last area, or stepped away from a closed area), a
+    question picked in the agenda is shown on its own, not as its area."""
+    await meeting.open_survey()
+    await meeting.close_survey()
+    await meeting.step(+1)
+    await meeting.step(+1)  # past the last area
+    await meeting.go_to("q1")
+    assert meeting.walked_area is None
+
+    await meeting.open_survey()
+    await meeting.close_survey()
+    await meeting.go_to("q3")  # its area is not revealed: the walk ends at the next step
+    await meeting.step(+1)
+    await meeting.go_to("q1")
+    assert meeting.walked_area is None
+
+
+async def test_past_the_last_area_comes_the_item_after_the_survey(meeting):
+    """A quick poll made earlier sits at the agenda's end: the walk ends on the item right
+    after the survey, in one step, and the screen is told it leaves the area view."""
+    await meeting.add_poll("Fika först?", Kind.SINGLE, ["Ja", "Nej"])
+    await meeting.go_to("p1")
+    await meeting.open_survey()
+    await meeting.close_survey()
+    await meeting.step(+1)
+    events = []
+    meeting.subscribe(events.append)
+    await meeting.step(+1)
+    assert meeting.current.item.id == "p3" and meeting.walked_area is None
+    assert [e.kind for e in events] == [Change.AGENDA, Change.AGENDA]
+
+
+async def test_a_survey_at_the_end_of_the_agenda_ends_its_walk_in_place(tmp_path):
+    """When nothing follows the survey, stepping past its last area stays on it and the
+    screen leaves the area view."""
+    info = SessionInfo("slut", "Slut", date.today().isoformat(), "pairs", "sv")
+    ending = replace(QSET, steps=QSET.steps[:2])
+    with SessionStore.open(create_session(tmp_path, info, ending)) as store:
+        meeting = Meeting(store)
+        await meeting.open_survey()
+        await meeting.close_survey()
+        await meeting.step(+1)
+        events = []
+        meeting.subscribe(events.append)
+        await meeting.step(+1)
+        assert meeting.current.item.id == "q3" and meeting.walked_area is None
+        assert [e.kind for e in events] == [Change.AGENDA]
+
+
+async def test_a_follow_up_just_before_the_last_item_is_skipped(tmp_path):
+    info = SessionInfo("kort", "Kort", date.today().isoformat(), "pairs", "sv")
+    short = replace(
+        QSET,
+        steps=(
+            QSET.steps[0],
+            replace(QSET.steps[1], items=QSET.steps[1].items[:2]),
+            QSET.steps[2],
+        ),
+    )
+    with SessionStore.open(create_session(tmp_path, info, short)) as store:
+        meeting = Meeting(store)
+        await meeting.step(+1)
+        assert meeting.current.item.id == "q1"
+        await meeting.step(+1)
+        assert meeting.current.item.id == "p3"
+        await meeting.step(-1)
+        assert meeting.current.item.id == "q1"
+
+
+async def test_an_agenda_ending_on_a_follow_up_stops_there(tmp_path):
+    info = SessionInfo("sista", "Sista", date.today().isoformat(), "pairs", "sv")
+    ending = replace(
+        QSET, steps=(QSET.steps[0], replace(QSET.steps[1], items=QSET.steps[1].items[:2]))
+    )
+    with SessionStore.open(create_session(tmp_path, info, ending)) as store:
+        meeting = Meeting(store)
+        await meeting.step(+99)
+        assert meeting.current.item.id == "q1.importance"
+
+
+async def test_a_statement_is_asked_with_its_follow_up_only(meeting):
+    """One page on the phone, one item on the screen: the statement and its importance."""
+    assert meeting.companions("q1") == [QSET.question("q1.importance")]
+    assert meeting.companions("q2") == [] and meeting.companions("nope") == []
+
+
+async def test_a_step_lands_on_a_prompt_in_the_middle_of_the_agenda(meeting):
+    """A quick poll at the end puts the last prompt between two items: a step stops on it."""
+    poll = await meeting.add_poll("Fika först?", Kind.SINGLE, ["Ja", "Nej"])
+    await meeting.go_to("q3")
+    await meeting.step(+1)
+    assert meeting.current.item.id == "p3"
+    await meeting.step(+1)
+    assert meeting.current.item == poll
+    await meeting.step(-1)
     assert meeting.current.item.id == "p3"
