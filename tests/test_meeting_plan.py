@@ -340,8 +340,10 @@ async def test_each_item_belongs_to_its_meeting_and_a_quick_poll_to_the_one_unde
         # The second meeting under way: the poll counts there.
         await meeting.track_time(2, _at(0), start=True)
         assert meeting.plan_of(entry) == second
-        # Nothing runs (as after a restart): the latest meeting that started.
+        # Back in the first: the poll counts there, though the second started later.
         await meeting.track_time(1, _at(3), start=True)
+        assert meeting.plan_of(entry) == first
+        # Nothing runs (as after a restart): the latest meeting that started.
         meeting.store.close()
         meeting = Meeting(SessionStore.open(meeting.store.path))
         assert meeting.plan_of(meeting.agenda()[-1]) == second
