@@ -157,6 +157,28 @@ async def test_self_paced_opens_the_whole_survey(session_path):
         store.close()
 
 
+async def test_serving_self_paced_keeps_what_a_live_meeting_closed_or_revealed(session_path):
+    """Self-paced opens the survey's questions no meeting has touched; one the room already
+    answered, closed or revealed in a live meeting stays so: its phones cannot answer again."""
+    store = SessionStore.open(session_path)
+    try:
+        live = Meeting(store)
+        await live.set_voting("q1", Voting.REVEALED)
+        await live.set_voting("q2", Voting.OPEN)
+        await live.set_voting("q2", Voting.CLOSED)
+        paced = Meeting(store, self_paced=True)
+        assert paced.voting("q1") is Voting.REVEALED
+        assert paced.voting("q2") is Voting.CLOSED
+        assert [q.id for q in paced.open_questions()] == ["t1"]
+        for question in ("q1", "q2"):
+            with pytest.raises(AnswerRefused) as refused:
+                await paced.submit("tok", question, 3)
+            assert refused.value.code == "not_open"
+        assert paced.answer_count("q1") == paced.answer_count("q2") == 0
+    finally:
+        store.close()
+
+
 async def test_keyboard_votes_tally_and_private(meeting):
     await meeting.toggle_open("q1")
     await meeting.set_tally("q1", {"3": 4, "5": 1, "bogus": 7, "2": 0})
