@@ -882,6 +882,22 @@ async def test_a_failed_reveal_is_shown_and_taken_back(meeting, monkeypatch):
     assert meeting.voting("q1") is Voting.OPEN
 
 
+async def test_held_results_edited_by_hand_in_the_folder_are_kept_again_at_the_next_reveal(
+    meeting,
+):
+    """The session folder is as hostile as a participant: a record of what was shown that is
+    no table reads as nothing shown yet, and the next reveal still shows and keeps its
+    figures."""
+    await meeting.store.set_state("shown", ["q1", "mixat för hand"])
+    await meeting.set_voting("q1", Voting.OPEN)
+    for n, value in enumerate((3, 4, 5, 5)):
+        await meeting.submit(f"tok-{n}", "q1", value)
+    await meeting.set_voting("q1", Voting.REVEALED)
+    assert meeting.voting("q1") is Voting.REVEALED
+    shown = meeting.store.state("shown")
+    assert isinstance(shown, dict) and list(shown) == ["q1"]
+
+
 async def test_one_phone_is_remembered_for_a_restart(meeting):
     meeting.join("tok-a")
     await meeting.settle()

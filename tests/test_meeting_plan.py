@@ -23,7 +23,7 @@ from mognad_tui.model import (
     SessionInfo,
     Voting,
 )
-from mognad_tui.store import SessionStore, create_session
+from mognad_tui.store import SessionStore, StoreFull, create_session
 
 
 @pytest.fixture
@@ -390,5 +390,51 @@ async def test_the_agenda_is_the_sets_items_then_the_quick_polls_and_survives_a_
         assert meeting.voting(first.id) is Voting.CLOSED
         assert meeting.voting(second.id) is Voting.OPEN
         assert not meeting.self_paced
+    finally:
+        meeting.store.close()
+
+
+async def test_minutes_edited_by_hand_in_the_folder_count_as_not_started(tmp_path):
+    """The session folder is as hostile as a participant: minutes that are not a whole
+    number, or not even a table, read as "not started"; the next real start replaces them."""
+    path = _planned_session(tmp_path)
+    for junk in (["1"], {"1": "i går"}, {"1": -5}, {"1": True}, {"1": 2.5}):
+        with SessionStore.open(path) as store:
+            await store.set_state(USED_KEY, junk)
+        meeting = Meeting(SessionStore.open(path))
+        try:
+            assert meeting.minutes_used(1, _at(0)) is None
+            assert meeting.track_time(1, _at(0), start=False) is None  # nothing to keep
+            await meeting.track_time(1, _at(0), start=True)
+            assert meeting.minutes_used(1, _at(3)) == 3
+            assert meeting.store.state(USED_KEY) == {"1": 0}
+        finally:
+            meeting.store.close()
+
+
+class _DiskFull:
+    """The store's answer to a write on a full disk."""
+
+    def __await__(self):
+        raise StoreFull("disk full", None)
+        yield  # pragma: no cover
+
+
+async def test_minutes_count_from_a_start_the_full_disk_refused_and_are_kept_when_it_has_room(
+    tmp_path, monkeypatch
+):
+    meeting = Meeting(SessionStore.open(_planned_session(tmp_path)))
+    try:
+        room = meeting.store.set_state
+        monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: _DiskFull())
+        with pytest.raises(AnswerRefused) as refused:
+            await meeting.track_time(1, _at(0), start=True)
+        assert refused.value.code == "store_full"
+        assert meeting.minutes_used(1, _at(0.5)) == 0  # the header counts on
+        monkeypatch.setattr(meeting.store, "set_state", room)
+        await meeting.track_time(1, _at(0.5), start=True)
+        assert meeting.store.state(USED_KEY) == {"1": 0}
+        await meeting.track_time(2, _at(7), start=True)
+        assert meeting.store.state(USED_KEY) == {"1": 7, "2": 0}
     finally:
         meeting.store.close()
