@@ -438,3 +438,18 @@ async def test_minutes_count_from_a_start_the_full_disk_refused_and_are_kept_whe
         assert meeting.store.state(USED_KEY) == {"1": 7, "2": 0}
     finally:
         meeting.store.close()
+
+
+async def test_a_quick_poll_counts_in_the_meeting_under_way_though_the_disk_refused_its_start(
+    tmp_path, monkeypatch
+):
+    meeting = Meeting(SessionStore.open(_planned_session(tmp_path)))
+    try:
+        await meeting.track_time(1, _at(0), start=True)
+        monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: _DiskFull())
+        with pytest.raises(AnswerRefused):
+            await meeting.track_time(2, _at(5), start=True)
+        assert meeting.plan_of(None) == meeting.plans()[1]
+        assert meeting.minutes_used(2, _at(8)) == 3
+    finally:
+        meeting.store.close()
