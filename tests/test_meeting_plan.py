@@ -432,8 +432,9 @@ async def test_minutes_count_from_a_start_the_full_disk_refused_and_are_kept_whe
         assert refused.value.code == "store_full"
         assert meeting.minutes_used(1, _at(0.5)) == 0  # the header counts on
         monkeypatch.setattr(meeting.store, "set_state", room)
-        await meeting.track_time(1, _at(0.5), start=True)
-        assert meeting.store.state(USED_KEY) == {"1": 0}
+        assert meeting.track_time(1, _at(0.5), start=True) is None  # nothing new this minute
+        await meeting.track_time(1, _at(1), start=True)
+        assert meeting.store.state(USED_KEY) == {"1": 1}
         await meeting.track_time(2, _at(7), start=True)
         assert meeting.store.state(USED_KEY) == {"1": 7, "2": 0}
     finally:
@@ -453,3 +454,25 @@ async def test_a_quick_poll_counts_in_the_meeting_under_way_though_the_disk_refu
         assert meeting.minutes_used(2, _at(8)) == 3
     finally:
         meeting.store.close()
+
+
+async def test_minutes_of_a_meeting_left_while_the_disk_was_full_are_kept_when_it_has_room(
+    tmp_path, monkeypatch
+):
+    """The facilitator moves on to the second meeting while the disk is full: the first
+    meeting's minutes stay on the header and reach the folder with the next count it takes."""
+    path = _planned_session(tmp_path)
+    meeting = Meeting(SessionStore.open(path))
+    try:
+        await meeting.track_time(1, _at(0), start=True)
+        room = meeting.store.set_state
+        monkeypatch.setattr(meeting.store, "set_state", lambda *a, **k: _DiskFull())
+        with pytest.raises(AnswerRefused):
+            await meeting.track_time(2, _at(7), start=True)
+        assert meeting.minutes_used(1, _at(9)) == 7
+        monkeypatch.setattr(meeting.store, "set_state", room)
+        await meeting.track_time(2, _at(9), start=True)
+        assert meeting.store.state(USED_KEY) == {"1": 7, "2": 2}
+    finally:
+        meeting.store.close()
+    assert _kept(path) == {"1": 7, "2": 2}
