@@ -220,6 +220,10 @@ class Meeting:
         # The meeting whose minutes run now: (number, since when by the face's clock, minutes
         # used before that). In memory only; the session keeps whole minutes (``USED_KEY``).
         self._running: tuple[int, datetime, int] | None = None
+        # The minutes of the last ``USED_KEY`` write until it is on disk: a write the disk
+        # refused leaves them here, so the header still counts them and the next write keeps
+        # them (a refused switch to the next meeting lost the previous one's minutes).
+        self._minutes_unsaved: dict[str, int] = {}
         self._voting_gen = 0
         self._open_key: tuple[Any, ...] | None = None
         self._open: tuple[Question, ...] = ()
@@ -306,11 +310,14 @@ class Meeting:
         not a whole number of minutes counts as not started."""
         kept = self.store.state(USED_KEY)
         if not isinstance(kept, dict):
-            return {}
+            kept = {}
         return {
-            k: v
-            for k, v in kept.items()
-            if isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            **{
+                k: v
+                for k, v in kept.items()
+                if isinstance(v, int) and not isinstance(v, bool) and v >= 0
+            },
+            **self._minutes_unsaved,
         }
 
     def minutes_used(self, number: int, now: datetime) -> int | None:
@@ -342,7 +349,13 @@ class Meeting:
                 self._running = None
         if wanted == kept:
             return None
-        return self._write(self.store.set_state, USED_KEY, wanted)
+        self._minutes_unsaved = wanted
+        return self._keep_minutes(self._write(self.store.set_state, USED_KEY, wanted), wanted)
+
+    async def _keep_minutes(self, write: Awaitable[None], wanted: dict[str, int]) -> None:
+        await write
+        if self._minutes_unsaved is wanted:  # no later count is on its way
+            self._minutes_unsaved = {}
 
     # ------------------------------------------------------------ events
 

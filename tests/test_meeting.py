@@ -157,6 +157,28 @@ async def test_self_paced_opens_the_whole_survey(session_path):
         store.close()
 
 
+async def test_serving_self_paced_keeps_what_a_live_meeting_closed_or_revealed(session_path):
+    """Self-paced opens the survey's questions no meeting has touched; one the room already
+    answered, closed or revealed in a live meeting stays so: its phones cannot answer again."""
+    store = SessionStore.open(session_path)
+    try:
+        live = Meeting(store)
+        await live.set_voting("q1", Voting.REVEALED)
+        await live.set_voting("q2", Voting.OPEN)
+        await live.set_voting("q2", Voting.CLOSED)
+        paced = Meeting(store, self_paced=True)
+        assert paced.voting("q1") is Voting.REVEALED
+        assert paced.voting("q2") is Voting.CLOSED
+        assert [q.id for q in paced.open_questions()] == ["t1"]
+        for question in ("q1", "q2"):
+            with pytest.raises(AnswerRefused) as refused:
+                await paced.submit("tok", question, 3)
+            assert refused.value.code == "not_open"
+        assert paced.answer_count("q1") == paced.answer_count("q2") == 0
+    finally:
+        store.close()
+
+
 async def test_keyboard_votes_tally_and_private(meeting):
     await meeting.toggle_open("q1")
     await meeting.set_tally("q1", {"3": 4, "5": 1, "bogus": 7, "2": 0})
@@ -858,6 +880,22 @@ async def test_a_failed_reveal_is_shown_and_taken_back(meeting, monkeypatch):
         await meeting.toggle_reveal("q1")
     assert [(e.kind, e.question) for e in events] == [(Change.VOTING, "q1")] * 2
     assert meeting.voting("q1") is Voting.OPEN
+
+
+async def test_held_results_edited_by_hand_in_the_folder_are_kept_again_at_the_next_reveal(
+    meeting,
+):
+    """The session folder is as hostile as a participant: a record of what was shown that is
+    no table reads as nothing shown yet, and the next reveal still shows and keeps its
+    figures."""
+    await meeting.store.set_state("shown", ["q1", "mixat för hand"])
+    await meeting.set_voting("q1", Voting.OPEN)
+    for n, value in enumerate((3, 4, 5, 5)):
+        await meeting.submit(f"tok-{n}", "q1", value)
+    await meeting.set_voting("q1", Voting.REVEALED)
+    assert meeting.voting("q1") is Voting.REVEALED
+    shown = meeting.store.state("shown")
+    assert isinstance(shown, dict) and list(shown) == ["q1"]
 
 
 async def test_one_phone_is_remembered_for_a_restart(meeting):
