@@ -262,6 +262,9 @@ def test_csv_summary_has_a_full_row_for_every_question_even_after_a_hidden_one()
         assert by_id["scale"][6:12] == figures
         assert by_id["alike"][11] == alike
         assert by_id["choice"][6] == ""  # a choice has no "don't know" at all
+        # How many answered, and each option's count in the order the question lists them.
+        assert [by_id[q][4] for q in ("scale", "alike", "choice")] == ["5", "3", "3"]
+        assert by_id["choice"][12] == "Label choice A: 2 | Label choice B: 1 | Label choice C: 0"
         assert by_id["free"][6:12] == [""] * 6  # free texts have no figures, "alike" neither
         cell = by_id["free"][12]
         assert sorted(cell.split(" | ")) == sorted(text.strip() for text in long_texts)
