@@ -71,15 +71,11 @@ class GatedFsync:
         monkeypatch.setattr(store_files, "_fsync", fsync)
 
 
-def test_a_refused_answer_never_comes_back_even_if_its_line_could_not_be_cut_off(
-    session: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The whole line reached the file but its fsync failed, and cutting it off failed too:
-    the phone was told no, so the rollback reads only the bytes known to be durable and the
-    answer must not show, now or after a restart. The writer carries on."""
-    real_fsync = store_files._fsync
-    real_ftruncate = os.ftruncate
+def io_errors_while_set(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """fsync and ftruncate fail with an I/O error while the returned event is set: a write
+    that cannot be made durable, and its line that cannot be cut off again either."""
     broken = threading.Event()
+    real_fsync, real_ftruncate = store_files._fsync, os.ftruncate
 
     def fsync(fd: int) -> None:
         if broken.is_set():
@@ -93,6 +89,16 @@ def test_a_refused_answer_never_comes_back_even_if_its_line_could_not_be_cut_off
 
     monkeypatch.setattr(store_files, "_fsync", fsync)
     monkeypatch.setattr(os, "ftruncate", ftruncate)
+    return broken
+
+
+def test_a_refused_answer_never_comes_back_even_if_its_line_could_not_be_cut_off(
+    session: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole line reached the file but its fsync failed, and cutting it off failed too:
+    the phone was told no, so the rollback reads only the bytes known to be durable and the
+    answer must not show, now or after a restart. The writer carries on."""
+    broken = io_errors_while_set(monkeypatch)
     with SessionStore.open(session) as store:
         store.put_answer("q0", slot(1, "q0"), 1).wait(timeout=30)
         broken.set()
@@ -520,22 +526,8 @@ def test_a_reorder_that_reads_the_journal_back_reads_only_what_was_acknowledged(
             raise ValueError("simulated bug")
         real_replace_file(folder, name, data)
 
-    broken = threading.Event()
-    real_fsync, real_ftruncate = store_files._fsync, os.ftruncate
-
-    def fsync(fd: int) -> None:
-        if broken.is_set():
-            raise OSError(errno.EIO, "simulated")
-        real_fsync(fd)
-
-    def ftruncate(fd: int, length: int) -> None:
-        if broken.is_set():
-            raise OSError(errno.EIO, "simulated")
-        real_ftruncate(fd, length)
-
     monkeypatch.setattr(store_files, "replace_file", replace_file)
-    monkeypatch.setattr(store_files, "_fsync", fsync)
-    monkeypatch.setattr(os, "ftruncate", ftruncate)
+    broken = io_errors_while_set(monkeypatch)
     with SessionStore.open(session) as store:
         for d in (2, 1):
             store.put_answer("q0", slot(d, "q0"), d).wait(timeout=30)
