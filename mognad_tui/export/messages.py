@@ -71,6 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sammanfattningar: inga enskilda svar och inget under enheternas tröskel.",
         "title": "Digital mognad: {group}",
         "byline": "{date} · {participants} · frågeset {set}",
+        "byline_before_survey": "{date} · frågeset {set}",
         "closed_note": (
             "Mötet är stängt: enskilda svar och fritexter är raderade. Siffrorna är de som "
             "planen visade när mötet stängdes."
@@ -296,6 +297,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "single answers and nothing below a unit's threshold.",
         "title": "Digital maturity: {group}",
         "byline": "{date} · {participants} · question set {set}",
+        "byline_before_survey": "{date} · question set {set}",
         "closed_note": (
             "The meeting is closed: single answers and free texts are deleted. The figures "
             "are those the plan showed when the meeting was closed."

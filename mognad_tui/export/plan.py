@@ -223,11 +223,14 @@ class _Builder:
         info = self.record.info
         self.heading(1, title)
         set_name = self.esc.inline(f"{self.qset.title} {self.qset.version}".strip())
+        # Participants are counted over the survey: before anyone answered it, "0 deltagare"
+        # beside a step 1 question with 7 answers would mislead the reader, so it is left out.
+        participants = self.ov.participants
         self.para(
             self.t(
-                "byline",
+                "byline" if participants else "byline_before_survey",
                 date=self.date(info.created),
-                participants=plural("participants", self.ov.participants, self.lang),
+                participants=plural("participants", participants, self.lang),
                 set=set_name,
             )
         )
