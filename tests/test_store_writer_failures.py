@@ -71,6 +71,22 @@ class GatedFsync:
         monkeypatch.setattr(store_files, "_fsync", fsync)
 
 
+def hold_fsyncs(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """From now on every fsync waits until the test sets ``release`` (``held`` says one is
+    waiting): the test decides what happens while a write is not yet durable."""
+    held, release = threading.Event(), threading.Event()
+    real_fsync = store_files._fsync
+
+    def fsync(fd: int) -> None:
+        if not release.is_set():
+            held.set()
+            assert release.wait(30), "the test never released the fsync"
+        real_fsync(fd)
+
+    monkeypatch.setattr(store_files, "_fsync", fsync)
+    return held, release
+
+
 def io_errors_while_set(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """fsync and ftruncate fail with an I/O error while the returned event is set: a write
     that cannot be made durable, and its line that cannot be cut off again either."""
@@ -397,22 +413,13 @@ def test_a_write_awaited_on_a_loop_that_closed_before_its_fsync_is_saved_quietly
 ) -> None:
     """The app quits (its loop closes) while a phone's answer waits for its fsync: the answer
     is still saved, and nothing is left to wake on the closed loop, so no error is logged."""
-    held = threading.Event()
-    release = threading.Event()
-    real_fsync = store_files._fsync
-
-    def fsync(fd: int) -> None:
-        if not release.is_set():
-            held.set()
-            assert release.wait(30), "the test never released the fsync"
-        real_fsync(fd)
 
     async def give_up_waiting(durable) -> None:
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(durable, timeout=0.01)
 
     with SessionStore.open(session) as store:
-        monkeypatch.setattr(store_files, "_fsync", fsync)
+        held, release = hold_fsyncs(monkeypatch)
         durable = store.put_answer("q0", slot(1, "q0"), 4)
         assert held.wait(30)
         asyncio.run(give_up_waiting(durable))  # the loop is closed when this returns
@@ -485,19 +492,9 @@ def test_a_fold_asked_for_again_with_nothing_new_waits_for_the_one_coming(
     """Two folds asked for in a row (the meeting reveals a result, then ``mognad close``
     checks the files): the second queues nothing, but it must not say "done" before the
     first has written the snapshot, or the caller reads the files too early."""
-    held = threading.Event()
-    release = threading.Event()
-    real_fsync = store_files._fsync
-
-    def fsync(fd: int) -> None:
-        if not release.is_set():
-            held.set()
-            assert release.wait(30), "the test never released the fsync"
-        real_fsync(fd)
-
     a = slot(1, "q0")
     with SessionStore.open(session) as store:
-        monkeypatch.setattr(store_files, "_fsync", fsync)
+        held, release = hold_fsyncs(monkeypatch)
         answer = store.put_answer("q0", a, 4)
         assert held.wait(30)
         first = store.fold()
@@ -576,18 +573,8 @@ def test_answers_saved_together_count_one_by_one_toward_the_reorder(
     so no more than ``REORDER_EVERY`` answers stay in the order they arrived in."""
     monkeypatch.setattr(store_session, "REORDER_EVERY", 5)
     monkeypatch.setattr(store_session, "REORDER_IDLE", 3600.0)  # only the count reorders here
-    held = threading.Event()
-    release = threading.Event()
-    real_fsync = store_files._fsync
-
-    def fsync(fd: int) -> None:
-        if not release.is_set():
-            held.set()
-            assert release.wait(30), "the test never released the fsync"
-        real_fsync(fd)
-
     with SessionStore.open(session) as store:
-        monkeypatch.setattr(store_files, "_fsync", fsync)
+        held, release = hold_fsyncs(monkeypatch)
         first = store.put_answer("q0", slot(0, "q0"), 1)
         assert held.wait(30)
         together = [store.put_answer("q1", slot(d, "q1"), 2) for d in range(4, 0, -1)]
@@ -708,16 +695,6 @@ async def test_answers_saved_together_wake_the_loop_once(
 ) -> None:
     """Fifty phones answering at once share one fsync, and their writes one wake-up of the
     loop the screen and the server run on, not one each (bench/notes/ingest.md)."""
-    held = threading.Event()
-    release = threading.Event()
-    real_fsync = store_files._fsync
-
-    def fsync(fd: int) -> None:
-        if not release.is_set():
-            held.set()
-            assert release.wait(30), "the test never released the fsync"
-        real_fsync(fd)
-
     loop = asyncio.get_running_loop()
     wakes = []
     real_wake = loop.call_soon_threadsafe
@@ -727,7 +704,7 @@ async def test_answers_saved_together_wake_the_loop_once(
         return real_wake(callback, *args, **kwargs)
 
     with SessionStore.open(session) as store:
-        monkeypatch.setattr(store_files, "_fsync", fsync)
+        held, release = hold_fsyncs(monkeypatch)
         first = store.put_answer("q0", slot(0, "q0"), 1)
         assert await asyncio.to_thread(held.wait, 30)
         together = [store.put_answer("q1", slot(d, "q1"), 2) for d in range(10)]
