@@ -1,7 +1,7 @@
 """A writer process for the store's crash and disk-full tests, and the question set they use.
 
-Run as ``python store_crash_child.py MODE SESSION START``. Every answer is printed (and
-flushed) only after its ``Durable`` resolved, so the parent, which kills this process with
+Run as ``python store_crash_child.py MODE SESSION START``. Every answer is written to
+stdout (``say``) only after its ``Durable`` resolved, so the parent, which kills this process with
 SIGKILL at a random moment, knows exactly which answers were acknowledged.
 
 Answer number ``i`` goes to question ``q{i % 5}`` from slot ``s{i}`` with value ``i``
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import resource
 import signal
@@ -63,6 +64,19 @@ def make_info(name: str = "enhet-nord", created: str = "2025-03-01") -> SessionI
     return SessionInfo(name=name, title="Enhet Nord", created=created, set_id="test-set", lang="sv")
 
 
+def say(line: object) -> None:
+    """Print one line to the parent with a single ``write`` on the pipe.
+
+    Not ``print``: it writes the text and the newline separately, so a line printed from the
+    writer thread (``in-fold``) could land inside an answer's line from another thread
+    ("1228in-fold"), and the parent, never seeing its line, waited for it until the timeout.
+    A write of at most ``PIPE_BUF`` bytes to a pipe is never interleaved with another.
+    """
+    data = f"{line}\n".encode()
+    while data:
+        data = data[os.write(sys.stdout.fileno(), data) :]
+
+
 def answer_of(i: int) -> tuple[str, str, int]:
     return f"q{i % QUESTIONS}", f"s{i}", i
 
@@ -75,11 +89,11 @@ def _open(path: Path):  # imported late so a bare `--help` stays cheap
 
 def run_seq(path: Path, start: int) -> None:
     store = _open(path)
-    print("ready", flush=True)
+    say("ready")
     i = start
     while True:
         store.put_answer(*answer_of(i)).wait()
-        print(i, flush=True)
+        say(i)
         i += 1
 
 
@@ -87,12 +101,12 @@ def run_cycle(path: Path, start: int) -> None:
     """Short writer sessions back to back, so kills land in the folds of open and close."""
     i = start
     rng = random.Random(start)
-    print("ready", flush=True)
+    say("ready")
     while True:
         store = _open(path)
         for _ in range(rng.randint(1, 8)):
             store.put_answer(*answer_of(i)).wait()
-            print(i, flush=True)
+            say(i)
             i += 1
         store.close()
 
@@ -100,14 +114,14 @@ def run_cycle(path: Path, start: int) -> None:
 def run_async(path: Path, start: int) -> None:
     async def main() -> None:
         store = _open(path)
-        print("ready", flush=True)
+        say("ready")
         counter = iter(range(start, start + 10_000_000))
 
         async def phone() -> None:
             while True:
                 i = next(counter)
                 await store.put_answer(*answer_of(i))
-                print(i, flush=True)
+                say(i)
 
         await asyncio.gather(*(phone() for _ in range(20)))
 
@@ -116,12 +130,12 @@ def run_async(path: Path, start: int) -> None:
 
 def run_replace(path: Path, start: int) -> None:
     store = _open(path)
-    print("ready", flush=True)
+    say("ready")
     value = start
     while True:
         slot = f"r{value % REPLACE_SLOTS}"
         store.put_answer("q0", slot, value).wait()
-        print(f"{slot} {value}", flush=True)
+        say(f"{slot} {value}")
         value += 1
 
 
@@ -150,7 +164,7 @@ def run_fsize(path: Path, start: int) -> None:
     for j in later:
         store.put_answer(*answer_of(j)).wait()
     store.close()
-    print(
+    say(
         json.dumps(
             {
                 "acked": acked,
@@ -159,8 +173,7 @@ def run_fsize(path: Path, start: int) -> None:
                 "size_after_failure": size_after_failure,
                 "later": later,
             }
-        ),
-        flush=True,
+        )
     )
 
 
@@ -186,8 +199,8 @@ def run_survey(path: Path, start: int) -> None:
     store = _open(path)
     for question, slot, value in survey_answers():
         store.put_answer(question, slot, value).wait()
-        print(f"{question} {slot} {value}", flush=True)
-    print("ready", flush=True)
+        say(f"{question} {slot} {value}")
+    say("ready")
     signal.pause()
 
 

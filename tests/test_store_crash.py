@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from store_crash_child import REPLACE_SLOTS, answer_of, make_info, make_question_set
+from store_crash_child import REPLACE_SLOTS, answer_of, make_info, make_question_set, say
 
 from mognad_tui.store import SessionStore, create_session
 from mognad_tui.store import files as store_files
@@ -72,6 +72,13 @@ class Child:
         self.proc.wait(timeout=30)
         self._reader.join(timeout=30)
         return list(self.lines)
+
+    def failure(self) -> str:
+        """What the child said on stderr, for a failed wait: killed first, since reading
+        stderr of a live child would block until the test's own timeout."""
+        self.kill()
+        assert self.proc.stderr is not None
+        return self.proc.stderr.read().decode() or f"(nothing on stderr; it printed {self.lines})"
 
     def finish(self, timeout: float = 60) -> tuple[list[str], str]:
         # Not communicate(): it would race the reader thread for stdout.
@@ -128,11 +135,11 @@ def kill_campaign(
         stop_in_fold = mode.startswith("fold-") and n % 4 == 3
         child = Child(mode, session, start=(n + 1) * 1_000_000, stop_in_fold=stop_in_fold)
         if stop_in_fold:
-            assert child.in_fold.wait(60), child.proc.stderr and child.proc.stderr.read()
+            assert child.in_fold.wait(60), child.failure()
         elif rng.random() < 0.25:
             time.sleep(rng.uniform(0.0, 0.25))  # often still importing, opening or folding
         else:
-            assert child.ready.wait(30), child.proc.stderr and child.proc.stderr.read()
+            assert child.ready.wait(30), child.failure()
             time.sleep(rng.uniform(0.0, 0.15))
         acked = child.kill()
         total += len(acked)
@@ -174,7 +181,7 @@ def test_readers_see_a_consistent_session_while_a_writer_is_live(tmp_path: Path)
     # "cycle" folds on open and close, "fold-seq" while live: readers race the folds.
     for mode, start in (("seq", 1), ("cycle", 5_000_000), ("fold-seq", 9_000_000)):
         child = Child(mode, session, start=start)
-        assert child.ready.wait(30)
+        assert child.ready.wait(30), child.failure()
         reads = 0
         deadline = time.monotonic() + 1.5
         try:
@@ -221,19 +228,19 @@ def _fold_child(mode: str, path: Path, start: int) -> None:
         def stop_on_the_third(folder: Path, renamed: bool) -> None:
             folds[0] += 1
             if folds[0] == 3:
-                print("in-fold", flush=True)
+                say("in-fold")
                 time.sleep(600)  # killed here, between the two renames
             finish(folder, renamed)
 
         store_files.finish_generation = stop_on_the_third
     rng = random.Random(start)
     store = SessionStore.open(path)
-    print("ready", flush=True)
+    say("ready")
     if mode == "fold-seq":  # answers, each acknowledged, with a fold every few
         i = start
         while True:
             store.put_answer(*answer_of(i)).wait()
-            print(i, flush=True)
+            say(i)
             i += 1
             if rng.random() < 0.3:
                 store.fold().wait()
@@ -242,7 +249,7 @@ def _fold_child(mode: str, path: Path, start: int) -> None:
         while True:
             slot = f"r{value % REPLACE_SLOTS}"
             store.put_answer("q0", slot, value).wait()
-            print(f"{slot} {value}", flush=True)
+            say(f"{slot} {value}")
             value += 1
             if rng.random() < 0.3:
                 store.fold().wait()
@@ -257,7 +264,7 @@ async def _fold_room(store: SessionStore, start: int, rng: random.Random) -> Non
         while True:
             i = next(counter)
             await store.put_answer(*answer_of(i))
-            print(i, flush=True)
+            say(i)
 
     async def facilitator() -> None:
         while True:

@@ -165,7 +165,7 @@ def test_after_kill_9_the_next_writer_orders_the_folder_before_it_takes_answers(
     session: Path,
 ) -> None:
     child = Child("survey", session, start=0)
-    assert child.ready.wait(60), child.proc.stderr and child.proc.stderr.read()
+    assert child.ready.wait(60), child.failure()
     acked = child.kill()
     assert len(acked) == len(survey_answers())
     assert in_arrival_order(session)  # what the crash left
@@ -305,7 +305,7 @@ def test_a_writer_opening_on_a_full_disk_orders_the_journal_if_it_cannot_fold(
     session: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     child = Child("survey", session, start=0)
-    assert child.ready.wait(60), child.proc.stderr and child.proc.stderr.read()
+    assert child.ready.wait(60), child.failure()
     child.kill()
     no_room_for_a_snapshot(monkeypatch)
     with SessionStore.open(session) as store:
@@ -326,7 +326,7 @@ def test_a_writer_whose_open_fold_stops_half_way_replaces_the_stale_journal_firs
     arrival order, is stale. The session opens anyway, and the writer's first step (tried
     again while the disk refuses) puts a fresh journal in its place."""
     child = Child("survey", session, start=0)
-    assert child.ready.wait(60), child.proc.stderr and child.proc.stderr.read()
+    assert child.ready.wait(60), child.failure()
     child.kill()
     real = store_files.finish_generation
     full = {"on": True}
