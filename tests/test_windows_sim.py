@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_store_lock import Contender, answers_on_disk
 
 from mognad_tui.store.session import REORDER_EVERY
@@ -124,7 +125,9 @@ def test_ctrl_c_stops_serve_cleanly_where_the_loop_has_no_signal_handlers(tmp_pa
     try:
         assert proc.stdout is not None
         url = proc.stdout.readline().strip()
-        assert "/j/" in url, proc.stderr.read() if proc.stderr else ""
+        if "/j/" not in url:  # killed first: reading a live child's stderr would block
+            proc.kill()
+            pytest.fail(f"no join URL: {url!r}\n{proc.stderr.read() if proc.stderr else ''}")
         base, key = url.split("/j/")
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         opener.open(url, timeout=30).read()  # joins: the device cookie

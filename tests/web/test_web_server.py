@@ -163,7 +163,9 @@ def test_serve_headless_prints_the_url_and_stops_on_sigterm(tmp_path: Path) -> N
     try:
         line = proc.stdout.readline().strip()
         url_shape = r"http://127\.0\.0\.1:\d+/j/[A-Za-z0-9_-]{32}"
-        assert re.fullmatch(url_shape, line), (line, proc.stderr.read())
+        if not re.fullmatch(url_shape, line):  # killed first: a live child's stderr blocks
+            proc.kill()
+            pytest.fail(f"not a join URL: {line!r}\n{proc.stderr.read()}")
         port = int(line.split(":")[2].split("/")[0])
         with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
             path_ = line.split(str(port), 1)[1]
