@@ -21,7 +21,7 @@ import hmac
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -83,6 +83,28 @@ log = logging.getLogger(__name__)
 def _count(value: Any) -> int:
     """A stored count, or 0 for anything else (a hand-edited or older session)."""
     return value if isinstance(value, int) and value > 0 else 0
+
+
+class _AwaitedLater:
+    """A write's follow-up (wait for the disk, then publish), made only when awaited.
+
+    The store takes a change the moment it is asked; what is handed back is only the wait for
+    the disk. A face may never await it: the app quits with the header's minutes or a note
+    still in its queue. A coroutine made up front would then print "coroutine ... was never
+    awaited" into the facilitator's terminal after the app has left it, although the change is
+    already on its way to disk.
+    """
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Awaitable[None]]) -> None:
+        self._make: Callable[[], Awaitable[None]] | None = make
+
+    def __await__(self) -> Generator[Any, None, None]:
+        make, self._make = self._make, None
+        if make is None:  # as a coroutine would: the follow-up must not run twice
+            raise RuntimeError("a meeting write can be awaited only once")
+        return make().__await__()
 
 
 class AnswerRefused(Exception):
@@ -350,7 +372,8 @@ class Meeting:
         if wanted == kept:
             return None
         self._minutes_unsaved = wanted
-        return self._keep_minutes(self._write(self.store.set_state, USED_KEY, wanted), wanted)
+        write = self._write(self.store.set_state, USED_KEY, wanted)
+        return _AwaitedLater(functools.partial(self._keep_minutes, write, wanted))
 
     async def _keep_minutes(self, write: Awaitable[None], wanted: dict[str, int]) -> None:
         await write
@@ -924,7 +947,7 @@ class Meeting:
             write = start(*args, **kwargs)
         except StoreError as exc:
             raise self._refused(exc) from None
-        return self._durable(write, publish)
+        return _AwaitedLater(functools.partial(self._durable, write, publish))
 
     async def _durable(self, write: Awaitable[None], publish: Event | None) -> None:
         try:

@@ -5,7 +5,9 @@ each holds, and the minutes each has used, kept across a restart."""
 
 from __future__ import annotations
 
+import gc
 import json
+import warnings
 from datetime import datetime, timedelta
 
 import pytest
@@ -476,3 +478,23 @@ async def test_minutes_of_a_meeting_left_while_the_disk_was_full_are_kept_when_i
     finally:
         meeting.store.close()
     assert _kept(path) == {"1": 7, "2": 2}
+
+
+async def test_a_minutes_write_the_app_quit_before_awaiting_is_kept_and_warns_nothing(tmp_path):
+    """The header posts the minutes' write for the app to await; quitting before the app got
+    to it must neither lose the minutes nor print "coroutine ... was never awaited" into the
+    facilitator's terminal after the app has left it."""
+    path = _planned_session(tmp_path)
+    meeting = Meeting(SessionStore.open(path))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write = meeting.track_time(1, _at(5), start=True)
+        assert write is not None
+        note = meeting.set_note(meeting.agenda()[0].item.id, "Skrivet just innan vi slutade")
+        del write, note  # the app quit with both still in its queue
+        gc.collect()
+        meeting.store.close()
+    assert [str(w.message) for w in caught if w.category is RuntimeWarning] == []
+    assert _kept(path) == {"1": 0}
+    with SessionStore.open(path, readonly=True) as store:
+        assert "Skrivet just innan vi slutade" in store.notes().values()
