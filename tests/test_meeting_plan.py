@@ -498,3 +498,11 @@ async def test_a_minutes_write_the_app_quit_before_awaiting_is_kept_and_warns_no
     assert _kept(path) == {"1": 0}
     with SessionStore.open(path, readonly=True) as store:
         assert "Skrivet just innan vi slutade" in store.notes().values()
+
+
+async def test_a_meeting_write_is_awaited_once_as_a_coroutine_would_be(meeting):
+    write = meeting.set_note(meeting.agenda()[0].item.id, "En gång")
+    await write
+    with pytest.raises(RuntimeError):
+        await write  # a second wait would publish the change twice
+    assert meeting.note(meeting.agenda()[0].item.id) == "En gång"
