@@ -182,11 +182,15 @@ def test_readers_see_a_consistent_session_while_a_writer_is_live(tmp_path: Path)
     for mode, start in (("seq", 1), ("cycle", 5_000_000), ("fold-seq", 9_000_000)):
         child = Child(mode, session, start=start)
         assert child.ready.wait(30), child.failure()
-        reads = 0
+        reads, acked = 0, []
         deadline = time.monotonic() + 1.5
+        hang = deadline + 120  # only for a writer that never acknowledges anything
         try:
-            # At least six reads while the writer is still live, however slow this machine is.
-            while time.monotonic() < deadline or reads <= 5:
+            # At least six reads while the writer is still live, the last of them checking
+            # acknowledged answers ("cycle" says ready before it even opens the store),
+            # however slow this machine is.
+            while time.monotonic() < deadline or reads <= 5 or not acked:
+                assert time.monotonic() < hang, child.failure()
                 acked = list(child.lines)
                 with SessionStore.open(session, readonly=True) as reader:
                     for line in acked:
@@ -195,7 +199,7 @@ def test_readers_see_a_consistent_session_while_a_writer_is_live(tmp_path: Path)
                 reads += 1
         finally:
             child.kill()
-        assert reads > 5 and child.lines
+        assert reads > 5 and acked
 
 
 def test_a_real_write_failure_is_reported_and_the_session_recovers(tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ class Contender:
     def reply(self) -> str:
         try:
             return self.lines.get(timeout=TIMEOUT)
-        except queue.Empty:
+        except queue.Empty:  # most likely hung: killed, or stop() would wait on it too
+            self.proc.kill()
             raise AssertionError(f"no reply; stderr: {self.stop()}") from None
 
     def ask(self, command: str) -> str:

@@ -939,10 +939,11 @@ async def test_export_runs_in_a_thread_and_says_where(meeting: Meeting, tmp_path
     app = make_app(meeting, exporter=exporter)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        # The export's thread starts only after the shown figures are kept: waited for by
+        # what it says, not by the workers there were when the key returned.
+        said = str(tmp_path / "plan.md")
+        await until(pilot, lambda: any(said in str(n.message) for n in app._notifications), 60)
         assert threads and threads[0] != threading.main_thread().name
-        assert any(str(tmp_path / "plan.md") in str(n.message) for n in app._notifications)
         # The live meeting's own record, not the session read again from disk.
         assert records == [meeting.record()] and records[0] is meeting.record()
 
@@ -965,9 +966,8 @@ async def test_export_key_writes_markdown_with_charts_from_the_live_meeting(
         await pilot.press("r")
         await settled(pilot)
         await pilot.press("e")
-        await settled(pilot)
         out = session / EXPORTS / f"{session.name}-{date.today().isoformat()}.md"
-        assert any(str(out) in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: any(str(out) in str(n.message) for n in app._notifications), 60)
         text = out.read_text(encoding="utf-8")
         assert GROUP in text and "Jag känner igen falska meddelanden" in text
         assert (session / EXPORTS / f"{out.stem}-charts").is_dir() and "-charts/" in text
