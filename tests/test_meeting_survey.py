@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from mognad_tui import results
-from mognad_tui.meeting import Change, Meeting
+from mognad_tui.meeting import Change, Event, Meeting
 from mognad_tui.model import (
     DONT_KNOW,
     Kind,
@@ -238,17 +238,24 @@ async def test_after_the_walk_an_item_picked_shows_alone(meeting):
     assert meeting.walked_area is None
 
 
+async def step_past_the_last_area(meeting: Meeting) -> list[Event]:
+    """Open and close the survey, step onto its last area's results, then step once more: the
+    events of that last step."""
+    await meeting.open_survey()
+    await meeting.close_survey()
+    await meeting.step(+1)
+    events: list[Event] = []
+    meeting.subscribe(events.append)
+    await meeting.step(+1)
+    return events
+
+
 async def test_past_the_last_area_comes_the_item_after_the_survey(meeting):
     """A quick poll made earlier sits at the agenda's end: the walk ends on the item right
     after the survey, in one step, and the screen is told it leaves the area view."""
     await meeting.add_poll("Fika först?", Kind.SINGLE, ["Ja", "Nej"])
     await meeting.go_to("p1")
-    await meeting.open_survey()
-    await meeting.close_survey()
-    await meeting.step(+1)
-    events = []
-    meeting.subscribe(events.append)
-    await meeting.step(+1)
+    events = await step_past_the_last_area(meeting)
     assert meeting.current.item.id == "p3" and meeting.walked_area is None
     assert [e.kind for e in events] == [Change.AGENDA, Change.AGENDA]
 
@@ -260,12 +267,7 @@ async def test_a_survey_at_the_end_of_the_agenda_ends_its_walk_in_place(tmp_path
     ending = replace(QSET, steps=QSET.steps[:2])
     with SessionStore.open(create_session(tmp_path, info, ending)) as store:
         meeting = Meeting(store)
-        await meeting.open_survey()
-        await meeting.close_survey()
-        await meeting.step(+1)
-        events = []
-        meeting.subscribe(events.append)
-        await meeting.step(+1)
+        events = await step_past_the_last_area(meeting)
         assert meeting.current.item.id == "q3" and meeting.walked_area is None
         assert [e.kind for e in events] == [Change.AGENDA]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from store_crash_child import make_info, make_question_set
+from test_store_reopen import folder_fsync_failing_on_demand
 
 from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session, files
 from mognad_tui.store.closing import EXPORTS, close_session
@@ -137,15 +138,7 @@ def test_an_io_error_when_a_reorder_syncs_the_folder_names_its_cause(
 ) -> None:
     """The reordered journal is in place but the folder's fsync failed: the error says what
     the disk said, for whoever reads the log, and the writer tries again on the next append."""
-    real = files.fsync_dir
-    failing = {"on": False}
-
-    def fsync_dir(folder: Path) -> None:
-        if failing["on"]:
-            raise OSError(errno.EIO, "simulated")
-        real(folder)
-
-    monkeypatch.setattr(files, "fsync_dir", fsync_dir)
+    failing = folder_fsync_failing_on_demand(monkeypatch, errno.EIO)
     with SessionStore.open(session) as store:
         for i in range(3):
             store.put_answer("q0", f"s{i}", i).wait(timeout=30)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from store_crash_child import make_info, make_question_set
+from test_store_reopen import folder_fsync_failing_on_demand
 
 from mognad_tui.store import SessionStore, StoreError, StoreFull, create_session
 from mognad_tui.store import files as store_files
@@ -728,15 +729,7 @@ def test_a_fold_whose_new_journal_could_not_be_put_in_place_finishes_when_idle(
     monkeypatch.setattr(store_session, "REORDER_IDLE", 0.2)
     # An idle reorder that comes while the disk still fails is retried this soon.
     monkeypatch.setattr(store_writer, "REORDER_RETRY", 0.1)
-    real = store_files.fsync_dir
-    failing = {"on": False}
-
-    def fsync_dir(folder: Path) -> None:
-        if failing["on"]:
-            raise OSError(errno.EIO, "simulated")
-        real(folder)
-
-    monkeypatch.setattr(store_files, "fsync_dir", fsync_dir)
+    failing = folder_fsync_failing_on_demand(monkeypatch, errno.EIO)
     with SessionStore.open(session) as store:
         for d in (2, 1):
             store.put_answer("q0", slot(d, "q0"), 1).wait(timeout=30)
