@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
-from test_web_browser import AXE, CHROMIUM, Tab, axe_violations, browser, tab
+from test_web_browser import CHROMIUM, Tab, axe_violations, browser, tab
 
 __all__ = ["browser", "tab"]  # fixtures
 
@@ -29,8 +29,6 @@ pytestmark = [
     ("lang", "title"), [("sv", "Telefonen når datorn"), ("en", "The phone reaches the computer")]
 )
 def test_check_page_on_a_phone(tab: Callable[..., Tab], lang: str, title: str) -> None:
-    if not AXE.exists():
-        pytest.skip("axe-core missing: run `npm ci` in tests/web")
     command = [sys.executable, "-m", "mognad_tui", "check", "--host", "127.0.0.1"]
     proc = subprocess.Popen(
         [*command, "--port", "0", "--seconds", "60", "--lang", lang],

@@ -1,6 +1,6 @@
 """The participant page in a real browser: Debian's Chromium driven by Playwright.
 
-axe-core (from tests/web/node_modules, installed by ``npm ci``; nothing is downloaded here)
+axe-core (the copy axe-playwright-python installs with the test extras; nothing is downloaded here)
 checks WCAG 2.1 A and AA on every state of the page at 320 and 1280 px, light and dark. Then
 a person's walks: by keyboard alone, without JavaScript, following the facilitator live (also
 across a server restart), dot voting and free text with their helpers, and the self-paced walk.
@@ -16,13 +16,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import axe_playwright_python
 import pytest
 from web_harness import Live, builtin_set
 
 from mognad_tui.model import Kind, Voting
 
 CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core as the test extras install it (axe-playwright-python ships it; nothing is fetched).
+AXE = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -174,7 +176,6 @@ def states(live: Live, paced: Live) -> Iterator[State]:
     yield "paced-english", f"{pbase}/j/{pcode}?q={item_with_companion()}&lang=en", None
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core missing: run `npm ci` in tests/web")
 def test_axe_finds_no_wcag_violation_in_any_state(
     make_live: Callable[..., Live], tab: Callable[..., Tab], shots: Path
 ) -> None:
@@ -204,8 +205,6 @@ def test_axe_finds_no_wcag_violation_in_any_state(
 
 
 def test_rate_limited_page_is_accessible(live: Live, tab: Callable[..., Tab]) -> None:
-    if not AXE.exists():
-        pytest.skip("axe-core missing: run `npm ci` in tests/web")
     from mognad_tui.web import app as web_app
 
     for n in range(web_app.WRONG_CODES):
