@@ -78,10 +78,15 @@ def test_made_up_device_tokens_neither_vote_nor_count_as_present(live: Live) -> 
     live.open_question(SCALE)
     phone = live.device()
     assert phone.answer(SCALE, 3).status == 200
+    real = phone.cookies["mognad_device"]
+    # A real one with its tag altered, always: its last character holds 2 bits only ("A" one
+    # time in 4), so a fixed "AA" left 1 real token in 256 as it was, and that one voted.
+    altered = real[:-2] + ("B" if real[-2] != "B" else "C") + real[-1]
+    assert altered != real
     forged_tokens = [
         secrets.token_urlsafe(24),  # what the old code issued: unsigned, now no device
         secrets.token_urlsafe(33),  # the new shape (44 characters), made up
-        phone.cookies["mognad_device"][:-2] + "AA",  # a real one with its tag altered
+        altered,
     ]
     for n in range(60):
         forged = forged_tokens[n % 3] if n < 3 else secrets.token_urlsafe(33)
